@@ -1,0 +1,55 @@
+import { InvalidTriggerError, PlanValidationError } from '../functions/common/errors.js';
+import { validateTrigger } from '../functions/validate-trigger/validate-trigger.js';
+import { InputFileError, loadPlanFile, readJsonFile } from '../engine/files.js';
+import { replay } from '../engine/runner.js';
+import { loadScenario } from '../engine/sim/index.js';
+import { formatReplay } from './format.js';
+import { DEFAULT_PLAN, EXIT, type CliIo } from './main.js';
+
+interface ReplayArgs {
+  readonly positionals: string[];
+  readonly values: { plan?: string; scenario?: string; json?: boolean };
+}
+
+/** One line that names the bad input: the README promises a one-line reason. */
+function badInputLine(error: unknown): string {
+  if (error instanceof PlanValidationError) {
+    return `bad input: ${error.issues.length} problem(s) in the plan: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`;
+  }
+  return `bad input: ${(error as Error).message.replace(/\s*\n\s*/g, ' ')}`;
+}
+
+export async function replayCommand({ positionals, values }: ReplayArgs, io: CliIo): Promise<number> {
+  const [eventPath, ...extra] = positionals;
+  if (eventPath === undefined || extra.length > 0) {
+    io.err('bad input: replay takes exactly one event file: failover replay <event.json> [--plan <file>] [--scenario <file>] [--json]');
+    return EXIT.badInput;
+  }
+  let inputs;
+  try {
+    const [plan, event, scenario] = await Promise.all([
+      loadPlanFile(values.plan ?? DEFAULT_PLAN),
+      readJsonFile(eventPath, 'event'),
+      values.scenario === undefined ? Promise.resolve(undefined) : loadScenario(values.scenario),
+    ]);
+    // The same check the workflow's first step makes, run before anything starts: a malformed
+    // event is bad input (exit 2), not a failed failover.
+    validateTrigger({ event, executionId: 'preflight', executionStartedAt: new Date().toISOString() }, plan);
+    inputs = { plan, event, scenario };
+  } catch (error) {
+    if (
+      error instanceof InputFileError ||
+      error instanceof PlanValidationError ||
+      error instanceof InvalidTriggerError ||
+      (error as Error).name === 'ScenarioError'
+    ) {
+      io.err(badInputLine(error));
+      return EXIT.badInput;
+    }
+    throw error;
+  }
+  const result = await replay(inputs);
+  io.out(values.json ? JSON.stringify(result, null, 2) : formatReplay(result));
+  if (!values.json) io.err(result.summary);
+  return result.outcome === 'succeeded' || result.outcome === 'ignored' ? EXIT.ok : EXIT.failed;
+}

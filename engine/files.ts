@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { PlanValidationError } from '../functions/common/errors.js';
+import { parsePlan, type Plan } from '../functions/common/plan.js';
+
+/** An input file that cannot be used: unreadable, not JSON/YAML, or invalid. Exit code 2. */
+export class InputFileError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InputFileError';
+  }
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputFileError(`cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Reads a JSON file; a syntax error names the file and the position. */
+export async function readJsonFile(path: string, what: string): Promise<unknown> {
+  const text = await readText(path, what);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InputFileError(`${what} ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Reads and validates a plan file (YAML or JSON). */
+export async function loadPlanFile(path: string): Promise<Plan> {
+  const text = await readText(path, 'plan');
+  let document: unknown;
+  try {
+    document = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new InputFileError(`plan ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    return parsePlan(document, `plan ${path}`);
+  } catch (error) {
+    if (error instanceof PlanValidationError) throw error;
+    throw new InputFileError(`plan ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}

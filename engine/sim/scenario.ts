@@ -1,0 +1,237 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/**
+ * A replay scenario: how the simulated AWS behaves during one local failover. Every field is
+ * optional; an empty scenario is a healthy recovery region with a down-to-earth timeline.
+ * Keys of the per-resource maps are plan names (replica id, group name, …) or `"*"` for all;
+ * a named entry overrides `"*"` field by field.
+ */
+
+export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'autoscaling', 'ssm', 'sns'] as const;
+export type SimulatedService = (typeof SIMULATED_SERVICES)[number];
+
+/** The operations the simulated AWS serves, per service (the SDK command name without `Command`). */
+export const MODELED_OPERATIONS = {
+  rds: ['DescribeDBInstances', 'PromoteReadReplica', 'CreateDBInstanceReadReplica'],
+  cloudwatch: ['GetMetricData', 'GetMetricStatistics', 'DescribeAlarms'],
+  autoscaling: ['DescribeAutoScalingGroups', 'UpdateAutoScalingGroup', 'SetDesiredCapacity'],
+  ssm: ['GetParameter', 'GetParameters', 'PutParameter', 'DeleteParameter'],
+  sns: ['Publish', 'GetTopicAttributes'],
+} as const satisfies Record<SimulatedService, readonly string[]>;
+
+/**
+ * `throttling`, `server` (500 InternalFailure), `unavailable` (503), `timeout` are retried by the
+ * simulated transport like the SDK does; `accessDenied`, `notFound`, `invalidState` are not.
+ * `timeoutAfterApply` applies the call and then loses the response (the client sees a timeout and
+ * the SDK retries a call that already took effect: the idempotency test of a mutating step).
+ */
+export const FAULT_KINDS = [
+  'throttling',
+  'server',
+  'unavailable',
+  'timeout',
+  'timeoutAfterApply',
+  'accessDenied',
+  'notFound',
+  'invalidState',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** DB instance statuses from the RDS user guide ("Viewing Amazon RDS DB instance status"). */
+export const DB_INSTANCE_STATUSES = [
+  'available',
+  'backing-up',
+  'configuring-enhanced-monitoring',
+  'configuring-log-exports',
+  'creating',
+  'failed',
+  'inaccessible-encryption-credentials',
+  'incompatible-network',
+  'incompatible-option-group',
+  'incompatible-parameters',
+  'incompatible-restore',
+  'maintenance',
+  'modifying',
+  'rebooting',
+  'storage-full',
+  'storage-optimization',
+  'upgrading',
+] as const;
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const seconds = z.number().min(0);
+
+const lagStepSchema = z.strictObject({
+  /** Seconds since the scenario start from which this value holds (negative: before the start). */
+  atSeconds: z.number(),
+  /** ReplicaLag in seconds; `null` publishes no datapoint (replication broken or metric missing). */
+  lagSeconds: z.number().min(0).nullable(),
+});
+
+const promotionSchema = z.strictObject({
+  /** From PromoteReadReplica to a standalone `available` instance. @default 300 */
+  durationSeconds: z.number().positive().optional(),
+  /** Status before promotion. @default 'available' ('backing-up' when backingUpUntilSeconds is set) */
+  initialStatus: z.enum(DB_INSTANCE_STATUSES).optional(),
+  /** The replica leaves `initialStatus` for `available` at this second. @default never */
+  backingUpUntilSeconds: seconds.optional(),
+  /** The replica does not exist in the recovery region. */
+  missing: z.boolean().optional(),
+  /** The replica is already a standalone instance (a previous failover promoted it). */
+  alreadyPromoted: z.boolean().optional(),
+  /** Seconds after PromoteReadReplica at which the instance fails. @default durationSeconds (with failWith) */
+  failAtSeconds: seconds.optional(),
+  /** Status the instance ends in when it fails. @default 'failed' (with failAtSeconds) */
+  failWith: z.enum(DB_INSTANCE_STATUSES).optional(),
+});
+
+const groupSchema = z.strictObject({
+  /** From launch to InService. @default 90 */
+  instanceStartSeconds: seconds.optional(),
+  /** At most this many instances ever become InService (capacity shortage); the rest stay Pending. */
+  maxAchievableInService: z.number().int().min(0).optional(),
+  /** The group does not exist in the recovery region. */
+  missing: z.boolean().optional(),
+  /** MaxSize of the pilot-light group before the failover. @default the plan's max */
+  max: z.number().int().min(1).optional(),
+});
+
+const alarmSchema = z.strictObject({
+  /** The alarm returns to OK at this second (a flap). @default stays in ALARM */
+  okAtSeconds: seconds.optional(),
+  /** @default AWS/Route53 for a health-check-like alarm in us-east-1, else AWS/ApplicationELB */
+  namespace: z.string().min(1).optional(),
+  metricName: z.string().min(1).optional(),
+});
+
+const callNumber = z.number().int().min(1);
+
+const faultSchema = z
+  .strictObject({
+    service: z.enum(SIMULATED_SERVICES),
+    /** SDK command name without `Command`, e.g. `PromoteReadReplica`. */
+    operation: z.string().min(1),
+    /** Only calls into this region. @default every region */
+    region: z.string().regex(REGION, 'must be an AWS region code').optional(),
+    /** 1-based call numbers of this operation (every attempt counts), or `all`. @default 'all' unless from is set */
+    calls: z.union([z.array(callNumber).min(1), z.literal('all')]).optional(),
+    /** First call number of a run of `count` calls. */
+    from: callNumber.optional(),
+    /** @default every call from `from` on */
+    count: callNumber.optional(),
+    error: z.enum(FAULT_KINDS),
+  })
+  .refine((fault) => !(fault.calls !== undefined && (fault.from !== undefined || fault.count !== undefined)), {
+    message: 'use either calls or from/count, not both',
+  })
+  .refine((fault) => fault.count === undefined || fault.from !== undefined, { message: 'count needs from' });
+
+const randomSchema = z.strictObject({
+  seed: z.number().int(),
+  /** Share of attempts that fail, 0..1. */
+  rate: z.number().min(0).max(1),
+  errors: z.array(z.enum(FAULT_KINDS)).min(1),
+  /** @default every service */
+  services: z.array(z.enum(SIMULATED_SERVICES)).min(1).optional(),
+  /** @default every operation */
+  operations: z.array(z.string().min(1)).min(1).optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  description: z.string().max(2048).optional(),
+  /** When the replay starts; the runner sets the virtual clock to it. @default 2026-01-01T00:00:00Z */
+  startTime: z.iso.datetime({ offset: true }).optional(),
+  /** Simulated duration of each API call. @default 40 */
+  latencyMs: z.number().int().min(0).max(60_000).optional(),
+  lag: z.record(z.string().min(1), z.array(lagStepSchema).min(1)).optional(),
+  alarms: z.record(z.string().min(1), alarmSchema).optional(),
+  promotion: z.record(z.string().min(1), promotionSchema).optional(),
+  groups: z.record(z.string().min(1), groupSchema).optional(),
+  parameters: z.record(z.string().min(1), z.strictObject({ missing: z.boolean().optional() })).optional(),
+  /** Every call into these regions waits the client's timeout and fails with TimeoutError. */
+  regionsDown: z.array(z.string().regex(REGION, 'must be an AWS region code')).optional(),
+  faults: z.array(faultSchema).optional(),
+  random: randomSchema.optional(),
+});
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type FaultRule = NonNullable<Scenario['faults']>[number];
+export type RandomFaults = NonNullable<Scenario['random']>;
+export type LagProfile = NonNullable<Scenario['lag']>[string];
+export type PromotionBehaviour = z.output<typeof promotionSchema>;
+export type GroupBehaviour = z.output<typeof groupSchema>;
+export type AlarmBehaviour = z.output<typeof alarmSchema>;
+
+export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
+
+export interface ScenarioIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The scenario file is unreadable, invalid, or names resources the plan does not have. */
+export class ScenarioValidationError extends Error {
+  public readonly issues: readonly ScenarioIssue[];
+  public constructor(issues: readonly ScenarioIssue[], source = 'scenario') {
+    super(
+      `${source} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n'),
+    );
+    this.name = 'ScenarioValidationError';
+    this.issues = issues;
+  }
+}
+
+const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+
+/**
+ * Validates a parsed scenario document, reporting every problem at once; unknown keys are
+ * rejected so that a typo (`okAtSecond`) fails instead of silently doing nothing.
+ * @throws ScenarioValidationError
+ */
+export function parseScenario(document: unknown, source = 'scenario'): Scenario {
+  const result = scenarioSchema.safeParse(document);
+  const issues: ScenarioIssue[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  const faults = result.success ? (result.data.faults ?? []) : [];
+  faults.forEach((fault, i) => {
+    const operations: readonly string[] = MODELED_OPERATIONS[fault.service];
+    if (!operations.includes(fault.operation)) {
+      issues.push({
+        path: `faults[${i}].operation`,
+        message: `${fault.service} has no simulated operation "${fault.operation}" (one of ${operations.join(', ')})`,
+      });
+    }
+  });
+  if (!result.success || issues.length > 0) throw new ScenarioValidationError(issues, source);
+  return result.data;
+}
+
+/** Reads and validates a scenario JSON file. @throws ScenarioValidationError */
+export async function loadScenario(path: string): Promise<Scenario> {
+  const text = await readFile(path, 'utf8');
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ScenarioValidationError([{ path: '', message: `not valid JSON: ${(error as Error).message}` }], path);
+  }
+  return parseScenario(document, path);
+}
+
+/** The settings for one resource: the `"*"` entry, overridden field by field by the named one. */
+export function settingsFor<T extends object>(map: Readonly<Record<string, T>> | undefined, name: string): T | undefined {
+  const all = map?.['*'];
+  const own = map?.[name];
+  if (all === undefined && own === undefined) return undefined;
+  return { ...all, ...own } as T;
+}
+
+/** The scenario start as epoch milliseconds. */
+export const scenarioStartMs = (scenario: Scenario): number => Date.parse(scenario.startTime ?? DEFAULT_START_TIME);

@@ -1,0 +1,150 @@
+import {
+  AutoScalingServiceException,
+  ResourceContentionFault,
+  ScalingActivityInProgressFault,
+} from '@aws-sdk/client-auto-scaling';
+import { CloudWatchServiceException, InternalServiceFault } from '@aws-sdk/client-cloudwatch';
+import {
+  DBInstanceAlreadyExistsFault,
+  DBInstanceNotFoundFault,
+  InvalidDBInstanceStateFault,
+  RDSServiceException,
+} from '@aws-sdk/client-rds';
+import {
+  AuthorizationErrorException,
+  InternalErrorException,
+  InvalidParameterException,
+  NotFoundException,
+  SNSServiceException,
+} from '@aws-sdk/client-sns';
+import {
+  AccessDeniedException,
+  InternalServerError,
+  ParameterAlreadyExists,
+  ParameterNotFound,
+  SSMServiceException,
+  ThrottlingException,
+  TooManyUpdates,
+  ValidationException,
+} from '@aws-sdk/client-ssm';
+import type { ResponseMetadata } from '@smithy/types';
+import type { SimulatedService } from './scenario.js';
+
+/**
+ * Errors exactly as the SDK would surface them: modeled errors are instances of the client
+ * package's own exception class (so `instanceof` and `err.name` checks in handlers work), and
+ * unmodeled ones (Throttling, InternalFailure, AccessDenied, ValidationError…) are the service's
+ * base exception with `name` = the wire code, which is what the SDK's deserializer produces.
+ */
+
+/** The SDK exception shape the simulated transport throws. */
+export interface SimulatedServiceError extends Error {
+  readonly $fault: 'client' | 'server';
+  $metadata: ResponseMetadata;
+}
+
+type ModeledErrorClass = new (options: {
+  message: string;
+  Message: string;
+  $metadata: ResponseMetadata;
+}) => SimulatedServiceError;
+
+type BaseErrorClass = new (options: {
+  name: string;
+  $fault: 'client' | 'server';
+  message: string;
+  $metadata: ResponseMetadata;
+}) => SimulatedServiceError;
+
+const MODELED: { readonly [S in SimulatedService]: Readonly<Record<string, ModeledErrorClass>> } = {
+  rds: { DBInstanceNotFoundFault, InvalidDBInstanceStateFault, DBInstanceAlreadyExistsFault },
+  autoscaling: { ScalingActivityInProgressFault, ResourceContentionFault },
+  cloudwatch: { InternalServiceFault },
+  ssm: {
+    ParameterNotFound,
+    ParameterAlreadyExists,
+    ThrottlingException,
+    AccessDeniedException,
+    InternalServerError,
+    ValidationException,
+    TooManyUpdates,
+  },
+  sns: { NotFoundException, AuthorizationErrorException, InternalErrorException, InvalidParameterException },
+};
+
+const BASE: { readonly [S in SimulatedService]: BaseErrorClass } = {
+  rds: RDSServiceException,
+  autoscaling: AutoScalingServiceException,
+  cloudwatch: CloudWatchServiceException,
+  ssm: SSMServiceException,
+  sns: SNSServiceException,
+};
+
+/** What goes wrong, independent of how the SDK represents it. */
+export interface ErrorSpec {
+  /** The SDK `name`: a modeled shape name or, for unmodeled errors, the wire code. */
+  readonly name: string;
+  readonly status: number;
+  readonly message: string;
+}
+
+/** Builds the error the SDK would throw for `spec` from `service`. */
+export function sdkError(service: SimulatedService, spec: ErrorSpec, requestId: string): SimulatedServiceError {
+  const $metadata: ResponseMetadata = { httpStatusCode: spec.status, requestId, attempts: 1, totalRetryDelay: 0 };
+  const Modeled = MODELED[service][spec.name];
+  if (Modeled) return new Modeled({ message: spec.message, Message: spec.message, $metadata });
+  const $fault = spec.status >= 500 ? 'server' : 'client';
+  return new BASE[service]({ name: spec.name, $fault, message: spec.message, $metadata });
+}
+
+/** Thrown by a service model for a business error; the transport turns it into the SDK error. */
+export class SimulatedFailure extends Error {
+  public readonly spec: ErrorSpec;
+  public constructor(spec: ErrorSpec) {
+    super(spec.message);
+    this.name = 'SimulatedFailure';
+    this.spec = spec;
+  }
+}
+
+/** Shorthand for a model to fail a call: `throw fail('DBInstanceNotFoundFault', 404, '…')`. */
+export const fail = (name: string, status: number, message: string): SimulatedFailure =>
+  new SimulatedFailure({ name, status, message });
+
+/** The error the SDK's node HTTP handler raises when a request exceeds its timeout. */
+export function timeoutError(timeoutMs: number): Error {
+  const error = new Error(`@smithy/node-http-handler - a request has exceeded the configured ${timeoutMs} ms requestTimeout.`);
+  error.name = 'TimeoutError';
+  return Object.assign(error, { code: 'ETIMEDOUT' });
+}
+
+/**
+ * The SDK's standard retry strategy retries throttling codes, transient codes (TimeoutError) and
+ * HTTP 500/502/503/504 (smithy service-error-classification; see aws-fixtures/SOURCES.md).
+ */
+const THROTTLING = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+]);
+const TRANSIENT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+
+export const isThrottling = (error: Error): boolean => THROTTLING.has(error.name);
+
+export function isRetryable(error: Error): boolean {
+  if (isThrottling(error) || TRANSIENT.has(error.name)) return true;
+  const status = (error as Partial<SimulatedServiceError>).$metadata?.httpStatusCode;
+  return status !== undefined && (TRANSIENT_STATUS.has(status) || status === 429);
+}

@@ -1,0 +1,80 @@
+import type { StateMachine } from 'aws-local-stepfunctions';
+
+/** The engine's event type; the package does not export it by name. */
+export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+/** One row of the replay timeline: a state (and the Map item it ran for), in simulated time. */
+export interface TimelineEntry {
+  readonly state: string;
+  /** The database replica or group name a Map iteration ran for. */
+  readonly item?: string;
+  /** Seconds since the execution started. */
+  readonly start: number;
+  readonly end: number;
+  /** How many times the state ran for this item (polling loops run many times). */
+  readonly runs: number;
+  readonly retries: number;
+  readonly outcome: 'succeeded' | 'failed' | 'caught' | 'running';
+  readonly error?: string;
+}
+
+interface OpenEntry {
+  state: string;
+  item?: string;
+  start: number;
+  end: number;
+  runs: number;
+  retries: number;
+  outcome: TimelineEntry['outcome'];
+  error?: string;
+  open: boolean;
+}
+
+function itemLabel(input: unknown): string | undefined {
+  if (input === null || typeof input !== 'object') return undefined;
+  const record = input as { database?: { replica?: string }; group?: { name?: string } };
+  return record.database?.replica ?? record.group?.name;
+}
+
+/**
+ * Folds the engine's event log into a timeline. Loop states (poll, wait) are folded into one
+ * row per state and item, spanning first entry to last exit, with a run count.
+ */
+export function buildTimeline(events: readonly EventLog[], startedAtMs: number): TimelineEntry[] {
+  const rows: OpenEntry[] = [];
+  const byKey = new Map<string, OpenEntry>();
+  const seconds = (timestamp: number) => Math.round((timestamp - startedAtMs) / 100) / 10;
+  const labels = new Map<number, string>();
+  for (const event of events) {
+    if (!('state' in event)) continue;
+    const index = event.index;
+    const label = itemLabel(event.state.input) ?? (index === undefined ? undefined : labels.get(index));
+    if (index !== undefined && label !== undefined) labels.set(index, label);
+    const key = `${event.state.name}\u0000${index ?? ''}\u0000${label ?? ''}`;
+    let row = byKey.get(key);
+    if (event.type === 'StateEntered') {
+      if (row === undefined) {
+        row = { state: event.state.name, item: label, start: seconds(event.timestamp), end: seconds(event.timestamp), runs: 0, retries: 0, outcome: 'running', open: true };
+        byKey.set(key, row);
+        rows.push(row);
+      }
+      row.runs += 1;
+      row.open = true;
+      continue;
+    }
+    if (row === undefined) continue;
+    row.end = seconds(event.timestamp);
+    if (event.type === 'StateExited') {
+      row.outcome = 'succeeded';
+      row.open = false;
+    } else if (event.type === 'StateRetried') {
+      row.retries += 1;
+    } else if (event.type === 'StateFailed') {
+      row.outcome = 'failed';
+      row.error = event.Error;
+    } else if (event.type === 'StateCaught') {
+      row.outcome = 'caught';
+    }
+  }
+  return rows.map(({ open: _open, ...row }) => row);
+}

@@ -1,0 +1,29 @@
+import { describeGroup, inServiceCount } from '../common/autoscaling.js';
+import { GroupCapacityTimeoutError } from '../common/errors.js';
+import { nowIso, secondsSince } from '../common/step-handler.js';
+import type { CheckGroupCapacityInput, Scaling } from '../common/workflow-state.js';
+
+/**
+ * Polled after scaling: the group is ready when enough instances are InService and Healthy.
+ * @throws ScalingGroupNotFoundError, GroupCapacityTimeoutError
+ */
+export async function checkGroupCapacity({ group, recoveryRegion, scaling }: CheckGroupCapacityInput): Promise<Scaling> {
+  const current = await describeGroup(recoveryRegion, group.name);
+  const inService = inServiceCount(current);
+  if (inService >= scaling.required) {
+    return {
+      ...scaling,
+      status: 'ready',
+      inService,
+      readyAt: nowIso(),
+      message: `${group.name} has ${inService}/${scaling.required} InService`,
+    };
+  }
+  const elapsed = secondsSince(scaling.startedAt);
+  if (elapsed > group.capacityTimeoutSeconds) {
+    throw new GroupCapacityTimeoutError(
+      `${group.name} has ${inService} of ${scaling.required} required instances InService after ${Math.round(elapsed)}s (capacityTimeoutSeconds ${group.capacityTimeoutSeconds})`,
+    );
+  }
+  return { ...scaling, status: 'scaling', inService, message: `${group.name} has ${inService}/${scaling.required} InService` };
+}

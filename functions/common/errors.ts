@@ -1,0 +1,108 @@
+/**
+ * Every error the failover steps raise on purpose. A Lambda error's `name` becomes the
+ * Step Functions error code, so each `name` here is exactly the string the ASL's
+ * `ErrorEquals` lists (state-machines/failover.asl.json).
+ */
+export class FailoverError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FailoverError';
+  }
+}
+
+export interface PlanIssue {
+  /** Where the problem is, e.g. `databases[1].maxLagSeconds`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The plan file is unreadable or invalid. Lists every problem at once. */
+export class PlanValidationError extends FailoverError {
+  public readonly issues: readonly PlanIssue[];
+  public constructor(issues: readonly PlanIssue[], source = 'plan') {
+    super(
+      `${source} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n'),
+    );
+    this.name = 'PlanValidationError';
+    this.issues = issues;
+  }
+}
+
+/** The execution input is neither an alarm state-change event nor a manual drill request. */
+export class InvalidTriggerError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'InvalidTriggerError';
+  }
+}
+
+/** Replica lag stayed above the plan's threshold for the whole lag wait and the policy is `abort`. */
+export class ReplicaLagExceededError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ReplicaLagExceededError';
+  }
+}
+
+/** The ReplicaLag metric had no datapoint: replication may be broken, so the RPO cannot be judged. */
+export class ReplicaLagUnknownError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ReplicaLagUnknownError';
+  }
+}
+
+/** The plan's replica does not exist in the recovery region. */
+export class ReplicaNotFoundError extends FailoverError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReplicaNotFoundError';
+  }
+}
+
+/** The instance is in a state from which it cannot be promoted (e.g. `failed`, `storage-full`). */
+export class PromotionFailedError extends FailoverError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PromotionFailedError';
+  }
+}
+
+/** The replica did not become a standalone, available instance within the plan's timeout. */
+export class PromotionTimeoutError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'PromotionTimeoutError';
+  }
+}
+
+/** The plan's Auto Scaling group does not exist in the recovery region. */
+export class ScalingGroupNotFoundError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ScalingGroupNotFoundError';
+  }
+}
+
+/** The group did not reach enough InService instances within the plan's timeout. */
+export class GroupCapacityTimeoutError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'GroupCapacityTimeoutError';
+  }
+}
+
+/** A parameter value template names an output that the failover did not produce. */
+export class ParameterTemplateError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ParameterTemplateError';
+  }
+}
+
+/** Returns a one-line description of any thrown value, for logs and notifications. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,4 @@
+import { stepHandler } from '../common/step-handler.js';
+import { confirmOutage } from './confirm-outage.js';
+
+export const handler = stepHandler('Confirm Outage', confirmOutage);

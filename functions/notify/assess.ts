@@ -1,0 +1,84 @@
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { ssmClient } from '../common/aws-clients.js';
+import { describeGroup, inServiceCount } from '../common/autoscaling.js';
+import { describeError } from '../common/errors.js';
+import type { Plan } from '../common/plan.js';
+import { describeInstance, endpointOf, isReplica } from '../common/rds.js';
+import { renderTemplate, type TemplateContext } from '../common/templates.js';
+
+/** One line of "what was done / what was not", read back from AWS rather than from the state. */
+export interface AssessedResource {
+  readonly kind: 'database' | 'group' | 'parameter';
+  readonly name: string;
+  readonly done: boolean;
+  readonly detail: string;
+}
+
+type DatabaseOutputs = TemplateContext['databases'];
+
+async function assessDatabase(plan: Plan, id: string, replica: string, outputs: Record<string, DatabaseOutputs[string]>) {
+  try {
+    const instance = await describeInstance(plan.recoveryRegion, replica);
+    const status = instance.DBInstanceStatus ?? 'unknown';
+    if (isReplica(instance)) {
+      return { kind: 'database', name: replica, done: false, detail: `still a read replica (${status})` } as const;
+    }
+    const done = status === 'available';
+    const endpoint = endpointOf(instance);
+    if (done && endpoint) outputs[id] = { endpoint: endpoint.address, port: String(endpoint.port), instanceId: replica };
+    return { kind: 'database', name: replica, done, detail: done ? 'promoted: standalone and available' : `standalone, ${status}` } as const;
+  } catch (error) {
+    return { kind: 'database', name: replica, done: false, detail: `unknown: ${describeError(error)}` } as const;
+  }
+}
+
+async function assessGroup(plan: Plan, name: string, desired: number): Promise<AssessedResource> {
+  try {
+    const group = await describeGroup(plan.recoveryRegion, name);
+    const inService = inServiceCount(group);
+    const done = (group.DesiredCapacity ?? 0) >= desired && inService >= desired;
+    return { kind: 'group', name, done, detail: `desired ${group.DesiredCapacity ?? 0} (plan ${desired}), ${inService} InService` };
+  } catch (error) {
+    return { kind: 'group', name, done: false, detail: `unknown: ${describeError(error)}` };
+  }
+}
+
+async function assessParameter(plan: Plan, name: string, template: string, context: TemplateContext): Promise<AssessedResource> {
+  let target: string | undefined;
+  try {
+    target = renderTemplate(template, context);
+  } catch {
+    target = undefined; // names a database that is not promoted: it must not have been repointed
+  }
+  try {
+    const response = await ssmClient(plan.recoveryRegion).send(new GetParameterCommand({ Name: name }));
+    const value = response.Parameter?.Value ?? '';
+    if (target !== undefined && value === target) return { kind: 'parameter', name, done: true, detail: `points at ${value}` };
+    return { kind: 'parameter', name, done: false, detail: `not repointed: holds ${value}` };
+  } catch (error) {
+    return { kind: 'parameter', name, done: false, detail: `unknown: ${describeError(error)}` };
+  }
+}
+
+/**
+ * After a failure, reads back every resource of the plan (read-only; a failure to read is
+ * reported as unknown) so that the notification says what really was and was not done: a
+ * Parallel state that fails discards its branches' outputs, so the execution state cannot tell.
+ * A parameter counts as repointed when it holds the value its template renders to from the
+ * databases that are really promoted.
+ */
+export async function assessFailover(plan: Plan): Promise<AssessedResource[]> {
+  const outputs: Record<string, DatabaseOutputs[string]> = {};
+  const databases = await Promise.all(plan.databases.map((db) => assessDatabase(plan, db.id, db.replica, outputs)));
+  const context: TemplateContext = {
+    recoveryRegion: plan.recoveryRegion,
+    primaryRegion: plan.primaryRegion,
+    planName: plan.name,
+    databases: outputs,
+  };
+  const rest = await Promise.all([
+    ...plan.scalingGroups.map((group) => assessGroup(plan, group.name, group.desired)),
+    ...plan.parameters.map((parameter) => assessParameter(plan, parameter.name, parameter.value, context)),
+  ]);
+  return [...databases, ...rest];
+}

@@ -1,0 +1,114 @@
+import { PromoteReadReplicaCommand, type DBInstance } from '@aws-sdk/client-rds';
+import { rdsClient } from '../common/aws-clients.js';
+import { PromotionFailedError, PromotionTimeoutError } from '../common/errors.js';
+import { describeInstance, endpointOf, HOPELESS_STATUSES, isPromotedAndAvailable, isReplica } from '../common/rds.js';
+import { nowIso, secondsSince } from '../common/step-handler.js';
+import type { DatabasePlan } from '../common/plan.js';
+import type { PromoteReplicaInput, Promotion } from '../common/workflow-state.js';
+
+/** RDS promotion takes minutes; a short poll keeps the achieved RTO close to the real duration. */
+export const PROMOTION_POLL_SECONDS = 15;
+/** A replica in `backing-up` cannot be promoted; it usually finishes within minutes. */
+export const NOT_PROMOTABLE_POLL_SECONDS = 30;
+
+function promoted(database: DatabasePlan, instance: DBInstance, dryRun: boolean, message: string): Promotion {
+  const now = nowIso();
+  return {
+    status: 'promoted',
+    instanceId: database.replica,
+    instanceStatus: instance.DBInstanceStatus ?? 'unknown',
+    startedAt: now,
+    promotedAt: now,
+    pollSeconds: PROMOTION_POLL_SECONDS,
+    endpoint: endpointOf(instance),
+    alreadyPromoted: !dryRun,
+    dryRun,
+    message,
+  };
+}
+
+/** Where the instance stands, for a replica that may or may not have been promoted already. */
+function fromCurrentState(input: PromoteReplicaInput, instance: DBInstance): Promotion | undefined {
+  const { database, dryRun } = input;
+  const status = instance.DBInstanceStatus ?? 'unknown';
+  if (isPromotedAndAvailable(instance)) {
+    return promoted(database, instance, dryRun, `${database.replica} was already standalone and available: nothing to promote`);
+  }
+  if (!isReplica(instance)) {
+    // A promotion already accepted (e.g. this step retried after a lost response) is still finishing.
+    return {
+      status: 'promoting',
+      instanceId: database.replica,
+      instanceStatus: status,
+      startedAt: nowIso(),
+      pollSeconds: PROMOTION_POLL_SECONDS,
+      dryRun,
+      message: `${database.replica} is already standalone and ${status}: waiting for it to become available`,
+    };
+  }
+  if (HOPELESS_STATUSES.has(status)) {
+    throw new PromotionFailedError(`${database.replica} is ${status} and cannot be promoted`);
+  }
+  if (status !== 'available') {
+    const previous = input.previous.status === 'waiting-to-promote' ? input.previous : undefined;
+    const waitingSince = previous?.waitingSince ?? nowIso();
+    if (secondsSince(waitingSince) > database.promotionTimeoutSeconds) {
+      throw new PromotionTimeoutError(
+        `${database.replica} stayed ${status} (not promotable) for more than ${database.promotionTimeoutSeconds}s`,
+      );
+    }
+    return {
+      status: 'waiting-to-promote',
+      instanceId: database.replica,
+      instanceStatus: status,
+      waitingSince,
+      pollSeconds: NOT_PROMOTABLE_POLL_SECONDS,
+      dryRun,
+      message: `${database.replica} is ${status}; RDS cannot promote it yet: waiting`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Promotes one cross-region read replica. Idempotent: an instance that is already standalone
+ * counts as promoted; `InvalidDBInstanceStateFault` from a promotion that raced another one is
+ * resolved by describing the instance again; `backing-up` and other transient statuses mean
+ * "wait and call again". In a dry run it only reports what it would do.
+ * @throws ReplicaNotFoundError, PromotionFailedError, PromotionTimeoutError
+ */
+export async function promoteReplica(input: PromoteReplicaInput): Promise<Promotion> {
+  const { database, recoveryRegion, dryRun } = input;
+  const instance = await describeInstance(recoveryRegion, database.replica);
+  const settled = fromCurrentState(input, instance);
+  if (settled !== undefined) return settled;
+  if (dryRun) {
+    return {
+      ...promoted(database, instance, true, `dry run: would call PromoteReadReplica on ${database.replica}`),
+      alreadyPromoted: false,
+    };
+  }
+  try {
+    const response = await rdsClient(recoveryRegion).send(
+      new PromoteReadReplicaCommand({ DBInstanceIdentifier: database.replica }),
+    );
+    return {
+      status: 'promoting',
+      instanceId: database.replica,
+      instanceStatus: response.DBInstance?.DBInstanceStatus ?? 'modifying',
+      startedAt: nowIso(),
+      pollSeconds: PROMOTION_POLL_SECONDS,
+      dryRun: false,
+      message: `PromoteReadReplica accepted for ${database.replica}`,
+    };
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'InvalidDBInstanceStateFault') throw error;
+    const again = await describeInstance(recoveryRegion, database.replica);
+    const resolved = fromCurrentState(input, again);
+    if (resolved !== undefined) return resolved;
+    throw new PromotionFailedError(
+      `RDS refused to promote ${database.replica} (${error.message}) although it is an available replica`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { autoScalingClient } from '../common/aws-clients.js';
+import { describeGroup, inServiceCount, requiredInService } from '../common/autoscaling.js';
+import { nowIso } from '../common/step-handler.js';
+import type { GroupCapacity, ScaleGroupInput, Scaling } from '../common/workflow-state.js';
+
+/** Instances take tens of seconds to boot and pass health checks. */
+export const CAPACITY_POLL_SECONDS = 15;
+
+const sameCapacity = (a: GroupCapacity, b: GroupCapacity): boolean =>
+  a.min === b.min && a.desired === b.desired && a.max === b.max;
+
+/**
+ * Scales one recovery-region group up to the plan's capacity. It never scales down: a group
+ * already larger than the plan (someone scaled it by hand during the incident) keeps its size.
+ * Idempotent: setting the same capacity twice changes nothing, and no call is made when the
+ * group is already there. `ScalingActivityInProgressFault` propagates for the ASL to retry.
+ * @throws ScalingGroupNotFoundError
+ */
+export async function scaleGroup({ group, recoveryRegion, dryRun }: ScaleGroupInput): Promise<Scaling> {
+  const current = await describeGroup(recoveryRegion, group.name);
+  const previous: GroupCapacity = {
+    min: current.MinSize ?? 0,
+    desired: current.DesiredCapacity ?? 0,
+    max: current.MaxSize ?? 0,
+  };
+  const target: GroupCapacity = {
+    min: Math.max(previous.min, group.min),
+    desired: Math.max(previous.desired, group.desired),
+    max: Math.max(previous.max, group.max),
+  };
+  const inService = inServiceCount(current);
+  const required = requiredInService(group, target.desired);
+  const startedAt = nowIso();
+  const base = { groupName: group.name, previous, target, inService, required, startedAt, pollSeconds: CAPACITY_POLL_SECONDS };
+  const capacityText = `min ${target.min} desired ${target.desired} max ${target.max}`;
+  if (dryRun) {
+    const message = sameCapacity(previous, target)
+      ? `dry run: ${group.name} is already at ${capacityText}`
+      : `dry run: would set ${group.name} to ${capacityText} (now min ${previous.min} desired ${previous.desired} max ${previous.max})`;
+    return { ...base, status: 'ready', readyAt: startedAt, dryRun, message };
+  }
+  if (!sameCapacity(previous, target)) {
+    await autoScalingClient(recoveryRegion).send(
+      new UpdateAutoScalingGroupCommand({
+        AutoScalingGroupName: group.name,
+        MinSize: target.min,
+        MaxSize: target.max,
+        DesiredCapacity: target.desired,
+      }),
+    );
+  }
+  const ready = inService >= required;
+  return {
+    ...base,
+    status: ready ? 'ready' : 'scaling',
+    readyAt: ready ? startedAt : undefined,
+    dryRun,
+    message: `${group.name} set to ${capacityText}; ${inService}/${required} InService`,
+  };
+}
