@@ -36,8 +36,8 @@ export function formatReplay(result: ReplayResult): string {
     ...cloud.groups.map(
       (group) => `  group ${group.name}: min ${group.min} desired ${group.desired} max ${group.max}, ${group.inService} InService, ${group.pending} Pending`,
     ),
-    ...cloud.parameters.map((parameter) => `  parameter ${parameter.name} = ${parameter.value}`),
-    ...cloud.notifications.map((message) => `  SNS: ${message.subject}`),
+    ...Object.entries(cloud.parameters).map(([name, parameter]) => `  parameter ${name} = ${parameter.value}`),
+    ...cloud.notifications.map((message) => `  SNS ${message.time}: ${message.subject ?? '(no subject)'}`),
   ];
   if (result.error) lines.splice(1, 0, `Error: ${result.error.error}: ${result.error.cause}`);
   return lines.join('\n');

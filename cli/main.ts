@@ -1,3 +1,6 @@
+// The SDK warns on every client that Node 20 support ends in 2027; the CLI's output is a report.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { replayCommand } from './replay-command.js';

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import FakeTimers from '@sinonjs/fake-timers';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { setClientInterceptor } from '../functions/common/aws-clients.js';
+import { logger } from '../functions/common/step-handler.js';
 import type { Plan } from '../functions/common/plan.js';
 import { parseAlarmTimestamp } from '../functions/validate-trigger/validate-trigger.js';
 import { createSimulatedCloud, type Scenario, type SimulatedCloud } from './sim/index.js';
@@ -45,6 +46,8 @@ export interface ReplayResult {
 
 export interface ReplayOptions {
   readonly plan: Plan;
+  /** Step handlers' Powertools log level during the replay. @default 'SILENT' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** The execution input: an EventBridge event or a drill request. */
   readonly event: unknown;
   readonly scenario?: Scenario;
@@ -109,7 +112,8 @@ function lambdaContext(functionName: string) {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 60_000,
+    // No getRemainingTimeInMillis: middy would arm its early-timeout timer with node:timers,
+    // which the virtual clock does not control, and a real 60 s timer would hold the process.
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -213,6 +217,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   try {
     const cloud = options.cloud ?? createSimulatedCloud(plan, scenario);
     setClientInterceptor(cloud.interceptor);
+    logger.setLogLevel(options.logLevel ?? 'SILENT');
     process.env.FAILOVER_PLAN = JSON.stringify(plan);
     process.env.FAILOVER_TOPIC_ARN = cloud.topicArn;
     const { definition, arns } = loadDefinition(plan);

@@ -114,7 +114,7 @@ export class FailoverStepFunction extends Construct {
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
         'Resource "*" is granted only for actions without resource-level permissions: X-Ray ' +
-        'PutTraceSegments/PutTelemetryRecords (active tracing), CloudWatch GetMetricData/GetMetricStatistics ' +
+        'PutTraceSegments/PutTelemetryRecords (active tracing), CloudWatch GetMetricData ' +
         'and Auto Scaling DescribeAutoScalingGroups (see step-permissions.ts and the IAM test allow-list).',
     });
     Validations.of(this.function).acknowledge({

@@ -122,9 +122,12 @@ const faultSchema = z
     count: callNumber.optional(),
     error: z.enum(FAULT_KINDS),
   })
-  .refine((fault) => !(fault.calls !== undefined && (fault.from !== undefined || fault.count !== undefined)), {
-    message: 'use either calls or from/count, not both',
-  })
+  .refine(
+    (fault) => !(fault.calls !== undefined && (fault.from !== undefined || fault.count !== undefined)),
+    {
+      message: 'use either calls or from/count, not both',
+    },
+  )
   .refine((fault) => fault.count === undefined || fault.from !== undefined, { message: 'count needs from' });
 
 const randomSchema = z.strictObject({
@@ -199,13 +202,16 @@ export function parseScenario(document: unknown, source = 'scenario'): Scenario 
   const issues: ScenarioIssue[] = result.success
     ? []
     : result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
-  const faults = result.success ? (result.data.faults ?? []) : [];
-  faults.forEach((fault, i) => {
-    const operations: readonly string[] = MODELED_OPERATIONS[fault.service];
-    if (!operations.includes(fault.operation)) {
+  // Read the raw faults defensively, so an unknown operation is reported with the schema's issues.
+  const rawFaults = (document as { faults?: unknown } | null)?.faults;
+  (Array.isArray(rawFaults) ? rawFaults : []).forEach((fault: unknown, i) => {
+    const { service, operation } = (fault ?? {}) as { service?: unknown; operation?: unknown };
+    if (typeof operation !== 'string' || !SIMULATED_SERVICES.some((known) => known === service)) return;
+    const operations: readonly string[] = MODELED_OPERATIONS[service as SimulatedService];
+    if (!operations.includes(operation)) {
       issues.push({
         path: `faults[${i}].operation`,
-        message: `${fault.service} has no simulated operation "${fault.operation}" (one of ${operations.join(', ')})`,
+        message: `${String(service)} has no simulated operation "${operation}" (one of ${operations.join(', ')})`,
       });
     }
   });
@@ -220,13 +226,19 @@ export async function loadScenario(path: string): Promise<Scenario> {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new ScenarioValidationError([{ path: '', message: `not valid JSON: ${(error as Error).message}` }], path);
+    throw new ScenarioValidationError(
+      [{ path: '', message: `not valid JSON: ${(error as Error).message}` }],
+      path,
+    );
   }
   return parseScenario(document, path);
 }
 
 /** The settings for one resource: the `"*"` entry, overridden field by field by the named one. */
-export function settingsFor<T extends object>(map: Readonly<Record<string, T>> | undefined, name: string): T | undefined {
+export function settingsFor<T extends object>(
+  map: Readonly<Record<string, T>> | undefined,
+  name: string,
+): T | undefined {
   const all = map?.['*'];
   const own = map?.[name];
   if (all === undefined && own === undefined) return undefined;
@@ -234,4 +246,5 @@ export function settingsFor<T extends object>(map: Readonly<Record<string, T>> |
 }
 
 /** The scenario start as epoch milliseconds. */
-export const scenarioStartMs = (scenario: Scenario): number => Date.parse(scenario.startTime ?? DEFAULT_START_TIME);
+export const scenarioStartMs = (scenario: Scenario): number =>
+  Date.parse(scenario.startTime ?? DEFAULT_START_TIME);

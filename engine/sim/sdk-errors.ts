@@ -89,8 +89,17 @@ export interface ErrorSpec {
 }
 
 /** Builds the error the SDK would throw for `spec` from `service`. */
-export function sdkError(service: SimulatedService, spec: ErrorSpec, requestId: string): SimulatedServiceError {
-  const $metadata: ResponseMetadata = { httpStatusCode: spec.status, requestId, attempts: 1, totalRetryDelay: 0 };
+export function sdkError(
+  service: SimulatedService,
+  spec: ErrorSpec,
+  requestId: string,
+): SimulatedServiceError {
+  const $metadata: ResponseMetadata = {
+    httpStatusCode: spec.status,
+    requestId,
+    attempts: 1,
+    totalRetryDelay: 0,
+  };
   const Modeled = MODELED[service][spec.name];
   if (Modeled) return new Modeled({ message: spec.message, Message: spec.message, $metadata });
   const $fault = spec.status >= 500 ? 'server' : 'client';
@@ -113,7 +122,9 @@ export const fail = (name: string, status: number, message: string): SimulatedFa
 
 /** The error the SDK's node HTTP handler raises when a request exceeds its timeout. */
 export function timeoutError(timeoutMs: number): Error {
-  const error = new Error(`@smithy/node-http-handler - a request has exceeded the configured ${timeoutMs} ms requestTimeout.`);
+  const error = new Error(
+    `@smithy/node-http-handler - a request has exceeded the configured ${timeoutMs} ms requestTimeout.`,
+  );
   error.name = 'TimeoutError';
   return Object.assign(error, { code: 'ETIMEDOUT' });
 }
@@ -147,4 +158,20 @@ export function isRetryable(error: Error): boolean {
   if (isThrottling(error) || TRANSIENT.has(error.name)) return true;
   const status = (error as Partial<SimulatedServiceError>).$metadata?.httpStatusCode;
   return status !== undefined && (TRANSIENT_STATUS.has(status) || status === 429);
+}
+
+/**
+ * A required input member. The SDK types mark members `| undefined`; the service rejects a
+ * missing one with a 400 validation error (`ValidationError` on query protocols,
+ * `ValidationException` on SSM's JSON protocol).
+ */
+export function required<T>(value: T | undefined, member: string, errorName = 'ValidationError'): T {
+  if (value === undefined || value === null || value === '') {
+    throw fail(
+      errorName,
+      400,
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return value;
 }

@@ -31,7 +31,8 @@ export type OperationTable = Readonly<Record<string, OperationHandler>>;
 export const secondsToMs = (seconds: number): number => Math.round(seconds * 1000);
 
 /** Epoch ms of a scenario second. */
-export const atScenarioSecond = (world: SimWorld, seconds: number): number => world.startMs + secondsToMs(seconds);
+export const atScenarioSecond = (world: SimWorld, seconds: number): number =>
+  world.startMs + secondsToMs(seconds);
 
 /** Long before the scenario: when pre-existing resources were created. */
 export const longAgo = (world: SimWorld, days: number): Date => new Date(world.startMs - days * 86_400_000);

@@ -55,8 +55,13 @@ export function renderTemplate(template: string, context: TemplateContext): stri
     if (reference === 'recoveryRegion') return context.recoveryRegion;
     if (reference === 'primaryRegion') return context.primaryRegion;
     if (reference === 'planName') return context.planName;
-    const [, id = '', field = ''] = reference.split('.');
-    const value = context.databases[id]?.[field as DatabaseField];
+    // Own properties of known fields only: `{{databases.constructor.name}}` must not render
+    // Object.prototype's members, and `{{foo.main.endpoint}}` is not a database reference.
+    const [root, id = '', field = '', ...extra] = reference.split('.');
+    const isDatabaseField =
+      root === 'databases' && extra.length === 0 && (DATABASE_FIELDS as readonly string[]).includes(field);
+    const outputs = isDatabaseField && Object.hasOwn(context.databases, id) ? context.databases[id] : undefined;
+    const value = outputs !== undefined && Object.hasOwn(outputs, field) ? outputs[field as DatabaseField] : undefined;
     if (value === undefined) {
       throw new ParameterTemplateError(`{{${reference}}} has no value: database "${id}" produced no ${field}`);
     }

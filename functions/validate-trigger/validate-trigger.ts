@@ -51,6 +51,13 @@ export function parseAlarmTimestamp(timestamp: string): string {
   return new Date(millis).toISOString();
 }
 
+/** A drill's `time`, as ISO 8601 UTC. `new Date(NaN).toISOString()` would throw a bare RangeError. */
+function drillTime(time: string): string {
+  const millis = Date.parse(time);
+  if (Number.isNaN(millis)) throw new InvalidTriggerError(`invalid drill request: time "${time}" is not a timestamp`);
+  return new Date(millis).toISOString();
+}
+
 function ignore(message: string): ValidateTriggerOutput {
   return { decision: 'ignore', message };
 }
@@ -89,7 +96,8 @@ function fromAlarmEvent(event: z.infer<typeof alarmEventSchema>, plan: Plan, exe
 export function validateTrigger(input: ValidateTriggerInput, plan: Plan): ValidateTriggerOutput {
   const { event, executionId, executionStartedAt } = input;
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    throw new InvalidTriggerError(`execution input must be an event object, got ${Array.isArray(event) ? 'an array' : typeof event}`);
+    const got = event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event;
+    throw new InvalidTriggerError(`execution input must be an event object, got ${got}`);
   }
   const record = event as Record<string, unknown>;
   const source = record.source;
@@ -110,7 +118,7 @@ export function validateTrigger(input: ValidateTriggerInput, plan: Plan): Valida
     const trigger: Trigger = {
       kind: 'drill',
       reason: drill.data.detail.reason,
-      triggeredAt: drill.data.time !== undefined ? new Date(Date.parse(drill.data.time)).toISOString() : executionStartedAt,
+      triggeredAt: drill.data.time !== undefined ? drillTime(drill.data.time) : executionStartedAt,
       confirmSeconds: 0,
       dryRun: drill.data.detail.dryRun,
       requestedBy: drill.data.detail.requestedBy,

@@ -1,0 +1,301 @@
+import type {
+  Datapoint,
+  DescribeAlarmsCommandInput,
+  DescribeAlarmsCommandOutput,
+  Dimension,
+  GetMetricDataCommandInput,
+  GetMetricDataCommandOutput,
+  GetMetricStatisticsCommandInput,
+  GetMetricStatisticsCommandOutput,
+  MetricAlarm,
+  MetricDataResult,
+} from '@aws-sdk/client-cloudwatch';
+import { hexDigest, uuidFrom } from './ids.js';
+import type { SimulatedRds } from './rds.js';
+import { settingsFor, type LagProfile } from './scenario.js';
+import { atScenarioSecond, longAgo, type CallContext, type SimWorld } from './world.js';
+
+/**
+ * CloudWatch: the plan's trigger alarms (in ALARM from the scenario start, back to OK at
+ * `okAtSeconds`) and the replicas' `AWS/RDS ReplicaLag` metric.
+ *
+ * RDS publishes ReplicaLag once a minute; here a sample is taken at each minute boundary from the
+ * scenario's lag profile and becomes readable one minute later, so a profile change at second
+ * 120 is first seen at 180 (as with the real metric's publication delay). A replica publishes no
+ * samples once its promotion started, nor while it is being created.
+ */
+
+/** ReplicaLag of a replica the scenario gives no profile. */
+export const DEFAULT_LAG_SECONDS = 1;
+const SAMPLE_MS = 60_000;
+/** GetMetricData's own limit on datapoints per call, so a huge window cannot hang a replay. */
+const MAX_SAMPLES = 100_800;
+
+interface AlarmRecord {
+  readonly name: string;
+  readonly region: string;
+  readonly arn: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Dimension[];
+  readonly okAt: number | undefined;
+}
+
+export interface AlarmSnapshot {
+  readonly name: string;
+  readonly region: string;
+  readonly state: 'ALARM' | 'OK';
+}
+
+interface Sample {
+  readonly at: number;
+  readonly value: number;
+}
+
+/** The profile's value at a scenario second: a step function, flat before its first step. */
+export function lagAt(profile: LagProfile, second: number): number | null {
+  const steps = [...profile].sort((a, b) => a.atSeconds - b.atSeconds);
+  let value = steps[0]?.lagSeconds ?? null;
+  for (const step of steps) if (step.atSeconds <= second) value = step.lagSeconds;
+  return value;
+}
+
+function statistic(samples: readonly number[], stat: string): number | undefined {
+  if (samples.length === 0) return undefined;
+  const sum = samples.reduce((total, value) => total + value, 0);
+  const percentile = /^p(\d+(\.\d+)?)$/.exec(stat);
+  if (percentile) {
+    const sorted = [...samples].sort((a, b) => a - b);
+    const rank = Math.ceil((Number(percentile[1]) / 100) * sorted.length) - 1;
+    return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
+  }
+  const stats: Record<string, number> = {
+    Average: sum / samples.length,
+    Sum: sum,
+    Minimum: Math.min(...samples),
+    Maximum: Math.max(...samples),
+    SampleCount: samples.length,
+  };
+  return stats[stat];
+}
+
+const time = (value: Date | undefined): number => value?.getTime() ?? 0;
+
+export class SimulatedCloudWatch {
+  private readonly alarms: AlarmRecord[];
+
+  public constructor(
+    private readonly world: SimWorld,
+    private readonly rds: SimulatedRds,
+  ) {
+    this.alarms = world.plan.triggers.alarms.map((alarm) => {
+      const behaviour = settingsFor(world.scenario.alarms, alarm.name) ?? {};
+      const healthCheck = alarm.region === 'us-east-1' && /health/i.test(alarm.name);
+      const namespace = behaviour.namespace ?? (healthCheck ? 'AWS/Route53' : 'AWS/ApplicationELB');
+      return {
+        name: alarm.name,
+        region: alarm.region,
+        arn: `arn:aws:cloudwatch:${alarm.region}:${world.accountId}:alarm:${alarm.name}`,
+        namespace,
+        metricName:
+          behaviour.metricName ??
+          (namespace === 'AWS/Route53' ? 'HealthCheckStatus' : 'HTTPCode_ELB_5XX_Count'),
+        dimensions:
+          namespace === 'AWS/Route53'
+            ? [{ Name: 'HealthCheckId', Value: uuidFrom(alarm.name) }]
+            : [{ Name: 'LoadBalancer', Value: `app/${world.plan.name}/${hexDigest(alarm.name, 16)}` }],
+        okAt:
+          behaviour.okAtSeconds === undefined ? undefined : atScenarioSecond(world, behaviour.okAtSeconds),
+      };
+    });
+  }
+
+  public readonly operations = {
+    GetMetricData: (input: GetMetricDataCommandInput, call: CallContext) => this.getMetricData(input, call),
+    GetMetricStatistics: (input: GetMetricStatisticsCommandInput, call: CallContext) =>
+      this.getMetricStatistics(input, call),
+    DescribeAlarms: (input: DescribeAlarmsCommandInput, call: CallContext) =>
+      this.describeAlarms(input, call),
+  };
+
+  public snapshot(now: number): AlarmSnapshot[] {
+    return this.alarms.map((alarm) => ({
+      name: alarm.name,
+      region: alarm.region,
+      state: this.state(alarm, now),
+    }));
+  }
+
+  private state(alarm: AlarmRecord, now: number): 'ALARM' | 'OK' {
+    if (now < this.world.startMs) return 'OK';
+    return alarm.okAt !== undefined && now >= alarm.okAt ? 'OK' : 'ALARM';
+  }
+
+  private describeAlarms(
+    input: DescribeAlarmsCommandInput,
+    call: CallContext,
+  ): Omit<DescribeAlarmsCommandOutput, '$metadata'> {
+    const wantsMetricAlarms = input.AlarmTypes === undefined || input.AlarmTypes.includes('MetricAlarm');
+    const alarms =
+      call.absent || !wantsMetricAlarms ? [] : this.alarms.filter((alarm) => alarm.region === call.region);
+    const matching = alarms.filter(
+      (alarm) =>
+        (input.AlarmNames === undefined ||
+          input.AlarmNames.length === 0 ||
+          input.AlarmNames.includes(alarm.name)) &&
+        (input.AlarmNamePrefix === undefined || alarm.name.startsWith(input.AlarmNamePrefix)) &&
+        (input.StateValue === undefined || input.StateValue === this.state(alarm, call.now)),
+    );
+    return { MetricAlarms: matching.map((alarm) => this.alarmShape(alarm, call.now)), CompositeAlarms: [] };
+  }
+
+  private alarmShape(alarm: AlarmRecord, now: number): MetricAlarm {
+    const state = this.state(alarm, now);
+    const changedAt = new Date(
+      state === 'OK' ? (alarm.okAt ?? longAgo(this.world, 1).getTime()) : this.world.startMs,
+    );
+    const route53 = alarm.namespace === 'AWS/Route53';
+    const threshold = route53 ? 1 : 10;
+    const value = state === 'ALARM' ? (route53 ? 0 : 42) : route53 ? 1 : 0;
+    const stamp = changedAt.toISOString().replace('T', ' ').slice(0, 19);
+    const relation = route53 ? 'less than' : 'greater than or equal to';
+    return {
+      AlarmName: alarm.name,
+      AlarmArn: alarm.arn,
+      AlarmDescription: `Simulated ${alarm.namespace} ${alarm.metricName} alarm`,
+      AlarmConfigurationUpdatedTimestamp: longAgo(this.world, 30),
+      ActionsEnabled: true,
+      OKActions: [],
+      AlarmActions: [],
+      InsufficientDataActions: [],
+      StateValue: state,
+      StateReason: `Threshold Crossed: 1 datapoint [${value.toFixed(1)} (${stamp})] was ${state === 'ALARM' ? '' : 'not '}${relation} the threshold (${threshold.toFixed(1)}).`,
+      StateUpdatedTimestamp: changedAt,
+      StateTransitionedTimestamp: changedAt,
+      MetricName: alarm.metricName,
+      Namespace: alarm.namespace,
+      Statistic: route53 ? 'Minimum' : 'Sum',
+      Dimensions: alarm.dimensions,
+      Period: 60,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      Threshold: threshold,
+      ComparisonOperator: route53 ? 'LessThanThreshold' : 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: route53 ? 'breaching' : 'notBreaching',
+    };
+  }
+
+  private getMetricData(
+    input: GetMetricDataCommandInput,
+    call: CallContext,
+  ): Omit<GetMetricDataCommandOutput, '$metadata'> {
+    const from = time(input.StartTime);
+    const to = time(input.EndTime);
+    const ascending = input.ScanBy === 'TimestampAscending';
+    const results: MetricDataResult[] = (input.MetricDataQueries ?? [])
+      .filter((query) => query.ReturnData !== false)
+      .map((query) => {
+        const stat = query.MetricStat;
+        if (!stat) {
+          return {
+            Id: query.Id,
+            Label: query.Label ?? query.Id,
+            Timestamps: [],
+            Values: [],
+            StatusCode: 'Complete',
+            Messages: [{ Code: 'Unsupported', Value: 'the simulated AWS evaluates MetricStat queries only' }],
+          };
+        }
+        const metric = stat.Metric;
+        const samples = call.absent
+          ? []
+          : this.samples(metric?.Namespace, metric?.MetricName, metric?.Dimensions, call, from, to);
+        const points = this.aggregate(samples, stat.Period ?? 60, [stat.Stat ?? 'Average'])
+          .filter((point) => point.values[0] !== undefined)
+          .sort((a, b) => (ascending ? a.at - b.at : b.at - a.at))
+          .slice(0, input.MaxDatapoints ?? MAX_SAMPLES);
+        return {
+          Id: query.Id,
+          Label: query.Label ?? metric?.MetricName,
+          Timestamps: points.map((point) => new Date(point.at)),
+          Values: points.map((point) => point.values[0] ?? 0),
+          StatusCode: 'Complete',
+        };
+      });
+    return { MetricDataResults: results, Messages: [] };
+  }
+
+  private getMetricStatistics(
+    input: GetMetricStatisticsCommandInput,
+    call: CallContext,
+  ): Omit<GetMetricStatisticsCommandOutput, '$metadata'> {
+    const statistics = input.Statistics ?? [];
+    const extended = input.ExtendedStatistics ?? [];
+    const samples = call.absent
+      ? []
+      : this.samples(
+          input.Namespace,
+          input.MetricName,
+          input.Dimensions,
+          call,
+          time(input.StartTime),
+          time(input.EndTime),
+        );
+    // AWS returns these datapoints in no particular order; callers must sort. Ascending here.
+    const datapoints: Datapoint[] = this.aggregate(samples, input.Period ?? 60, [...statistics, ...extended])
+      .sort((a, b) => a.at - b.at)
+      .map((point) => {
+        const datapoint: Datapoint = { Timestamp: new Date(point.at), Unit: 'Seconds' };
+        const record = datapoint as Record<string, unknown>;
+        statistics.forEach((name, i) => (record[name] = point.values[i]));
+        if (extended.length > 0) {
+          datapoint.ExtendedStatistics = Object.fromEntries(
+            extended.map((name, i) => [name, point.values[statistics.length + i] ?? 0]),
+          );
+        }
+        return datapoint;
+      });
+    return { Label: input.MetricName, Datapoints: datapoints };
+  }
+
+  /** The published ReplicaLag samples of the metric in [from, to), or none for any other metric. */
+  private samples(
+    namespace: string | undefined,
+    metricName: string | undefined,
+    dimensions: Dimension[] | undefined,
+    call: CallContext,
+    from: number,
+    to: number,
+  ): Sample[] {
+    if (namespace !== 'AWS/RDS' || metricName !== 'ReplicaLag' || dimensions?.length !== 1) return [];
+    const [dimension] = dimensions;
+    if (dimension?.Name !== 'DBInstanceIdentifier' || dimension.Value === undefined) return [];
+    const replica = dimension.Value;
+    const lag = this.world.scenario.lag;
+    const profile: LagProfile = lag?.[replica] ??
+      lag?.['*'] ?? [{ atSeconds: 0, lagSeconds: DEFAULT_LAG_SECONDS }];
+    const samples: Sample[] = [];
+    const first = Math.ceil(from / SAMPLE_MS) * SAMPLE_MS;
+    for (
+      let at = first;
+      at < to && at + SAMPLE_MS <= call.now && samples.length < MAX_SAMPLES;
+      at += SAMPLE_MS
+    ) {
+      if (!this.rds.replicatingAt(replica, call.region, at)) continue;
+      const value = lagAt(profile, (at - this.world.startMs) / 1000);
+      if (value !== null) samples.push({ at, value });
+    }
+    return samples;
+  }
+
+  /** Groups samples into periods aligned to multiples of `periodSeconds` and computes each stat. */
+  private aggregate(samples: readonly Sample[], periodSeconds: number, stats: readonly string[]) {
+    const periodMs = Math.max(1, periodSeconds) * 1000;
+    const periods = new Map<number, number[]>();
+    for (const sample of samples) {
+      const start = Math.floor(sample.at / periodMs) * periodMs;
+      periods.set(start, [...(periods.get(start) ?? []), sample.value]);
+    }
+    return [...periods].map(([at, values]) => ({ at, values: stats.map((stat) => statistic(values, stat)) }));
+  }
+}

@@ -1,0 +1,27 @@
+export {
+  createSimulatedCloud,
+  DEFAULT_LATENCY_MS,
+  SimulatedCloud,
+  type CloudSnapshot,
+  type SimulatedCloudOptions,
+} from './cloud.js';
+export type { CriticalPath, CriticalPathItem } from './critical-path.js';
+export {
+  DEFAULT_START_TIME,
+  FAULT_KINDS,
+  loadScenario,
+  MODELED_OPERATIONS,
+  parseScenario,
+  scenarioSchema,
+  ScenarioValidationError,
+  type FaultKind,
+  type Scenario,
+  type ScenarioIssue,
+  type SimulatedService,
+} from './scenario.js';
+export { MUTATING_OPERATIONS, SimulationNotModeledError, type CallRecord } from './transport.js';
+export type { DatabaseSnapshot } from './rds.js';
+export type { GroupSnapshot } from './autoscaling.js';
+export type { AlarmSnapshot } from './cloudwatch.js';
+export type { ParameterSnapshot } from './ssm.js';
+export type { PublishedMessage } from './sns.js';

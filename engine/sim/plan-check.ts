@@ -1,0 +1,67 @@
+import type { Plan } from '../../functions/common/plan.js';
+import { faultApplies } from './faults.js';
+import { MODELED_OPERATIONS, SIMULATED_SERVICES, type Scenario, type ScenarioIssue } from './scenario.js';
+
+/**
+ * Checks a scenario against the plan it is replayed with: a key that names no replica, group,
+ * parameter or alarm of the plan is a typo that would otherwise silently do nothing.
+ */
+export function scenarioIssuesForPlan(plan: Plan, scenario: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const checkKeys = (
+    path: string,
+    map: Readonly<Record<string, unknown>> | undefined,
+    known: readonly string[],
+    what: string,
+  ) => {
+    for (const key of Object.keys(map ?? {})) {
+      if (key !== '*' && !known.includes(key)) {
+        issues.push({
+          path: `${path}.${key}`,
+          message: `the plan has no ${what} "${key}" (known: ${known.join(', ') || 'none'})`,
+        });
+      }
+    }
+  };
+  const replicas = plan.databases.map((db) => db.replica);
+  checkKeys('lag', scenario.lag, replicas, 'replica');
+  checkKeys('promotion', scenario.promotion, replicas, 'replica');
+  checkKeys(
+    'groups',
+    scenario.groups,
+    plan.scalingGroups.map((group) => group.name),
+    'scaling group',
+  );
+  checkKeys(
+    'parameters',
+    scenario.parameters,
+    plan.parameters.map((parameter) => parameter.name),
+    'parameter',
+  );
+  checkKeys(
+    'alarms',
+    scenario.alarms,
+    plan.triggers.alarms.map((alarm) => alarm.name),
+    'trigger alarm',
+  );
+
+  (scenario.faults ?? []).forEach((fault, i) => {
+    if (!faultApplies(fault.error, fault.service, fault.operation)) {
+      issues.push({
+        path: `faults[${i}].error`,
+        message: `${fault.error} has no meaning for ${fault.service} ${fault.operation}; use throttling, server, unavailable, timeout, timeoutAfterApply or accessDenied`,
+      });
+    }
+  });
+  const services = scenario.random?.services ?? SIMULATED_SERVICES;
+  const operations: readonly string[] = services.flatMap((service) => MODELED_OPERATIONS[service]);
+  for (const operation of scenario.random?.operations ?? []) {
+    if (!operations.includes(operation)) {
+      issues.push({
+        path: 'random.operations',
+        message: `"${operation}" is not a simulated operation of ${services.join(', ')}`,
+      });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,210 @@
+import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import type { ClientInterceptor, ClientSettings } from '../../functions/common/aws-clients.js';
+import { faultEffect, type FaultInjector } from './faults.js';
+import { sleep, uuidFrom } from './ids.js';
+import type { SimulatedService } from './scenario.js';
+import { isRetryable, isThrottling, sdkError, SimulatedFailure, timeoutError } from './sdk-errors.js';
+import type { OperationTable, SimWorld } from './world.js';
+
+/**
+ * The simulated transport: a middleware at the very start of each client's stack answers the
+ * command from the model instead of sending it. Because it sits above the SDK's retry
+ * middleware, it also does what the SDK would do for the faults it injects: retry throttling,
+ * 5xx and timeouts up to the client's maxAttempts, with the standard strategy's backoff.
+ */
+
+/** Operations that change the cloud. Publish is not one: notifications are counted on their own. */
+export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
+  'PromoteReadReplica',
+  'CreateDBInstanceReadReplica',
+  'UpdateAutoScalingGroup',
+  'SetDesiredCapacity',
+  'PutParameter',
+  'DeleteParameter',
+]);
+
+/** One attempt of one call, as the log keeps it. */
+export interface CallRecord {
+  /** Epoch ms (virtual clock) when the attempt started. */
+  readonly time: number;
+  readonly durationMs: number;
+  readonly service: SimulatedService;
+  readonly region: string;
+  readonly operation: string;
+  readonly input: unknown;
+  /** `ok`, or the error's `name` (e.g. `Throttling`, `InvalidDBInstanceStateFault`). */
+  readonly outcome: string;
+  readonly mutating: boolean;
+  /** 1 for the first try, 2 for the SDK's first retry … */
+  readonly attempt: number;
+  /** Number of this attempt among all attempts of the operation (what `faults[].calls` counts). */
+  readonly callNumber: number;
+  readonly requestId: string;
+}
+
+/** @smithy/util-retry's standard strategy: base delays and cap (ms). Used without jitter, so replays repeat. */
+const RETRY_DELAY_BASE_MS = 100;
+const THROTTLING_RETRY_DELAY_BASE_MS = 500;
+const MAXIMUM_RETRY_DELAY_MS = 20_000;
+/** A client without a request timeout waits as long as a Lambda can run. */
+const NO_TIMEOUT_WAIT_MS = 900_000;
+
+/** The SDK's own error for a command the simulated AWS does not model: loud, never silently empty. */
+export class SimulationNotModeledError extends Error {
+  public constructor(service: string, operation: string) {
+    super(`the simulated AWS does not model ${service} ${operation}`);
+    this.name = 'SimulationNotModeledError';
+  }
+}
+
+const operationName = (commandName: string | undefined): string =>
+  (commandName ?? 'Unknown').replace(/Command$/, '');
+
+function copyOf(input: unknown): unknown {
+  try {
+    return structuredClone(input);
+  } catch {
+    return input;
+  }
+}
+
+export class SimulatedTransport {
+  /** Every attempt, in the order they finished. */
+  public readonly calls: CallRecord[] = [];
+  private readonly counters = new Map<string, number>();
+  private requests = 0;
+
+  public constructor(
+    private readonly world: SimWorld,
+    private readonly models: Readonly<Record<SimulatedService, OperationTable>>,
+    private readonly faults: FaultInjector,
+    private readonly latencyMs: number,
+  ) {}
+
+  /** Installs the short-circuit on a new client (pass to `setClientInterceptor`). */
+  public readonly interceptor: ClientInterceptor = (client, settings) => {
+    const stack = client.middlewareStack as unknown as MiddlewareStack<object, MetadataBearer>;
+    const middleware: InitializeMiddleware<object, MetadataBearer> = (_next, context) => async (args) => ({
+      output: await this.serve(settings, operationName(context.commandName), args.input),
+      response: {},
+    });
+    stack.add(middleware, {
+      step: 'initialize',
+      priority: 'high',
+      name: 'simulatedAwsTransport',
+      override: true,
+    });
+  };
+
+  /** Serves one SDK call: attempts (with the SDK's retries) until success or a final error. */
+  public async serve(settings: ClientSettings, operation: string, input: object): Promise<MetadataBearer> {
+    let totalRetryDelay = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const output = await this.attempt(settings, operation, input, attempt);
+        return {
+          ...output.body,
+          $metadata: { httpStatusCode: 200, requestId: output.requestId, attempts: attempt, totalRetryDelay },
+        };
+      } catch (error) {
+        if (!(error instanceof Error)) throw error;
+        const metadata = (error as Partial<MetadataBearer>).$metadata;
+        if (metadata) Object.assign(metadata, { attempts: attempt, totalRetryDelay });
+        if (attempt >= Math.max(1, settings.maxAttempts) || !isRetryable(error)) throw error;
+        const base = isThrottling(error) ? THROTTLING_RETRY_DELAY_BASE_MS : RETRY_DELAY_BASE_MS;
+        const delay = Math.min(MAXIMUM_RETRY_DELAY_MS, base * 2 ** (attempt - 1));
+        totalRetryDelay += delay;
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async attempt(
+    settings: ClientSettings,
+    operation: string,
+    input: object,
+    attempt: number,
+  ): Promise<{ body: object; requestId: string }> {
+    const { service, region } = settings;
+    const key = `${service}:${operation}`;
+    const callNumber = (this.counters.get(key) ?? 0) + 1;
+    this.counters.set(key, callNumber);
+    this.requests += 1;
+    const requestId = uuidFrom(`request:${this.requests}`);
+    const started = Date.now();
+    const record = (outcome: string) =>
+      this.calls.push({
+        time: started,
+        durationMs: Date.now() - started,
+        service,
+        region,
+        operation,
+        input: copyOf(input),
+        outcome,
+        mutating: MUTATING_OPERATIONS.has(operation),
+        attempt,
+        callNumber,
+        requestId,
+      });
+    try {
+      const body = await this.respond(
+        settings,
+        operation,
+        input,
+        { service, operation, region, callNumber },
+        requestId,
+      );
+      record('ok');
+      return { body, requestId };
+    } catch (error) {
+      record(error instanceof Error ? error.name : 'Error');
+      throw error;
+    }
+  }
+
+  private async respond(
+    settings: ClientSettings,
+    operation: string,
+    input: object,
+    attempt: { service: SimulatedService; operation: string; region: string; callNumber: number },
+    requestId: string,
+  ): Promise<object> {
+    const { service, region } = settings;
+    const timeoutMs = settings.requestTimeoutMs > 0 ? settings.requestTimeoutMs : NO_TIMEOUT_WAIT_MS;
+    const handler = this.models[service][operation];
+    const kind = this.faults.regionDown(region) ? 'timeout' : this.faults.decide(attempt);
+    const run = (absent: boolean): object => {
+      if (!handler) throw new SimulationNotModeledError(service, operation);
+      try {
+        return handler(input as never, { region, now: Date.now(), absent });
+      } catch (error) {
+        if (error instanceof SimulatedFailure) throw sdkError(service, error.spec, requestId);
+        throw error;
+      }
+    };
+    if (kind === 'timeout' || this.latencyMs >= timeoutMs) {
+      await sleep(timeoutMs);
+      throw timeoutError(timeoutMs);
+    }
+    await sleep(this.latencyMs);
+    if (kind === 'timeoutAfterApply') {
+      // The service applied the call; the response never arrived.
+      try {
+        run(false);
+      } catch {
+        // The lost response would have been this error; the client sees the timeout either way.
+      }
+      await sleep(timeoutMs - this.latencyMs);
+      throw timeoutError(timeoutMs);
+    }
+    if (kind === undefined) return run(false);
+    const effect = faultEffect(
+      kind,
+      attempt,
+      input as Readonly<Record<string, unknown>>,
+      this.world.accountId,
+    );
+    if ('absent' in effect) return run(true);
+    throw sdkError(service, effect.error, requestId);
+  }
+}

@@ -1,0 +1,326 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import {
+  CfnStateMachine,
+  DefinitionBody,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { parsePlan, type Plan } from '../functions/common/plan.js';
+import { definitionPlaceholders, FailoverStepFunction, FAILOVER_STEPS, type FailoverStepId } from './failover-steps.js';
+import { PlanResourceArns, stepPolicyStatements } from './step-permissions.js';
+
+/** The repository root: `functions/`, `state-machines/` and `package-lock.json` live there. */
+const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+export interface FailoverOrchestratorProps {
+  /** The validated plan (`loadPlanFile` or `parsePlan`); it is checked again here. */
+  readonly plan: Plan;
+  /**
+   * Lambda runtime of every step: Node.js 22 or later.
+   * @default Runtime.NODEJS_22_X
+   */
+  readonly runtime?: Runtime;
+  /**
+   * Memory of each step function, in MB (the SDK is bundled; more memory also means more CPU at cold start).
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout of each step function. Steps never wait inside Lambda (Wait states do), so a minute is ample.
+   * @default Duration.seconds(60)
+   */
+  readonly stepTimeout?: Duration;
+  /**
+   * Retention of the functions' and the state machine's log groups.
+   * @default RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Powertools log level of the steps (POWERTOOLS_LOG_LEVEL).
+   * @default 'INFO'
+   */
+  readonly logLevel?: (typeof LOG_LEVELS)[number];
+  /**
+   * Name of the state machine (the CLI finds it by name).
+   * @default `${plan.name}-failover`
+   */
+  readonly stateMachineName?: string;
+  /**
+   * Directory holding `functions/<step>/handler.ts`, `state-machines/failover.asl.json` and `package-lock.json`.
+   * @default the failover-orchestrator repository root
+   */
+  readonly projectRoot?: string;
+}
+
+/** The props were wrong; lists every problem at once. */
+export class FailoverOrchestratorPropsError extends Error {
+  public constructor(public readonly problems: readonly string[]) {
+    super(`FailoverOrchestrator: invalid props (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'FailoverOrchestratorPropsError';
+  }
+}
+
+/**
+ * The failover orchestrator for one plan, deployed in the plan's recovery region: the Standard
+ * state machine from `state-machines/failover.asl.json` (the same file local replay runs), one
+ * Lambda function per step with least-privilege permissions on the plan's resources, the SNS
+ * topic for notifications, and the EventBridge rule that starts a failover when one of the
+ * plan's alarms enters ALARM (alarms in other regions arrive through `AlarmForwardingStack`).
+ */
+export class FailoverOrchestrator extends Construct {
+  public readonly plan: Plan;
+  public readonly stateMachine: StateMachine;
+  public readonly stateMachineLogGroup: LogGroup;
+  /** Step functions by step id (`validate-trigger`, `notify`, …). */
+  public readonly stepFunctions: Readonly<Record<FailoverStepId, NodejsFunction>>;
+  /** The notification topic: created, or imported from `plan.notifications.topicArn`. */
+  public readonly topic: ITopic;
+  /** The key encrypting the created topic; undefined when the plan names its own topic. */
+  public readonly topicKey?: Key;
+  /** Starts an execution when a plan alarm enters ALARM. */
+  public readonly alarmRule: Rule;
+  /** Events that EventBridge could not deliver to the state machine after its retries. */
+  public readonly deadLetterQueue: Queue;
+
+  public constructor(scope: Construct, id: string, props: FailoverOrchestratorProps) {
+    super(scope, id);
+    const settings = validateProps(this, props);
+    this.plan = settings.plan;
+    const { plan } = settings;
+
+    if (plan.notifications.topicArn) {
+      this.topic = Topic.fromTopicArn(this, 'Topic', plan.notifications.topicArn);
+    } else {
+      this.topicKey = new Key(this, 'TopicKey', {
+        description: `failover-orchestrator ${plan.name}: encrypts the notification topic`,
+        enableKeyRotation: true,
+      });
+      this.topic = new Topic(this, 'Topic', {
+        displayName: `Failover ${plan.name}`,
+        masterKey: this.topicKey,
+        enforceSSL: true,
+      });
+    }
+
+    const arns = new PlanResourceArns(plan, Stack.of(this));
+    const steps = FAILOVER_STEPS.map((step) => {
+      const stepFunction = new FailoverStepFunction(this, pascalCase(step.id), step, {
+        plan,
+        projectRoot: settings.projectRoot,
+        runtime: settings.runtime,
+        memorySize: settings.memorySize,
+        timeout: settings.stepTimeout,
+        logRetention: settings.logRetention,
+        logLevel: settings.logLevel,
+        topicArn: this.topic.topicArn,
+      });
+      for (const statement of stepPolicyStatements(step.id, arns, this.topic.topicArn)) {
+        stepFunction.role.addToPrincipalPolicy(statement);
+      }
+      if (step.id === 'scale-group') acknowledgeScalingGroupArns(stepFunction, plan);
+      return { step, stepFunction };
+    });
+    this.stepFunctions = Object.fromEntries(
+      steps.map(({ step, stepFunction }) => [step.id, stepFunction.function]),
+    ) as Record<FailoverStepId, NodejsFunction>;
+
+    const notifyRole = steps.find(({ step }) => step.id === 'notify')?.stepFunction.role;
+    if (this.topicKey && notifyRole) {
+      // SNS encrypts each message with the topic's key on the publisher's behalf: the publisher
+      // needs GenerateDataKey and Decrypt on it, through SNS only.
+      this.topicKey.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [notifyRole],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'kms:ViaService': `sns.${plan.recoveryRegion}.amazonaws.com` } },
+        }),
+      );
+    }
+
+    this.stateMachineLogGroup = new LogGroup(this, 'StateMachineLogGroup', {
+      // The /aws/vendedlogs/ prefix keeps Step Functions from growing the account's
+      // CloudWatch Logs resource policy for every state machine (its size is limited).
+      logGroupName: `/aws/vendedlogs/states/${settings.stateMachineName}`,
+      retention: settings.logRetention,
+    });
+    const substitutions = Object.fromEntries(
+      steps.map(({ step, stepFunction }) => [step.substitution, stepFunction.function.functionArn]),
+    );
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: settings.stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      // Inline, not DefinitionBody.fromFile (an S3 asset): the template then shows the definition.
+      definitionBody: DefinitionBody.fromString(settings.definition),
+      definitionSubstitutions: substitutions,
+      logs: { destination: this.stateMachineLogGroup, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    // The `${...}` in DefinitionString are filled by DefinitionSubstitutions, not by Fn::Sub:
+    // tell cfn-lint and CDK's own template check (both report E1029) that this is intended.
+    const cfnStateMachine = this.stateMachine.node.defaultChild as CfnStateMachine;
+    cfnStateMachine.addMetadata('cfn-lint', { config: { ignore_checks: ['E1029'] } });
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'CloudFormation-Validate::E1029',
+      reason: 'The ${...} placeholders are DefinitionSubstitutions (function ARNs), not Fn::Sub variables.',
+    });
+    // The ASL names unqualified function ARNs, so no `:*` (versions and aliases) is granted.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: steps.map(({ stepFunction }) => stepFunction.function.functionArn),
+      }),
+    );
+    Validations.of(this.stateMachine.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by CDK for logging level ALL and tracing: CloudWatch Logs vended-log delivery actions ' +
+        '(logs:CreateLogDelivery, GetLogDelivery, ...) and X-Ray PutTraceSegments/GetSampling* have no ' +
+        'resource-level permissions. Lambda invoke is limited to the nine step functions.',
+    });
+
+    this.deadLetterQueue = new Queue(this, 'AlarmRuleDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the alarm rule target; it needs no DLQ of its own.',
+    });
+    this.alarmRule = new Rule(this, 'AlarmRule', {
+      description: `failover-orchestrator ${plan.name}: a plan alarm entered ALARM, start the failover`,
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        detail: {
+          alarmName: [...new Set(plan.triggers.alarms.map((alarm) => alarm.name))].sort(),
+          state: { value: ['ALARM'] },
+        },
+      },
+    });
+    // No input transformation: the step function `validate-trigger` reads the whole event.
+    this.alarmRule.addTarget(
+      new SfnStateMachine(this.stateMachine, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 10,
+        maxEventAge: Duration.hours(2),
+      }),
+    );
+  }
+}
+
+interface Settings {
+  readonly plan: Plan;
+  readonly runtime: Runtime;
+  readonly memorySize: number;
+  readonly stepTimeout: Duration;
+  readonly logRetention: RetentionDays;
+  readonly logLevel: string;
+  readonly stateMachineName: string;
+  readonly projectRoot: string;
+  readonly definition: string;
+}
+
+/** Checks every prop before anything is built, and reports every problem at once. */
+function validateProps(scope: Construct, props: FailoverOrchestratorProps): Settings {
+  const problems: string[] = [];
+  let plan: Plan | undefined;
+  try {
+    plan = parsePlan(props.plan, 'plan');
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+
+  const region = Stack.of(scope).region;
+  if (Token.isUnresolved(region)) {
+    problems.push('the stack needs an explicit env.region (the plan\'s recoveryRegion): the orchestrator is regional');
+  } else if (plan && region !== plan.recoveryRegion) {
+    problems.push(
+      `the stack is in ${region}, but the orchestrator must run in the plan's recoveryRegion (${plan.recoveryRegion}) to survive the outage it handles`,
+    );
+  }
+
+  const runtime = props.runtime ?? Runtime.NODEJS_22_X;
+  const nodeMajor = Number(/^nodejs(\d+)/.exec(runtime.name)?.[1] ?? Number.NaN);
+  if (runtime.family !== RuntimeFamily.NODEJS || !(nodeMajor >= 22)) {
+    problems.push(`runtime must be Node.js 22 or later, got ${runtime.name}`);
+  }
+  const memorySize = props.memorySize ?? 256;
+  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
+    problems.push(`memorySize must be a whole number of MB from 128 to 10240, got ${memorySize}`);
+  }
+  const stepTimeout = props.stepTimeout ?? Duration.seconds(60);
+  const timeoutSeconds = stepTimeout.toSeconds();
+  // The ASL gives each task 120 s (TimeoutSeconds) including retries of a throttled invoke.
+  if (timeoutSeconds < 10 || timeoutSeconds > 120) {
+    problems.push(`stepTimeout must be 10 to 120 seconds (the ASL allows each task 120 s), got ${timeoutSeconds}`);
+  }
+  const logLevel = props.logLevel ?? 'INFO';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
+
+  const stateMachineName = props.stateMachineName ?? `${plan?.name ?? 'plan'}-failover`;
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(stateMachineName)) {
+    problems.push(`stateMachineName must be 1-80 letters, digits, hyphens or underscores, got "${stateMachineName}"`);
+  }
+
+  const projectRoot = props.projectRoot ?? REPOSITORY_ROOT;
+  let definition = '';
+  const aslPath = join(projectRoot, 'state-machines', 'failover.asl.json');
+  try {
+    definition = readFileSync(aslPath, 'utf8');
+    const known = new Set<string>(FAILOVER_STEPS.map((step) => step.substitution));
+    const unknown = definitionPlaceholders(definition).filter((name) => !known.has(name));
+    if (unknown.length) problems.push(`${aslPath} uses substitutions no step provides: ${unknown.join(', ')}`);
+  } catch (error) {
+    problems.push(`cannot read the state machine definition ${aslPath}: ${(error as Error).message}`);
+  }
+
+  if (problems.length > 0 || plan === undefined) throw new FailoverOrchestratorPropsError(problems);
+  return {
+    plan,
+    runtime,
+    memorySize,
+    stepTimeout,
+    logRetention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+    logLevel,
+    stateMachineName,
+    projectRoot,
+    definition,
+  };
+}
+
+/**
+ * cdk-nag reports the scaling group ARNs because of their `*`: the group's UUID, which exists
+ * only once the group does. The name part is exact, so each group is acknowledged by its ARN.
+ */
+function acknowledgeScalingGroupArns(stepFunction: FailoverStepFunction, plan: Plan): void {
+  const account = Stack.of(stepFunction).account;
+  const accountInFinding = Token.isUnresolved(account) ? '<AWS::AccountId>' : account;
+  for (const group of plan.scalingGroups) {
+    const arn = `arn:<AWS::Partition>:autoscaling:${plan.recoveryRegion}:${accountInFinding}:autoScalingGroup:*:autoScalingGroupName/${group.name}`;
+    Validations.of(stepFunction.role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arn}]`,
+      reason: `The "*" is the UUID Auto Scaling puts in every group ARN; the group name (${group.name}) is exact.`,
+    });
+  }
+}
+
+function pascalCase(kebab: string): string {
+  return kebab.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
+}

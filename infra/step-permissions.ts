@@ -1,0 +1,123 @@
+import { ArnFormat, type Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Plan } from '../functions/common/plan.js';
+import type { FailoverStepId } from './failover-steps.js';
+
+/**
+ * Actions that have no resource-level permissions: IAM accepts only `Resource: "*"` for them
+ * (Service Authorization Reference, "Resource types" column empty). Every `"*"` the orchestrator
+ * grants is for one of these; the infra IAM test holds the same list.
+ */
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
+  'cloudwatch:GetMetricData',
+  'autoscaling:DescribeAutoScalingGroups',
+] as const;
+
+/** The ARNs of the plan's resources, as the steps' IAM policies name them. */
+export class PlanResourceArns {
+  public constructor(
+    private readonly plan: Plan,
+    private readonly stack: Stack,
+  ) {}
+
+  /** `arn:aws:cloudwatch:<alarm region>:<account>:alarm:<name>` for every trigger alarm. */
+  public alarms(): string[] {
+    return this.plan.triggers.alarms.map((alarm) =>
+      this.stack.formatArn({
+        service: 'cloudwatch',
+        region: alarm.region,
+        resource: 'alarm',
+        resourceName: alarm.name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+  }
+
+  /** `arn:aws:rds:<recoveryRegion>:<account>:db:<replica>` for every database. */
+  public replicas(): string[] {
+    return this.plan.databases.map((database) =>
+      this.stack.formatArn({
+        service: 'rds',
+        region: this.plan.recoveryRegion,
+        resource: 'db',
+        resourceName: database.replica,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+  }
+
+  /**
+   * Auto Scaling group ARNs carry a generated UUID (`autoScalingGroup:<uuid>:autoScalingGroupName/<name>`)
+   * that is unknown until the group exists, so the UUID is the one wildcard; the name is exact.
+   */
+  public scalingGroups(): string[] {
+    return this.plan.scalingGroups.map((group) =>
+      this.stack.formatArn({
+        service: 'autoscaling',
+        region: this.plan.recoveryRegion,
+        resource: 'autoScalingGroup',
+        resourceName: `*:autoScalingGroupName/${group.name}`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+  }
+
+  /** `arn:aws:ssm:<recoveryRegion>:<account>:parameter/<name without the leading slash>`. */
+  public parameters(): string[] {
+    return this.plan.parameters.map((parameter) =>
+      this.stack.formatArn({
+        service: 'ssm',
+        region: this.plan.recoveryRegion,
+        resource: 'parameter',
+        resourceName: parameter.name.replace(/^\//, ''),
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+    );
+  }
+}
+
+function allow(actions: string[], resources: string[]): PolicyStatement[] {
+  return resources.length === 0 ? [] : [new PolicyStatement({ actions, resources })];
+}
+
+const describeScalingGroups = (): PolicyStatement[] => allow(['autoscaling:DescribeAutoScalingGroups'], ['*']);
+
+/**
+ * What each step may do, and on what: only its own API calls, only on the plan's resources.
+ * A plan without databases (or groups, or parameters) grants nothing for them.
+ */
+export function stepPolicyStatements(step: FailoverStepId, arns: PlanResourceArns, topicArn: string): PolicyStatement[] {
+  switch (step) {
+    case 'validate-trigger':
+      return [];
+    case 'confirm-outage':
+      return allow(['cloudwatch:DescribeAlarms'], arns.alarms());
+    case 'read-replica-lag':
+      return [
+        // The step reads ReplicaLag with GetMetricData only (GetMetricStatistics is not called).
+        ...allow(['cloudwatch:GetMetricData'], arns.replicas().length ? ['*'] : []),
+        ...allow(['rds:DescribeDBInstances'], arns.replicas()),
+      ];
+    case 'promote-replica':
+      return allow(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], arns.replicas());
+    case 'check-promotion':
+      return allow(['rds:DescribeDBInstances'], arns.replicas());
+    case 'scale-group':
+      return [
+        ...allow(['autoscaling:UpdateAutoScalingGroup'], arns.scalingGroups()),
+        ...(arns.scalingGroups().length ? describeScalingGroups() : []),
+      ];
+    case 'check-group-capacity':
+      return arns.scalingGroups().length ? describeScalingGroups() : [];
+    case 'repoint-parameters':
+      return allow(['ssm:GetParameter', 'ssm:PutParameter'], arns.parameters());
+    case 'notify':
+      // Reads back what was and was not done, for the message; never changes anything.
+      return [
+        ...allow(['sns:Publish'], [topicArn]),
+        ...allow(['rds:DescribeDBInstances'], arns.replicas()),
+        ...(arns.scalingGroups().length ? describeScalingGroups() : []),
+        ...allow(['ssm:GetParameter'], arns.parameters()),
+      ];
+  }
+}
