@@ -1,19 +1,12 @@
-// The SDK warns on every client that Node 20 support ends in 2027; the CLI's output is a report.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { replayCommand } from './replay-command.js';
 
-/**
- * `failover` command line. Exit codes (documented in the README):
- *   0  failover succeeded, or the event was correctly ignored
- *   1  failover failed or was aborted
- *   2  bad input: unreadable event, invalid plan or scenario, unknown command or option
- */
-export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+// Set before the step handlers load (they are imported lazily below): the SDK warns on every
+// client that Node 20 support ends in 2027, and the handlers' JSON logs would drown the report.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
-export const DEFAULT_PLAN = fileURLToPath(new URL('../examples/shop-prod.plan.yaml', import.meta.url));
+import { EXIT, type CliIo } from './cli-io.js';
 
 const USAGE = `usage:
   failover replay <event.json> [--plan <file>] [--scenario <file>] [--json]
@@ -22,10 +15,6 @@ Replays an event through the real state machine and step handlers against a simu
 (virtual clock, no AWS account). Default plan: examples/shop-prod.plan.yaml.
 Exit codes: 0 succeeded or ignored, 1 failed or aborted, 2 bad input.`;
 
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -48,7 +37,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.err(`failover: ${(error as Error).message}\n${USAGE}`);
     return EXIT.badInput;
   }
-  if (command === 'replay') return replayCommand(parsed, io);
+  if (command === 'replay') return (await import('./replay-command.js')).replayCommand(parsed, io);
   io.err(`failover: unknown command "${command}"\n${USAGE}`);
   return EXIT.badInput;
 }

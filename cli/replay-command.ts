@@ -4,7 +4,7 @@ import { InputFileError, loadPlanFile, readJsonFile } from '../engine/files.js';
 import { replay } from '../engine/runner.js';
 import { loadScenario } from '../engine/sim/index.js';
 import { formatReplay } from './format.js';
-import { DEFAULT_PLAN, EXIT, type CliIo } from './main.js';
+import { DEFAULT_PLAN, EXIT, type CliIo } from './cli-io.js';
 
 interface ReplayArgs {
   readonly positionals: string[];

@@ -209,13 +209,15 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const wallStart = performance.now();
   const { plan, event } = options;
   const scenario = options.scenario ?? {};
+  const startMs = startTimeFor(event, scenario);
   const clock = FakeTimers.install({
-    now: startTimeFor(event, scenario),
+    now: startMs,
     toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
   });
   const env = { plan: process.env.FAILOVER_PLAN, topic: process.env.FAILOVER_TOPIC_ARN };
   try {
-    const cloud = options.cloud ?? createSimulatedCloud(plan, scenario);
+    // Scenario seconds count from the replay's start, wherever the event put it.
+    const cloud = options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
     setClientInterceptor(cloud.interceptor);
     logger.setLogLevel(options.logLevel ?? 'SILENT');
     process.env.FAILOVER_PLAN = JSON.stringify(plan);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -21,7 +21,12 @@ import {
 import { Construct } from 'constructs';
 import { parsePlan, type Plan } from '../functions/common/plan.js';
 import { definitionPlaceholders, FailoverStepFunction, FAILOVER_STEPS, type FailoverStepId } from './failover-steps.js';
-import { PlanResourceArns, stepPolicyStatements } from './step-permissions.js';
+import {
+  acknowledgeStateMachineRole,
+  PlanResourceArns,
+  stateMachineStatements,
+  stepPolicyStatements,
+} from './step-permissions.js';
 
 /** The repository root: `functions/`, `state-machines/` and `package-lock.json` live there. */
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -86,6 +91,7 @@ export class FailoverOrchestrator extends Construct {
   public readonly plan: Plan;
   public readonly stateMachine: StateMachine;
   public readonly stateMachineLogGroup: LogGroup;
+  public readonly stateMachineRole: Role;
   /** Step functions by step id (`validate-trigger`, `notify`, …). */
   public readonly stepFunctions: Readonly<Record<FailoverStepId, NodejsFunction>>;
   /** The notification topic: created, or imported from `plan.notifications.topicArn`. */
@@ -162,8 +168,15 @@ export class FailoverOrchestrator extends Construct {
     const substitutions = Object.fromEntries(
       steps.map(({ step, stepFunction }) => [step.substitution, stepFunction.function.functionArn]),
     );
+    // CDK would grant the logging actions on "*"; three of them accept the account's log ARNs, so
+    // the role is ours and CDK's own additions are dropped (`withoutPolicyUpdates`).
+    this.stateMachineRole = new Role(this, 'StateMachineRole', {
+      assumedBy: new ServicePrincipal('states.amazonaws.com'),
+      description: `failover-orchestrator ${plan.name}: the failover state machine`,
+    });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: settings.stateMachineName,
+      role: this.stateMachineRole.withoutPolicyUpdates(),
       stateMachineType: StateMachineType.STANDARD,
       // Inline, not DefinitionBody.fromFile (an S3 asset): the template then shows the definition.
       definitionBody: DefinitionBody.fromString(settings.definition),
@@ -179,20 +192,15 @@ export class FailoverOrchestrator extends Construct {
       id: 'CloudFormation-Validate::E1029',
       reason: 'The ${...} placeholders are DefinitionSubstitutions (function ARNs), not Fn::Sub variables.',
     });
-    // The ASL names unqualified function ARNs, so no `:*` (versions and aliases) is granted.
-    this.stateMachine.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: steps.map(({ stepFunction }) => stepFunction.function.functionArn),
-      }),
-    );
-    Validations.of(this.stateMachine.role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Added by CDK for logging level ALL and tracing: CloudWatch Logs vended-log delivery actions ' +
-        '(logs:CreateLogDelivery, GetLogDelivery, ...) and X-Ray PutTraceSegments/GetSampling* have no ' +
-        'resource-level permissions. Lambda invoke is limited to the nine step functions.',
-    });
+    for (const statement of stateMachineStatements(
+      Stack.of(this),
+      steps.map(({ stepFunction }) => stepFunction.function.functionArn),
+    )) {
+      this.stateMachineRole.addToPrincipalPolicy(statement);
+    }
+    // Step Functions checks the logging permissions when it creates the state machine.
+    this.stateMachine.node.addDependency(this.stateMachineRole);
+    acknowledgeStateMachineRole(this.stateMachineRole);
 
     this.deadLetterQueue = new Queue(this, 'AlarmRuleDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -26,7 +26,7 @@ import {
   HttpCodeElb,
   HttpCodeTarget,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ARecord, Failover, HealthCheck, HealthCheckType, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
@@ -184,7 +184,13 @@ export class ReferenceBaseStack extends Stack {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
       description: 'Shop app servers: read the endpoint parameters',
     });
-    for (const parameter of parameters) parameter.grantRead(instanceRole);
+    // The servers only read their endpoints (refresh-config.sh): GetParameter on those three.
+    instanceRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: parameters.map((parameter) => parameter.parameterArn),
+      }),
+    );
     const launchTemplate = new LaunchTemplate(this, 'AppLaunchTemplate', {
       machineImage: MachineImage.latestAmazonLinux2023({ cpuType: AmazonLinuxCpuType.ARM_64 }),
       userData: appServerUserData({

@@ -1,5 +1,5 @@
-import { ArnFormat, type Stack } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { Plan } from '../functions/common/plan.js';
 import type { FailoverStepId } from './failover-steps.js';
 
@@ -11,7 +11,68 @@ import type { FailoverStepId } from './failover-steps.js';
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
   'cloudwatch:GetMetricData',
   'autoscaling:DescribeAutoScalingGroups',
+  // Active tracing (Lambda functions and the state machine).
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  // Vended log delivery of the state machine (logging level ALL).
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
 ] as const;
+
+/**
+ * The state machine's permissions: invoke the step functions (unqualified ARNs, as the ASL names
+ * them: no `:*` for versions and aliases), deliver its logs, and trace. The log delivery
+ * statement follows the CloudWatch Logs guide: the delivery actions take only "*", the resource
+ * policy and log group actions are scoped to the account and region.
+ */
+export function stateMachineStatements(stack: Stack, functionArns: string[]): PolicyStatement[] {
+  const logsInThisAccount = stack.formatArn({ service: 'logs', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME });
+  return [
+    new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functionArns }),
+    new PolicyStatement({
+      actions: [
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+      ],
+      resources: ['*'],
+    }),
+    new PolicyStatement({
+      actions: ['logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+      resources: [logsInThisAccount],
+    }),
+    new PolicyStatement({
+      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      resources: ['*'],
+    }),
+  ];
+}
+
+/** The cdk-nag findings `stateMachineStatements` causes by design, acknowledged one by one. */
+export function acknowledgeStateMachineRole(role: Role): void {
+  const stack = Stack.of(role);
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Only for actions without resource-level permissions: the CloudWatch Logs delivery actions ' +
+      '(Create/Get/Update/Delete/ListLogDeliveries) and X-Ray tracing (PutTraceSegments, ' +
+      'PutTelemetryRecords, GetSamplingRules, GetSamplingTargets).',
+  });
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${stack.region}:${account}:*]`,
+    reason:
+      'Logging level ALL: Step Functions sets up log delivery, which may update the account CloudWatch ' +
+      'Logs resource policy and list log groups; scoped to this account and region.',
+  });
+}
 
 /** The ARNs of the plan's resources, as the steps' IAM policies name them. */
 export class PlanResourceArns {

@@ -6,13 +6,11 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { afterEach, describe, expect, it } from 'vitest';
 import { autoScalingClient } from '../../functions/common/aws-clients.js';
-import { failure, GROUP, RECOVERY, settle, simulate, teardown } from './support.js';
+import { failure, GROUP, RECOVERY, settle, simulate, teardown, type InstalledClock } from './support.js';
 
 afterEach(teardown);
 
-type Clock = Parameters<typeof settle>[0];
-
-async function describeGroup(clock: Clock): Promise<AutoScalingGroup> {
+async function describeGroup(clock: InstalledClock): Promise<AutoScalingGroup> {
   const output = await settle(
     clock,
     autoScalingClient(RECOVERY).send(
@@ -27,7 +25,7 @@ async function describeGroup(clock: Clock): Promise<AutoScalingGroup> {
 const count = (group: AutoScalingGroup, state: string) =>
   (group.Instances ?? []).filter((instance) => instance.LifecycleState === state).length;
 
-const scaleTo = (clock: Clock, desired: number, min = 3, max = 12) =>
+const scaleTo = (clock: InstalledClock, desired: number, min = 3, max = 12) =>
   settle(
     clock,
     autoScalingClient(RECOVERY).send(

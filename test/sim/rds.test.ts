@@ -7,11 +7,20 @@ import {
 } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rdsClient } from '../../functions/common/aws-clients.js';
-import { failure, PRIMARY, RECOVERY, REPLICA, settle, simulate, teardown } from './support.js';
+import {
+  failure,
+  PRIMARY,
+  RECOVERY,
+  REPLICA,
+  settle,
+  simulate,
+  teardown,
+  type InstalledClock,
+} from './support.js';
 
 afterEach(teardown);
 
-async function describeReplica(clock: Parameters<typeof settle>[0], id = REPLICA, region = RECOVERY) {
+async function describeReplica(clock: InstalledClock, id = REPLICA, region = RECOVERY) {
   const output = await settle(
     clock,
     rdsClient(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
