@@ -1,12 +1,9 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-// Set before the step handlers load (they are imported lazily below): the SDK warns on every
-// client that Node 20 support ends in 2027, and the handlers' JSON logs would drown the report.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 import { EXIT, type CliIo } from './cli-io.js';
+import { replayCommand } from './replay-command.js';
 
 const USAGE = `usage:
   failover replay <event.json> [--plan <file>] [--scenario <file>] [--json]
@@ -37,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.err(`failover: ${(error as Error).message}\n${USAGE}`);
     return EXIT.badInput;
   }
-  if (command === 'replay') return (await import('./replay-command.js')).replayCommand(parsed, io);
+  if (command === 'replay') return replayCommand(parsed, io);
   io.err(`failover: unknown command "${command}"\n${USAGE}`);
   return EXIT.badInput;
 }

@@ -2,7 +2,7 @@ import { InvalidTriggerError, PlanValidationError } from '../functions/common/er
 import { validateTrigger } from '../functions/validate-trigger/validate-trigger.js';
 import { InputFileError, loadPlanFile, readJsonFile } from '../engine/files.js';
 import { replay } from '../engine/runner.js';
-import { loadScenario } from '../engine/sim/index.js';
+import { loadScenario, ScenarioValidationError } from '../engine/sim/index.js';
 import { formatReplay } from './format.js';
 import { DEFAULT_PLAN, EXIT, type CliIo } from './cli-io.js';
 
@@ -41,7 +41,8 @@ export async function replayCommand({ positionals, values }: ReplayArgs, io: Cli
       error instanceof InputFileError ||
       error instanceof PlanValidationError ||
       error instanceof InvalidTriggerError ||
-      (error as Error).name === 'ScenarioError'
+      error instanceof ScenarioValidationError ||
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
     ) {
       io.err(badInputLine(error));
       return EXIT.badInput;

@@ -1,10 +1,10 @@
 import './polyfills.js';
+import './local-env.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import FakeTimers from '@sinonjs/fake-timers';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { setClientInterceptor } from '../functions/common/aws-clients.js';
-import { logger } from '../functions/common/step-handler.js';
 import type { Plan } from '../functions/common/plan.js';
 import { parseAlarmTimestamp } from '../functions/validate-trigger/validate-trigger.js';
 import { createSimulatedCloud, type Scenario, type SimulatedCloud } from './sim/index.js';
@@ -46,8 +46,6 @@ export interface ReplayResult {
 
 export interface ReplayOptions {
   readonly plan: Plan;
-  /** Step handlers' Powertools log level during the replay. @default 'SILENT' */
-  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** The execution input: an EventBridge event or a drill request. */
   readonly event: unknown;
   readonly scenario?: Scenario;
@@ -212,14 +210,20 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const startMs = startTimeFor(event, scenario);
   const clock = FakeTimers.install({
     now: startMs,
+    // A 50-resource failover runs thousands of simulated timers (waits, retries, API latency).
+    loopLimit: 1_000_000,
     toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
   });
   const env = { plan: process.env.FAILOVER_PLAN, topic: process.env.FAILOVER_TOPIC_ARN };
+  // jsonpath-plus (inside aws-local-stepfunctions) throws and catches an Error for every
+  // JSONPath that selects a scalar; capturing those stacks was the largest cost of a replay.
+  // Replays report errors by name and message, so stacks are not captured while one runs.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     // Scenario seconds count from the replay's start, wherever the event put it.
     const cloud = options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
     setClientInterceptor(cloud.interceptor);
-    logger.setLogLevel(options.logLevel ?? 'SILENT');
     process.env.FAILOVER_PLAN = JSON.stringify(plan);
     process.env.FAILOVER_TOPIC_ARN = cloud.topicArn;
     const { definition, arns } = loadDefinition(plan);
@@ -277,6 +281,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       wallMs: Math.round((performance.now() - wallStart) * 10) / 10,
     };
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     setClientInterceptor(undefined);
     clock.uninstall();
     if (env.plan === undefined) delete process.env.FAILOVER_PLAN;

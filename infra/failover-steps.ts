@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Validations, type Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Tracing, type Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Plan } from '../functions/common/plan.js';
@@ -100,6 +100,7 @@ export class FailoverStepFunction extends Construct {
         // cold start measured no slower than an external one (TOOLCHAIN.md, ~250 vs ~275 ms).
         externalModules: [],
         minify: true,
+        logLevel: LogLevel.WARNING,
         sourceMap: true,
         sourcesContent: false,
         // The plan can exceed Lambda's 4 KB environment limit, so it is compiled into the

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   AdditionalHealthCheckType,
   AutoScalingGroup,
@@ -90,11 +90,12 @@ export class ReferenceBaseStack extends Stack {
   public readonly serverErrorAlarm?: Alarm;
 
   /**
-   * The `a` and `b` zones of the region, which every account has. The default asks EC2 through a
-   * context lookup, which needs credentials: this keeps `cdk synth` offline.
+   * The region's first two zones, resolved by CloudFormation (`Fn::GetAZs`). The default for a
+   * stack with an explicit env asks EC2 through a context lookup, which needs credentials: this
+   * keeps `cdk synth` offline and names no zone the account may not have.
    */
   public override get availabilityZones(): string[] {
-    return [`${this.region}a`, `${this.region}b`];
+    return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
   }
 
   public constructor(scope: Construct, id: string, props: ReferenceBaseStackProps) {

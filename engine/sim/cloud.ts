@@ -4,7 +4,6 @@ import { SimulatedAutoScaling, type GroupSnapshot } from './autoscaling.js';
 import { SimulatedCloudWatch, type AlarmSnapshot } from './cloudwatch.js';
 import { criticalPath, type CriticalPath } from './critical-path.js';
 import { FaultInjector } from './faults.js';
-import { Sequence } from './ids.js';
 import { scenarioIssuesForPlan } from './plan-check.js';
 import { DEFAULT_REPLICA_CREATION_SECONDS, SimulatedRds, type DatabaseSnapshot } from './rds.js';
 import { parseScenario, scenarioStartMs, ScenarioValidationError, type Scenario } from './scenario.js';
@@ -78,7 +77,6 @@ export class SimulatedCloud {
       scenario,
       startMs: this.startTime.getTime(),
       accountId,
-      ids: new Sequence(),
     };
     this.rds = new SimulatedRds(world, options.replicaCreationSeconds ?? DEFAULT_REPLICA_CREATION_SECONDS);
     this.autoScaling = new SimulatedAutoScaling(world);

@@ -34,17 +34,6 @@ export function uuidFrom(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Hands out numbered ids per kind: `next('request')` → 1, 2, 3 … */
-export class Sequence {
-  private readonly counters = new Map<string, number>();
-
-  public next(kind: string): number {
-    const value = (this.counters.get(kind) ?? 0) + 1;
-    this.counters.set(kind, value);
-    return value;
-  }
-}
-
 /** Mulberry32: a tiny seeded PRNG with good enough spread for fault injection. Returns [0, 1). */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;

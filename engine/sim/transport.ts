@@ -42,10 +42,15 @@ export interface CallRecord {
   readonly requestId: string;
 }
 
-/** @smithy/util-retry's standard strategy: base delays and cap (ms). Used without jitter, so replays repeat. */
-const RETRY_DELAY_BASE_MS = 100;
-const THROTTLING_RETRY_DELAY_BASE_MS = 500;
+/**
+ * The installed SDK's standard retry backoff (@smithy/core retry, `retries-2026-config`): retry i
+ * waits random() * min(base * 2^i, 20 s), base 50 ms, 1 s for throttling. The jitter is replaced
+ * by its mean (one half) so that replays repeat exactly.
+ */
+const RETRY_DELAY_BASE_MS = 50;
+const THROTTLING_RETRY_DELAY_BASE_MS = 1_000;
 const MAXIMUM_RETRY_DELAY_MS = 20_000;
+const MEAN_JITTER = 0.5;
 /** A client without a request timeout waits as long as a Lambda can run. */
 const NO_TIMEOUT_WAIT_MS = 900_000;
 
@@ -108,11 +113,12 @@ export class SimulatedTransport {
         };
       } catch (error) {
         if (!(error instanceof Error)) throw error;
-        const metadata = (error as Partial<MetadataBearer>).$metadata;
-        if (metadata) Object.assign(metadata, { attempts: attempt, totalRetryDelay });
+        // Like the SDK's retry middleware, record the attempts on every error, even one without metadata.
+        const bearer = error as Error & Partial<MetadataBearer>;
+        bearer.$metadata = { ...bearer.$metadata, attempts: attempt, totalRetryDelay };
         if (attempt >= Math.max(1, settings.maxAttempts) || !isRetryable(error)) throw error;
         const base = isThrottling(error) ? THROTTLING_RETRY_DELAY_BASE_MS : RETRY_DELAY_BASE_MS;
-        const delay = Math.min(MAXIMUM_RETRY_DELAY_MS, base * 2 ** (attempt - 1));
+        const delay = MEAN_JITTER * Math.min(MAXIMUM_RETRY_DELAY_MS, base * 2 ** (attempt - 1));
         totalRetryDelay += delay;
         await sleep(delay);
       }

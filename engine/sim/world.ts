@@ -1,5 +1,4 @@
 import type { Plan } from '../../functions/common/plan.js';
-import type { Sequence } from './ids.js';
 import type { Scenario } from './scenario.js';
 
 /** What every service model shares: the plan, the scenario and the virtual timeline. */
@@ -9,7 +8,6 @@ export interface SimWorld {
   /** Scenario start, epoch ms: the origin of every `…Seconds` in the scenario. */
   readonly startMs: number;
   readonly accountId: string;
-  readonly ids: Sequence;
 }
 
 /** One call as a service model sees it. */

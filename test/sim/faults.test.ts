@@ -185,8 +185,9 @@ describe('injected faults', () => {
 
     expect(error.name).toBe('TimeoutError');
     expect(cloud.calls).toHaveLength(3);
-    // Three 10 s timeouts and backoffs of 100 ms and 200 ms.
-    expect(elapsedSeconds()).toBe(30.3);
+    // Three 10 s timeouts and the SDK's mean backoffs of 25 ms and 50 ms.
+    expect(elapsedSeconds()).toBe(30.075);
+    expect(error.$metadata).toEqual({ attempts: 3, totalRetryDelay: 75 });
   });
 
   it('loses the response of a timeoutAfterApply promotion, so the retry meets the promoted instance', async () => {
