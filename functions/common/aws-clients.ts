@@ -56,7 +56,13 @@ function create<S extends AwsService>(service: S, region: string, options: Clien
   const config = {
     region,
     maxAttempts: options.maxAttempts,
-    requestHandler: { requestTimeout: options.requestTimeoutMs, connectionTimeout: Math.min(3_000, options.requestTimeoutMs) },
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs,
+      // Without this the SDK only logs a warning when requestTimeout passes, and a call into a
+      // dead region hangs until the Lambda itself times out (@smithy/node-http-handler).
+      throwOnRequestTimeout: true,
+      connectionTimeout: Math.min(3_000, options.requestTimeoutMs),
+    },
   };
   const clients: { [K in AwsService]: () => Constructors[K] } = {
     rds: () => new RDSClient(config),

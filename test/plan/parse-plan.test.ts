@@ -26,7 +26,9 @@ function exampleWith(edits: readonly (readonly [string, unknown])[]): unknown {
 function expectExactly(issues: readonly PlanIssue[], expected: readonly (readonly [string, string])[]): void {
   expect(issues).toHaveLength(expected.length);
   expect(issues).toEqual(
-    expect.arrayContaining(expected.map(([path, message]) => ({ path, message: expect.stringContaining(message) }))),
+    expect.arrayContaining(
+      expected.map(([path, message]) => ({ path, message: expect.stringContaining(message) })),
+    ),
   );
 }
 
@@ -60,7 +62,14 @@ describe('parsePlan', () => {
       },
     ]);
     expect(plan.scalingGroups).toEqual([
-      { name: 'shop-app-usw2', min: 3, desired: 6, max: 12, capacityTimeoutSeconds: 900, minHealthyPercent: 100 },
+      {
+        name: 'shop-app-usw2',
+        min: 3,
+        desired: 6,
+        max: 12,
+        capacityTimeoutSeconds: 900,
+        minHealthyPercent: 100,
+      },
     ]);
     expect(plan.parameters.map((parameter) => parameter.name)).toEqual([
       '/shop/db/host',
@@ -77,7 +86,9 @@ describe('parsePlan', () => {
       primaryRegion: 'eu-west-1',
       recoveryRegion: 'eu-central-1',
       objectives: { rtoSeconds: 600, rpoSeconds: 30 },
-      triggers: { alarms: ['primary-down', { name: 'primary-5xx' }, { name: 'health', region: 'us-east-1' }] },
+      triggers: {
+        alarms: ['primary-down', { name: 'primary-5xx' }, { name: 'health', region: 'us-east-1' }],
+      },
       databases: [{ id: 'main', replica: 'db-replica', maxLagSeconds: 10 }],
     };
 
@@ -94,7 +105,11 @@ describe('parsePlan', () => {
       confirmSeconds: 60,
       minMinutesBetweenExecutions: 60,
     });
-    expect(plan.databases[0]).toMatchObject({ lagWaitSeconds: 120, onLagExceeded: 'abort', promotionTimeoutSeconds: 1_800 });
+    expect(plan.databases[0]).toMatchObject({
+      lagWaitSeconds: 120,
+      onLagExceeded: 'abort',
+      promotionTimeoutSeconds: 1_800,
+    });
     expect(plan.scalingGroups).toEqual([]);
     expect(plan.parameters).toEqual([]);
     expect(plan.notifications).toEqual({});
@@ -105,7 +120,14 @@ describe('parsePlan', () => {
     ['maxLagSeconds equal to rpoSeconds', [['databases.0.maxLagSeconds', 60]]],
     ['confirmSeconds one second under rtoSeconds', [['triggers.confirmSeconds', 899]]],
     ['min, desired and max all equal', [['scalingGroups.0', { name: 'g', min: 2, desired: 2, max: 2 }]]],
-    ['a plan with parameters only', [['databases', []], ['scalingGroups', []], ['parameters', [{ name: '/a', value: '{{planName}}' }]]]],
+    [
+      'a plan with parameters only',
+      [
+        ['databases', []],
+        ['scalingGroups', []],
+        ['parameters', [{ name: '/a', value: '{{planName}}' }]],
+      ],
+    ],
   ] as const)('accepts the boundary case of %s', (_case, edits) => {
     // Arrange
     const document = exampleWith(edits);
@@ -120,7 +142,10 @@ describe('parsePlan', () => {
   it.each([
     {
       problem: 'a typo key maxLagSecond',
-      edits: [['databases.0.maxLagSecond', 30], ['databases.0.maxLagSeconds', undefined]],
+      edits: [
+        ['databases.0.maxLagSecond', 30],
+        ['databases.0.maxLagSeconds', undefined],
+      ],
       issues: [
         ['databases[0]', 'Unrecognized key: "maxLagSecond"'],
         ['databases[0].maxLagSeconds', 'expected number'],
@@ -179,7 +204,12 @@ describe('parsePlan', () => {
     {
       problem: 'a template naming an unknown database',
       edits: [['parameters.0.value', '{{databases.orders.endpoint}}']],
-      issues: [['parameters[0].value', '{{databases.orders.endpoint}} names database "orders", which the plan does not list']],
+      issues: [
+        [
+          'parameters[0].value',
+          '{{databases.orders.endpoint}} names database "orders", which the plan does not list',
+        ],
+      ],
     },
     {
       problem: 'a template asking a database for its hostname',
@@ -197,7 +227,12 @@ describe('parsePlan', () => {
     {
       problem: 'a topic in the primary region',
       edits: [['notifications.topicArn', 'arn:aws:sns:us-east-1:111111111111:shop-failover']],
-      issues: [['notifications.topicArn', 'topic is in us-east-1, but notifications must not depend on the failed region']],
+      issues: [
+        [
+          'notifications.topicArn',
+          'topic is in us-east-1, but notifications must not depend on the failed region',
+        ],
+      ],
     },
     {
       problem: 'a topic that is not an ARN',
@@ -225,26 +260,44 @@ describe('parsePlan', () => {
     {
       problem: 'confirmSeconds equal to rtoSeconds',
       edits: [['triggers.confirmSeconds', 900]],
-      issues: [['triggers.confirmSeconds', '900s confirm window leaves no time within objectives.rtoSeconds (900s)']],
+      issues: [
+        ['triggers.confirmSeconds', '900s confirm window leaves no time within objectives.rtoSeconds (900s)'],
+      ],
     },
     {
       problem: 'the default confirmSeconds (60) against a 60s RTO',
-      edits: [['triggers.confirmSeconds', undefined], ['objectives.rtoSeconds', 60]],
-      issues: [['triggers.confirmSeconds', '60s confirm window leaves no time within objectives.rtoSeconds (60s)']],
+      edits: [
+        ['triggers.confirmSeconds', undefined],
+        ['objectives.rtoSeconds', 60],
+      ],
+      issues: [
+        ['triggers.confirmSeconds', '60s confirm window leaves no time within objectives.rtoSeconds (60s)'],
+      ],
     },
     {
       problem: 'empty lists of everything to fail over',
-      edits: [['databases', []], ['scalingGroups', []], ['parameters', []]],
+      edits: [
+        ['databases', []],
+        ['scalingGroups', []],
+        ['parameters', []],
+      ],
       issues: [['(root)', 'the plan fails over nothing']],
     },
     {
       problem: 'no databases, groups or parameters keys at all',
-      edits: [['databases', undefined], ['scalingGroups', undefined], ['parameters', undefined]],
+      edits: [
+        ['databases', undefined],
+        ['scalingGroups', undefined],
+        ['parameters', undefined],
+      ],
       issues: [['(root)', 'the plan fails over nothing']],
     },
     {
       problem: 'unknown top-level keys',
-      edits: [['regions', ['us-east-1', 'us-west-2']], ['owner', 'sre']],
+      edits: [
+        ['regions', ['us-east-1', 'us-west-2']],
+        ['owner', 'sre'],
+      ],
       issues: [['', 'Unrecognized keys: "regions", "owner"']],
     },
     {
@@ -375,5 +428,4 @@ describe('parsePlan', () => {
       }),
     );
   });
-
 });

@@ -42,9 +42,20 @@ describe('planJsonSchema', () => {
 
     // Assert
     expect(objects.map(({ path }) => path)).toEqual(
-      expect.arrayContaining(['(root)', 'objectives', 'triggers', 'triggers.alarms[]|1', 'databases[]', 'scalingGroups[]', 'parameters[]', 'notifications']),
+      expect.arrayContaining([
+        '(root)',
+        'objectives',
+        'triggers',
+        'triggers.alarms[]|1',
+        'databases[]',
+        'scalingGroups[]',
+        'parameters[]',
+        'notifications',
+      ]),
     );
-    expect(objects.filter(({ node }) => node.additionalProperties !== false).map(({ path }) => path)).toEqual([]);
+    expect(objects.filter(({ node }) => node.additionalProperties !== false).map(({ path }) => path)).toEqual(
+      [],
+    );
   });
 
   it('describes the file as written: fields with defaults are optional and show their default', () => {

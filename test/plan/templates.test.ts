@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParameterTemplateError } from '../../functions/common/errors.js';
-import { renderTemplate, templateReferences, type TemplateContext } from '../../functions/common/templates.js';
+import {
+  renderTemplate,
+  templateReferences,
+  type TemplateContext,
+} from '../../functions/common/templates.js';
 
 const DATABASE_IDS: ReadonlySet<string> = new Set(['main', 'orders']);
 
@@ -10,7 +14,11 @@ const context: TemplateContext = {
   primaryRegion: 'us-east-1',
   planName: 'shop-prod',
   databases: {
-    main: { endpoint: 'shop-db-replica.abcdefgh0ijk.us-west-2.rds.amazonaws.com', port: '1521', instanceId: 'shop-db-replica' },
+    main: {
+      endpoint: 'shop-db-replica.abcdefgh0ijk.us-west-2.rds.amazonaws.com',
+      port: '1521',
+      instanceId: 'shop-db-replica',
+    },
   },
 };
 
@@ -19,7 +27,10 @@ describe('templateReferences', () => {
     ['{{databases.main.endpoint}}', ['databases.main.endpoint']],
     ['{{ databases.orders.port }}', ['databases.orders.port']],
     ['{{databases.main.instanceId}}', ['databases.main.instanceId']],
-    ['jdbc:postgresql://{{databases.main.endpoint}}:{{databases.main.port}}/shop', ['databases.main.endpoint', 'databases.main.port']],
+    [
+      'jdbc:postgresql://{{databases.main.endpoint}}:{{databases.main.port}}/shop',
+      ['databases.main.endpoint', 'databases.main.port'],
+    ],
     ['{{recoveryRegion}}/{{primaryRegion}}/{{planName}}', ['recoveryRegion', 'primaryRegion', 'planName']],
     ['no placeholder at all', []],
   ])('finds no problem in %s', (template, references) => {
@@ -31,11 +42,20 @@ describe('templateReferences', () => {
   });
 
   it.each([
-    ['{{databases.billing.endpoint}}', '{{databases.billing.endpoint}} names database "billing", which the plan does not list'],
-    ['{{databases.main.hostname}}', '{{databases.main.hostname}}: a database has endpoint, port, instanceId, not "hostname"'],
+    [
+      '{{databases.billing.endpoint}}',
+      '{{databases.billing.endpoint}} names database "billing", which the plan does not list',
+    ],
+    [
+      '{{databases.main.hostname}}',
+      '{{databases.main.hostname}}: a database has endpoint, port, instanceId, not "hostname"',
+    ],
     ['{{databases.main}}', 'unknown placeholder {{databases.main}}'],
     ['{{databases.main.endpoint.address}}', 'unknown placeholder {{databases.main.endpoint.address}}'],
-    ['{{region}}', 'unknown placeholder {{region}}: use {{databases.<id>.endpoint|port|instanceId}} or {{recoveryRegion|primaryRegion|planName}}'],
+    [
+      '{{region}}',
+      'unknown placeholder {{region}}: use {{databases.<id>.endpoint|port|instanceId}} or {{recoveryRegion|primaryRegion|planName}}',
+    ],
     ['{{}}', 'unknown placeholder {{}}'],
     ['{{databases.main.endpoint', 'has an unclosed {{ or }}'],
     ['databases.main.endpoint}}', 'has an unclosed {{ or }}'],
@@ -49,7 +69,10 @@ describe('templateReferences', () => {
 
   it('reports every problem of one template, in order', () => {
     // Act
-    const { problems } = templateReferences('{{databases.x.endpoint}}:{{databases.main.host}}:{{zone}}:{{', DATABASE_IDS);
+    const { problems } = templateReferences(
+      '{{databases.x.endpoint}}:{{databases.main.host}}:{{zone}}:{{',
+      DATABASE_IDS,
+    );
 
     // Assert
     expect(problems).toEqual([
@@ -81,11 +104,23 @@ describe('renderTemplate', () => {
   });
 
   it.each([
-    ['a database that produced no outputs', '{{databases.orders.endpoint}}', '{{databases.orders.endpoint}} has no value: database "orders" produced no endpoint'],
+    [
+      'a database that produced no outputs',
+      '{{databases.orders.endpoint}}',
+      '{{databases.orders.endpoint}} has no value: database "orders" produced no endpoint',
+    ],
     ['an output the database lacks', '{{databases.main.hostname}}', 'database "main" produced no hostname'],
-    ['a member of Object.prototype', '{{databases.constructor.name}}', 'database "constructor" produced no name'],
+    [
+      'a member of Object.prototype',
+      '{{databases.constructor.name}}',
+      'database "constructor" produced no name',
+    ],
     ['a reference outside databases', '{{cache.main.endpoint}}', '{{cache.main.endpoint}} has no value'],
-    ['a reference with an extra part', '{{databases.main.endpoint.address}}', '{{databases.main.endpoint.address}} has no value'],
+    [
+      'a reference with an extra part',
+      '{{databases.main.endpoint.address}}',
+      '{{databases.main.endpoint.address}} has no value',
+    ],
   ])('throws ParameterTemplateError for %s', (_case, template, message) => {
     // Act
     const render = () => renderTemplate(template, context);

@@ -60,7 +60,8 @@ describe('simulated answers against recorded AWS answers', () => {
         new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [GROUP] }),
       ),
     );
-    const simulated = output.AutoScalingGroups?.[0] ?? {};
+    const simulated = output.AutoScalingGroups?.[0];
+    if (!simulated) throw new Error(`no group ${GROUP}`);
 
     expect(Object.keys(simulated).filter((key) => !realGroupKeys.includes(key))).toEqual([]);
     expect(

@@ -27,7 +27,9 @@ beforeEach(() => {
 describe('describeGroup', () => {
   it('returns the group of that name from the SDK example answer', async () => {
     // Arrange
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(describeGroupsOutput(scalingGroup('my-auto-scaling-group')));
+    autoScaling
+      .on(DescribeAutoScalingGroupsCommand)
+      .resolves(describeGroupsOutput(scalingGroup('my-auto-scaling-group')));
 
     // Act
     const group = await describeGroup('us-west-2', 'my-auto-scaling-group');
@@ -47,7 +49,9 @@ describe('describeGroup', () => {
     const described = describeGroup('us-west-2', 'missing');
 
     // Assert
-    await expect(described).rejects.toThrow(new ScalingGroupNotFoundError('Auto Scaling group missing not found in us-west-2'));
+    await expect(described).rejects.toThrow(
+      new ScalingGroupNotFoundError('Auto Scaling group missing not found in us-west-2'),
+    );
   });
 });
 
@@ -73,7 +77,10 @@ describe('inServiceCount', () => {
 
   it('counts the two instances of the SDK example, and none for a group without instances', () => {
     // Act
-    const counts = [inServiceCount(scalingGroup('g')), inServiceCount(scalingGroup('g', { Instances: undefined }))];
+    const counts = [
+      inServiceCount(scalingGroup('g')),
+      inServiceCount(scalingGroup('g', { Instances: undefined })),
+    ];
 
     // Assert
     expect(counts).toEqual([2, 0]);

@@ -49,7 +49,10 @@ describe('aws clients', () => {
     const onPath = cloudWatchClient('us-west-2');
     const otherRegion = cloudWatchClient('us-east-1');
     const bestEffort = cloudWatchClient('us-west-2', BEST_EFFORT);
-    const sameOptionsAsBestEffort = cloudWatchClient('us-west-2', { requestTimeoutMs: 2_000, maxAttempts: 1 });
+    const sameOptionsAsBestEffort = cloudWatchClient('us-west-2', {
+      requestTimeoutMs: 2_000,
+      maxAttempts: 1,
+    });
 
     // Assert
     expect(new Set([onPath, otherRegion, bestEffort]).size).toBe(3);

@@ -41,12 +41,20 @@ const scalingSince = (secondsAgo: number): Scaling => ({
   message: `${GROUP} set to min 3 desired 6 max 12; 2/6 InService`,
 });
 
-const check = (scaling: Scaling): CheckGroupCapacityInput => ({ group: appGroup(), recoveryRegion: 'us-west-2', scaling });
+const check = (scaling: Scaling): CheckGroupCapacityInput => ({
+  group: appGroup(),
+  recoveryRegion: 'us-west-2',
+  scaling,
+});
 
 const describesWith = (instances: Instance[]) =>
   autoScaling
     .on(DescribeAutoScalingGroupsCommand)
-    .resolves(describeGroupsOutput(scalingGroup(GROUP, { MinSize: 3, DesiredCapacity: 6, MaxSize: 12, Instances: instances })));
+    .resolves(
+      describeGroupsOutput(
+        scalingGroup(GROUP, { MinSize: 3, DesiredCapacity: 6, MaxSize: 12, Instances: instances }),
+      ),
+    );
 
 beforeEach(() => {
   setClientInterceptor(undefined);

@@ -1,9 +1,18 @@
 import './support/aws-sdk-matchers.js';
-import { DBInstanceNotFoundFault, DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
+import {
+  DBInstanceNotFoundFault,
+  DescribeDBInstancesCommand,
+  RDSClient,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setClientInterceptor } from '../../functions/common/aws-clients.js';
-import { PromotionFailedError, PromotionTimeoutError, ReplicaNotFoundError } from '../../functions/common/errors.js';
+import {
+  PromotionFailedError,
+  PromotionTimeoutError,
+  ReplicaNotFoundError,
+} from '../../functions/common/errors.js';
 import type { DatabasePlan } from '../../functions/common/plan.js';
 import type { CheckPromotionInput, Promotion } from '../../functions/common/workflow-state.js';
 import { checkPromotion } from '../../functions/check-promotion/check-promotion.js';
@@ -45,14 +54,16 @@ const check = (promotion: Promotion): CheckPromotionInput => ({
   promotion,
 });
 
-const describesAs = (instance: DBInstance) => rds.on(DescribeDBInstancesCommand).resolves(describeDBInstancesOutput(instance));
+const describesAs = (instance: DBInstance) =>
+  rds.on(DescribeDBInstancesCommand).resolves(describeDBInstancesOutput(instance));
 
 /**
  * The instance right after PromoteReadReplica, as the SDK example output shows it: still
  * `modifying`, still naming its source.
  */
 const justAccepted = (): DBInstance => {
-  const { DBInstanceStatus, ReadReplicaSourceDBInstanceIdentifier } = promoteReadReplicaOutput().DBInstance ?? {};
+  const { DBInstanceStatus, ReadReplicaSourceDBInstanceIdentifier } =
+    promoteReadReplicaOutput().DBInstance ?? {};
   return replicaInstance(REPLICA, { DBInstanceStatus, ReadReplicaSourceDBInstanceIdentifier });
 };
 
@@ -77,7 +88,9 @@ describe('checkPromotion', () => {
 
     // Assert
     expect(promotion).toEqual({ ...promotingSince(30), message: `${REPLICA} is modifying` });
-    expect(rds).toHaveReceivedCommandExactlyOnceWith(DescribeDBInstancesCommand, { DBInstanceIdentifier: REPLICA });
+    expect(rds).toHaveReceivedCommandExactlyOnceWith(DescribeDBInstancesCommand, {
+      DBInstanceIdentifier: REPLICA,
+    });
   });
 
   it.each(['modifying', 'rebooting', 'backing-up'])(
@@ -171,7 +184,9 @@ describe('checkPromotion', () => {
     const promotion = checkPromotion(check(promotingSince(60)));
 
     // Assert
-    await expect(promotion).rejects.toThrow(new PromotionFailedError(`${REPLICA} went ${status} during promotion`));
+    await expect(promotion).rejects.toThrow(
+      new PromotionFailedError(`${REPLICA} went ${status} during promotion`),
+    );
   });
 
   it('throws ReplicaNotFoundError when the instance disappeared', async () => {

@@ -52,25 +52,30 @@ afterEach(() => {
 });
 
 describe('confirmOutage', () => {
-  it.each(['ALARM', 'INSUFFICIENT_DATA'] as const)('confirms the outage when the alarm is still %s', async (state) => {
-    // Arrange
-    cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [metricAlarm(state)], CompositeAlarms: [] });
+  it.each(['ALARM', 'INSUFFICIENT_DATA'] as const)(
+    'confirms the outage when the alarm is still %s',
+    async (state) => {
+      // Arrange
+      cloudWatch
+        .on(DescribeAlarmsCommand)
+        .resolves({ MetricAlarms: [metricAlarm(state)], CompositeAlarms: [] });
 
-    // Act
-    const confirmation = await confirmOutage({ trigger: alarmTrigger });
+      // Act
+      const confirmation = await confirmOutage({ trigger: alarmTrigger });
 
-    // Assert
-    expect(confirmation).toEqual({
-      confirmed: true,
-      alarmState: state,
-      checkedAt: NOW.toISOString(),
-      message: `alarm "shop-primary-health" still ${state} after 60s`,
-    });
-    expect(cloudWatch).toHaveReceivedCommandExactlyOnceWith(DescribeAlarmsCommand, {
-      AlarmNames: ['shop-primary-health'],
-      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-    });
-  });
+      // Assert
+      expect(confirmation).toEqual({
+        confirmed: true,
+        alarmState: state,
+        checkedAt: NOW.toISOString(),
+        message: `alarm "shop-primary-health" still ${state} after 60s`,
+      });
+      expect(cloudWatch).toHaveReceivedCommandExactlyOnceWith(DescribeAlarmsCommand, {
+        AlarmNames: ['shop-primary-health'],
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+      });
+    },
+  );
 
   it('confirms the outage from a composite alarm still in ALARM', async () => {
     // Arrange
@@ -78,7 +83,9 @@ describe('confirmOutage', () => {
     cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [], CompositeAlarms: [composite] });
 
     // Act
-    const confirmation = await confirmOutage({ trigger: { ...alarmTrigger, alarmName: 'shop-primary-composite' } });
+    const confirmation = await confirmOutage({
+      trigger: { ...alarmTrigger, alarmName: 'shop-primary-composite' },
+    });
 
     // Assert
     expect(confirmation).toMatchObject({ confirmed: true, alarmState: 'ALARM' });
@@ -96,7 +103,8 @@ describe('confirmOutage', () => {
       confirmed: false,
       alarmState: 'OK',
       checkedAt: NOW.toISOString(),
-      message: 'alarm "shop-primary-health" returned to OK within the 60s confirm window (flap): nothing was changed',
+      message:
+        'alarm "shop-primary-health" returned to OK within the 60s confirm window (flap): nothing was changed',
     });
   });
 
@@ -111,15 +119,25 @@ describe('confirmOutage', () => {
     expect(confirmation).toMatchObject({
       confirmed: false,
       alarmState: 'NOT_CHECKED',
-      message: 'alarm "shop-primary-health" no longer exists in us-east-1: not failing over on a deleted alarm',
+      message:
+        'alarm "shop-primary-health" no longer exists in us-east-1: not failing over on a deleted alarm',
     });
   });
 
   it.each([
-    ['a request timeout', Object.assign(new Error('Connection timed out after 2000 ms'), { name: 'TimeoutError' })],
+    [
+      'a request timeout',
+      Object.assign(new Error('Connection timed out after 2000 ms'), { name: 'TimeoutError' }),
+    ],
     ['throttling', serviceError('Throttling', 'Rate exceeded')],
-    ['access denied', serviceError('AccessDenied', 'User is not authorized to perform: cloudwatch:DescribeAlarms')],
-    ['a service fault', new InternalServiceFault({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } })],
+    [
+      'access denied',
+      serviceError('AccessDenied', 'User is not authorized to perform: cloudwatch:DescribeAlarms'),
+    ],
+    [
+      'a service fault',
+      new InternalServiceFault({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } }),
+    ],
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
   ])('confirms the outage as UNREACHABLE after %s', async (_case, error) => {
     // Arrange

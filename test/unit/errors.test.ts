@@ -39,34 +39,46 @@ function retriedErrors(states: Readonly<Record<string, AslState>>): Map<string, 
   const result = new Map<string, Set<string>>();
   for (const [name, state] of Object.entries(states)) {
     if (state.Type === 'Task') result.set(name, new Set(state.Retry?.flatMap((retry) => retry.ErrorEquals)));
-    const nested = [...(state.Branches ?? []).map((branch) => branch.States), ...(state.ItemProcessor ? [state.ItemProcessor.States] : [])];
-    for (const child of nested) for (const [childName, errors] of retriedErrors(child)) result.set(childName, errors);
+    const nested = [
+      ...(state.Branches ?? []).map((branch) => branch.States),
+      ...(state.ItemProcessor ? [state.ItemProcessor.States] : []),
+    ];
+    for (const child of nested)
+      for (const [childName, errors] of retriedErrors(child)) result.set(childName, errors);
   }
   return result;
 }
 
 describe('failover errors', () => {
-  it.each(MESSAGE_ERRORS)('$name carries its class name as name, the Step Functions error code', (ErrorClass) => {
-    // Act
-    const error = new ErrorClass('shop-db-replica: something went wrong');
+  it.each(MESSAGE_ERRORS)(
+    '$name carries its class name as name, the Step Functions error code',
+    (ErrorClass) => {
+      // Act
+      const error = new ErrorClass('shop-db-replica: something went wrong');
 
-    // Assert
-    expect(error.name).toBe(ErrorClass.name);
-    expect(error).toBeInstanceOf(FailoverError);
-    expect(error).toBeInstanceOf(Error);
-    expect(error.message).toBe('shop-db-replica: something went wrong');
-  });
+      // Assert
+      expect(error.name).toBe(ErrorClass.name);
+      expect(error).toBeInstanceOf(FailoverError);
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toBe('shop-db-replica: something went wrong');
+    },
+  );
 
-  it.each([ReplicaNotFoundError, PromotionFailedError])('$name keeps the SDK error it wraps as cause', (ErrorClass) => {
-    // Arrange
-    const cause = Object.assign(new Error('DBInstance shop-db-replica not found.'), { name: 'DBInstanceNotFoundFault' });
+  it.each([ReplicaNotFoundError, PromotionFailedError])(
+    '$name keeps the SDK error it wraps as cause',
+    (ErrorClass) => {
+      // Arrange
+      const cause = Object.assign(new Error('DBInstance shop-db-replica not found.'), {
+        name: 'DBInstanceNotFoundFault',
+      });
 
-    // Act
-    const error = new ErrorClass('not found', { cause });
+      // Act
+      const error = new ErrorClass('not found', { cause });
 
-    // Assert
-    expect(error.cause).toBe(cause);
-  });
+      // Assert
+      expect(error.cause).toBe(cause);
+    },
+  );
 
   it('keeps every plan issue on PlanValidationError', () => {
     // Arrange
@@ -88,10 +100,16 @@ describe('failover errors', () => {
 
   it('is never retried by the ASL: a deliberate failover error is not transient', () => {
     // Arrange
-    const definition = JSON.parse(readFileSync(new URL('../../state-machines/failover.asl.json', import.meta.url), 'utf8')) as {
+    const definition = JSON.parse(
+      readFileSync(new URL('../../state-machines/failover.asl.json', import.meta.url), 'utf8'),
+    ) as {
       States: Record<string, AslState>;
     };
-    const names = new Set<string>([...MESSAGE_ERRORS.map((ErrorClass) => ErrorClass.name), 'PlanValidationError', 'FailoverError']);
+    const names = new Set<string>([
+      ...MESSAGE_ERRORS.map((ErrorClass) => ErrorClass.name),
+      'PlanValidationError',
+      'FailoverError',
+    ]);
 
     // Act
     const retried = [...retriedErrors(definition.States)].flatMap(([state, errors]) =>
@@ -104,7 +122,9 @@ describe('failover errors', () => {
 
   it('lets the ASL retry ScalingActivityInProgressFault, which scale-group lets through on purpose', () => {
     // Arrange
-    const definition = JSON.parse(readFileSync(new URL('../../state-machines/failover.asl.json', import.meta.url), 'utf8')) as {
+    const definition = JSON.parse(
+      readFileSync(new URL('../../state-machines/failover.asl.json', import.meta.url), 'utf8'),
+    ) as {
       States: Record<string, AslState>;
     };
 
@@ -118,7 +138,10 @@ describe('failover errors', () => {
 
 describe('describeError', () => {
   it.each([
-    [new ReplicaNotFoundError('DB instance x not found in us-west-2'), 'ReplicaNotFoundError: DB instance x not found in us-west-2'],
+    [
+      new ReplicaNotFoundError('DB instance x not found in us-west-2'),
+      'ReplicaNotFoundError: DB instance x not found in us-west-2',
+    ],
     [Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }), 'Throttling: Rate exceeded'],
     ['a thrown string', 'a thrown string'],
     [undefined, 'undefined'],

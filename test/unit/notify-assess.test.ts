@@ -4,7 +4,12 @@ import {
   DescribeAutoScalingGroupsCommand,
   type AutoScalingGroup,
 } from '@aws-sdk/client-auto-scaling';
-import { DescribeDBInstancesCommand, RDSClient, RDSServiceException, type DBInstance } from '@aws-sdk/client-rds';
+import {
+  DescribeDBInstancesCommand,
+  RDSClient,
+  RDSServiceException,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -32,10 +37,14 @@ const OLD_HOST = 'shop-db.cluster0abc.us-east-1.rds.amazonaws.com';
 const database = (instance: DBInstance) =>
   rds.on(DescribeDBInstancesCommand).resolves(describeDBInstancesOutput(instance));
 const group = (overrides: Partial<AutoScalingGroup>) =>
-  autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(describeGroupsOutput(scalingGroup('shop-app-usw2', overrides)));
+  autoScaling
+    .on(DescribeAutoScalingGroupsCommand)
+    .resolves(describeGroupsOutput(scalingGroup('shop-app-usw2', overrides)));
 const parameters = (values: Record<string, string>) => {
   for (const [name, value] of Object.entries(values)) {
-    ssm.on(GetParameterCommand, { Name: name }).resolves({ Parameter: { Name: name, Value: value, Type: 'String' } });
+    ssm
+      .on(GetParameterCommand, { Name: name })
+      .resolves({ Parameter: { Name: name, Value: value, Type: 'String' } });
   }
 };
 
@@ -81,7 +90,12 @@ describe('assessFailover', () => {
       { kind: 'group', name: 'shop-app-usw2', done: false, detail: 'desired 2 (plan 6), 2 InService' },
       { kind: 'parameter', name: '/shop/db/host', done: false, detail: `not repointed: holds ${OLD_HOST}` },
       { kind: 'parameter', name: '/shop/db/port', done: false, detail: 'not repointed: holds 5432' },
-      { kind: 'parameter', name: '/shop/active-region', done: false, detail: 'not repointed: holds us-east-1' },
+      {
+        kind: 'parameter',
+        name: '/shop/active-region',
+        done: false,
+        detail: 'not repointed: holds us-east-1',
+      },
     ]);
   });
 
@@ -107,7 +121,12 @@ describe('assessFailover', () => {
   it('reports what it cannot read as unknown and not done, without failing', async () => {
     // Arrange
     rds.on(DescribeDBInstancesCommand).rejects(
-      new RDSServiceException({ name: 'Throttling', $fault: 'client', message: 'Rate exceeded', $metadata: {} }),
+      new RDSServiceException({
+        name: 'Throttling',
+        $fault: 'client',
+        message: 'Rate exceeded',
+        $metadata: {},
+      }),
     );
     autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(describeGroupsOutput());
     ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: '', $metadata: {} }));
@@ -137,8 +156,12 @@ describe('assessFailover', () => {
 
     // Assert
     expect(rds.calls().map((call) => call.args[0].constructor.name)).toEqual(['DescribeDBInstancesCommand']);
-    expect(autoScaling.calls().map((call) => call.args[0].constructor.name)).toEqual(['DescribeAutoScalingGroupsCommand']);
-    expect(ssm.calls().map((call) => call.args[0].constructor.name)).toEqual(Array(3).fill('GetParameterCommand'));
+    expect(autoScaling.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'DescribeAutoScalingGroupsCommand',
+    ]);
+    expect(ssm.calls().map((call) => call.args[0].constructor.name)).toEqual(
+      Array(3).fill('GetParameterCommand'),
+    );
     const client = rds.call(0).thisValue as RDSClient;
     await expect(client.config.region()).resolves.toBe('us-west-2');
   });

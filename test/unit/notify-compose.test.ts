@@ -24,11 +24,23 @@ describe('failureText', () => {
   it.each([
     [
       'a Lambda error (JSON Cause)',
-      { Error: 'PromotionFailedError', Cause: '{"errorType":"PromotionFailedError","errorMessage":"shop-db-replica is failed and cannot be promoted","trace":[]}' },
+      {
+        Error: 'PromotionFailedError',
+        Cause:
+          '{"errorType":"PromotionFailedError","errorMessage":"shop-db-replica is failed and cannot be promoted","trace":[]}',
+      },
       'PromotionFailedError: shop-db-replica is failed and cannot be promoted',
     ],
-    ['a plain-text Cause', { Error: 'States.Timeout', Cause: 'Task timed out after 120 seconds' }, 'States.Timeout: Task timed out after 120 seconds'],
-    ['a JSON Cause without errorMessage', { Error: 'States.Runtime', Cause: '{"detail":"x"}' }, 'States.Runtime: {"detail":"x"}'],
+    [
+      'a plain-text Cause',
+      { Error: 'States.Timeout', Cause: 'Task timed out after 120 seconds' },
+      'States.Timeout: Task timed out after 120 seconds',
+    ],
+    [
+      'a JSON Cause without errorMessage',
+      { Error: 'States.Runtime', Cause: '{"detail":"x"}' },
+      'States.Runtime: {"detail":"x"}',
+    ],
     ['a JSON null Cause', { Error: 'States.Runtime', Cause: 'null' }, 'States.Runtime: null'],
     ['no Cause', { Error: 'States.TaskFailed' }, 'States.TaskFailed'],
     ['no failure at all', undefined, 'unknown error'],
@@ -94,7 +106,8 @@ describe('composeMessage', () => {
     const plan = examplePlan();
     const over = lagCheck(45, {
       promotedOverThreshold: true,
-      message: 'shop-db-replica lag 45s is above 30s after 120s; promoting anyway (onLagExceeded: promote). Estimated data-loss window: about 45s of writes',
+      message:
+        'shop-db-replica lag 45s is above 30s after 120s; promoting anyway (onLagExceeded: promote). Estimated data-loss window: about 45s of writes',
     });
 
     // Act
@@ -117,7 +130,9 @@ describe('composeMessage', () => {
     const message = composeMessage('succeeded', plan, succeededState(plan, { lag: lagCheck(null) }), [], NOW);
 
     // Assert
-    expect(message.body).toContain('RPO estimate (replica lag at promotion): n/a (no lag datapoint) (objective 60s)');
+    expect(message.body).toContain(
+      'RPO estimate (replica lag at promotion): n/a (no lag datapoint) (objective 60s)',
+    );
   });
 
   it('says a dry run changed nothing and lists what it would do', () => {
@@ -145,7 +160,12 @@ describe('composeMessage', () => {
   it('names the failed step, the error from the Lambda Cause, and what was and was not done', () => {
     // Arrange
     const plan = examplePlan();
-    const state = failedState(plan, 'Promote And Scale', 'PromotionFailedError', 'shop-db-replica went failed during promotion');
+    const state = failedState(
+      plan,
+      'Promote And Scale',
+      'PromotionFailedError',
+      'shop-db-replica went failed during promotion',
+    );
     const assessment: AssessedResource[] = [
       { kind: 'database', name: 'shop-db-replica', done: false, detail: 'standalone, failed' },
       { kind: 'group', name: 'shop-app-usw2', done: true, detail: 'desired 6 (plan 6), 6 InService' },
@@ -175,10 +195,18 @@ describe('composeMessage', () => {
     const state = failedState(plan, 'Check Replica Lag', 'ReplicaLagExceededError', 'lag too high');
 
     // Act
-    const message = composeMessage('failed', plan, state, [{ kind: 'group', name: 'g', done: false, detail: 'desired 2 (plan 6), 2 InService' }], NOW);
+    const message = composeMessage(
+      'failed',
+      plan,
+      state,
+      [{ kind: 'group', name: 'g', done: false, detail: 'desired 2 (plan 6), 2 InService' }],
+      NOW,
+    );
 
     // Assert
-    expect(lines(message.body)).toEqual(expect.arrayContaining(['Done (read back from AWS): nothing', 'Not done:']));
+    expect(lines(message.body)).toEqual(
+      expect.arrayContaining(['Done (read back from AWS): nothing', 'Not done:']),
+    );
   });
 
   it('says nothing was changed when the failover was aborted', () => {
@@ -187,7 +215,12 @@ describe('composeMessage', () => {
     const state: WorkflowState = {
       plan,
       trigger: alarmTrigger(),
-      confirmation: { confirmed: false, alarmState: 'OK', checkedAt: '2026-11-24T09:01:00.000Z', message: 'alarm returned to OK' },
+      confirmation: {
+        confirmed: false,
+        alarmState: 'OK',
+        checkedAt: '2026-11-24T09:01:00.000Z',
+        message: 'alarm returned to OK',
+      },
     };
 
     // Act

@@ -99,7 +99,10 @@ describe('notify', () => {
     vi.stubEnv('FAILOVER_TOPIC_ARN', CONSTRUCT_TOPIC);
 
     // Act
-    const notification = await notify({ kind: 'started', state: { plan: examplePlan(), trigger: alarmTrigger() } });
+    const notification = await notify({
+      kind: 'started',
+      state: { plan: examplePlan(), trigger: alarmTrigger() },
+    });
 
     // Assert
     expect(notification.topicArn).toBe(PLAN_TOPIC);
@@ -123,36 +126,71 @@ describe('notify', () => {
   it('uses the deployed plan from FAILOVER_PLAN when the state has none (Validate Trigger failed)', async () => {
     // Arrange
     vi.stubEnv('FAILOVER_PLAN', JSON.stringify(examplePlanDocument()));
-    rds.on(DescribeDBInstancesCommand).resolves(describeDBInstancesOutput(replicaInstance('shop-db-replica')));
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(describeGroupsOutput(scalingGroup('shop-app-usw2')));
+    rds
+      .on(DescribeDBInstancesCommand)
+      .resolves(describeDBInstancesOutput(replicaInstance('shop-db-replica')));
+    autoScaling
+      .on(DescribeAutoScalingGroupsCommand)
+      .resolves(describeGroupsOutput(scalingGroup('shop-app-usw2')));
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'unchanged' } });
-    const state = failedState(undefined, 'Validate Trigger', 'InvalidTriggerError', 'execution input must be an event object, got null');
+    const state = failedState(
+      undefined,
+      'Validate Trigger',
+      'InvalidTriggerError',
+      'execution input must be an event object, got null',
+    );
 
     // Act
     const notification = await notify({ kind: 'failed', state });
 
     // Assert
-    expect(notification).toMatchObject({ subject: 'Failover FAILED: shop-prod at Validate Trigger', topicArn: PLAN_TOPIC });
-    expect(publishedBody()).toContain('Error: InvalidTriggerError: execution input must be an event object, got null');
+    expect(notification).toMatchObject({
+      subject: 'Failover FAILED: shop-prod at Validate Trigger',
+      topicArn: PLAN_TOPIC,
+    });
+    expect(publishedBody()).toContain(
+      'Error: InvalidTriggerError: execution input must be an event object, got null',
+    );
   });
 
   it('reads back from AWS what was and was not done before reporting a failure', async () => {
     // Arrange
     const plan = examplePlan();
-    rds.on(DescribeDBInstancesCommand).resolves(describeDBInstancesOutput(replicaInstance('shop-db-replica', { DBInstanceStatus: 'failed' })));
+    rds
+      .on(DescribeDBInstancesCommand)
+      .resolves(
+        describeDBInstancesOutput(replicaInstance('shop-db-replica', { DBInstanceStatus: 'failed' })),
+      );
     autoScaling
       .on(DescribeAutoScalingGroupsCommand)
-      .resolves(describeGroupsOutput(scalingGroup('shop-app-usw2', { DesiredCapacity: 6, Instances: groupInstances(6) })));
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'shop-db.cluster0abc.us-east-1.rds.amazonaws.com' } });
-    ssm.on(GetParameterCommand, { Name: '/shop/active-region' }).resolves({ Parameter: { Value: 'us-west-2' } });
-    const state = failedState(plan, 'Promote And Scale', 'PromotionFailedError', 'shop-db-replica went failed during promotion');
+      .resolves(
+        describeGroupsOutput(
+          scalingGroup('shop-app-usw2', { DesiredCapacity: 6, Instances: groupInstances(6) }),
+        ),
+      );
+    ssm
+      .on(GetParameterCommand)
+      .resolves({ Parameter: { Value: 'shop-db.cluster0abc.us-east-1.rds.amazonaws.com' } });
+    ssm
+      .on(GetParameterCommand, { Name: '/shop/active-region' })
+      .resolves({ Parameter: { Value: 'us-west-2' } });
+    const state = failedState(
+      plan,
+      'Promote And Scale',
+      'PromotionFailedError',
+      'shop-db-replica went failed during promotion',
+    );
 
     // Act
     await notify({ kind: 'failed', state });
 
     // Assert
-    expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'shop-db-replica' });
-    expect(autoScaling).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: ['shop-app-usw2'] });
+    expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, {
+      DBInstanceIdentifier: 'shop-db-replica',
+    });
+    expect(autoScaling).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, {
+      AutoScalingGroupNames: ['shop-app-usw2'],
+    });
     expect(publishedBody().split('\n').slice(5)).toEqual([
       'Failed step: Promote And Scale',
       'Error: PromotionFailedError: shop-db-replica went failed during promotion',
@@ -167,18 +205,21 @@ describe('notify', () => {
     ]);
   });
 
-  it.each(['started', 'succeeded', 'aborted'] as const)('reads nothing back from AWS for a %s message', async (kind) => {
-    // Arrange
-    const plan = examplePlan();
+  it.each(['started', 'succeeded', 'aborted'] as const)(
+    'reads nothing back from AWS for a %s message',
+    async (kind) => {
+      // Arrange
+      const plan = examplePlan();
 
-    // Act
-    await notify({ kind, state: succeededState(plan) });
+      // Act
+      await notify({ kind, state: succeededState(plan) });
 
-    // Assert
-    expect(rds).not.toHaveReceivedAnyCommand();
-    expect(autoScaling).not.toHaveReceivedAnyCommand();
-    expect(ssm).not.toHaveReceivedAnyCommand();
-  });
+      // Assert
+      expect(rds).not.toHaveReceivedAnyCommand();
+      expect(autoScaling).not.toHaveReceivedAnyCommand();
+      expect(ssm).not.toHaveReceivedAnyCommand();
+    },
+  );
 
   it('reports RTO and RPO against the objectives on success', async () => {
     // Act
@@ -202,7 +243,9 @@ describe('notify', () => {
 
   it('lets a Publish error through with its name', async () => {
     // Arrange
-    sns.on(PublishCommand).rejects(new AuthorizationErrorException({ message: 'not authorized to publish', $metadata: {} }));
+    sns
+      .on(PublishCommand)
+      .rejects(new AuthorizationErrorException({ message: 'not authorized to publish', $metadata: {} }));
 
     // Act
     const notification = notify({ kind: 'started', state: { plan: examplePlan() } });
@@ -221,7 +264,10 @@ describe('notify handler', () => {
     const notification = await handler(input, lambdaContext('notify'));
 
     // Assert
-    expect(notification).toMatchObject({ kind: 'succeeded', subject: 'Failover SUCCEEDED: shop-prod us-east-1 -> us-west-2' });
+    expect(notification).toMatchObject({
+      kind: 'succeeded',
+      subject: 'Failover SUCCEEDED: shop-prod us-east-1 -> us-west-2',
+    });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 });

@@ -10,7 +10,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setClientInterceptor } from '../../functions/common/aws-clients.js';
-import { PromotionFailedError, PromotionTimeoutError, ReplicaNotFoundError } from '../../functions/common/errors.js';
+import {
+  PromotionFailedError,
+  PromotionTimeoutError,
+  ReplicaNotFoundError,
+} from '../../functions/common/errors.js';
 import type { DatabasePlan } from '../../functions/common/plan.js';
 import type { PromoteReplicaInput, Promotion } from '../../functions/common/workflow-state.js';
 import { handler } from '../../functions/promote-replica/handler.js';
@@ -51,7 +55,8 @@ const secondsAgo = (seconds: number): string => new Date(NOW.getTime() - seconds
 
 const describesAs = (...instances: Parameters<typeof replicaInstance>[1][]) => {
   const stub = rds.on(DescribeDBInstancesCommand);
-  for (const overrides of instances) stub.resolvesOnce(describeDBInstancesOutput(replicaInstance(REPLICA, overrides)));
+  for (const overrides of instances)
+    stub.resolvesOnce(describeDBInstancesOutput(replicaInstance(REPLICA, overrides)));
 };
 
 const invalidState = () =>
@@ -81,7 +86,9 @@ describe('promoteReplica', () => {
     const promotion = await promoteReplica(firstAttempt());
 
     // Assert
-    expect(rds).toHaveReceivedCommandExactlyOnceWith(PromoteReadReplicaCommand, { DBInstanceIdentifier: REPLICA });
+    expect(rds).toHaveReceivedCommandExactlyOnceWith(PromoteReadReplicaCommand, {
+      DBInstanceIdentifier: REPLICA,
+    });
     expect(promotion).toEqual({
       status: 'promoting',
       instanceId: REPLICA,
@@ -197,7 +204,9 @@ describe('promoteReplica', () => {
 
       // Assert
       await expect(promotion).rejects.toThrow(PromotionTimeoutError);
-      await expect(promotion).rejects.toThrow(`${REPLICA} stayed backing-up (not promotable) for more than 1800s`);
+      await expect(promotion).rejects.toThrow(
+        `${REPLICA} stayed backing-up (not promotable) for more than 1800s`,
+      );
       expect(rds).not.toHaveReceivedCommand(PromoteReadReplicaCommand);
     });
 
@@ -228,22 +237,25 @@ describe('promoteReplica', () => {
     it.each([
       ['standalone and modifying', { DBInstanceStatus: 'modifying' }, 'promoting'],
       ['standalone and available', {}, 'promoted'],
-    ] as const)('succeeds when a re-describe shows the instance %s (a promotion raced this one)', async (_case, overrides, status) => {
-      // Arrange
-      rds
-        .on(DescribeDBInstancesCommand)
-        .resolvesOnce(describeDBInstancesOutput(replicaInstance(REPLICA)))
-        .resolves(describeDBInstancesOutput(standaloneInstance(REPLICA, overrides)));
-      rds.on(PromoteReadReplicaCommand).rejects(invalidState());
+    ] as const)(
+      'succeeds when a re-describe shows the instance %s (a promotion raced this one)',
+      async (_case, overrides, status) => {
+        // Arrange
+        rds
+          .on(DescribeDBInstancesCommand)
+          .resolvesOnce(describeDBInstancesOutput(replicaInstance(REPLICA)))
+          .resolves(describeDBInstancesOutput(standaloneInstance(REPLICA, overrides)));
+        rds.on(PromoteReadReplicaCommand).rejects(invalidState());
 
-      // Act
-      const promotion = await promoteReplica(firstAttempt());
+        // Act
+        const promotion = await promoteReplica(firstAttempt());
 
-      // Assert
-      expect(promotion.status).toBe(status);
-      expect(rds).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 2);
-      expect(rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
-    });
+        // Assert
+        expect(promotion.status).toBe(status);
+        expect(rds).toHaveReceivedCommandTimes(DescribeDBInstancesCommand, 2);
+        expect(rds).toHaveReceivedCommandTimes(PromoteReadReplicaCommand, 1);
+      },
+    );
 
     it('waits when the re-describe shows the replica busy', async () => {
       // Arrange
@@ -304,16 +316,21 @@ describe('promoteReplica', () => {
       const promotion = promoteReplica(firstAttempt());
 
       // Assert
-      await expect(promotion).rejects.toThrow(new PromotionFailedError(`${REPLICA} is ${status} and cannot be promoted`));
+      await expect(promotion).rejects.toThrow(
+        new PromotionFailedError(`${REPLICA} is ${status} and cannot be promoted`),
+      );
       expect(rds).not.toHaveReceivedCommand(PromoteReadReplicaCommand);
     },
   );
 
   it('throws ReplicaNotFoundError when the replica does not exist', async () => {
     // Arrange
-    rds
-      .on(DescribeDBInstancesCommand)
-      .rejects(new DBInstanceNotFoundFault({ message: `DBInstance ${REPLICA} not found.`, $metadata: { httpStatusCode: 404 } }));
+    rds.on(DescribeDBInstancesCommand).rejects(
+      new DBInstanceNotFoundFault({
+        message: `DBInstance ${REPLICA} not found.`,
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
 
     // Act
     const promotion = promoteReplica(firstAttempt());
@@ -367,7 +384,9 @@ describe('promote-replica handler', () => {
 
     // Assert
     expect(promotion).toMatchObject({ status: 'promoting', instanceId: REPLICA });
-    expect(rds).toHaveReceivedCommandExactlyOnceWith(PromoteReadReplicaCommand, { DBInstanceIdentifier: REPLICA });
+    expect(rds).toHaveReceivedCommandExactlyOnceWith(PromoteReadReplicaCommand, {
+      DBInstanceIdentifier: REPLICA,
+    });
   });
 
   it('fails with the error name PromotionFailedError for a failed replica', async () => {

@@ -1,10 +1,18 @@
 import './support/aws-sdk-matchers.js';
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  type GetMetricDataCommandOutput,
+} from '@aws-sdk/client-cloudwatch';
 import { DBInstanceNotFoundFault, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setClientInterceptor } from '../../functions/common/aws-clients.js';
-import { ReplicaLagExceededError, ReplicaLagUnknownError, ReplicaNotFoundError } from '../../functions/common/errors.js';
+import {
+  ReplicaLagExceededError,
+  ReplicaLagUnknownError,
+  ReplicaNotFoundError,
+} from '../../functions/common/errors.js';
 import type { DatabasePlan } from '../../functions/common/plan.js';
 import type { LagCheck } from '../../functions/common/workflow-state.js';
 import { handler } from '../../functions/read-replica-lag/handler.js';
@@ -33,7 +41,15 @@ const startedAgo = (seconds: number, checks = 3): LagCheck => ({
 });
 
 const lagData = (...values: number[]): GetMetricDataCommandOutput => ({
-  MetricDataResults: [{ Id: 'lag', Label: 'ReplicaLag', StatusCode: 'Complete', Values: values, Timestamps: values.map(() => NOW) }],
+  MetricDataResults: [
+    {
+      Id: 'lag',
+      Label: 'ReplicaLag',
+      StatusCode: 'Complete',
+      Values: values,
+      Timestamps: values.map(() => NOW),
+    },
+  ],
   $metadata: {},
 });
 
@@ -79,7 +95,9 @@ describe('readReplicaLag', () => {
     await readReplicaLag({ database: mainDatabase(), recoveryRegion: REGION, previous: FIRST });
 
     // Assert
-    expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'shop-db-replica' });
+    expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, {
+      DBInstanceIdentifier: 'shop-db-replica',
+    });
     expect(cloudWatch).toHaveReceivedCommandExactlyOnceWith(GetMetricDataCommand, {
       StartTime: new Date(NOW.getTime() - 300_000),
       EndTime: NOW,
@@ -135,7 +153,12 @@ describe('readReplicaLag', () => {
     const check = await readReplicaLag({ database: mainDatabase(), recoveryRegion: REGION, previous });
 
     // Assert
-    expect(check).toMatchObject({ checks: 4, firstCheckedAt: previous.firstCheckedAt, decision: 'wait', waitSeconds });
+    expect(check).toMatchObject({
+      checks: 4,
+      firstCheckedAt: previous.firstCheckedAt,
+      decision: 'wait',
+      waitSeconds,
+    });
   });
 
   it('throws ReplicaLagExceededError after lagWaitSeconds when the policy is abort', async () => {
@@ -143,7 +166,11 @@ describe('readReplicaLag', () => {
     cloudWatch.on(GetMetricDataCommand).resolves(lagData(45));
 
     // Act
-    const check = readReplicaLag({ database: mainDatabase(), recoveryRegion: REGION, previous: startedAgo(120) });
+    const check = readReplicaLag({
+      database: mainDatabase(),
+      recoveryRegion: REGION,
+      previous: startedAgo(120),
+    });
 
     // Assert
     await expect(check).rejects.toThrow(ReplicaLagExceededError);
@@ -173,12 +200,18 @@ describe('readReplicaLag', () => {
 
   describe('when ReplicaLag has no datapoint', () => {
     beforeEach(() => {
-      cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'lag', Values: [], Timestamps: [] }], $metadata: {} });
+      cloudWatch
+        .on(GetMetricDataCommand)
+        .resolves({ MetricDataResults: [{ Id: 'lag', Values: [], Timestamps: [] }], $metadata: {} });
     });
 
     it('waits while the lag wait lasts', async () => {
       // Act
-      const check = await readReplicaLag({ database: mainDatabase(), recoveryRegion: REGION, previous: FIRST });
+      const check = await readReplicaLag({
+        database: mainDatabase(),
+        recoveryRegion: REGION,
+        previous: FIRST,
+      });
 
       // Assert
       expect(check).toMatchObject({
@@ -190,7 +223,11 @@ describe('readReplicaLag', () => {
 
     it('then throws ReplicaLagUnknownError when the policy is abort', async () => {
       // Act
-      const check = readReplicaLag({ database: mainDatabase(), recoveryRegion: REGION, previous: startedAgo(180) });
+      const check = readReplicaLag({
+        database: mainDatabase(),
+        recoveryRegion: REGION,
+        previous: startedAgo(180),
+      });
 
       // Assert
       await expect(check).rejects.toThrow(ReplicaLagUnknownError);
@@ -223,7 +260,9 @@ describe('readReplicaLag', () => {
 
   it('proceeds without reading lag when the replica is already standalone', async () => {
     // Arrange
-    rds.on(DescribeDBInstancesCommand).resolves(describeDBInstancesOutput(standaloneInstance('shop-db-replica')));
+    rds
+      .on(DescribeDBInstancesCommand)
+      .resolves(describeDBInstancesOutput(standaloneInstance('shop-db-replica')));
 
     // Act
     const check = await readReplicaLag({ database: mainDatabase(), recoveryRegion: REGION, previous: FIRST });
@@ -240,7 +279,7 @@ describe('readReplicaLag', () => {
   it('throws ReplicaNotFoundError, keeping the SDK error as cause, when RDS answers DBInstanceNotFoundFault', async () => {
     // Arrange
     const notFound = new DBInstanceNotFoundFault({
-      message: "DBInstance shop-db-replica not found.",
+      message: 'DBInstance shop-db-replica not found.',
       $metadata: { httpStatusCode: 404 },
     });
     rds.on(DescribeDBInstancesCommand).rejects(notFound);

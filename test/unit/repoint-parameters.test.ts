@@ -12,7 +12,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setClientInterceptor } from '../../functions/common/aws-clients.js';
 import { ParameterTemplateError } from '../../functions/common/errors.js';
 import type { Plan } from '../../functions/common/plan.js';
-import type { PromotedDatabase, Promotion, RepointParametersInput } from '../../functions/common/workflow-state.js';
+import type {
+  PromotedDatabase,
+  Promotion,
+  RepointParametersInput,
+} from '../../functions/common/workflow-state.js';
 import { handler } from '../../functions/repoint-parameters/handler.js';
 import { repointParameters } from '../../functions/repoint-parameters/repoint-parameters.js';
 import { lambdaContext } from '../fixtures/lambda-context.js';
@@ -40,7 +44,11 @@ const promoted = (overrides: Partial<Promotion> = {}): PromotedDatabase[] => [
   { id: 'main', replica: 'shop-db-replica', promotion: promotion(overrides) },
 ];
 
-const repoint = (databases: PromotedDatabase[] = promoted(), dryRun = false, plan: Plan = examplePlan()): RepointParametersInput => ({
+const repoint = (
+  databases: PromotedDatabase[] = promoted(),
+  dryRun = false,
+  plan: Plan = examplePlan(),
+): RepointParametersInput => ({
   plan,
   databases,
   dryRun,
@@ -53,7 +61,9 @@ const currentParameters = (values: Record<string, { value: string; type?: Parame
     if (current === undefined) {
       stub.rejects(new ParameterNotFound({ message: '', $metadata: { httpStatusCode: 400 } }));
     } else {
-      stub.resolves({ Parameter: { Name: name, Value: current.value, Type: current.type ?? 'String', Version: 3 } });
+      stub.resolves({
+        Parameter: { Name: name, Value: current.value, Type: current.type ?? 'String', Version: 3 },
+      });
     }
   }
 };
@@ -99,12 +109,19 @@ describe('repointParameters', () => {
       Type: 'String',
       Overwrite: true,
     });
-    expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/shop/db/host', WithDecryption: true });
+    expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, {
+      Name: '/shop/db/host',
+      WithDecryption: true,
+    });
   });
 
   it('writes to the recovery region', async () => {
     // Arrange
-    currentParameters({ '/shop/db/host': { value: OLD_HOST }, '/shop/db/port': { value: '5432' }, '/shop/active-region': { value: 'us-east-1' } });
+    currentParameters({
+      '/shop/db/host': { value: OLD_HOST },
+      '/shop/db/port': { value: '5432' },
+      '/shop/active-region': { value: 'us-east-1' },
+    });
 
     // Act
     await repointParameters(repoint());
@@ -151,7 +168,10 @@ describe('repointParameters', () => {
       ['/shop/db/port', false],
       ['/shop/active-region', true],
     ]);
-    expect(ssm).toHaveReceivedCommandExactlyOnceWith(PutParameterCommand, { Name: '/shop/active-region', Value: 'us-west-2' });
+    expect(ssm).toHaveReceivedCommandExactlyOnceWith(PutParameterCommand, {
+      Name: '/shop/active-region',
+      Value: 'us-west-2',
+    });
   });
 
   it('creates a parameter that does not exist yet, without Overwrite, and records null as its previous value', async () => {
@@ -172,7 +192,12 @@ describe('repointParameters', () => {
       Type: 'String',
       Overwrite: false,
     });
-    expect(result.parameters[2]).toEqual({ name: '/shop/active-region', previousValue: null, value: 'us-west-2', changed: true });
+    expect(result.parameters[2]).toEqual({
+      name: '/shop/active-region',
+      previousValue: null,
+      value: 'us-west-2',
+      changed: true,
+    });
   });
 
   it('writes nothing in a dry run, but reports the values it would write', async () => {
@@ -205,7 +230,11 @@ describe('repointParameters', () => {
     ['is missing from the failover output', []],
   ])('throws ParameterTemplateError and changes nothing when the database %s', async (_case, databases) => {
     // Arrange
-    currentParameters({ '/shop/db/host': { value: OLD_HOST }, '/shop/db/port': { value: '5432' }, '/shop/active-region': { value: 'us-east-1' } });
+    currentParameters({
+      '/shop/db/host': { value: OLD_HOST },
+      '/shop/db/port': { value: '5432' },
+      '/shop/active-region': { value: 'us-east-1' },
+    });
 
     // Act
     const result = repointParameters(repoint(databases));
@@ -238,7 +267,11 @@ describe('repointParameters', () => {
   it('lets an SSM error other than ParameterNotFound through', async () => {
     // Arrange
     ssm.on(GetParameterCommand).rejects(
-      new AccessDeniedException({ message: 'not authorized to perform: ssm:GetParameter', $metadata: { httpStatusCode: 400 } }),
+      new AccessDeniedException({
+        message: 'not authorized to perform: ssm:GetParameter',
+        Message: 'not authorized to perform: ssm:GetParameter',
+        $metadata: { httpStatusCode: 400 },
+      }),
     );
 
     // Act
@@ -253,21 +286,27 @@ describe('repointParameters', () => {
 describe('repoint-parameters handler', () => {
   it('repoints the plan parameters from the failover output', async () => {
     // Arrange
-    currentParameters({ '/shop/db/host': { value: OLD_HOST }, '/shop/db/port': { value: '5432' }, '/shop/active-region': { value: 'us-east-1' } });
+    currentParameters({
+      '/shop/db/host': { value: OLD_HOST },
+      '/shop/db/port': { value: '5432' },
+      '/shop/active-region': { value: 'us-east-1' },
+    });
 
     // Act
     const result = await handler(repoint(), lambdaContext('repoint-parameters'));
 
     // Assert
-    expect(result.parameters.filter((parameter) => parameter.changed).map((parameter) => parameter.name)).toEqual([
-      '/shop/db/host',
-      '/shop/active-region',
-    ]);
+    expect(
+      result.parameters.filter((parameter) => parameter.changed).map((parameter) => parameter.name),
+    ).toEqual(['/shop/db/host', '/shop/active-region']);
   });
 
   it('fails with the error name ParameterTemplateError', async () => {
     // Act
-    const invocation = handler(repoint(promoted({ status: 'promoting' })), lambdaContext('repoint-parameters'));
+    const invocation = handler(
+      repoint(promoted({ status: 'promoting' })),
+      lambdaContext('repoint-parameters'),
+    );
 
     // Assert
     await expect(invocation).rejects.toHaveProperty('name', 'ParameterTemplateError');

@@ -29,11 +29,17 @@ const appGroup = (): ScalingGroupPlan => {
   return group;
 };
 
-const scale = (dryRun = false, group = appGroup()): ScaleGroupInput => ({ group, recoveryRegion: 'us-west-2', dryRun });
+const scale = (dryRun = false, group = appGroup()): ScaleGroupInput => ({
+  group,
+  recoveryRegion: 'us-west-2',
+  dryRun,
+});
 
 /** The SDK example group (min 1, desired 2, max 5, two InService) under the plan's name. */
 const describesAs = (overrides: Partial<AutoScalingGroup> = {}) =>
-  autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(describeGroupsOutput(scalingGroup(GROUP, overrides)));
+  autoScaling
+    .on(DescribeAutoScalingGroupsCommand)
+    .resolves(describeGroupsOutput(scalingGroup(GROUP, overrides)));
 
 beforeEach(() => {
   setClientInterceptor(undefined);
@@ -56,7 +62,9 @@ describe('scaleGroup', () => {
     const scaling = await scaleGroup(scale());
 
     // Assert
-    expect(autoScaling).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [GROUP] });
+    expect(autoScaling).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, {
+      AutoScalingGroupNames: [GROUP],
+    });
     expect(autoScaling).toHaveReceivedCommandExactlyOnceWith(UpdateAutoScalingGroupCommand, {
       AutoScalingGroupName: GROUP,
       MinSize: 3,
@@ -104,7 +112,11 @@ describe('scaleGroup', () => {
 
     // Assert
     expect(autoScaling).not.toHaveReceivedCommand(UpdateAutoScalingGroupCommand);
-    expect(scaling).toMatchObject({ target: { min: 4, desired: 8, max: 16 }, status: 'ready', readyAt: NOW.toISOString() });
+    expect(scaling).toMatchObject({
+      target: { min: 4, desired: 8, max: 16 },
+      status: 'ready',
+      readyAt: NOW.toISOString(),
+    });
   });
 
   it('makes no call when the group is already at the target, and waits for instances still booting', async () => {
@@ -113,7 +125,11 @@ describe('scaleGroup', () => {
       MinSize: 3,
       DesiredCapacity: 6,
       MaxSize: 12,
-      Instances: [...groupInstances(4), ...groupInstances(1, 'Pending'), ...groupInstances(1, 'InService', 'Unhealthy')],
+      Instances: [
+        ...groupInstances(4),
+        ...groupInstances(1, 'Pending'),
+        ...groupInstances(1, 'InService', 'Unhealthy'),
+      ],
     });
 
     // Act
@@ -176,7 +192,9 @@ describe('scaleGroup', () => {
     const scaling = scaleGroup(scale());
 
     // Assert
-    await expect(scaling).rejects.toThrow(new ScalingGroupNotFoundError(`Auto Scaling group ${GROUP} not found in us-west-2`));
+    await expect(scaling).rejects.toThrow(
+      new ScalingGroupNotFoundError(`Auto Scaling group ${GROUP} not found in us-west-2`),
+    );
     expect(autoScaling).not.toHaveReceivedCommand(UpdateAutoScalingGroupCommand);
   });
 
@@ -184,7 +202,7 @@ describe('scaleGroup', () => {
     // Arrange
     describesAs();
     const busy = new ScalingActivityInProgressFault({
-      message: 'The operation can\'t be performed because there are scaling activities in progress.',
+      message: "The operation can't be performed because there are scaling activities in progress.",
       $metadata: { httpStatusCode: 400 },
     });
     autoScaling.on(UpdateAutoScalingGroupCommand).rejects(busy);
@@ -215,7 +233,9 @@ describe('scale-group handler', () => {
     describesAs();
     autoScaling
       .on(UpdateAutoScalingGroupCommand)
-      .rejects(new ScalingActivityInProgressFault({ message: 'scaling activities in progress', $metadata: {} }));
+      .rejects(
+        new ScalingActivityInProgressFault({ message: 'scaling activities in progress', $metadata: {} }),
+      );
 
     // Act
     const invocation = handler(scale(), lambdaContext('scale-group'));

@@ -31,7 +31,9 @@ const ALARM_SAMPLES = [
   [ALARM_EVENT_FILES[3], 'ServiceAggregatedAlarm', '2022-07-22T15:57:45.394Z'],
 ] as const;
 
-const OTHER_EVENT_FILES = awsEventFiles().filter((file) => !file.startsWith('cloudwatch-alarm-state-change_'));
+const OTHER_EVENT_FILES = awsEventFiles().filter(
+  (file) => !file.startsWith('cloudwatch-alarm-state-change_'),
+);
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -39,46 +41,52 @@ afterEach(() => {
 
 describe('validateTrigger', () => {
   describe('with a CloudWatch Alarm State Change event', () => {
-    it.each(ALARM_SAMPLES)('ignores %s: its alarm is not a trigger of the example plan', (file, alarmName) => {
-      // Arrange
-      const event = awsEvent(file);
+    it.each(ALARM_SAMPLES)(
+      'ignores %s: its alarm is not a trigger of the example plan',
+      (file, alarmName) => {
+        // Arrange
+        const event = awsEvent(file);
 
-      // Act
-      const output = validateTrigger(input(event), examplePlan());
+        // Act
+        const output = validateTrigger(input(event), examplePlan());
 
-      // Assert
-      expect(output).toEqual({
-        decision: 'ignore',
-        message: `alarm "${alarmName}" is not a trigger of plan shop-prod: nothing to do`,
-      });
-    });
+        // Assert
+        expect(output).toEqual({
+          decision: 'ignore',
+          message: `alarm "${alarmName}" is not a trigger of plan shop-prod: nothing to do`,
+        });
+      },
+    );
 
-    it.each(ALARM_SAMPLES)('proceeds on %s when the plan lists its alarm in us-east-1', (file, alarmName, triggeredAt) => {
-      // Arrange
-      const event = awsEvent(file);
-      const plan = planWatching(alarmName, 'us-east-1');
-      const state = event.detail.state as { reason: string };
+    it.each(ALARM_SAMPLES)(
+      'proceeds on %s when the plan lists its alarm in us-east-1',
+      (file, alarmName, triggeredAt) => {
+        // Arrange
+        const event = awsEvent(file);
+        const plan = planWatching(alarmName, 'us-east-1');
+        const state = event.detail.state as { reason: string };
 
-      // Act
-      const output = validateTrigger(input(event), plan);
+        // Act
+        const output = validateTrigger(input(event), plan);
 
-      // Assert
-      expect(output).toEqual({
-        decision: 'proceed',
-        message: `alarm "${alarmName}" entered ALARM in us-east-1`,
-        plan,
-        trigger: {
-          kind: 'alarm',
-          alarmName,
-          alarmRegion: 'us-east-1',
-          reason: state.reason,
-          triggeredAt,
-          confirmSeconds: 60,
-          dryRun: false,
-          executionId: EXECUTION_ID,
-        },
-      });
-    });
+        // Assert
+        expect(output).toEqual({
+          decision: 'proceed',
+          message: `alarm "${alarmName}" entered ALARM in us-east-1`,
+          plan,
+          trigger: {
+            kind: 'alarm',
+            alarmName,
+            alarmRegion: 'us-east-1',
+            reason: state.reason,
+            triggeredAt,
+            confirmSeconds: 60,
+            dryRun: false,
+            executionId: EXECUTION_ID,
+          },
+        });
+      },
+    );
 
     it('ignores a plan alarm that fired in another region than the plan watches', () => {
       // Arrange
@@ -91,7 +99,8 @@ describe('validateTrigger', () => {
       // Assert
       expect(output).toEqual({
         decision: 'ignore',
-        message: 'alarm "ServerCpuTooHigh" fired in us-east-1, but plan shop-prod watches it in us-west-2: nothing to do',
+        message:
+          'alarm "ServerCpuTooHigh" fired in us-east-1, but plan shop-prod watches it in us-west-2: nothing to do',
       });
     });
 
@@ -99,7 +108,10 @@ describe('validateTrigger', () => {
       // Arrange: AWS publishes no EventBridge sample of a transition out of ALARM (SOURCES.md),
       // so the verbatim OK -> ALARM sample is turned around: its previousState becomes the state.
       const event = awsEvent(ALARM_EVENT_FILES[0]);
-      const detail = event.detail as { state: Record<string, unknown>; previousState: Record<string, unknown> };
+      const detail = event.detail as {
+        state: Record<string, unknown>;
+        previousState: Record<string, unknown>;
+      };
       [detail.state, detail.previousState] = [{ ...detail.previousState, value }, detail.state];
       const plan = planWatching('ServerCpuTooHigh', 'us-east-1');
 
@@ -123,7 +135,11 @@ describe('validateTrigger', () => {
       // Assert
       expect(output).toMatchObject({
         decision: 'proceed',
-        trigger: { alarmName: 'shop-primary-health', triggeredAt: '2026-11-24T09:00:00.000Z', confirmSeconds: 60 },
+        trigger: {
+          alarmName: 'shop-primary-health',
+          triggeredAt: '2026-11-24T09:00:00.000Z',
+          confirmSeconds: 60,
+        },
       });
     });
   });
@@ -168,8 +184,16 @@ describe('validateTrigger', () => {
       ['an array', [alarmEvent()], 'execution input must be an event object, got an array'],
       ['null', null, 'execution input must be an event object, got null'],
       ['a string', 'ALARM', 'execution input must be an event object, got string'],
-      ['an object without source', { 'detail-type': 'CloudWatch Alarm State Change' }, 'it has no "source" and "detail-type"'],
-      ['a numeric detail-type', { ...alarmEvent(), 'detail-type': 7 }, 'it has no "source" and "detail-type"'],
+      [
+        'an object without source',
+        { 'detail-type': 'CloudWatch Alarm State Change' },
+        'it has no "source" and "detail-type"',
+      ],
+      [
+        'a numeric detail-type',
+        { ...alarmEvent(), 'detail-type': 7 },
+        'it has no "source" and "detail-type"',
+      ],
       ['an alarm event without detail.state', withDetail((detail) => delete detail.state), 'detail.state:'],
       [
         'an alarm event with an unknown state value',
@@ -181,7 +205,11 @@ describe('validateTrigger', () => {
         withDetail((detail) => delete (detail.state as Record<string, unknown>).timestamp),
         'detail.state.timestamp:',
       ],
-      ['an alarm event with a numeric alarm name', withDetail((detail) => (detail.alarmName = 42)), 'detail.alarmName:'],
+      [
+        'an alarm event with a numeric alarm name',
+        withDetail((detail) => (detail.alarmName = 42)),
+        'detail.alarmName:',
+      ],
       ['an alarm event without detail', { ...alarmEvent(), detail: undefined }, 'detail:'],
       ['an alarm event without region', { ...alarmEvent(), region: undefined }, 'region:'],
     ])('throws InvalidTriggerError naming the problem for %s', (_case, event, message) => {
@@ -201,7 +229,9 @@ describe('validateTrigger', () => {
       const validate = () => validateTrigger(input(event), planWatching('ServerCpuTooHigh', 'us-east-1'));
 
       // Assert
-      expect(validate).toThrow(new InvalidTriggerError('detail.state.timestamp "yesterday" is not a timestamp'));
+      expect(validate).toThrow(
+        new InvalidTriggerError('detail.state.timestamp "yesterday" is not a timestamp'),
+      );
     });
   });
 
@@ -259,9 +289,21 @@ describe('validateTrigger', () => {
       ],
       ['has no reason', drill({ reason: undefined }), 'invalid drill request: detail.reason:'],
       ['has a string dryRun', drill({ dryRun: 'yes' }), 'invalid drill request: detail.dryRun:'],
-      ['has an unknown detail key', drill({ force: true }), 'invalid drill request: detail: Unrecognized key: "force"'],
-      ['has the wrong detail-type', drill({}, { 'detail-type': 'Drill' }), 'invalid drill request: detail-type:'],
-      ['has an unparseable time', drill({}, { time: 'tomorrow 9am' }), 'invalid drill request: time "tomorrow 9am" is not a timestamp'],
+      [
+        'has an unknown detail key',
+        drill({ force: true }),
+        'invalid drill request: detail: Unrecognized key: "force"',
+      ],
+      [
+        'has the wrong detail-type',
+        drill({}, { 'detail-type': 'Drill' }),
+        'invalid drill request: detail-type:',
+      ],
+      [
+        'has an unparseable time',
+        drill({}, { time: 'tomorrow 9am' }),
+        'invalid drill request: time "tomorrow 9am" is not a timestamp',
+      ],
     ])('throws InvalidTriggerError when the request %s', (_case, event, message) => {
       // Act
       const validate = () => validateTrigger(input(event), examplePlan());
@@ -288,13 +330,16 @@ describe('parseAlarmTimestamp', () => {
     expect(parsed).toBe(iso);
   });
 
-  it.each(['', 'yyyy-mm-ddThh:mm:ssZ', '2019-13-45T99:99:99+0000'])('throws InvalidTriggerError for %j', (timestamp) => {
-    // Act
-    const parse = () => parseAlarmTimestamp(timestamp);
+  it.each(['', 'yyyy-mm-ddThh:mm:ssZ', '2019-13-45T99:99:99+0000'])(
+    'throws InvalidTriggerError for %j',
+    (timestamp) => {
+      // Act
+      const parse = () => parseAlarmTimestamp(timestamp);
 
-    // Assert
-    expect(parse).toThrow(InvalidTriggerError);
-  });
+      // Assert
+      expect(parse).toThrow(InvalidTriggerError);
+    },
+  );
 });
 
 describe('validate-trigger handler', () => {
@@ -307,7 +352,11 @@ describe('validate-trigger handler', () => {
     const output = await handler(input(event), lambdaContext('validate-trigger'));
 
     // Assert
-    expect(output).toMatchObject({ decision: 'proceed', plan: { name: 'shop-prod' }, trigger: { alarmName: 'shop-primary-health' } });
+    expect(output).toMatchObject({
+      decision: 'proceed',
+      plan: { name: 'shop-prod' },
+      trigger: { alarmName: 'shop-primary-health' },
+    });
   });
 
   it('ignores a real alarm sample of another stack', async () => {
@@ -332,7 +381,10 @@ describe('validate-trigger handler', () => {
     const invocation = handler(input([]), lambdaContext('validate-trigger'));
 
     // Assert
-    await expect(invocation).rejects.toMatchObject({ name: 'InvalidTriggerError', message: expect.stringContaining('an array') });
+    await expect(invocation).rejects.toMatchObject({
+      name: 'InvalidTriggerError',
+      message: expect.stringContaining('an array'),
+    });
   });
 
   it('fails when the orchestrator was deployed without a plan', async () => {
@@ -340,7 +392,10 @@ describe('validate-trigger handler', () => {
     vi.stubEnv('FAILOVER_PLAN', '');
 
     // Act
-    const invocation = handler(input(repositoryEvent('route53-health-alarm.json')), lambdaContext('validate-trigger'));
+    const invocation = handler(
+      input(repositoryEvent('route53-health-alarm.json')),
+      lambdaContext('validate-trigger'),
+    );
 
     // Assert
     await expect(invocation).rejects.toThrow('FAILOVER_PLAN is not set');
