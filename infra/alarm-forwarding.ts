@@ -72,7 +72,9 @@ export class AlarmForwardingStack extends Stack {
     );
 
     const alarmNames = [
-      ...new Set(plan.triggers.alarms.filter((alarm) => alarm.region === this.region).map((alarm) => alarm.name)),
+      ...new Set(
+        plan.triggers.alarms.filter((alarm) => alarm.region === this.region).map((alarm) => alarm.name),
+      ),
     ].sort();
     if (this.region === plan.recoveryRegion || alarmNames.length === 0) return;
 
@@ -83,7 +85,8 @@ export class AlarmForwardingStack extends Stack {
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the forwarding rule target; it needs no DLQ of its own.',
+      reason:
+        'This queue is the dead-letter queue of the forwarding rule target; it needs no DLQ of its own.',
     });
     const recoveryBusArn = this.formatArn({
       service: 'events',
@@ -109,7 +112,11 @@ export class AlarmForwardingStack extends Stack {
   }
 }
 
-function validateForwardingProps(region: string, plan: Plan, healthChecks: readonly HealthCheckAlarmSpec[]): void {
+function validateForwardingProps(
+  region: string,
+  plan: Plan,
+  healthChecks: readonly HealthCheckAlarmSpec[],
+): void {
   const problems: string[] = [];
   if (Token.isUnresolved(region)) problems.push('the stack needs an explicit env.region');
   if (healthChecks.length > 0 && region !== ROUTE53_METRICS_REGION) {
@@ -118,7 +125,9 @@ function validateForwardingProps(region: string, plan: Plan, healthChecks: reado
     );
   }
   const planAlarmsHere = new Set(
-    plan.triggers.alarms.filter((alarm) => alarm.region === ROUTE53_METRICS_REGION).map((alarm) => alarm.name),
+    plan.triggers.alarms
+      .filter((alarm) => alarm.region === ROUTE53_METRICS_REGION)
+      .map((alarm) => alarm.name),
   );
   for (const check of healthChecks) {
     if (!planAlarmsHere.has(check.alarmName)) {
@@ -127,7 +136,9 @@ function validateForwardingProps(region: string, plan: Plan, healthChecks: reado
       );
     }
     if (!Token.isUnresolved(check.healthCheckId) && !/^[0-9a-f-]{36}$/.test(check.healthCheckId)) {
-      problems.push(`healthCheckId of "${check.alarmName}" must be a Route 53 health check id (UUID), got "${check.healthCheckId}"`);
+      problems.push(
+        `healthCheckId of "${check.alarmName}" must be a Route 53 health check id (UUID), got "${check.healthCheckId}"`,
+      );
     }
     const periods = check.evaluationPeriods ?? 3;
     if (!Number.isInteger(periods) || periods < 1 || periods > 10) {

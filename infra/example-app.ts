@@ -1,6 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CrossStackReferences, ReferenceStrength, Validations, type App, type Environment } from 'aws-cdk-lib';
+import {
+  CrossStackReferences,
+  ReferenceStrength,
+  Validations,
+  type App,
+  type Environment,
+} from 'aws-cdk-lib';
 import { AlarmRule, AlarmState, CompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Plan } from '../functions/common/plan.js';
@@ -63,7 +69,9 @@ export interface ExampleAppStacks {
  * group, parameters) are taken from the plan, so the base stacks match it by construction.
  */
 export function buildExampleApp(app: App, options: ExampleAppOptions): ExampleAppStacks {
-  const planPath = isAbsolute(options.planPath) ? options.planPath : resolve(REPOSITORY_ROOT, options.planPath);
+  const planPath = isAbsolute(options.planPath)
+    ? options.planPath
+    : resolve(REPOSITORY_ROOT, options.planPath);
   const plan = loadPlanFile(planPath);
   const [database] = plan.databases;
   const [recoveryGroup] = plan.scalingGroups;

@@ -20,7 +20,12 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { parsePlan, type Plan } from '../functions/common/plan.js';
-import { definitionPlaceholders, FailoverStepFunction, FAILOVER_STEPS, type FailoverStepId } from './failover-steps.js';
+import {
+  definitionPlaceholders,
+  FailoverStepFunction,
+  FAILOVER_STEPS,
+  type FailoverStepId,
+} from './failover-steps.js';
 import {
   acknowledgeStateMachineRole,
   PlanResourceArns,
@@ -75,7 +80,9 @@ export interface FailoverOrchestratorProps {
 /** The props were wrong; lists every problem at once. */
 export class FailoverOrchestratorPropsError extends Error {
   public constructor(public readonly problems: readonly string[]) {
-    super(`FailoverOrchestrator: invalid props (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `FailoverOrchestrator: invalid props (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'FailoverOrchestratorPropsError';
   }
 }
@@ -257,7 +264,9 @@ function validateProps(scope: Construct, props: FailoverOrchestratorProps): Sett
 
   const region = Stack.of(scope).region;
   if (Token.isUnresolved(region)) {
-    problems.push('the stack needs an explicit env.region (the plan\'s recoveryRegion): the orchestrator is regional');
+    problems.push(
+      "the stack needs an explicit env.region (the plan's recoveryRegion): the orchestrator is regional",
+    );
   } else if (plan && region !== plan.recoveryRegion) {
     problems.push(
       `the stack is in ${region}, but the orchestrator must run in the plan's recoveryRegion (${plan.recoveryRegion}) to survive the outage it handles`,
@@ -277,14 +286,19 @@ function validateProps(scope: Construct, props: FailoverOrchestratorProps): Sett
   const timeoutSeconds = stepTimeout.toSeconds();
   // The ASL gives each task 120 s (TimeoutSeconds) including retries of a throttled invoke.
   if (timeoutSeconds < 10 || timeoutSeconds > 120) {
-    problems.push(`stepTimeout must be 10 to 120 seconds (the ASL allows each task 120 s), got ${timeoutSeconds}`);
+    problems.push(
+      `stepTimeout must be 10 to 120 seconds (the ASL allows each task 120 s), got ${timeoutSeconds}`,
+    );
   }
   const logLevel = props.logLevel ?? 'INFO';
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
 
   const stateMachineName = props.stateMachineName ?? `${plan?.name ?? 'plan'}-failover`;
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(stateMachineName)) {
-    problems.push(`stateMachineName must be 1-80 letters, digits, hyphens or underscores, got "${stateMachineName}"`);
+    problems.push(
+      `stateMachineName must be 1-80 letters, digits, hyphens or underscores, got "${stateMachineName}"`,
+    );
   }
 
   const projectRoot = props.projectRoot ?? REPOSITORY_ROOT;
@@ -294,7 +308,8 @@ function validateProps(scope: Construct, props: FailoverOrchestratorProps): Sett
     definition = readFileSync(aslPath, 'utf8');
     const known = new Set<string>(FAILOVER_STEPS.map((step) => step.substitution));
     const unknown = definitionPlaceholders(definition).filter((name) => !known.has(name));
-    if (unknown.length) problems.push(`${aslPath} uses substitutions no step provides: ${unknown.join(', ')}`);
+    if (unknown.length)
+      problems.push(`${aslPath} uses substitutions no step provides: ${unknown.join(', ')}`);
   } catch (error) {
     problems.push(`cannot read the state machine definition ${aslPath}: ${(error as Error).message}`);
   }

@@ -32,7 +32,8 @@ export type FailoverStepId = FailoverStep['id'];
  * which throws "Dynamic require of ... is not supported" in an ES module unless `require`
  * exists: give the module one (docs/TOOLCHAIN: checked on Node 20 and the Lambda Node 22 image).
  */
-const CREATE_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const CREATE_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface StepFunctionOptions {
   readonly plan: Plan;
@@ -129,5 +130,7 @@ export class FailoverStepFunction extends Construct {
 
 /** Every `${Name}` placeholder in an ASL document, sorted and without duplicates. */
 export function definitionPlaceholders(definition: string): string[] {
-  return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? ''))].sort();
+  return [
+    ...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] ?? '')),
+  ].sort();
 }

@@ -19,7 +19,9 @@ export function loadPlanFile(path: string): Plan {
   try {
     document = parse(text);
   } catch (error) {
-    throw new Error(`plan file ${path} is not valid YAML/JSON: ${(error as Error).message}`, { cause: error });
+    throw new Error(`plan file ${path} is not valid YAML/JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return parsePlan(document, path);
 }

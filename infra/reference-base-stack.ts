@@ -1,4 +1,13 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import {
   AdditionalHealthCheckType,
   AutoScalingGroup,
@@ -28,7 +37,14 @@ import {
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ARecord, Failover, HealthCheck, HealthCheckType, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import {
+  ARecord,
+  Failover,
+  HealthCheck,
+  HealthCheckType,
+  HostedZone,
+  RecordTarget,
+} from 'aws-cdk-lib/aws-route53';
 import { LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
@@ -59,7 +75,11 @@ export interface ReferenceBaseStackProps extends StackProps {
    * SSM parameters the app reads (the plan's `parameters` repoint them in the recovery region).
    * @default { dbHost: '/shop/db/host', dbPort: '/shop/db/port', activeRegion: '/shop/active-region' }
    */
-  readonly parameterNames?: { readonly dbHost: string; readonly dbPort: string; readonly activeRegion: string };
+  readonly parameterNames?: {
+    readonly dbHost: string;
+    readonly dbPort: string;
+    readonly activeRegion: string;
+  };
   /**
    * Name of an alarm on the load balancer's 5xx responses (a plan trigger), or none.
    * @default no alarm
@@ -119,7 +139,10 @@ export class ReferenceBaseStack extends Stack {
       ],
       restrictDefaultSecurityGroup: true,
       flowLogs: {
-        all: { destination: FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: FlowLogTrafficType.ALL },
+        all: {
+          destination: FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+          trafficType: FlowLogTrafficType.ALL,
+        },
       },
     });
 
@@ -129,7 +152,8 @@ export class ReferenceBaseStack extends Stack {
     });
     Validations.of(albSecurityGroup).acknowledge({
       id: 'AwsSolutions::AwsSolutions-EC23',
-      reason: 'The public storefront load balancer must accept HTTP from anywhere; servers accept it only from here.',
+      reason:
+        'The public storefront load balancer must accept HTTP from anywhere; servers accept it only from here.',
     });
     const appSecurityGroup = new SecurityGroup(this, 'AppSecurityGroup', {
       vpc: this.vpc,
@@ -148,7 +172,8 @@ export class ReferenceBaseStack extends Stack {
     });
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions::AwsSolutions-S1',
-      reason: 'This bucket only receives the load balancer access logs; logging access to the log bucket adds nothing.',
+      reason:
+        'This bucket only receives the load balancer access logs; logging access to the log bucket adds nothing.',
     });
     this.loadBalancer = new ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
@@ -246,7 +271,11 @@ export class ReferenceBaseStack extends Stack {
     });
     // HTTP keeps the reference stack free of a certificate (and of DNS validation at deploy);
     // a production storefront adds an HTTPS listener with its ACM certificate.
-    const listener = this.loadBalancer.addListener('Http', { port: 80, protocol: ApplicationProtocol.HTTP, open: true });
+    const listener = this.loadBalancer.addListener('Http', {
+      port: 80,
+      protocol: ApplicationProtocol.HTTP,
+      open: true,
+    });
     listener.addTargets('App', {
       port: APP_PORT,
       protocol: ApplicationProtocol.HTTP,
@@ -271,7 +300,9 @@ export class ReferenceBaseStack extends Stack {
     new ARecord(this, 'FailoverRecord', {
       zone,
       recordName,
-      target: RecordTarget.fromAlias(new LoadBalancerTarget(this.loadBalancer, { evaluateTargetHealth: true })),
+      target: RecordTarget.fromAlias(
+        new LoadBalancerTarget(this.loadBalancer, { evaluateTargetHealth: true }),
+      ),
       failover: props.siteRole === 'primary' ? Failover.PRIMARY : Failover.SECONDARY,
       setIdentifier: `${recordName}-${props.siteRole}-${this.region}`,
       healthCheck: this.healthCheck,
@@ -303,7 +334,11 @@ export class ReferenceBaseStack extends Stack {
   }
 }
 
-function validateBaseProps(region: string, props: ReferenceBaseStackProps, instanceTypes: readonly string[]): void {
+function validateBaseProps(
+  region: string,
+  props: ReferenceBaseStackProps,
+  instanceTypes: readonly string[],
+): void {
   const problems: string[] = [];
   if (Token.isUnresolved(region)) problems.push('the stack needs an explicit env.region');
   const { minCapacity, maxCapacity } = props.appGroup;
@@ -312,10 +347,14 @@ function validateBaseProps(region: string, props: ReferenceBaseStackProps, insta
   }
   if (instanceTypes.length < 2) problems.push('instanceTypes needs at least two types for Spot diversity');
   if (!/^Z[A-Z0-9]{1,31}$/.test(props.hostedZone.hostedZoneId)) {
-    problems.push(`hostedZone.hostedZoneId must be a Route 53 zone id (Z...), got "${props.hostedZone.hostedZoneId}"`);
+    problems.push(
+      `hostedZone.hostedZoneId must be a Route 53 zone id (Z...), got "${props.hostedZone.hostedZoneId}"`,
+    );
   }
   if ((props.siteRole === 'primary') !== (props.database.kind === 'primary')) {
-    problems.push(`a ${props.siteRole} site needs a ${props.siteRole === 'primary' ? 'primary' : 'replica'} database`);
+    problems.push(
+      `a ${props.siteRole} site needs a ${props.siteRole === 'primary' ? 'primary' : 'replica'} database`,
+    );
   }
   if (problems.length > 0) {
     throw new Error(`ReferenceBaseStack: invalid props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

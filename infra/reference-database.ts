@@ -1,5 +1,13 @@
 import { ArnFormat, CfnDeletionPolicy, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { InstanceClass, InstanceSize, InstanceType, Port, SecurityGroup, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import {
+  InstanceClass,
+  InstanceSize,
+  InstanceType,
+  Port,
+  SecurityGroup,
+  SubnetType,
+  type IVpc,
+} from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import {
   CfnDBInstance,

@@ -31,7 +31,11 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
  * policy and log group actions are scoped to the account and region.
  */
 export function stateMachineStatements(stack: Stack, functionArns: string[]): PolicyStatement[] {
-  const logsInThisAccount = stack.formatArn({ service: 'logs', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME });
+  const logsInThisAccount = stack.formatArn({
+    service: 'logs',
+    resource: '*',
+    arnFormat: ArnFormat.NO_RESOURCE_NAME,
+  });
   return [
     new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functionArns }),
     new PolicyStatement({
@@ -49,7 +53,12 @@ export function stateMachineStatements(stack: Stack, functionArns: string[]): Po
       resources: [logsInThisAccount],
     }),
     new PolicyStatement({
-      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      actions: [
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+      ],
       resources: ['*'],
     }),
   ];
@@ -141,13 +150,18 @@ function allow(actions: string[], resources: string[]): PolicyStatement[] {
   return resources.length === 0 ? [] : [new PolicyStatement({ actions, resources })];
 }
 
-const describeScalingGroups = (): PolicyStatement[] => allow(['autoscaling:DescribeAutoScalingGroups'], ['*']);
+const describeScalingGroups = (): PolicyStatement[] =>
+  allow(['autoscaling:DescribeAutoScalingGroups'], ['*']);
 
 /**
  * What each step may do, and on what: only its own API calls, only on the plan's resources.
  * A plan without databases (or groups, or parameters) grants nothing for them.
  */
-export function stepPolicyStatements(step: FailoverStepId, arns: PlanResourceArns, topicArn: string): PolicyStatement[] {
+export function stepPolicyStatements(
+  step: FailoverStepId,
+  arns: PlanResourceArns,
+  topicArn: string,
+): PolicyStatement[] {
   switch (step) {
     case 'validate-trigger':
       return [];

@@ -104,6 +104,7 @@ export type ScalingGroupPlan = Plan['scalingGroups'][number];
 export type ParameterPlan = Plan['parameters'][number];
 
 function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
   return path.reduce<string>((out, key) => {
     if (typeof key === 'number') return `${out}[${key}]`;
     return out ? `${out}.${String(key)}` : String(key);

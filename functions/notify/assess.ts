@@ -51,7 +51,7 @@ async function assessParameter(plan: Plan, name: string, template: string, conte
     target = undefined; // names a database that is not promoted: it must not have been repointed
   }
   try {
-    const response = await ssmClient(plan.recoveryRegion).send(new GetParameterCommand({ Name: name }));
+    const response = await ssmClient(plan.recoveryRegion).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     const value = response.Parameter?.Value ?? '';
     if (target !== undefined && value === target) return { kind: 'parameter', name, done: true, detail: `points at ${value}` };
     return { kind: 'parameter', name, done: false, detail: `not repointed: holds ${value}` };

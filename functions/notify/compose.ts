@@ -62,7 +62,7 @@ function succeededLines(plan: Plan, state: WorkflowState, now: Date): string[] {
   const rpo = lags.length > 0 ? `${Math.max(...lags)}s` : 'n/a (no lag datapoint)';
   lines.push(`RPO estimate (replica lag at promotion): ${rpo} (objective ${plan.objectives.rpoSeconds}s)`);
   for (const check of over) lines.push(`WARNING: ${check.message}`);
-  lines.push('Not done: nothing; the failover is complete.');
+  lines.push(dryRun ? 'Not done: everything (dry run).' : 'Not done: nothing; the failover is complete.');
   return lines;
 }
 

@@ -11,7 +11,12 @@ export const PROMOTION_POLL_SECONDS = 15;
 /** A replica in `backing-up` cannot be promoted; it usually finishes within minutes. */
 export const NOT_PROMOTABLE_POLL_SECONDS = 30;
 
-function promoted(database: DatabasePlan, instance: DBInstance, dryRun: boolean, message: string): Promotion {
+function promoted(
+  database: DatabasePlan,
+  instance: DBInstance,
+  options: { dryRun: boolean; alreadyPromoted: boolean },
+  message: string,
+): Promotion {
   const now = nowIso();
   return {
     status: 'promoted',
@@ -21,8 +26,8 @@ function promoted(database: DatabasePlan, instance: DBInstance, dryRun: boolean,
     promotedAt: now,
     pollSeconds: PROMOTION_POLL_SECONDS,
     endpoint: endpointOf(instance),
-    alreadyPromoted: !dryRun,
-    dryRun,
+    alreadyPromoted: options.alreadyPromoted,
+    dryRun: options.dryRun,
     message,
   };
 }
@@ -32,7 +37,12 @@ function fromCurrentState(input: PromoteReplicaInput, instance: DBInstance): Pro
   const { database, dryRun } = input;
   const status = instance.DBInstanceStatus ?? 'unknown';
   if (isPromotedAndAvailable(instance)) {
-    return promoted(database, instance, dryRun, `${database.replica} was already standalone and available: nothing to promote`);
+    return promoted(
+      database,
+      instance,
+      { dryRun, alreadyPromoted: true },
+      `${database.replica} was already standalone and available: nothing to promote`,
+    );
   }
   if (!isReplica(instance)) {
     // A promotion already accepted (e.g. this step retried after a lost response) is still finishing.
@@ -83,10 +93,12 @@ export async function promoteReplica(input: PromoteReplicaInput): Promise<Promot
   const settled = fromCurrentState(input, instance);
   if (settled !== undefined) return settled;
   if (dryRun) {
-    return {
-      ...promoted(database, instance, true, `dry run: would call PromoteReadReplica on ${database.replica}`),
-      alreadyPromoted: false,
-    };
+    return promoted(
+      database,
+      instance,
+      { dryRun: true, alreadyPromoted: false },
+      `dry run: would call PromoteReadReplica on ${database.replica}`,
+    );
   }
   try {
     const response = await rdsClient(recoveryRegion).send(

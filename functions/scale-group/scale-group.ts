@@ -30,7 +30,8 @@ export async function scaleGroup({ group, recoveryRegion, dryRun }: ScaleGroupIn
     max: Math.max(previous.max, group.max),
   };
   const inService = inServiceCount(current);
-  const required = requiredInService(group, target.desired);
+  // Ready means the plan's capacity serves traffic, even if someone scaled the group higher by hand.
+  const required = requiredInService(group, group.desired);
   const startedAt = nowIso();
   const base = { groupName: group.name, previous, target, inService, required, startedAt, pollSeconds: CAPACITY_POLL_SECONDS };
   const capacityText = `min ${target.min} desired ${target.desired} max ${target.max}`;

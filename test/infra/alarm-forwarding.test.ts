@@ -3,7 +3,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan, type Plan } from '../../functions/common/plan.js';
 import { AlarmForwardingStack, alarmForwardingRegions } from '../../infra/alarm-forwarding.js';
 import { loadPlanFile } from '../../infra/plan-file.js';
-import { ACCOUNT, exampleApp, exampleStacks, fixturePath, synthesize, templateOf, testApp } from './infra-helpers.js';
+import {
+  ACCOUNT,
+  exampleApp,
+  exampleStacks,
+  fixturePath,
+  synthesize,
+  templateOf,
+  testApp,
+} from './infra-helpers.js';
 
 const HEALTH_CHECK_ID = '3f0c2a4e-8d1b-4c5e-9a7f-123456789abc';
 const RECOVERY_BUS = 'arn:${Partition}:events:us-west-2:111111111111:event-bus/default';
@@ -52,8 +60,9 @@ describe('alarm forwarding in the example app', () => {
     // The id is the primary stack's health check, imported within us-east-1.
     const exportName = (healthCheckId.asObject() as { 'Fn::ImportValue': string })['Fn::ImportValue'];
     const [healthCheckLogicalId] = Object.keys(primary.findResources('AWS::Route53::HealthCheck'));
-    const exported = Object.values(primary.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>)
-      .find((output) => output.Export?.Name === exportName);
+    const exported = Object.values(
+      primary.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>,
+    ).find((output) => output.Export?.Name === exportName);
     expect(exported?.Value).toEqual({ Ref: healthCheckLogicalId });
   });
 
@@ -71,7 +80,11 @@ describe('alarm forwarding in the example app', () => {
       Targets: [target],
     });
     const [queueId] = Object.keys(alarms.findResources('AWS::SQS::Queue'));
-    const { Arn, RoleArn, DeadLetterConfig } = target.asObject() as { Arn: unknown; RoleArn: { 'Fn::GetAtt': [string] }; DeadLetterConfig: unknown };
+    const { Arn, RoleArn, DeadLetterConfig } = target.asObject() as {
+      Arn: unknown;
+      RoleArn: { 'Fn::GetAtt': [string] };
+      DeadLetterConfig: unknown;
+    };
     expect(busArnText(Arn)).toBe(RECOVERY_BUS);
     expect(DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
     const roleId = RoleArn['Fn::GetAtt'][0];
@@ -97,9 +110,13 @@ describe('alarm forwarding in the example app', () => {
     const [serverErrorAlarmId] = Object.keys(
       primary.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'shop-alb-5xx' } }),
     );
-    const exports = Object.values(primary.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>);
+    const exports = Object.values(
+      primary.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>,
+    );
     const imported = (name: unknown): unknown =>
-      exports.find((output) => output.Export?.Name === (name as { 'Fn::ImportValue': string })['Fn::ImportValue'])?.Value;
+      exports.find(
+        (output) => output.Export?.Name === (name as { 'Fn::ImportValue': string })['Fn::ImportValue'],
+      )?.Value;
 
     expect(separator).toBe('');
     expect(parts[0]).toBe('(ALARM("');
@@ -117,7 +134,12 @@ describe('AlarmForwardingStack', () => {
     ['alarms in two other regions, no health check', plan, false, ['eu-west-1', 'us-east-1']],
     [
       'a recovery region of us-east-1 with a health check',
-      { ...plan, primaryRegion: 'us-west-2', recoveryRegion: 'us-east-1', triggers: { ...plan.triggers, alarms: [{ name: 'shop-primary-health', region: 'us-east-1' }] } },
+      {
+        ...plan,
+        primaryRegion: 'us-west-2',
+        recoveryRegion: 'us-east-1',
+        triggers: { ...plan.triggers, alarms: [{ name: 'shop-primary-health', region: 'us-east-1' }] },
+      },
       true,
       ['us-east-1'],
     ],
@@ -135,7 +157,9 @@ describe('AlarmForwardingStack', () => {
     const template = forwardingTemplate(plan, 'eu-west-1');
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: Match.objectLike({ detail: { alarmName: ['shop-eu-canary'], state: { value: ['ALARM'] } } }),
+      EventPattern: Match.objectLike({
+        detail: { alarmName: ['shop-eu-canary'], state: { value: ['ALARM'] } },
+      }),
     });
   });
 

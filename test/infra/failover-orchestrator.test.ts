@@ -59,12 +59,15 @@ describe('FailoverOrchestrator', () => {
       DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
       RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 },
     });
-    for (const key of ['Input', 'InputPath', 'InputTransformer']) expect(target.asObject()).not.toHaveProperty(key);
+    for (const key of ['Input', 'InputPath', 'InputTransformer'])
+      expect(target.asObject()).not.toHaveProperty(key);
   });
 
   it('substitutes every ${...} of the ASL with its step function ARN, and defines nothing else', () => {
     const substitutions = new Capture();
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { DefinitionSubstitutions: substitutions });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: substitutions,
+    });
     const placeholders = definitionPlaceholders(readFileSync(ASL_PATH, 'utf8'));
 
     expect(Object.keys(substitutions.asObject()).sort()).toEqual(placeholders);
@@ -127,7 +130,8 @@ describe('FailoverOrchestrator', () => {
       });
       const roleRef = (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
       const otherRoles = FAILOVER_STEPS.filter((step) => step.id !== stepId).map(
-        (step) => (stepFunction(template, step.id)[1].Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0],
+        (step) =>
+          (stepFunction(template, step.id)[1].Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0],
       );
       expect(otherRoles).not.toContain(roleRef);
     },
@@ -136,7 +140,9 @@ describe('FailoverOrchestrator', () => {
   it('tells notify the created topic through FAILOVER_TOPIC_ARN', () => {
     const [topicId] = onlyResource(template, 'AWS::SNS::Topic');
     const [, notify] = stepFunction(template, 'notify');
-    expect(notify.Properties.Environment).toMatchObject({ Variables: { FAILOVER_TOPIC_ARN: { Ref: topicId } } });
+    expect(notify.Properties.Environment).toMatchObject({
+      Variables: { FAILOVER_TOPIC_ARN: { Ref: topicId } },
+    });
   });
 
   describe('bundles', () => {
@@ -174,7 +180,11 @@ describe('FailoverOrchestrator', () => {
         },
       };
       const result = await bundle.handler(
-        { event, executionId: 'arn:aws:states:us-west-2:111111111111:execution:x:1', executionStartedAt: event.time },
+        {
+          event,
+          executionId: 'arn:aws:states:us-west-2:111111111111:execution:x:1',
+          executionStartedAt: event.time,
+        },
         { awsRequestId: 'test', functionName: 'validate-trigger', getRemainingTimeInMillis: () => 60_000 },
       );
       expect(result).toMatchObject({ decision: 'proceed', plan: { name: PLAN_NAME } });
@@ -208,12 +218,19 @@ describe('FailoverOrchestrator', () => {
   });
 
   it('keeps undeliverable alarm events for 14 days in an encrypted, TLS-only queue', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          Match.objectLike({ Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+          }),
         ]),
       },
     });
@@ -223,7 +240,9 @@ describe('FailoverOrchestrator', () => {
     const [stateMachineId] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
     const [topicId] = onlyResource(template, 'AWS::SNS::Topic');
     const [ruleId] = onlyResource(template, 'AWS::Events::Rule');
-    const values = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => o.Value);
+    const values = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map(
+      (o) => o.Value,
+    );
     expect(values).toEqual(
       expect.arrayContaining([{ Ref: stateMachineId }, { Ref: topicId }, { Ref: ruleId }]),
     );
@@ -234,7 +253,9 @@ describe('FailoverOrchestrator with notifications.topicArn in the plan', () => {
   let template: Template;
 
   beforeAll(() => {
-    const { app, stack } = orchestratorApp(repositoryPath('examples', 'shop-prod.plan.yaml'), { bundle: false });
+    const { app, stack } = orchestratorApp(repositoryPath('examples', 'shop-prod.plan.yaml'), {
+      bundle: false,
+    });
     template = templateOf(synthesize(app, [stack]), stack);
   });
 
@@ -243,10 +264,12 @@ describe('FailoverOrchestrator with notifications.topicArn in the plan', () => {
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn }]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn }]),
+      },
     });
-    expect(Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => o.Value)).toContain(
-      topicArn,
-    );
+    expect(
+      Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => o.Value),
+    ).toContain(topicArn);
   });
 });

@@ -32,7 +32,12 @@ const RESOURCE_STAR_ALLOWED: Record<string, string> = {
 };
 
 /** What every step role has besides its own grants: its log group and X-Ray. */
-const BASELINE_ACTIONS = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+const BASELINE_ACTIONS = new Set([
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+]);
 
 const replicas = ['shop-db-replica', 'orders-db-replica'].map(
   (name) => `arn:\${Partition}:rds:us-west-2:111111111111:db:${name}`,
@@ -55,13 +60,18 @@ const EXPECTED_STEP_GRANTS: Record<string, string[]> = {
       'arn:${Partition}:cloudwatch:us-west-2:111111111111:alarm:shop-recovery-probe',
     ],
   ),
-  'read-replica-lag': [...grants(['cloudwatch:GetMetricData'], ['*']), ...grants(['rds:DescribeDBInstances'], replicas)],
+  'read-replica-lag': [
+    ...grants(['cloudwatch:GetMetricData'], ['*']),
+    ...grants(['rds:DescribeDBInstances'], replicas),
+  ],
   'promote-replica': grants(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], replicas),
   'check-promotion': grants(['rds:DescribeDBInstances'], replicas),
   'scale-group': [
     ...grants(
       ['autoscaling:UpdateAutoScalingGroup'],
-      ['arn:${Partition}:autoscaling:us-west-2:111111111111:autoScalingGroup:*:autoScalingGroupName/shop-app-usw2'],
+      [
+        'arn:${Partition}:autoscaling:us-west-2:111111111111:autoScalingGroup:*:autoScalingGroupName/shop-app-usw2',
+      ],
     ),
     ...describeGroups,
   ],
@@ -81,7 +91,9 @@ type Json = Record<string, unknown>;
 function statementsOfRole(template: Template, roleId: string): IdentityStatement[] {
   const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
   const policyIds = Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
+    .filter(
+      ([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`),
+    )
     .map(([id]) => id);
   return identityStatements(template).filter((s) => policyIds.includes(s.holder) || s.holder === roleId);
 }
@@ -99,7 +111,9 @@ describe('IAM least privilege', () => {
     all = [
       ...[...exampleSynth.templates].map(([stack, template]) => ({ stack: stack.stackName, template })),
       { stack: 'fixture orchestrator', template: orchestrator },
-    ].flatMap(({ stack, template }) => identityStatements(template).map((statement) => ({ stack, statement })));
+    ].flatMap(({ stack, template }) =>
+      identityStatements(template).map((statement) => ({ stack, statement })),
+    );
   });
 
   it('finds the policies it checks (every stack grants something)', () => {
@@ -108,7 +122,9 @@ describe('IAM least privilege', () => {
   });
 
   it('never grants Action "*" or a whole service ("service:*")', () => {
-    const wildcards = all.filter(({ statement }) => statement.actions.some((a) => a === '*' || a.endsWith(':*')));
+    const wildcards = all.filter(({ statement }) =>
+      statement.actions.some((a) => a === '*' || a.endsWith(':*')),
+    );
     expect(wildcards).toEqual([]);
   });
 
@@ -120,35 +136,43 @@ describe('IAM least privilege', () => {
     const offending = all
       .filter(({ statement }) => statement.resources.includes('*'))
       .flatMap(({ stack, statement }) =>
-        statement.actions.filter((a) => !(a in RESOURCE_STAR_ALLOWED)).map((a) => `${stack} ${statement.holder}: ${a}`),
+        statement.actions
+          .filter((a) => !(a in RESOURCE_STAR_ALLOWED))
+          .map((a) => `${stack} ${statement.holder}: ${a}`),
       );
     expect(offending).toEqual([]);
   });
 
   it('agrees with the allow-list the construct documents', () => {
-    expect([...ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS].sort()).toEqual(Object.keys(RESOURCE_STAR_ALLOWED).sort());
+    expect([...ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS].sort()).toEqual(
+      Object.keys(RESOURCE_STAR_ALLOWED).sort(),
+    );
   });
 
-  it.each(FAILOVER_STEPS.map((step) => [step.id]))('lets %s call only its own APIs on the plan resources', (stepId) => {
-    const [[, fn]] = Object.entries(
-      orchestrator.findResources('AWS::Lambda::Function', {
-        Properties: { Description: `failover-orchestrator shop-staging: ${stepId}` },
-      }),
-    ) as [[string, { Properties: { Role: { 'Fn::GetAtt': [string] } } }]];
-    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-    const [topicId] = Object.keys(orchestrator.findResources('AWS::SNS::Topic'));
-    const granted = statementsOfRole(orchestrator, roleId).flatMap((statement) =>
-      statement.actions
-        .filter((action) => !BASELINE_ACTIONS.has(action))
-        .flatMap((action) =>
-          statement.resources.map((resource) => {
-            const text = JSON.stringify(resource) === JSON.stringify({ Ref: topicId }) ? 'TOPIC' : arnText(resource);
-            return `${action} on ${text}`;
-          }),
-        ),
-    );
-    expect(granted.sort()).toEqual([...(EXPECTED_STEP_GRANTS[stepId] ?? ['(missing expectation)'])].sort());
-  });
+  it.each(FAILOVER_STEPS.map((step) => [step.id]))(
+    'lets %s call only its own APIs on the plan resources',
+    (stepId) => {
+      const [[, fn]] = Object.entries(
+        orchestrator.findResources('AWS::Lambda::Function', {
+          Properties: { Description: `failover-orchestrator shop-staging: ${stepId}` },
+        }),
+      ) as [[string, { Properties: { Role: { 'Fn::GetAtt': [string] } } }]];
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      const [topicId] = Object.keys(orchestrator.findResources('AWS::SNS::Topic'));
+      const granted = statementsOfRole(orchestrator, roleId).flatMap((statement) =>
+        statement.actions
+          .filter((action) => !BASELINE_ACTIONS.has(action))
+          .flatMap((action) =>
+            statement.resources.map((resource) => {
+              const text =
+                JSON.stringify(resource) === JSON.stringify({ Ref: topicId }) ? 'TOPIC' : arnText(resource);
+              return `${action} on ${text}`;
+            }),
+          ),
+      );
+      expect(granted.sort()).toEqual([...(EXPECTED_STEP_GRANTS[stepId] ?? ['(missing expectation)'])].sort());
+    },
+  );
 
   it('lets the state machine invoke exactly the nine step functions, unqualified', () => {
     const functionArns = Object.keys(orchestrator.findResources('AWS::Lambda::Function'))

@@ -9,7 +9,8 @@ import type { FailoverOrchestratorProps } from '../../infra/failover-orchestrato
 import { loadPlanFile } from '../../infra/plan-file.js';
 
 export const ACCOUNT = '111111111111';
-export const fixturePath = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+export const fixturePath = (name: string): string =>
+  fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 /**
  * A CDK app for tests. `bundle: false` skips esbuild (CDK's `aws:cdk:bundling-stacks` context):
@@ -42,6 +43,7 @@ export function templateOf(synthesized: Synthesized, stack: Stack): Template {
 
 /** The example app (examples/shop-prod.plan.yaml), as `npm run synth` builds it. */
 export function exampleApp(options: { bundle: boolean; cdkNag?: boolean }): ExampleAppStacks & { app: App } {
+  // cdk-nag is off unless asked for: test/infra/cdk-nag.test.ts owns that check.
   const app = testApp(options);
   const stacks = buildExampleApp(app, {
     account: ACCOUNT,
@@ -50,7 +52,7 @@ export function exampleApp(options: { bundle: boolean; cdkNag?: boolean }): Exam
     healthCheckAlarm: 'shop-primary-health',
     serverErrorAlarm: 'shop-alb-5xx',
     compositeAlarm: 'shop-primary-composite',
-    cdkNag: options.cdkNag ?? true,
+    cdkNag: options.cdkNag ?? false,
   });
   return { ...stacks, app };
 }
@@ -84,7 +86,8 @@ export interface IdentityStatement {
 }
 
 type Json = Record<string, unknown>;
-const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = (value: unknown): unknown[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /**
  * Every statement of every identity-based policy in a template: AWS::IAM::Policy,
@@ -123,7 +126,11 @@ export function arnText(value: unknown): string {
   if (!join) return JSON.stringify(value);
   return join[1]
     .map((part) =>
-      typeof part === 'string' ? part : (part as Json).Ref === 'AWS::Partition' ? '${Partition}' : JSON.stringify(part),
+      typeof part === 'string'
+        ? part
+        : (part as Json).Ref === 'AWS::Partition'
+          ? '${Partition}'
+          : JSON.stringify(part),
     )
     .join(join[0]);
 }

@@ -2,7 +2,10 @@ import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arnText, exampleApp, exampleStacks, synthesize, templateOf } from './infra-helpers.js';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
+type Resources = Record<
+  string,
+  { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }
+>;
 const resourcesOf = (template: Template): Resources => template.toJSON().Resources as Resources;
 const idOf = (template: Template, type: string, props: Record<string, unknown> = {}): string => {
   const ids = Object.keys(template.findResources(type, { Properties: props }));
@@ -37,8 +40,13 @@ describe('ReferenceBaseStack (example app)', () => {
     });
 
     it('serves HTTP through an internet-facing ALB whose targets are checked on /healthz', () => {
-      template().hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
-      template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
+      template().hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        Scheme: 'internet-facing',
+      });
+      template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Port: 80,
+        Protocol: 'HTTP',
+      });
       template().hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
         Port: 8080,
         HealthCheckPath: '/healthz',
@@ -74,11 +82,17 @@ describe('ReferenceBaseStack (example app)', () => {
     });
 
     it('lets the app servers read their endpoint parameters and nothing else', () => {
-      const parameters = Object.values(template().findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name);
+      const parameters = Object.values(template().findResources('AWS::SSM::Parameter')).map(
+        (p) => p.Properties.Name,
+      );
       expect(parameters.sort()).toEqual(['/shop/active-region', '/shop/db/host', '/shop/db/port']);
       const [roleId] = Object.keys(
         template().findResources('AWS::IAM::Role', {
-          Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] } },
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
+            },
+          },
         }),
       );
       const statements = new Capture();
@@ -86,7 +100,9 @@ describe('ReferenceBaseStack (example app)', () => {
         Roles: [{ Ref: roleId }],
         PolicyDocument: { Statement: statements },
       });
-      expect(statements.asArray()).toEqual([expect.objectContaining({ Action: 'ssm:GetParameter', Effect: 'Allow' })]);
+      expect(statements.asArray()).toEqual([
+        expect.objectContaining({ Action: 'ssm:GetParameter', Effect: 'Allow' }),
+      ]);
     });
   });
 
@@ -159,6 +175,9 @@ describe('ReferenceBaseStack (example app)', () => {
       Name: '/shop/db/host',
       Value: { 'Fn::GetAtt': [replicaId, 'Endpoint.Address'] },
     });
-    recovery.hasResourceProperties('AWS::SSM::Parameter', { Name: '/shop/active-region', Value: 'us-east-1' });
+    recovery.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/shop/active-region',
+      Value: 'us-east-1',
+    });
   });
 });

@@ -298,7 +298,7 @@ describe('parsePlan', () => {
         ['regions', ['us-east-1', 'us-west-2']],
         ['owner', 'sre'],
       ],
-      issues: [['', 'Unrecognized keys: "regions", "owner"']],
+      issues: [['(root)', 'Unrecognized keys: "regions", "owner"']],
     },
     {
       problem: 'an empty alarm list',
@@ -346,7 +346,7 @@ describe('parsePlan', () => {
       ['scalingGroups[0]', 'got min 7, desired 6, max 12'],
       ['parameters[0].value', 'names database "billing"'],
       ['notifications.topicArn', 'topic is in us-east-1'],
-      ['', 'Unrecognized key: "owner"'],
+      ['(root)', 'Unrecognized key: "owner"'],
     ]);
   });
 
@@ -382,7 +382,7 @@ describe('parsePlan', () => {
 
     // Assert
     expectExactly(reported, [
-      ['', message],
+      ['(root)', message],
       ['(root)', 'the plan fails over nothing'],
     ]);
   });

@@ -1,0 +1,178 @@
+import type { Plan } from '../../functions/common/plan.js';
+import type { ReplayOutcome, ReplayResult } from '../runner.js';
+import type { CloudSnapshot, PublishedMessage } from '../sim/index.js';
+import type { TimelineEntry } from '../timeline.js';
+import type { ObservedReplay } from './observed-replay.js';
+
+/**
+ * How one replay ended, judged by the rule a failover orchestrator lives by: it either
+ * succeeds, or it stops and says exactly where and what it left behind.
+ *
+ * - `succeeded`: the failover completed and the success notification went out.
+ * - `notified`: failed or aborted, and the final notification names the failed step, the error
+ *   and what was and was not done, consistently with the cloud's real end state.
+ * - `sns-down`: the final notification could not be published because SNS Publish itself
+ *   failed; reported apart, because nobody can be told. The execution's error must still be
+ *   the original failure, so that the console tells the story.
+ * - `silent-partial`: the cloud was changed (a mutating call was made) and no final
+ *   notification says so, or one says so wrongly. Must never happen.
+ * - `unnotified`: nothing was changed, but the execution ended without the notification it owes.
+ */
+export const VERDICTS = ['succeeded', 'notified', 'sns-down', 'silent-partial', 'unnotified'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface ScenarioVerdict {
+  readonly verdict: Verdict;
+  readonly outcome: ReplayOutcome;
+  /** The execution's error code (failed and aborted executions). */
+  readonly error: string | undefined;
+  /** The step the failure notification names. */
+  readonly failedStep: string | undefined;
+  /** Whether the final notification went out. */
+  readonly notified: boolean;
+  /** Attempts of mutating operations (failed ones included). */
+  readonly mutatingCalls: number;
+  /** Plan resources the cloud shows as changed at the end. */
+  readonly changed: readonly string[];
+  /** Why the verdict is not `succeeded`/`notified`/a clean `sns-down`; empty when all is well. */
+  readonly problems: readonly string[];
+}
+
+const KIND_BY_SUBJECT: readonly (readonly [string, 'started' | 'succeeded' | 'failed' | 'aborted'])[] = [
+  ['Failover STARTED', 'started'],
+  ['Failover SUCCEEDED', 'succeeded'],
+  ['Failover FAILED', 'failed'],
+  ['Failover ABORTED', 'aborted'],
+];
+
+export function notificationKind(message: PublishedMessage | undefined): string | undefined {
+  const subject = message?.subject ?? '';
+  return KIND_BY_SUBJECT.find(([prefix]) => subject.startsWith(prefix))?.[1];
+}
+
+/** The line a failure notification writes for one resource: `- database shop-db-replica: …`. */
+function resourceLine(body: string, kind: string, name: string): string | undefined {
+  return body.split('\n').find((line) => line.startsWith(`- ${kind} ${name}: `));
+}
+
+/** Plan resources whose state differs between the two snapshots (or whose promotion started). */
+export function changedResources(before: CloudSnapshot, after: CloudSnapshot): string[] {
+  const changed: string[] = [];
+  for (const db of after.databases) {
+    const was = before.databases.find((candidate) => candidate.id === db.id && candidate.region === db.region);
+    if (db.promotionStartedAt !== null || (was !== undefined && was.isReplica !== db.isReplica)) {
+      changed.push(`database ${db.id}`);
+    }
+  }
+  for (const group of after.groups) {
+    const was = before.groups.find((candidate) => candidate.name === group.name);
+    if (was === undefined || was.min !== group.min || was.desired !== group.desired || was.max !== group.max) {
+      changed.push(`group ${group.name}`);
+    }
+  }
+  for (const [name, parameter] of Object.entries(after.parameters)) {
+    if (before.parameters[name]?.value !== parameter.value) changed.push(`parameter ${name}`);
+  }
+  return changed;
+}
+
+/**
+ * Checks that a failure notification names the step and the error, lists what was and was not
+ * done, and does not describe a changed resource as untouched.
+ */
+function failureNotificationProblems(
+  plan: Plan,
+  result: ReplayResult,
+  body: string,
+  changed: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  const step = /^Failed step: (.+)$/m.exec(body)?.[1];
+  if (step === undefined || step === 'unknown') problems.push('the failure notification does not name the failed step');
+  const error = result.error?.error ?? '';
+  if (!body.includes(`Error: ${error}`)) problems.push(`the failure notification does not name the error ${error}`);
+  if (!body.includes('Done (read back from AWS):') || !body.includes('Not done:')) {
+    problems.push('the failure notification does not say what was and was not done');
+  }
+  const expected = [
+    ...plan.databases.map((db) => ['database', db.replica] as const),
+    ...plan.scalingGroups.map((group) => ['group', group.name] as const),
+    ...plan.parameters.map((parameter) => ['parameter', parameter.name] as const),
+  ];
+  for (const [kind, name] of expected) {
+    const line = resourceLine(body, kind, name);
+    if (line === undefined) {
+      problems.push(`the failure notification does not mention ${kind} ${name}`);
+      continue;
+    }
+    // A replica whose promotion RDS accepted cannot be un-promoted: calling it "still a read
+    // replica" without a word about the promotion tells the operator nothing happened.
+    if (kind === 'database' && changed.includes(`database ${name}`) && !/promot|standalone|unknown/i.test(line.split(': ').slice(1).join(': '))) {
+      problems.push(`a promotion of ${name} was started, but the notification says "${line.slice(2)}"`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The error a Catch first recorded: the state whose "<state> Failed" bookkeeping Pass state ran
+ * (the ASL's convention) and the error it failed with.
+ */
+export function originalFailure(timeline: readonly TimelineEntry[]): { step: string; error: string } | undefined {
+  const failed = timeline
+    .filter((entry) => entry.error !== undefined && timeline.some((other) => other.state === `${entry.state} Failed`))
+    .sort((a, b) => a.end - b.end)[0];
+  return failed?.error === undefined ? undefined : { step: failed.state, error: failed.error };
+}
+
+/** Judges one observed replay; see {@link Verdict}. */
+export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdict {
+  const { result, calls, before } = observed;
+  const notifications = result.cloud.notifications;
+  const last = notifications.at(-1);
+  const lastKind = notificationKind(last);
+  const changed = changedResources(before, result.cloud);
+  const mutatingCalls = result.mutatingCalls;
+  const failedStep = last !== undefined && lastKind === 'failed' ? /^Failed step: (.+)$/m.exec(last.message)?.[1] : undefined;
+  const base = { outcome: result.outcome, error: result.error?.error, failedStep, mutatingCalls, changed };
+  const publishes = calls.filter((call) => call.service === 'sns' && call.operation === 'Publish');
+  const snsDown = publishes.length > 0 && publishes.at(-1)?.outcome !== 'ok';
+  const verdict = (value: Verdict, notified: boolean, problems: string[] = []): ScenarioVerdict => ({
+    ...base,
+    verdict: value,
+    notified,
+    problems,
+  });
+
+  const problems: string[] = [];
+  switch (result.outcome) {
+    case 'succeeded':
+      if (lastKind === 'succeeded') return verdict('succeeded', true);
+      problems.push('succeeded without a success notification');
+      break;
+    case 'ignored':
+      if (mutatingCalls === 0) return verdict('notified', false);
+      problems.push('an ignored event made mutating calls');
+      break;
+    case 'aborted':
+      if (lastKind === 'aborted' && mutatingCalls === 0) return verdict('notified', true);
+      problems.push(lastKind === 'aborted' ? 'aborted ("nothing was changed") after mutating calls' : 'aborted without an abort notification');
+      break;
+    case 'failed':
+      if (lastKind === 'failed' && last !== undefined) {
+        const content = failureNotificationProblems(plan, result, last.message, changed);
+        if (content.length === 0) return verdict('notified', true);
+        problems.push(...content);
+      } else if (snsDown) {
+        const original = originalFailure(result.timeline);
+        const named = original !== undefined && original.error === result.error?.error;
+        if (named) return verdict('sns-down', false);
+        problems.push(`SNS is down and the execution error ${result.error?.error ?? '(none)'} is not the original failure ${original?.error ?? '(unknown)'}`);
+        return verdict('sns-down', false, problems);
+      } else {
+        problems.push('failed without a failure notification');
+      }
+      break;
+  }
+  return verdict(mutatingCalls > 0 ? 'silent-partial' : 'unnotified', false, problems);
+}
