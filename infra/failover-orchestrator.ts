@@ -27,6 +27,7 @@ import {
   type FailoverStepId,
 } from './failover-steps.js';
 import {
+  acknowledgeScalingGroupArns,
   acknowledgeStateMachineRole,
   PlanResourceArns,
   stateMachineStatements,
@@ -145,7 +146,7 @@ export class FailoverOrchestrator extends Construct {
       for (const statement of stepPolicyStatements(step.id, arns, this.topic.topicArn)) {
         stepFunction.role.addToPrincipalPolicy(statement);
       }
-      if (step.id === 'scale-group') acknowledgeScalingGroupArns(stepFunction, plan);
+      if (step.id === 'scale-group') acknowledgeScalingGroupArns(stepFunction.role, plan);
       return { step, stepFunction };
     });
     this.stepFunctions = Object.fromEntries(
@@ -326,22 +327,6 @@ function validateProps(scope: Construct, props: FailoverOrchestratorProps): Sett
     projectRoot,
     definition,
   };
-}
-
-/**
- * cdk-nag reports the scaling group ARNs because of their `*`: the group's UUID, which exists
- * only once the group does. The name part is exact, so each group is acknowledged by its ARN.
- */
-function acknowledgeScalingGroupArns(stepFunction: FailoverStepFunction, plan: Plan): void {
-  const account = Stack.of(stepFunction).account;
-  const accountInFinding = Token.isUnresolved(account) ? '<AWS::AccountId>' : account;
-  for (const group of plan.scalingGroups) {
-    const arn = `arn:<AWS::Partition>:autoscaling:${plan.recoveryRegion}:${accountInFinding}:autoScalingGroup:*:autoScalingGroupName/${group.name}`;
-    Validations.of(stepFunction.role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arn}]`,
-      reason: `The "*" is the UUID Auto Scaling puts in every group ARN; the group name (${group.name}) is exact.`,
-    });
-  }
 }
 
 function pascalCase(kebab: string): string {

@@ -29,8 +29,8 @@ export type FailoverStepId = FailoverStep['id'];
 
 /**
  * ESM bundles that include the AWS SDK call `require('node:https')` through esbuild's CJS shim,
- * which throws "Dynamic require of ... is not supported" in an ES module unless `require`
- * exists: give the module one (docs/TOOLCHAIN: checked on Node 20 and the Lambda Node 22 image).
+ * which throws "Dynamic require of ... is not supported" when the module loads, unless `require`
+ * exists: give the module one (test/infra/failover-orchestrator.test.ts loads every bundle).
  */
 const CREATE_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";

@@ -196,3 +196,19 @@ export function stepPolicyStatements(
       ];
   }
 }
+
+/**
+ * cdk-nag reports the scaling group ARNs because of their `*`: the group's UUID, which exists
+ * only once the group does. The name part is exact, so each group is acknowledged by its ARN.
+ */
+export function acknowledgeScalingGroupArns(role: Role, plan: Plan): void {
+  const account = Stack.of(role).account;
+  const accountInFinding = Token.isUnresolved(account) ? '<AWS::AccountId>' : account;
+  for (const group of plan.scalingGroups) {
+    const arn = `arn:<AWS::Partition>:autoscaling:${plan.recoveryRegion}:${accountInFinding}:autoScalingGroup:*:autoScalingGroupName/${group.name}`;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arn}]`,
+      reason: `The "*" is the UUID Auto Scaling puts in every group ARN; the group name (${group.name}) is exact.`,
+    });
+  }
+}

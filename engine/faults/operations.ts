@@ -11,6 +11,8 @@ export interface WorkflowOperation {
   readonly attempts: number;
   /** Call number (counted over every region) of its first attempt in this region. */
   readonly firstCallNumber: number;
+  /** Call number of its last attempt in this region. */
+  readonly lastCallNumber: number;
   readonly mutating: boolean;
 }
 
@@ -29,6 +31,7 @@ export function operationsOf(calls: readonly CallRecord[]): WorkflowOperation[] 
       operation: call.operation,
       attempts: (seen?.attempts ?? 0) + 1,
       firstCallNumber: seen?.firstCallNumber ?? call.callNumber,
+      lastCallNumber: call.callNumber,
       mutating: call.mutating,
     });
   }

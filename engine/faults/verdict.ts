@@ -156,6 +156,8 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
       break;
     case 'aborted':
       if (lastKind === 'aborted' && mutatingCalls === 0) return verdict('notified', true);
+      // FailoverAborted is itself the original story: the alarm was not confirmed.
+      if (lastKind !== 'aborted' && snsDown && mutatingCalls === 0) return verdict('sns-down', false);
       problems.push(lastKind === 'aborted' ? 'aborted ("nothing was changed") after mutating calls' : 'aborted without an abort notification');
       break;
     case 'failed':

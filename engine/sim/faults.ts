@@ -58,6 +58,20 @@ const topicNotFound = () => ({
   error: { name: 'NotFoundException', status: 404, message: 'Topic does not exist' },
 });
 const absent = () => ({ absent: true }) as const;
+const tableNotFound = () => ({
+  error: { name: 'ResourceNotFoundException', status: 400, message: 'Requested resource not found' },
+});
+const executionNotFound = (input: Readonly<Record<string, unknown>>) => ({
+  error: {
+    name: 'ExecutionDoesNotExist',
+    status: 400,
+    message: `Execution Does Not Exist: '${field('executionArn')(input)}'`,
+  },
+});
+// A write whose condition does not hold (another writer got there first), without the item.
+const conditionFailed = () => ({
+  error: { name: 'ConditionalCheckFailedException', status: 400, message: 'The conditional request failed' },
+});
 
 type EffectFor = (input: Readonly<Record<string, unknown>>) => FaultEffect;
 
@@ -78,6 +92,12 @@ const MODELED_FAULTS: Readonly<Record<'notFound' | 'invalidState', Readonly<Reco
     'ssm:DeleteParameter': parameterNotFound,
     'sns:Publish': topicNotFound,
     'sns:GetTopicAttributes': topicNotFound,
+    'dynamodb:GetItem': tableNotFound,
+    'dynamodb:PutItem': tableNotFound,
+    'dynamodb:UpdateItem': tableNotFound,
+    'dynamodb:DeleteItem': tableNotFound,
+    'sfn:DescribeExecution': executionNotFound,
+    'sfn:StopExecution': executionNotFound,
   },
   invalidState: {
     'rds:PromoteReadReplica': dbInvalidState,
@@ -107,6 +127,9 @@ const MODELED_FAULTS: Readonly<Record<'notFound' | 'invalidState', Readonly<Reco
         message: 'There are concurrent updates for a resource that supports one update at a time.',
       },
     }),
+    'dynamodb:PutItem': conditionFailed,
+    'dynamodb:UpdateItem': conditionFailed,
+    'dynamodb:DeleteItem': conditionFailed,
   },
 };
 
@@ -123,7 +146,12 @@ const IAM_PREFIX: Readonly<Record<SimulatedService, string>> = {
   autoscaling: 'autoscaling',
   ssm: 'ssm',
   sns: 'SNS',
+  dynamodb: 'dynamodb',
+  sfn: 'states',
 };
+
+/** Services on the JSON protocol send modeled `ThrottlingException`/`AccessDeniedException`. */
+const JSON_PROTOCOL: ReadonlySet<SimulatedService> = new Set(['ssm', 'dynamodb', 'sfn']);
 
 /**
  * The effect of a non-timeout fault. Wire codes per protocol: the query services (RDS, Auto
@@ -141,7 +169,7 @@ export function faultEffect(
     case 'throttling':
       return {
         error: {
-          name: service === 'ssm' ? 'ThrottlingException' : 'Throttling',
+          name: JSON_PROTOCOL.has(service) ? 'ThrottlingException' : 'Throttling',
           status: 400,
           message: 'Rate exceeded',
         },
@@ -153,6 +181,8 @@ export function faultEffect(
         cloudwatch: 'InternalServiceFault',
         ssm: 'InternalServerError',
         sns: 'InternalErrorException',
+        dynamodb: 'InternalServerError',
+        sfn: 'InternalFailure',
       };
       return {
         error: {
@@ -179,6 +209,8 @@ export function faultEffect(
         cloudwatch: 'AccessDenied',
         ssm: 'AccessDeniedException',
         sns: 'AuthorizationErrorException',
+        dynamodb: 'AccessDeniedException',
+        sfn: 'AccessDeniedException',
       };
       return { error: { name: names[service], status: 403, message } };
     }

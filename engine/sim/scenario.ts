@@ -8,7 +8,7 @@ import { z } from 'zod';
  * a named entry overrides `"*"` field by field.
  */
 
-export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'autoscaling', 'ssm', 'sns'] as const;
+export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'autoscaling', 'ssm', 'sns', 'dynamodb', 'sfn'] as const;
 export type SimulatedService = (typeof SIMULATED_SERVICES)[number];
 
 /** The operations the simulated AWS serves, per service (the SDK command name without `Command`). */
@@ -18,6 +18,9 @@ export const MODELED_OPERATIONS = {
   autoscaling: ['DescribeAutoScalingGroups', 'UpdateAutoScalingGroup', 'SetDesiredCapacity'],
   ssm: ['GetParameter', 'GetParameters', 'PutParameter', 'DeleteParameter'],
   sns: ['Publish', 'GetTopicAttributes'],
+  // The failover lock: its table, and the lock holder's execution.
+  dynamodb: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  sfn: ['DescribeExecution', 'StopExecution'],
 } as const satisfies Record<SimulatedService, readonly string[]>;
 
 /**

@@ -5,11 +5,18 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchServiceException, InternalServiceFault } from '@aws-sdk/client-cloudwatch';
 import {
+  ConditionalCheckFailedException,
+  DynamoDBServiceException,
+  InternalServerError as DynamoDbInternalServerError,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import {
   DBInstanceAlreadyExistsFault,
   DBInstanceNotFoundFault,
   InvalidDBInstanceStateFault,
   RDSServiceException,
 } from '@aws-sdk/client-rds';
+import { ExecutionDoesNotExist, InvalidArn, SFNServiceException } from '@aws-sdk/client-sfn';
 import {
   AuthorizationErrorException,
   InternalErrorException,
@@ -47,6 +54,8 @@ type ModeledErrorClass = new (options: {
   message: string;
   Message: string;
   $metadata: ResponseMetadata;
+  // Members of the error shape besides the message, e.g. ConditionalCheckFailedException's Item.
+  [member: string]: unknown;
 }) => SimulatedServiceError;
 
 type BaseErrorClass = new (options: {
@@ -70,6 +79,12 @@ const MODELED: { readonly [S in SimulatedService]: Readonly<Record<string, Model
     TooManyUpdates,
   },
   sns: { NotFoundException, AuthorizationErrorException, InternalErrorException, InvalidParameterException },
+  dynamodb: {
+    ConditionalCheckFailedException,
+    ResourceNotFoundException,
+    InternalServerError: DynamoDbInternalServerError,
+  },
+  sfn: { ExecutionDoesNotExist, InvalidArn },
 };
 
 const BASE: { readonly [S in SimulatedService]: BaseErrorClass } = {
@@ -78,6 +93,8 @@ const BASE: { readonly [S in SimulatedService]: BaseErrorClass } = {
   cloudwatch: CloudWatchServiceException,
   ssm: SSMServiceException,
   sns: SNSServiceException,
+  dynamodb: DynamoDBServiceException,
+  sfn: SFNServiceException,
 };
 
 /** What goes wrong, independent of how the SDK represents it. */
@@ -86,6 +103,8 @@ export interface ErrorSpec {
   readonly name: string;
   readonly status: number;
   readonly message: string;
+  /** Other members of a modeled error, e.g. the `Item` of a ConditionalCheckFailedException. */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Builds the error the SDK would throw for `spec` from `service`. */
@@ -101,7 +120,7 @@ export function sdkError(
     totalRetryDelay: 0,
   };
   const Modeled = MODELED[service][spec.name];
-  if (Modeled) return new Modeled({ message: spec.message, Message: spec.message, $metadata });
+  if (Modeled) return new Modeled({ ...spec.details, message: spec.message, Message: spec.message, $metadata });
   const $fault = spec.status >= 500 ? 'server' : 'client';
   return new BASE[service]({ name: spec.name, $fault, message: spec.message, $metadata });
 }
@@ -117,8 +136,12 @@ export class SimulatedFailure extends Error {
 }
 
 /** Shorthand for a model to fail a call: `throw fail('DBInstanceNotFoundFault', 404, '…')`. */
-export const fail = (name: string, status: number, message: string): SimulatedFailure =>
-  new SimulatedFailure({ name, status, message });
+export const fail = (
+  name: string,
+  status: number,
+  message: string,
+  details?: Readonly<Record<string, unknown>>,
+): SimulatedFailure => new SimulatedFailure({ name, status, message, ...(details ? { details } : {}) });
 
 /** The error the SDK's node HTTP handler raises when a request exceeds its timeout. */
 export function timeoutError(timeoutMs: number): Error {

@@ -1,5 +1,6 @@
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { ClientInterceptor, ClientSettings } from '../../functions/common/aws-clients.js';
+import { callerExecution } from './execution-context.js';
 import { faultEffect, type FaultInjector } from './faults.js';
 import { sleep, uuidFrom } from './ids.js';
 import type { SimulatedService } from './scenario.js';
@@ -40,6 +41,8 @@ export interface CallRecord {
   /** Number of this attempt among all attempts of the operation (what `faults[].calls` counts). */
   readonly callNumber: number;
   readonly requestId: string;
+  /** The execution whose step made the call (the runner tags them); null outside an execution. */
+  readonly executionArn: string | null;
 }
 
 /**
@@ -103,10 +106,11 @@ export class SimulatedTransport {
 
   /** Serves one SDK call: attempts (with the SDK's retries) until success or a final error. */
   public async serve(settings: ClientSettings, operation: string, input: object): Promise<MetadataBearer> {
+    const executionArn = callerExecution() ?? null;
     let totalRetryDelay = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        const output = await this.attempt(settings, operation, input, attempt);
+        const output = await this.attempt(settings, operation, input, attempt, executionArn);
         return {
           ...output.body,
           $metadata: { httpStatusCode: 200, requestId: output.requestId, attempts: attempt, totalRetryDelay },
@@ -130,6 +134,7 @@ export class SimulatedTransport {
     operation: string,
     input: object,
     attempt: number,
+    executionArn: string | null,
   ): Promise<{ body: object; requestId: string }> {
     const { service, region } = settings;
     const key = `${service}:${operation}`;
@@ -151,6 +156,7 @@ export class SimulatedTransport {
         attempt,
         callNumber,
         requestId,
+        executionArn,
       });
     try {
       const body = await this.respond(

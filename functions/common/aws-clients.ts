@@ -1,6 +1,8 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -9,7 +11,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
  * warm Lambda reuses its connections. Local replay installs an interceptor here that serves
  * the clients' commands from the simulated AWS; the handlers do not know the difference.
  */
-export type AwsService = 'rds' | 'cloudwatch' | 'autoscaling' | 'ssm' | 'sns';
+export type AwsService = 'rds' | 'cloudwatch' | 'autoscaling' | 'ssm' | 'sns' | 'dynamodb' | 'sfn';
 
 export interface ClientSettings {
   readonly service: AwsService;
@@ -33,6 +35,8 @@ type Constructors = {
   autoscaling: AutoScalingClient;
   ssm: SSMClient;
   sns: SNSClient;
+  dynamodb: DynamoDBClient;
+  sfn: SFNClient;
 };
 type AnyClient = Constructors[AwsService];
 
@@ -70,6 +74,8 @@ function create<S extends AwsService>(service: S, region: string, options: Clien
     autoscaling: () => new AutoScalingClient(config),
     ssm: () => new SSMClient(config),
     sns: () => new SNSClient(config),
+    dynamodb: () => new DynamoDBClient(config),
+    sfn: () => new SFNClient(config),
   };
   const client = clients[service]() as Constructors[S];
   interceptor?.(client, settings);
@@ -84,3 +90,6 @@ export const autoScalingClient = (region: string, options: ClientOptions = ON_PA
   create('autoscaling', region, options);
 export const ssmClient = (region: string, options: ClientOptions = ON_PATH): SSMClient => create('ssm', region, options);
 export const snsClient = (region: string, options: ClientOptions = ON_PATH): SNSClient => create('sns', region, options);
+export const dynamoDbClient = (region: string, options: ClientOptions = ON_PATH): DynamoDBClient =>
+  create('dynamodb', region, options);
+export const sfnClient = (region: string, options: ClientOptions = ON_PATH): SFNClient => create('sfn', region, options);

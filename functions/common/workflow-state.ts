@@ -33,6 +33,63 @@ export type ValidateTriggerOutput =
   | { readonly decision: 'proceed'; readonly message: string; readonly plan: Plan; readonly trigger: Trigger }
   | { readonly decision: 'ignore'; readonly message: string };
 
+/** What the one-failover-at-a-time guard decided for this execution. */
+export type LockDecision = 'acquired' | 'duplicate' | 'refused';
+
+/** An execution that holds (or held) a plan's failover lock, as another execution saw it. */
+export interface LockHolder {
+  readonly executionArn: string;
+  readonly acquiredAt: string;
+  readonly dryRun: boolean;
+  /** DescribeExecution's status, or NOT_FOUND (ExecutionDoesNotExist); absent when not asked. */
+  readonly status?: string;
+}
+
+/** The failover lock as this execution knows it: "Acquire Lock" writes it, the later lock states read it. */
+export interface FailoverLock {
+  readonly decision: LockDecision;
+  readonly planName: string;
+  readonly tableName: string;
+  /** Region of the lock table: the recovery region. */
+  readonly region: string;
+  /** This execution. */
+  readonly executionArn: string;
+  readonly dryRun: boolean;
+  /** When this execution took the lock (acquired only). */
+  readonly acquiredAt?: string;
+  /** A holder that was no longer running, whose lock this execution took over (compare-and-swap). */
+  readonly reclaimedFrom?: LockHolder;
+  /** A running dry-run drill that this live execution took the lock from, and whether it was stopped. */
+  readonly preempted?: LockHolder & { readonly stopped: boolean; readonly stopMessage: string };
+  /** duplicate: the running execution that holds the lock, or the one that already handled this event. */
+  readonly heldBy?: LockHolder;
+  /** When the plan's last live failover started (what the minimum interval counts from). */
+  readonly lastFailoverStartedAt?: string;
+  /** refused: the earliest time an alarm may start the next failover. */
+  readonly nextAllowedAt?: string;
+  /** Set by "Record Failover Start": this live failover passed confirmation and now counts for the interval. */
+  readonly failoverStartedAt?: string;
+  /** refused: the notification that said so. */
+  readonly notification?: { readonly subject: string; readonly messageId: string | null; readonly topicArn: string };
+  readonly message: string;
+}
+
+export type FailoverLockInput =
+  | {
+      readonly action: 'acquire';
+      readonly plan: Plan;
+      readonly trigger: Trigger;
+      readonly executionId: string;
+    }
+  | { readonly action: 'record-start'; readonly lock: FailoverLock }
+  | { readonly action: 'release'; readonly lock: FailoverLock };
+
+export interface LockRelease {
+  readonly released: boolean;
+  readonly releasedAt: string;
+  readonly message: string;
+}
+
 export interface ConfirmOutageInput {
   readonly trigger: Trigger;
 }
@@ -184,12 +241,16 @@ export interface WorkflowState {
   readonly trigger?: Trigger;
   readonly decision?: string;
   readonly message?: string;
+  readonly lock?: FailoverLock;
   readonly confirmation?: Confirmation;
   readonly lagGate?: { readonly databases: readonly LagCheck[] };
   readonly failover?: { readonly databases: readonly PromotedDatabase[]; readonly groups: readonly ScaledGroup[] };
   readonly repoint?: Repoint;
   readonly failedStep?: string;
   readonly failure?: CaughtFailure;
+  /** Best effort: the lock is released after the final notification; a failure only lands here. */
+  readonly lockRelease?: LockRelease;
+  readonly lockReleaseFailure?: CaughtFailure;
   readonly event?: unknown;
 }
 

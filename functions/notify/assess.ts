@@ -21,7 +21,9 @@ async function assessDatabase(plan: Plan, id: string, replica: string, outputs: 
     const instance = await describeInstance(plan.recoveryRegion, replica);
     const status = instance.DBInstanceStatus ?? 'unknown';
     if (isReplica(instance)) {
-      return { kind: 'database', name: replica, done: false, detail: `still a read replica (${status})` } as const;
+      // PromoteReadReplica leaves the instance `modifying` with its source for minutes: say so, it cannot be undone.
+      const promoting = status === 'modifying' ? ': a promotion may be under way and cannot be undone' : '';
+      return { kind: 'database', name: replica, done: false, detail: `still a read replica (${status})${promoting}` } as const;
     }
     const done = status === 'available';
     const endpoint = endpointOf(instance);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -159,6 +160,26 @@ describe('FailoverOrchestrator', () => {
         expect(readFileSync(bundleOf(stepId), 'utf8').includes('orders-db-replica')).toBe(bakesPlan);
       },
     );
+
+    it('loads every bundle as an ES module in a plain Node process (the createRequire banner works)', () => {
+      // A static import in a fresh ESM process: `node -e "import()"` and test runners provide a
+      // `require` and would hide "Dynamic require of node:https is not supported".
+      const imports = FAILOVER_STEPS.map(
+        (step, i) =>
+          `import { handler as h${i} } from ${JSON.stringify(pathToFileURL(bundleOf(step.id)).href)};`,
+      );
+      const check = `if (![${FAILOVER_STEPS.map((_s, i) => `h${i}`).join(', ')}].every((h) => typeof h === 'function')) process.exit(3);`;
+      const result = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', [...imports, check].join('\n')],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    });
 
     it('loads the validate-trigger bundle on Node and decides with the baked plan', async () => {
       const bundle = (await import(pathToFileURL(bundleOf('validate-trigger')).href)) as {

@@ -1,0 +1,99 @@
+import type { WorkflowState } from '../../functions/common/workflow-state.js';
+import type { ReplayResult } from '../runner.js';
+import type { TimelineEntry } from '../timeline.js';
+
+/**
+ * The normalised record of one execution that every report is built from. A local replay
+ * (`ReplayResult`) and a live execution history (Step Functions `HistoryEvent`s) both fold into
+ * it, so the report does not care where the run happened.
+ */
+
+/** `caught`: the step failed and a Catch took over; `aborted`: the execution ended around it. */
+export type StepOutcome = 'succeeded' | 'failed' | 'caught' | 'aborted' | 'running';
+
+/** One row of the timeline: a state (and the Map item it ran for), first entry to last exit. */
+export interface ExecutionStep {
+  readonly state: string;
+  /** The replica or group name a Map iteration ran for. */
+  readonly item?: string;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** How many times the state ran for this item (polling loops run many times). */
+  readonly runs: number;
+  readonly retries: number;
+  readonly outcome: StepOutcome;
+  readonly error?: string;
+}
+
+/**
+ * `aborted`: the workflow's own abort (the alarm recovered during the confirm window);
+ * `stopped`: someone stopped the execution (Step Functions status ABORTED).
+ */
+export type ExecutionOutcome = 'succeeded' | 'ignored' | 'aborted' | 'failed' | 'stopped' | 'timed-out' | 'running';
+
+export interface ExecutionRecord {
+  readonly source: 'local' | 'live';
+  readonly executionName: string;
+  readonly executionArn?: string;
+  readonly outcome: ExecutionOutcome;
+  readonly startedAt: string;
+  /** When the execution ended; for a running one, the time of its latest event. */
+  readonly endedAt: string;
+  readonly error?: { readonly error: string; readonly cause: string };
+  readonly steps: readonly ExecutionStep[];
+  /** The latest execution state seen (the output when it succeeded); null when none is known. */
+  readonly state: WorkflowState | null;
+  /** Local replays only: what the simulated AWS saw. */
+  readonly local?: {
+    readonly apiCalls: number;
+    readonly mutatingCalls: number;
+    readonly criticalPathSeconds: number;
+  };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The execution state, when `value` looks like one (the steps' outputs are plain JSON). */
+export const asWorkflowState = (value: unknown): WorkflowState | null =>
+  isObject(value) ? (value as WorkflowState) : null;
+
+/**
+ * The local timeline lets a state's exit overwrite its failure (a Map whose iteration failed
+ * into the Map's Catch ends as `succeeded` with the error). An exited row with an error and no
+ * retry to explain it was caught.
+ */
+function localOutcome(entry: TimelineEntry): StepOutcome {
+  if (entry.outcome === 'succeeded' && entry.error !== undefined && entry.retries === 0) return 'caught';
+  return entry.outcome;
+}
+
+/** Folds a local replay into the normalised record; its times are simulated time. */
+export function recordFromReplay(result: ReplayResult): ExecutionRecord {
+  const origin = Date.parse(result.startedAt);
+  const at = (seconds: number) => new Date(origin + Math.round(seconds * 1000)).toISOString();
+  return {
+    source: 'local',
+    executionName: result.executionName,
+    outcome: result.outcome,
+    startedAt: result.startedAt,
+    endedAt: result.endedAt,
+    ...(result.error ? { error: result.error } : {}),
+    steps: result.timeline.map((entry) => ({
+      state: entry.state,
+      ...(entry.item === undefined ? {} : { item: entry.item }),
+      startedAt: at(entry.start),
+      endedAt: at(entry.end),
+      runs: entry.runs,
+      retries: entry.retries,
+      outcome: localOutcome(entry),
+      ...(entry.error === undefined ? {} : { error: entry.error }),
+    })),
+    state: asWorkflowState(result.output),
+    local: {
+      apiCalls: result.apiCalls,
+      mutatingCalls: result.mutatingCalls,
+      criticalPathSeconds: result.criticalPathSeconds,
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import type { Plan } from '../../functions/common/plan.js';
+import type { WorkflowState } from '../../functions/common/workflow-state.js';
+import type { ExecutionOutcome, ExecutionRecord, ExecutionStep } from './execution-record.js';
+
+/** One database's replica lag as the RPO gate last read it, before promotion. */
+export interface DatabaseLag {
+  readonly replica: string;
+  /** null: no ReplicaLag datapoint, or the replica was already standalone. */
+  readonly lagSeconds: number | null;
+  readonly maxLagSeconds: number | null;
+  readonly promotedOverThreshold: boolean;
+  readonly message: string | null;
+}
+
+export interface ObjectiveFigure {
+  /** null when the run did not get far enough to measure it. */
+  readonly achievedSeconds: number | null;
+  readonly objectiveSeconds: number | null;
+  /** null when either side is unknown. */
+  readonly met: boolean | null;
+}
+
+export type ReportStep = ExecutionStep & { readonly durationSeconds: number };
+
+/** The facts of one failover run: what the Markdown shows and the JSON sibling holds. */
+export interface FailoverReport {
+  readonly executionName: string;
+  readonly executionArn: string | null;
+  readonly source: 'local' | 'live';
+  /** Local replays run on a virtual clock: their times are simulated. */
+  readonly timeBase: 'simulated' | 'real';
+  readonly plan: {
+    readonly name: string;
+    readonly primaryRegion: string;
+    readonly recoveryRegion: string;
+  } | null;
+  readonly outcome: ExecutionOutcome;
+  readonly dryRun: boolean | null;
+  readonly trigger: {
+    readonly kind: 'alarm' | 'drill';
+    readonly triggeredAt: string;
+    readonly reason: string;
+    readonly alarmName: string | null;
+    readonly requestedBy: string | null;
+  } | null;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationSeconds: number;
+  readonly error: { readonly error: string; readonly cause: string } | null;
+  /** Trigger (alarm timestamp or drill request) to the last parameter repointed. */
+  readonly rto: ObjectiveFigure & { readonly from: string | null; readonly to: string | null };
+  /** The highest replica lag the RPO gate accepted: the writes a promotion could lose. */
+  readonly rpo: ObjectiveFigure & { readonly databases: readonly DatabaseLag[] };
+  readonly steps: readonly ReportStep[];
+  readonly local: NonNullable<ExecutionRecord['local']> | null;
+}
+
+/** Tenths of a second, as the replay's own figures are rounded. */
+const tenths = (ms: number): number => Math.round(ms / 100) / 10;
+const millis = (ms: number): number => Math.round(ms) / 1000;
+
+function figure(achievedSeconds: number | null, objectiveSeconds: number | null): ObjectiveFigure {
+  const met = achievedSeconds === null || objectiveSeconds === null ? null : achievedSeconds <= objectiveSeconds;
+  return { achievedSeconds, objectiveSeconds, met };
+}
+
+function rtoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['rto'] {
+  const from = state?.trigger?.triggeredAt ?? null;
+  const to = state?.repoint?.repointedAt ?? null;
+  const achieved = from === null || to === null ? null : tenths(Date.parse(to) - Date.parse(from));
+  return { ...figure(achieved, plan?.objectives.rtoSeconds ?? null), from, to };
+}
+
+function rpoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['rpo'] {
+  const databases: DatabaseLag[] = (state?.lagGate?.databases ?? []).map((check, i) => ({
+    replica: check.replica ?? plan?.databases[i]?.replica ?? `database ${i + 1}`,
+    lagSeconds: typeof check.lagSeconds === 'number' ? check.lagSeconds : null,
+    maxLagSeconds: check.maxLagSeconds ?? null,
+    promotedOverThreshold: check.promotedOverThreshold === true,
+    message: check.message ?? null,
+  }));
+  const lags = databases.map((db) => db.lagSeconds).filter((lag): lag is number => lag !== null);
+  const estimate = lags.length === 0 ? null : Math.max(...lags);
+  return { ...figure(estimate, plan?.objectives.rpoSeconds ?? null), databases };
+}
+
+/**
+ * The report's facts from a normalised execution record. The plan comes from the execution
+ * state (every state after Validate Trigger carries it), else from `plan` (the file the run
+ * was started with).
+ */
+export function buildFailoverReport(record: ExecutionRecord, plan?: Plan): FailoverReport {
+  const state = record.state;
+  const effectivePlan = state?.plan ?? plan ?? null;
+  const trigger = state?.trigger;
+  return {
+    executionName: record.executionName,
+    executionArn: record.executionArn ?? null,
+    source: record.source,
+    timeBase: record.source === 'local' ? 'simulated' : 'real',
+    plan:
+      effectivePlan === null
+        ? null
+        : {
+            name: effectivePlan.name,
+            primaryRegion: effectivePlan.primaryRegion,
+            recoveryRegion: effectivePlan.recoveryRegion,
+          },
+    outcome: record.outcome,
+    dryRun: trigger?.dryRun ?? null,
+    trigger:
+      trigger === undefined
+        ? null
+        : {
+            kind: trigger.kind,
+            triggeredAt: trigger.triggeredAt,
+            reason: trigger.reason,
+            alarmName: trigger.alarmName ?? null,
+            requestedBy: trigger.requestedBy ?? null,
+          },
+    startedAt: record.startedAt,
+    endedAt: record.endedAt,
+    durationSeconds: tenths(Date.parse(record.endedAt) - Date.parse(record.startedAt)),
+    error: record.error ?? null,
+    rto: rtoOf(state, effectivePlan),
+    rpo: rpoOf(state, effectivePlan),
+    steps: record.steps.map((step) => ({
+      ...step,
+      durationSeconds: millis(Date.parse(step.endedAt) - Date.parse(step.startedAt)),
+    })),
+    local: record.local ?? null,
+  };
+}

@@ -1,0 +1,154 @@
+import type { FailoverReport, ObjectiveFigure, ReportStep } from './failover-report.js';
+
+/**
+ * The Markdown report: a summary, a Mermaid gantt of the steps, the table of steps and the
+ * replica lag behind the RPO estimate. Every figure comes from the FailoverReport, which the
+ * JSON sibling holds as is.
+ */
+
+/**
+ * Mermaid reads dates in this format with dayjs in the viewer's local time; the report writes
+ * UTC clock times, so the axis shows the UTC clock whatever the viewer's zone.
+ */
+export const GANTT_DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss.SSS';
+const WORKFLOW_SECTION = 'Workflow';
+
+const ganttTime = (iso: string): string => iso.replace(/Z$/, '');
+
+/** Task names end at `:` in gantt syntax; `#` and `;` start entities and statements. */
+const ganttText = (text: string): string =>
+  text
+    .replace(/[:;#]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+const stepName = (step: ReportStep): string => {
+  const item = step.item === undefined ? '' : ` (${step.item})`;
+  const runs = step.runs > 1 ? ` x${step.runs}` : '';
+  return `${step.state}${item}${runs}`;
+};
+
+/** `done` for finished steps, `crit` for failed (and caught) ones, `active` for the rest. */
+function ganttTag(step: ReportStep): string {
+  if (step.outcome === 'failed' || step.outcome === 'caught') return 'crit';
+  return step.outcome === 'succeeded' ? 'done' : 'active';
+}
+
+/**
+ * The gantt: one task per timeline row, grouped into a section per Map item (replica, group)
+ * after the workflow's own states. No `title` line: the Markdown heading carries it.
+ */
+export function renderGantt(report: FailoverReport): string {
+  const sections = new Map<string, { step: ReportStep; index: number }[]>([[WORKFLOW_SECTION, []]]);
+  report.steps.forEach((step, index) => {
+    const section = step.item === undefined ? WORKFLOW_SECTION : ganttText(step.item);
+    sections.set(section, [...(sections.get(section) ?? []), { step, index }]);
+  });
+  const lines = ['gantt', `    dateFormat ${GANTT_DATE_FORMAT}`, '    axisFormat %H:%M:%S', '    todayMarker off'];
+  for (const [section, rows] of sections) {
+    if (rows.length === 0) continue;
+    lines.push(`    section ${section}`);
+    for (const { step, index } of rows) {
+      lines.push(
+        `    ${ganttText(stepName(step))} :${ganttTag(step)}, s${index + 1}, ${ganttTime(step.startedAt)}, ${ganttTime(step.endedAt)}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+const seconds = (value: number | null): string => (value === null ? 'n/a' : `${value} s`);
+const clock = (iso: string): string => iso.slice(11, 23);
+
+function verdict(figure: ObjectiveFigure): string {
+  if (figure.met === null) return figure.achievedSeconds === null ? 'not measured' : 'no objective';
+  return figure.met ? 'met' : '**missed**';
+}
+
+function outcomeText(report: FailoverReport): string {
+  const mode = report.dryRun === true ? ' (dry run: nothing was changed)' : '';
+  const error = report.error === null ? '' : `: ${report.error.error}: ${report.error.cause}`;
+  return `${report.outcome}${mode}${error}`;
+}
+
+function triggerText(report: FailoverReport): string {
+  const trigger = report.trigger;
+  if (trigger === null) return 'unknown';
+  const who = trigger.kind === 'drill' ? `drill requested by ${trigger.requestedBy ?? 'unknown'}` : `alarm ${trigger.alarmName ?? ''}`;
+  return `${who} at ${trigger.triggeredAt}: ${trigger.reason}`;
+}
+
+function summaryRows(report: FailoverReport): string[] {
+  const plan = report.plan;
+  const rows: [string, string][] = [
+    ['Plan', plan === null ? 'unknown' : `${plan.name} (${plan.primaryRegion} → ${plan.recoveryRegion})`],
+    ['Outcome', outcomeText(report)],
+    ['Trigger', triggerText(report)],
+    ['Execution', report.executionArn ?? `${report.executionName} (local replay on the simulated AWS)`],
+    ['Time', `${report.startedAt} → ${report.endedAt} (${report.durationSeconds} s, ${report.timeBase} time)`],
+    [
+      'RTO achieved',
+      `${seconds(report.rto.achievedSeconds)} (trigger → last parameter repointed) against objective ${seconds(report.rto.objectiveSeconds)}: ${verdict(report.rto)}`,
+    ],
+    [
+      'RPO estimate',
+      `${seconds(report.rpo.achievedSeconds)} (highest replica lag at promotion) against objective ${seconds(report.rpo.objectiveSeconds)}: ${verdict(report.rpo)}`,
+    ],
+  ];
+  if (report.local !== null) {
+    rows.push([
+      'Simulated AWS',
+      `${report.local.apiCalls} calls, ${report.local.mutatingCalls} mutating; critical path of AWS durations ${report.local.criticalPathSeconds} s`,
+    ]);
+  }
+  return ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${cell(value)} |`)];
+}
+
+function stepRows(report: FailoverReport): string[] {
+  return [
+    '| # | Step | Item | Start | End | Duration | Outcome | Runs | Retries | Error |',
+    '|---:|---|---|---|---|---:|---|---:|---:|---|',
+    ...report.steps.map(
+      (step, i) =>
+        `| ${i + 1} | ${cell(step.state)} | ${cell(step.item ?? '')} | ${clock(step.startedAt)} | ${clock(step.endedAt)} | ${step.durationSeconds} s | ${step.outcome} | ${step.runs} | ${step.retries} | ${cell(step.error ?? '')} |`,
+    ),
+  ];
+}
+
+function lagRows(report: FailoverReport): string[] {
+  if (report.rpo.databases.length === 0) return ['The run did not reach the replica lag gate: no lag was read.'];
+  return [
+    '| Replica | Lag at promotion | Max lag | Note |',
+    '|---|---:|---:|---|',
+    ...report.rpo.databases.map(
+      (db) =>
+        `| ${cell(db.replica)} | ${seconds(db.lagSeconds)} | ${seconds(db.maxLagSeconds)} | ${cell(db.message ?? '')} |`,
+    ),
+  ];
+}
+
+/** The whole Markdown report. */
+export function renderMarkdown(report: FailoverReport): string {
+  const zone = report.timeBase === 'simulated' ? 'simulated time, UTC' : 'UTC';
+  return [
+    `# Failover report: ${report.executionName}`,
+    '',
+    ...summaryRows(report),
+    '',
+    `## Timeline (${zone})`,
+    '',
+    '```mermaid',
+    renderGantt(report),
+    '```',
+    '',
+    `## Steps (${zone})`,
+    '',
+    ...stepRows(report),
+    '',
+    '## Replica lag at promotion (RPO)',
+    '',
+    ...lagRows(report),
+    '',
+  ].join('\n');
+}

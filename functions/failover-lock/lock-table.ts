@@ -1,0 +1,179 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from '../common/aws-clients.js';
+
+/**
+ * The lock item: one per plan, in a DynamoDB table in the recovery region (partition key
+ * `planName`, string). Why DynamoDB and not SSM Parameter Store: PutParameter without Overwrite
+ * is an atomic create, but SSM has no conditional update, so a lock left by a crashed execution
+ * could only be deleted and re-created, and two executions reclaiming it at once could both
+ * "win". A DynamoDB conditional write is a compare-and-swap on any attribute: take a free lock,
+ * take over one whose holder is no longer running *only if it is still that holder*, release
+ * only one's own lock, and record the failover start only while holding the lock.
+ *
+ * Every write that takes the lock also bumps `version` and is conditioned on the version read,
+ * so an execution that decided on a stale read (the holder changed, a failover was recorded in
+ * between) loses the race and decides again on what won; ReturnValuesOnConditionCheckFailure
+ * hands it the winning item without a second read.
+ *
+ * Attributes: planName, version (N), holder (execution ARN), holderAcquiredAt, holderDryRun,
+ * holderTrigger; lastTrigger and lastTriggerExecution (the last event that took the lock, to
+ * recognise a late duplicate delivery); lastFailoverStartedAt and lastFailoverExecution (the last
+ * live failover that passed confirmation: the minimum interval counts from it).
+ */
+
+/** The table's partition key (the CDK table and the simulated one use the same). */
+export const LOCK_TABLE_KEY = 'planName';
+
+/** Set by the CDK construct on the lock step (and by local replay). */
+export function lockTableName(): string {
+  const name = process.env.FAILOVER_LOCK_TABLE;
+  if (name === undefined || name === '') {
+    throw new Error('FAILOVER_LOCK_TABLE is not set: the orchestrator was deployed without its lock table');
+  }
+  return name;
+}
+
+export interface LockTableRef {
+  readonly tableName: string;
+  readonly region: string;
+  readonly planName: string;
+}
+
+export interface LockItem {
+  readonly version: number;
+  readonly holder?: {
+    readonly executionArn: string;
+    readonly acquiredAt: string;
+    readonly dryRun: boolean;
+    readonly trigger: string;
+  };
+  readonly lastTrigger?: string;
+  readonly lastTriggerExecution?: string;
+  readonly lastFailoverStartedAt?: string;
+  readonly lastFailoverExecution?: string;
+}
+
+const str = (value: AttributeValue | undefined): string | undefined => value?.S;
+
+export function lockItemOf(item: Record<string, AttributeValue> | undefined): LockItem | undefined {
+  if (item === undefined) return undefined;
+  const holder = str(item.holder);
+  const optional = (name: keyof LockItem, value: string | undefined) => (value === undefined ? {} : { [name]: value });
+  return {
+    version: Number(item.version?.N ?? '0'),
+    ...(holder === undefined
+      ? {}
+      : {
+          holder: {
+            executionArn: holder,
+            acquiredAt: str(item.holderAcquiredAt) ?? '',
+            dryRun: item.holderDryRun?.BOOL === true,
+            trigger: str(item.holderTrigger) ?? '',
+          },
+        }),
+    ...optional('lastTrigger', str(item.lastTrigger)),
+    ...optional('lastTriggerExecution', str(item.lastTriggerExecution)),
+    ...optional('lastFailoverStartedAt', str(item.lastFailoverStartedAt)),
+    ...optional('lastFailoverExecution', str(item.lastFailoverExecution)),
+  };
+}
+
+/** `#name` for every attribute an expression names, so no placeholder is left unused. */
+function attributeNames(...expressions: string[]): Record<string, string> {
+  const names = expressions.flatMap((expression) => [...expression.matchAll(/#(\w+)/g)].map((match) => match[1] ?? ''));
+  return Object.fromEntries(names.map((name) => [`#${name}`, name]));
+}
+
+const key = (ref: LockTableRef) => ({ [LOCK_TABLE_KEY]: { S: ref.planName } });
+
+/** A strongly consistent read: the decision must see the last write. */
+export async function readLock(ref: LockTableRef): Promise<LockItem | undefined> {
+  const response = await dynamoDbClient(ref.region).send(
+    new GetItemCommand({ TableName: ref.tableName, Key: key(ref), ConsistentRead: true }),
+  );
+  return lockItemOf(response.Item);
+}
+
+export type WriteOutcome = { readonly written: true } | { readonly written: false; readonly current: LockItem | undefined };
+
+/** Runs one conditional update; a failed condition is an answer (with the item that won), not an error. */
+async function conditionalUpdate(
+  ref: LockTableRef,
+  update: string,
+  condition: string,
+  values: Record<string, AttributeValue>,
+): Promise<WriteOutcome> {
+  try {
+    await dynamoDbClient(ref.region).send(
+      new UpdateItemCommand({
+        TableName: ref.tableName,
+        Key: key(ref),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: attributeNames(update, condition),
+        ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { written: true };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return { written: false, current: lockItemOf(error.Item) };
+    throw error;
+  }
+}
+
+export interface TakeLock {
+  readonly executionArn: string;
+  readonly acquiredAt: string;
+  readonly dryRun: boolean;
+  readonly trigger: string;
+  /** The item the decision was made on (undefined: there was none). */
+  readonly seen: LockItem | undefined;
+}
+
+/**
+ * Takes the lock if the item is still exactly what the decision saw: absent, free, or held by
+ * the same (stale or preempted) holder, at the same version. Two executions that saw the same
+ * stale holder cannot both win: the first write bumps the version.
+ */
+export function takeLock(ref: LockTableRef, take: TakeLock): Promise<WriteOutcome> {
+  const update =
+    'SET #version = :next, #holder = :me, #holderAcquiredAt = :now, #holderDryRun = :dryRun, ' +
+    '#holderTrigger = :trigger, #lastTrigger = :trigger, #lastTriggerExecution = :me';
+  const values: Record<string, AttributeValue> = {
+    ':next': { N: String((take.seen?.version ?? 0) + 1) },
+    ':me': { S: take.executionArn },
+    ':now': { S: take.acquiredAt },
+    ':dryRun': { BOOL: take.dryRun },
+    ':trigger': { S: take.trigger },
+  };
+  if (take.seen === undefined) return conditionalUpdate(ref, update, `attribute_not_exists(#${LOCK_TABLE_KEY})`, values);
+  values[':seen'] = { N: String(take.seen.version) };
+  if (take.seen.holder === undefined) {
+    return conditionalUpdate(ref, update, 'attribute_not_exists(#holder) AND #version = :seen', values);
+  }
+  values[':stale'] = { S: take.seen.holder.executionArn };
+  return conditionalUpdate(ref, update, '#holder = :stale AND #version = :seen', values);
+}
+
+/** Records that the holder's live failover has started (passed confirmation), only while it holds the lock. */
+export function recordFailoverStart(ref: LockTableRef, executionArn: string, startedAt: string): Promise<WriteOutcome> {
+  return conditionalUpdate(
+    ref,
+    'SET #lastFailoverStartedAt = :now, #lastFailoverExecution = :me',
+    '#holder = :me',
+    { ':now': { S: startedAt }, ':me': { S: executionArn } },
+  );
+}
+
+/** Frees the lock, only if this execution still holds it; the failover history stays. */
+export function clearHolder(ref: LockTableRef, executionArn: string): Promise<WriteOutcome> {
+  return conditionalUpdate(ref, 'REMOVE #holder, #holderAcquiredAt, #holderDryRun, #holderTrigger', '#holder = :me', {
+    ':me': { S: executionArn },
+  });
+}

@@ -1,0 +1,57 @@
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { ListTopicsCommand } from '@aws-sdk/client-sns';
+import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
+import type { MetadataBearer } from '@smithy/types';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  autoScalingClient,
+  cloudWatchClient,
+  rdsClient,
+  setClientInterceptor,
+  snsClient,
+  ssmClient,
+} from '../../functions/common/aws-clients.js';
+import { recordStepCalls, stepCalls } from './step-calls.js';
+import { motoEndpoint, RECOVERY } from './support.js';
+
+/**
+ * The step clients set no endpoint: deployed, the SDK picks the regional one; here the SDK's own
+ * `AWS_ENDPOINT_URL` sends them to moto (every other contract file relies on that). The
+ * per-service variable, named after the service id, must win over it.
+ */
+
+/** Nothing listens on port 1: a request that ignores the per-service variable is refused. */
+const REFUSED = 'http://127.0.0.1:1';
+
+afterEach(() => {
+  vi.stubEnv('AWS_ENDPOINT_URL', motoEndpoint());
+});
+
+describe('AWS_ENDPOINT_URL_<SERVICE> with the installed SDK', () => {
+  it.each<[string, () => Promise<MetadataBearer>]>([
+    ['AWS_ENDPOINT_URL_RDS', () => rdsClient(RECOVERY).send(new DescribeDBInstancesCommand({}))],
+    ['AWS_ENDPOINT_URL_AUTOSCALING', () => autoScalingClient(RECOVERY).send(new DescribeAutoScalingGroupsCommand({}))],
+    ['AWS_ENDPOINT_URL_CLOUDWATCH', () => cloudWatchClient(RECOVERY).send(new DescribeAlarmsCommand({}))],
+    ['AWS_ENDPOINT_URL_SSM', () => ssmClient(RECOVERY).send(new DescribeParametersCommand({}))],
+    ['AWS_ENDPOINT_URL_SNS', () => snsClient(RECOVERY).send(new ListTopicsCommand({}))],
+  ])('sends a step client to %s rather than to AWS_ENDPOINT_URL', async (variable, call) => {
+    // Arrange: new clients, since a client resolves its endpoint once, on its first request.
+    vi.stubEnv('AWS_ENDPOINT_URL', REFUSED);
+    vi.stubEnv(variable, motoEndpoint());
+    setClientInterceptor(recordStepCalls);
+
+    try {
+      // Act
+      const output = await call();
+
+      // Assert
+      expect(output.$metadata.httpStatusCode).toBe(200);
+      expect(stepCalls.at(-1)?.origin).toBe(motoEndpoint());
+    } finally {
+      vi.stubEnv(variable, undefined);
+      setClientInterceptor(recordStepCalls);
+    }
+  });
+});

@@ -1,0 +1,189 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateAutoScalingGroupCommand,
+  CreateLaunchConfigurationCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand } from '@aws-sdk/client-rds';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../../functions/common/plan.js';
+import type { Trigger } from '../../functions/common/workflow-state.js';
+import { notify } from '../../functions/notify/notify.js';
+import { expectStepCommandsSentToMoto } from './step-calls.js';
+import { arrange, contractPlan, motoEndpoint, MOTO_ACCOUNT, PRIMARY, RECOVERY, rejectionOf } from './support.js';
+
+/**
+ * notify over HTTP against moto's SNS. An http subscription on 127.0.0.1 receives what moto
+ * delivers, so the test reads the published message back. moto delivers to http(s) endpoints
+ * during Publish, without MessageAttributes (it adds those only for SQS), and confirms the
+ * subscription itself: AWS first POSTs a SubscriptionConfirmation the endpoint must confirm.
+ */
+
+interface Delivery {
+  readonly Type: string;
+  readonly MessageId: string;
+  readonly TopicArn: string;
+  readonly Subject?: string;
+  readonly Message: string;
+}
+
+const TOPIC = 'shop-failover';
+const SOURCE = 'contract-notify-source';
+const REPLICA = 'contract-notify-replica';
+const GROUP = 'contract-notify-app-usw2';
+const PARAMETERS = { host: '/contract-notify/db/host', activeRegion: '/contract-notify/active-region' };
+
+const deliveries: Delivery[] = [];
+let subscriber: Server;
+let plan: Plan;
+
+const trigger: Trigger = {
+  kind: 'alarm',
+  alarmName: 'shop-primary-health',
+  alarmRegion: PRIMARY,
+  reason: 'Threshold Crossed: 1 datapoint [0.0] was less than the threshold (1.0).',
+  triggeredAt: new Date(Date.now() - 120_000).toISOString(),
+  confirmSeconds: 60,
+  dryRun: false,
+  executionId: 'arn:aws:states:us-west-2:123456789012:execution:failover:contract',
+};
+
+/** An HTTP endpoint on 127.0.0.1 that keeps every SNS delivery; answers once the body is read. */
+async function startSubscriber(): Promise<string> {
+  subscriber = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      deliveries.push(JSON.parse(body) as Delivery);
+      response.end();
+    });
+  });
+  subscriber.listen(0, '127.0.0.1');
+  await new Promise((resolve) => subscriber.once('listening', resolve));
+  return `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/sns`;
+}
+
+/** The plan's resources as a failover that stopped at promotion leaves them. */
+async function arrangeHalfFailedOver(): Promise<void> {
+  const { DBInstance: source } = await arrange.rds(PRIMARY).send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: SOURCE,
+      DBInstanceClass: 'db.t3.micro',
+      Engine: 'postgres',
+      AllocatedStorage: 20,
+      MasterUsername: 'shop',
+      MasterUserPassword: 'contract-test-only',
+    }),
+  );
+  await arrange.rds(RECOVERY).send(
+    new CreateDBInstanceReadReplicaCommand({
+      DBInstanceIdentifier: REPLICA,
+      SourceDBInstanceIdentifier: source?.DBInstanceArn,
+      SourceRegion: PRIMARY,
+    }),
+  );
+  const autoScaling = arrange.autoScaling(RECOVERY);
+  await autoScaling.send(
+    new CreateLaunchConfigurationCommand({
+      LaunchConfigurationName: 'contract-notify-lc',
+      ImageId: 'ami-12c6146b',
+      InstanceType: 't3.micro',
+    }),
+  );
+  await autoScaling.send(
+    new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: GROUP,
+      LaunchConfigurationName: 'contract-notify-lc',
+      MinSize: 3,
+      DesiredCapacity: 6,
+      MaxSize: 12,
+      AvailabilityZones: [`${RECOVERY}a`],
+    }),
+  );
+  await arrange
+    .ssm(RECOVERY)
+    .send(new PutParameterCommand({ Name: PARAMETERS.activeRegion, Value: RECOVERY, Type: 'String' }));
+}
+
+beforeAll(async () => {
+  const endpoint = await startSubscriber();
+  const sns = arrange.sns(RECOVERY);
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: TOPIC }));
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: endpoint }));
+  await arrangeHalfFailedOver();
+  plan = contractPlan((document) => {
+    document.databases = [{ id: 'main', replica: REPLICA, maxLagSeconds: 30 }];
+    document.scalingGroups = [{ name: GROUP, min: 3, desired: 6, max: 12 }];
+    document.parameters = [
+      { name: PARAMETERS.host, value: '{{databases.main.endpoint}}' },
+      { name: PARAMETERS.activeRegion, value: '{{recoveryRegion}}' },
+    ];
+  });
+  expect(plan.notifications.topicArn).toBe(TopicArn);
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => subscriber.close(resolve));
+});
+
+const deliveryOf = (messageId: string | null): Delivery | undefined =>
+  deliveries.find((delivery) => delivery.MessageId === messageId);
+
+describe('notify', () => {
+  it('publishes to the plan topic, and subscribers get the same MessageId, subject and body', async () => {
+    // Act
+    const notification = await notify({ kind: 'started', state: { plan, trigger } });
+
+    // Assert
+    expect(notification.messageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(notification.topicArn).toBe(`arn:aws:sns:${RECOVERY}:${MOTO_ACCOUNT}:${TOPIC}`);
+    const delivery = deliveryOf(notification.messageId);
+    expect(delivery).toMatchObject({ Type: 'Notification', TopicArn: notification.topicArn, Subject: notification.subject });
+    expect(delivery?.Message).toMatch(/^Failover STARTED: shop-prod us-east-1 -> us-west-2\n/);
+  });
+
+  it('on failure reads every resource back from AWS and says what was and was not done', async () => {
+    // Arrange
+    const failure = {
+      Error: 'PromotionTimeoutError',
+      Cause: JSON.stringify({ errorType: 'PromotionTimeoutError', errorMessage: `${REPLICA} still modifying` }),
+    };
+
+    // Act
+    const notification = await notify({
+      kind: 'failed',
+      state: { plan, trigger, failedStep: 'Check Promotion', failure },
+    });
+
+    // Assert
+    const body = deliveryOf(notification.messageId)?.Message ?? '';
+    expect(body).toContain(`Error: PromotionTimeoutError: ${REPLICA} still modifying`);
+    expect(body).toContain(`- group ${GROUP}: desired 6 (plan 6), 6 InService`);
+    expect(body).toContain(`- parameter ${PARAMETERS.activeRegion}: points at ${RECOVERY}`);
+    const notDone = body.slice(body.indexOf('Not done:'));
+    expect(notDone).toContain(`- database ${REPLICA}: still a read replica (available)`);
+    expect(notDone).toContain(`- parameter ${PARAMETERS.host}: unknown: ParameterNotFound`);
+  });
+
+  it('fails with the SDK error NotFoundException (404) when the topic does not exist', async () => {
+    // Arrange: AWS's message is "Topic does not exist"; moto's "Endpoint does not exist".
+    const noTopic = contractPlan((document) => {
+      document.notifications = { topicArn: `arn:aws:sns:${RECOVERY}:${MOTO_ACCOUNT}:contract-missing` };
+    });
+
+    // Act
+    const error = await rejectionOf(notify({ kind: 'started', state: { plan: noTopic, trigger } }));
+
+    // Assert
+    expect(error.name).toBe('NotFoundException');
+    expect(error.$metadata?.httpStatusCode).toBe(404);
+  });
+});
+
+describe('notify over HTTP', () => {
+  it('sent Publish, and for the failure report the read-back calls, to the moto server only', () => {
+    expectStepCommandsSentToMoto('notify', motoEndpoint());
+  });
+});

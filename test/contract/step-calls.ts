@@ -1,0 +1,60 @@
+import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { expect } from 'vitest';
+import type { AwsService, ClientInterceptor } from '../../functions/common/aws-clients.js';
+
+/** One HTTP request sent by a client of functions/common/aws-clients.ts (a step's own client). */
+export interface StepCall {
+  readonly service: AwsService;
+  readonly region: string;
+  /** SDK command, e.g. `PromoteReadReplicaCommand`. */
+  readonly command: string;
+  /** Where the request went: `http://127.0.0.1:<port>` for moto. */
+  readonly origin: string;
+}
+
+/** The requests of the current test file (vitest isolates modules per file). */
+export const stepCalls: StepCall[] = [];
+
+/**
+ * Which contract file sends each SDK command the step code uses, through the steps' own clients.
+ * sdk-calls.contract.ts checks this table against the commands in functions/; each file checks
+ * that it really sent its commands to moto.
+ */
+export const CONTRACT_FILE_OF_COMMAND = {
+  DescribeDBInstancesCommand: 'database',
+  PromoteReadReplicaCommand: 'database',
+  GetMetricDataCommand: 'database',
+  DescribeAlarmsCommand: 'confirm-outage',
+  DescribeAutoScalingGroupsCommand: 'scaling',
+  UpdateAutoScalingGroupCommand: 'scaling',
+  GetParameterCommand: 'parameters',
+  PutParameterCommand: 'parameters',
+  PublishCommand: 'notify',
+} as const;
+
+export type ContractFile = (typeof CONTRACT_FILE_OF_COMMAND)[keyof typeof CONTRACT_FILE_OF_COMMAND];
+
+const hasUrl = (request: unknown): request is { protocol: string; hostname: string; port?: number } =>
+  typeof request === 'object' && request !== null && 'hostname' in request && 'protocol' in request;
+
+/** Records every request of every step client, after endpoint resolution: where it really went. */
+export const recordStepCalls: ClientInterceptor = (client, settings) => {
+  const stack = client.middlewareStack as unknown as MiddlewareStack<object, MetadataBearer>;
+  const record: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => (args) => {
+    const request = args.request;
+    const origin = hasUrl(request) ? `${request.protocol}//${request.hostname}:${request.port ?? ''}` : 'unknown';
+    stepCalls.push({ service: settings.service, region: settings.region, command: context.commandName ?? '?', origin });
+    return next(args);
+  };
+  stack.add(record, { step: 'finalizeRequest', name: 'contractStepCallRecorder', override: true });
+};
+
+/** Asserts that the steps sent `file`'s commands, and only to the moto server. */
+export function expectStepCommandsSentToMoto(file: ContractFile, endpoint: string): void {
+  const expected = Object.entries(CONTRACT_FILE_OF_COMMAND)
+    .filter(([, owner]) => owner === file)
+    .map(([command]) => command);
+  const sent = new Set(stepCalls.map((call) => call.command));
+  expect([...sent]).toEqual(expect.arrayContaining(expected));
+  expect(new Set(stepCalls.map((call) => call.origin))).toEqual(new Set([endpoint]));
+}

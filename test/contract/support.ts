@@ -1,0 +1,46 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { MetadataBearer } from '@smithy/types';
+import { expect, inject } from 'vitest';
+import type { Plan, PlanInput } from '../../functions/common/plan.js';
+import { examplePlan } from '../fixtures/plans.js';
+
+export const PRIMARY = 'us-east-1';
+export const RECOVERY = 'us-west-2';
+/** The account moto answers as. */
+export const MOTO_ACCOUNT = '123456789012';
+
+export const motoEndpoint = (): string => inject('motoEndpoint');
+
+/**
+ * Clients for arranging and reading back state, apart from the steps' own clients (so the
+ * recorder in step-calls.ts sees only what the steps send). Pointed at moto explicitly.
+ */
+export const arrange = {
+  rds: (region: string) => new RDSClient({ region, endpoint: motoEndpoint() }),
+  autoScaling: (region: string) => new AutoScalingClient({ region, endpoint: motoEndpoint() }),
+  cloudWatch: (region: string) => new CloudWatchClient({ region, endpoint: motoEndpoint() }),
+  ssm: (region: string) => new SSMClient({ region, endpoint: motoEndpoint() }),
+  sns: (region: string) => new SNSClient({ region, endpoint: motoEndpoint() }),
+};
+
+/** The example plan (us-east-1 → us-west-2) with its topic in moto's account and `change` applied. */
+export function contractPlan(change: (document: PlanInput) => void = () => undefined): Plan {
+  return examplePlan((document) => {
+    document.notifications = { topicArn: `arn:aws:sns:${RECOVERY}:${MOTO_ACCOUNT}:shop-failover` };
+    change(document);
+  });
+}
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Partial<MetadataBearer>> {
+  const error: unknown = await promise.then(
+    (value) => expect.unreachable(`expected a rejection, got ${JSON.stringify(value)}`),
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return error as Error & Partial<MetadataBearer>;
+}
