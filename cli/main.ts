@@ -1,42 +1,76 @@
-import { parseArgs } from 'node:util';
+// First: sets the step handlers' log level before any of their modules builds its Logger.
+import '../engine/local-env.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-
 import { EXIT, type CliIo } from './cli-io.js';
+import { processEnvironment, type CliEnvironment } from './cli-environment.js';
+import { CHECK_OPTIONS, CHECK_USAGE, checkCommand, type CheckArgs } from './check-command.js';
+import { GAMEDAY_OPTIONS, GAMEDAY_USAGE, gamedayCommand, type GamedayArgs } from './gameday-command.js';
+import { REPORT_OPTIONS, REPORT_USAGE, reportCommand, type ReportArgs } from './report-command.js';
 import { replayCommand } from './replay-command.js';
 
 const USAGE = `usage:
-  failover replay <event.json> [--plan <file>] [--scenario <file>] [--json]
+  failover replay <event.json> [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]
+  ${GAMEDAY_USAGE}
+  ${REPORT_USAGE}
+  ${CHECK_USAGE}
 
-Replays an event through the real state machine and step handlers against a simulated AWS
-(virtual clock, no AWS account). Default plan: examples/shop-prod.plan.yaml.
-Exit codes: 0 succeeded or ignored, 1 failed or aborted, 2 bad input.`;
+replay   replays an event through the real state machine and step handlers against a simulated
+         AWS (virtual clock, no AWS account). Default plan: examples/shop-prod.plan.yaml.
+gameday  starts a drill: on the deployed state machine (live; a run that is not --dry-run asks
+         for the plan's name unless --yes), or with --local on the simulated AWS; follows it step
+         by step and writes a report (default dir reports/).
+report   writes the Markdown + JSON report of a live execution or a saved replay result
+         (failover replay --json > result.json); follows a running execution to its end.
+check    checks that the plan could fail over now (replicas, groups, parameters, topic, alarms,
+         state machine), on AWS or with --local on the simulated AWS.
+The state machine is --state-machine-arn, else FAILOVER_STATE_MACHINE_ARN, else the one named
+<plan>-failover in --region (default: the plan's recoveryRegion).
+Exit codes: 0 succeeded, ignored or ready; 1 failed, aborted, stopped, timed out or not ready;
+2 bad input; 130 stopped following with Ctrl-C (the execution keeps running).`;
 
+const REPLAY_OPTIONS = {
+  plan: { type: 'string' },
+  scenario: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'report-dir': { type: 'string' },
+} as const;
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Run = (parsed: { positionals: string[]; values: object }, io: CliIo, env: CliEnvironment) => Promise<number>;
+
+/** Each command's options (parseArgs rejects any other) and the function that runs it. */
+const COMMANDS: Readonly<Record<string, { readonly options: Options; readonly run: Run }>> = {
+  replay: { options: REPLAY_OPTIONS, run: (parsed, io) => replayCommand(parsed as Parameters<typeof replayCommand>[0], io) },
+  gameday: { options: GAMEDAY_OPTIONS, run: (parsed, io, env) => gamedayCommand(parsed as GamedayArgs, io, env) },
+  report: { options: REPORT_OPTIONS, run: (parsed, io, env) => reportCommand(parsed as ReportArgs, io, env) },
+  check: { options: CHECK_OPTIONS, run: (parsed, io, env) => checkCommand(parsed as CheckArgs, io, env) },
+};
+
+/**
+ * Runs one `failover` command. `env` is the process (time, terminal, Ctrl-C, environment
+ * variables); tests pass their own.
+ */
+export async function main(argv: readonly string[], io: CliIo, env: CliEnvironment = processEnvironment()): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
     io.out(USAGE);
     return command === undefined ? EXIT.badInput : EXIT.ok;
   }
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (spec === undefined) {
+    io.err(`failover: unknown command "${command}"\n${USAGE}`);
+    return EXIT.badInput;
+  }
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      options: {
-        plan: { type: 'string' },
-        scenario: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
+    parsed = parseArgs({ args: [...rest], allowPositionals: true, options: spec.options });
   } catch (error) {
     io.err(`failover: ${(error as Error).message}\n${USAGE}`);
     return EXIT.badInput;
   }
-  if (command === 'replay') return replayCommand(parsed, io);
-  io.err(`failover: unknown command "${command}"\n${USAGE}`);
-  return EXIT.badInput;
+  return spec.run(parsed, io, env);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

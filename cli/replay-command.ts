@@ -2,13 +2,15 @@ import { InvalidTriggerError, PlanValidationError } from '../functions/common/er
 import { validateTrigger } from '../functions/validate-trigger/validate-trigger.js';
 import { InputFileError, loadPlanFile, readJsonFile } from '../engine/files.js';
 import { replay } from '../engine/runner.js';
+import { recordFromReplay } from '../engine/report/index.js';
 import { loadScenario, ScenarioValidationError } from '../engine/sim/index.js';
 import { formatReplay } from './format.js';
 import { DEFAULT_PLAN, EXIT, type CliIo } from './cli-io.js';
+import { reportRun } from './report-output.js';
 
 interface ReplayArgs {
   readonly positionals: string[];
-  readonly values: { plan?: string; scenario?: string; json?: boolean };
+  readonly values: { plan?: string; scenario?: string; json?: boolean; 'report-dir'?: string };
 }
 
 /** One line that names the bad input: the README promises a one-line reason. */
@@ -22,7 +24,7 @@ function badInputLine(error: unknown): string {
 export async function replayCommand({ positionals, values }: ReplayArgs, io: CliIo): Promise<number> {
   const [eventPath, ...extra] = positionals;
   if (eventPath === undefined || extra.length > 0) {
-    io.err('bad input: replay takes exactly one event file: failover replay <event.json> [--plan <file>] [--scenario <file>] [--json]');
+    io.err('bad input: replay takes exactly one event file: failover replay <event.json> [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]');
     return EXIT.badInput;
   }
   let inputs;
@@ -51,6 +53,11 @@ export async function replayCommand({ positionals, values }: ReplayArgs, io: Cli
   }
   const result = await replay(inputs);
   io.out(values.json ? JSON.stringify(result, null, 2) : formatReplay(result));
+  if (values['report-dir'] !== undefined) {
+    // With --json, stdout is the result alone: say where the report went on stderr.
+    const reportIo = values.json ? { out: io.err, err: io.err } : io;
+    await reportRun(recordFromReplay(result), { plan: inputs.plan, dir: values['report-dir'], figures: false }, reportIo);
+  }
   if (!values.json) io.err(result.summary);
   return result.outcome === 'succeeded' || result.outcome === 'ignored' ? EXIT.ok : EXIT.failed;
 }

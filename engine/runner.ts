@@ -3,29 +3,34 @@ import './local-env.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import FakeTimers from '@sinonjs/fake-timers';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import {
+  ExecutionAbortedError,
+  ExecutionTimeoutError,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
 import { setClientInterceptor } from '../functions/common/aws-clients.js';
 import type { Plan } from '../functions/common/plan.js';
 import { parseAlarmTimestamp } from '../functions/validate-trigger/validate-trigger.js';
-import { createSimulatedCloud, type Scenario, type SimulatedCloud } from './sim/index.js';
-import { STEP_HANDLERS, type StepHandler, type SubstitutionVariable } from './step-registry.js';
+import { localHandlerFactory, type JsonValue, type LocalHandlers } from './local-lambda.js';
+import { causeText, lockOf, outcomeOf, rtoOf, summaryOf, type ReplayLock, type ReplayOutcome, type Settled } from './replay-result.js';
+import { createSimulatedCloud, type CallRecord, type CloudSnapshot, type Scenario, type SimulatedCloud } from './sim/index.js';
+import { STEP_HANDLERS, type SubstitutionVariable } from './step-registry.js';
 import { buildTimeline, type EventLog, type TimelineEntry } from './timeline.js';
+
+export type { ReplayLock, ReplayOutcome } from './replay-result.js';
 
 export const FAILOVER_ASL_PATH = fileURLToPath(new URL('../state-machines/failover.asl.json', import.meta.url));
 const LOCAL_ACCOUNT = '000000000000';
-/** A warm Lambda invocation's overhead, in simulated milliseconds. */
-const INVOKE_LATENCY_MS = 25;
 const DEFAULT_START = '2026-01-01T00:00:00.000Z';
-
-type JsonValue = Parameters<StateMachine['run']>[0];
-
-export type ReplayOutcome = 'succeeded' | 'ignored' | 'aborted' | 'failed';
 
 export interface ReplayResult {
   readonly outcome: ReplayOutcome;
   /** One line saying what happened. */
   readonly summary: string;
   readonly executionName: string;
+  /** The execution's ARN (`$$.Execution.Id`): what the lock item names as holder. */
+  readonly executionArn: string;
   readonly startedAt: string;
   readonly endedAt: string;
   /** Simulated seconds from execution start to end. */
@@ -36,11 +41,16 @@ export interface ReplayResult {
   readonly criticalPathSeconds: number;
   readonly error?: { readonly error: string; readonly cause: string };
   readonly output: unknown;
+  /** What the failover lock decided (acquired, duplicate, refused) and whether it was released; null when never reached. */
+  readonly lock: ReplayLock | null;
   readonly timeline: readonly TimelineEntry[];
-  readonly cloud: ReturnType<SimulatedCloud['snapshot']>;
+  /** The simulated cloud at the end of the replay (shared by every execution of a concurrent replay). */
+  readonly cloud: CloudSnapshot;
+  /** Attempts of mutating calls this execution made. */
   readonly mutatingCalls: number;
+  /** Attempts of AWS calls this execution made. */
   readonly apiCalls: number;
-  /** Real milliseconds the replay took on this machine. */
+  /** Real milliseconds the replay took on this machine (the whole batch, for a concurrent replay). */
   readonly wallMs: number;
 }
 
@@ -54,6 +64,30 @@ export interface ReplayOptions {
   readonly executionName?: string;
 }
 
+export interface ConcurrentReplayOptions {
+  readonly plan: Plan;
+  /** One execution per event, or `count` executions of the same event (an at-least-once delivery storm). */
+  readonly events: readonly unknown[] | { readonly event: unknown; readonly count: number };
+  readonly scenario?: Scenario;
+  /** A cloud built beforehand (e.g. holding a lock left by a crashed execution); by default built from plan and scenario. */
+  readonly cloud?: SimulatedCloud;
+  /** Executions start evenly spread over this many simulated milliseconds, in order. @default 0 (all at once) */
+  readonly startSpreadMs?: number;
+  /** Execution names are `<prefix>-<n>` (n from 1, zero-padded). @default `replay-<start epoch ms>` */
+  readonly executionNamePrefix?: string;
+}
+
+export interface ConcurrentReplayResult {
+  /** One result per execution, in start order. */
+  readonly executions: readonly ReplayResult[];
+  /** The shared simulated cloud at the end. */
+  readonly cloud: CloudSnapshot;
+  /** Every attempt of every AWS call, in order, each tagged with the `executionArn` that made it. */
+  readonly calls: readonly CallRecord[];
+  /** Real milliseconds the whole batch took. */
+  readonly wallMs: number;
+}
+
 /** Reads the ASL and substitutes `${Var}` with local function ARNs, exactly as CDK does with real ones. */
 export function loadDefinition(plan: Plan, path = FAILOVER_ASL_PATH): { definition: StateMachineDefinition; arns: Map<string, SubstitutionVariable> } {
   const arns = new Map<string, SubstitutionVariable>();
@@ -65,118 +99,6 @@ export function loadDefinition(plan: Plan, path = FAILOVER_ASL_PATH): { definiti
     return arn;
   });
   return { definition: JSON.parse(text) as StateMachineDefinition, arns };
-}
-
-interface AslState {
-  readonly Type: string;
-  readonly Resource?: string;
-  readonly Branches?: readonly { States: Record<string, AslState> }[];
-  readonly ItemProcessor?: { States: Record<string, AslState> };
-  readonly Iterator?: { States: Record<string, AslState> };
-}
-
-/** Every Task state, at any depth (Map and Parallel included), with its Resource. */
-function taskStates(states: Record<string, AslState>, out = new Map<string, string>()): Map<string, string> {
-  for (const [name, state] of Object.entries(states)) {
-    if (state.Type === 'Task' && state.Resource !== undefined) out.set(name, state.Resource);
-    for (const branch of state.Branches ?? []) taskStates(branch.States, out);
-    const processor = state.ItemProcessor ?? state.Iterator;
-    if (processor) taskStates(processor.States, out);
-  }
-  return out;
-}
-
-/**
- * Step Functions reports a Lambda function error with the function's `errorType` as the error
- * code and `{"errorType","errorMessage",...}` as the cause; mirror that so the notify step
- * parses the same Cause locally as in AWS.
- */
-class LambdaFunctionError extends Error {
-  public constructor(error: unknown) {
-    const errorType = error instanceof Error ? error.name : 'Error';
-    const errorMessage = error instanceof Error ? error.message : String(error);
-    super(JSON.stringify({ errorType, errorMessage, trace: [] }));
-    this.name = errorType;
-  }
-}
-
-function lambdaContext(functionName: string) {
-  return {
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: functionName,
-    memoryLimitInMB: '256',
-    awsRequestId: `local-${Math.random().toString(16).slice(2, 10)}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    // No getRemainingTimeInMillis: middy would arm its early-timeout timer with node:timers,
-    // which the virtual clock does not control, and a real 60 s timer would hold the process.
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-function localHandlers(definition: StateMachineDefinition, arns: Map<string, SubstitutionVariable>) {
-  const handlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
-  for (const [stateName, resource] of taskStates(definition.States as Record<string, AslState>)) {
-    const variable = arns.get(resource);
-    if (variable === undefined) throw new Error(`Task "${stateName}" has Resource ${resource}, which no local handler serves`);
-    const handler = STEP_HANDLERS[variable].handler as StepHandler as (event: unknown, context: unknown) => Promise<unknown>;
-    handlers[stateName] = async (input) => {
-      await new Promise((resolve) => setTimeout(resolve, INVOKE_LATENCY_MS));
-      try {
-        // Round-trip through JSON as Lambda does: no Dates or undefined leak into the state.
-        const output = await handler(structuredClone(input), lambdaContext(resource));
-        return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
-      } catch (error) {
-        throw new LambdaFunctionError(error);
-      }
-    };
-  }
-  return handlers;
-}
-
-function outcomeOf(status: 'SUCCEEDED' | 'FAILED', output: unknown, error?: { error: string }): ReplayOutcome {
-  if (status === 'SUCCEEDED') {
-    return (output as { decision?: string } | null)?.decision === 'ignore' ? 'ignored' : 'succeeded';
-  }
-  return error?.error === 'FailoverAborted' ? 'aborted' : 'failed';
-}
-
-function summaryOf(outcome: ReplayOutcome, output: unknown, error?: { error: string; cause: string }): string {
-  const message = (output as { message?: string } | null)?.message;
-  switch (outcome) {
-    case 'succeeded':
-      return 'failover succeeded';
-    case 'ignored':
-      return `event ignored: ${message ?? 'not for this plan'}`;
-    case 'aborted':
-      return `failover aborted: ${error?.cause ?? ''}`;
-    default:
-      return `failover failed: ${error?.error ?? 'unknown error'}: ${error?.cause ?? ''}`;
-  }
-}
-
-function rtoOf(output: unknown): number | null {
-  const state = output as { trigger?: { triggeredAt?: string }; repoint?: { repointedAt?: string } } | null;
-  const from = state?.trigger?.triggeredAt;
-  const to = state?.repoint?.repointedAt;
-  if (from === undefined || to === undefined) return null;
-  return Math.round((Date.parse(to) - Date.parse(from)) / 100) / 10;
-}
-
-/** Lambda error causes are JSON; show their message. */
-function causeText(cause: unknown): string {
-  const text = typeof cause === 'string' ? cause : JSON.stringify(cause);
-  try {
-    const parsed = JSON.parse(text) as { errorMessage?: string };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // plain text
-  }
-  return text;
 }
 
 /**
@@ -197,6 +119,206 @@ export function startTimeFor(event: unknown, scenario: Scenario): number {
   return Date.parse(DEFAULT_START);
 }
 
+/** The cloud `replay` would build for this event: scenario seconds count from the replay's start. */
+export function createReplayCloud(plan: Plan, event: unknown, scenario: Scenario = {}): SimulatedCloud {
+  return createSimulatedCloud(plan, { ...scenario, startTime: new Date(startTimeFor(event, scenario)).toISOString() });
+}
+
+/** The state machine's ARN as the runner names executions: `…:execution:failover-<plan>:<name>`. */
+const executionArnFor = (plan: Plan, name: string): string =>
+  `arn:aws:states:${plan.recoveryRegion}:${LOCAL_ACCOUNT}:execution:failover-${plan.name}:${name}`;
+
+interface ExecutionSpec {
+  readonly event: unknown;
+  readonly name: string;
+  readonly offsetMs: number;
+}
+
+interface Running {
+  readonly spec: ExecutionSpec;
+  readonly executionArn: string;
+  readonly events: EventLog[];
+  startedAtMs: number;
+  endedAtMs: number;
+  settled?: Settled;
+  collecting?: Promise<void>;
+}
+
+type Clock = ReturnType<typeof FakeTimers.install>;
+
+/**
+ * Runs the virtual clock until `done()`: fire the next timer, then let every promise it
+ * resolved settle (one macrotask turn: the handlers use no real timers or I/O). This is what
+ * `clock.runAllAsync()` does, minus its real `setTimeout` per fake timer, which costs a
+ * millisecond each and would make a thousand executions take seconds of waiting.
+ */
+async function runClock(clock: Clock, done: () => boolean): Promise<void> {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  await turn();
+  while (!done()) {
+    if (clock.countTimers() === 0) {
+      await turn();
+      if (clock.countTimers() === 0 && !done()) throw new Error('replay stalled: executions are pending but no timer is scheduled');
+      continue;
+    }
+    clock.next();
+    await turn();
+  }
+}
+
+function startExecution(machine: StateMachine, cloud: SimulatedCloud, handlers: LocalHandlers, run: Running): void {
+  run.startedAtMs = Date.now();
+  let stopped: { error: string; cause: string } | undefined;
+  const execution = machine.run(run.spec.event as JsonValue, {
+    overrides: { taskResourceLocalHandlers: handlers },
+    context: { Execution: { Id: run.executionArn, Name: run.spec.name } },
+  });
+  cloud.stepFunctions.started(run.executionArn, run.spec.event, (error, cause) => {
+    stopped = { error, cause };
+    execution.abort();
+  });
+  run.collecting = (async () => {
+    for await (const logged of execution.eventLogs) run.events.push(logged);
+  })();
+  const finish = (settled: Settled) => {
+    run.endedAtMs = Date.now();
+    run.settled = settled;
+    if (settled.status !== 'SUCCEEDED') cloud.stepFunctions.ended(run.executionArn, settled.status, settled.error);
+    else cloud.stepFunctions.ended(run.executionArn, 'SUCCEEDED');
+  };
+  execution.result.then(
+    (output) => finish({ status: 'SUCCEEDED', output }),
+    (error: unknown) => {
+      if (error instanceof ExecutionAbortedError) {
+        finish({ status: 'ABORTED', error: stopped ?? { error: 'ExecutionAborted', cause: 'the execution was stopped' } });
+        return;
+      }
+      if (error instanceof ExecutionTimeoutError) {
+        finish({ status: 'TIMED_OUT', error: { error: 'States.Timeout', cause: 'the execution exceeded its TimeoutSeconds' } });
+        return;
+      }
+      const failure = error as { cause?: { name?: string; message?: string }; name?: string; message?: string };
+      const cause = failure.cause ?? failure;
+      finish({ status: 'FAILED', error: { error: cause.name ?? 'Error', cause: causeText(cause.message ?? '') } });
+    },
+  );
+}
+
+/** Runs the executions on one simulated cloud and one virtual clock; the clock must be installed. */
+async function runExecutions(plan: Plan, cloud: SimulatedCloud, specs: readonly ExecutionSpec[], clock: Clock, wallStart: number): Promise<ConcurrentReplayResult> {
+  const { definition, arns } = loadDefinition(plan);
+  const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
+  const handlersFor = localHandlerFactory(definition, arns);
+  const runs: Running[] = specs.map((spec) => ({ spec, executionArn: executionArnFor(plan, spec.name), events: [], startedAtMs: 0, endedAtMs: 0 }));
+  for (const run of runs) {
+    const start = () => startExecution(machine, cloud, handlersFor(run.executionArn), run);
+    if (run.spec.offsetMs > 0) setTimeout(start, run.spec.offsetMs);
+    else start();
+  }
+  await runClock(clock, () => runs.every((run) => run.settled !== undefined));
+  // Work still in flight (a stopped execution's last Lambda invocation) finishes, as it would in AWS.
+  await runClock(clock, () => clock.countTimers() === 0);
+  await Promise.all(runs.map((run) => run.collecting));
+
+  const calls = cloud.calls;
+  const byExecution = new Map<string | null, CallRecord[]>();
+  for (const call of calls) {
+    const list = byExecution.get(call.executionArn);
+    if (list) list.push(call);
+    else byExecution.set(call.executionArn, [call]);
+  }
+  const snapshot = cloud.snapshot();
+  const criticalPathSeconds = cloud.criticalPathSeconds(plan);
+  const wallMs = Math.round((performance.now() - wallStart) * 10) / 10;
+  const executions = runs.map((run): ReplayResult => {
+    const settled = run.settled!;
+    const output = settled.status === 'SUCCEEDED' ? (settled.output ?? null) : null;
+    const outcome = outcomeOf(settled);
+    const own = byExecution.get(run.executionArn) ?? [];
+    return {
+      outcome,
+      summary: summaryOf(outcome, settled),
+      executionName: run.spec.name,
+      executionArn: run.executionArn,
+      startedAt: new Date(run.startedAtMs).toISOString(),
+      endedAt: new Date(run.endedAtMs).toISOString(),
+      durationSeconds: Math.round((run.endedAtMs - run.startedAtMs) / 100) / 10,
+      rtoSeconds: outcome === 'succeeded' ? rtoOf(output) : null,
+      criticalPathSeconds,
+      ...(settled.status !== 'SUCCEEDED' ? { error: settled.error } : {}),
+      output,
+      lock: lockOf(run.events),
+      timeline: buildTimeline(run.events, run.startedAtMs),
+      cloud: snapshot,
+      mutatingCalls: own.filter((call) => call.mutating).length,
+      apiCalls: own.length,
+      wallMs,
+    };
+  });
+  return { executions, cloud: snapshot, calls, wallMs };
+}
+
+/**
+ * Installs the virtual clock at `startMs`, points the SDK clients and the steps' environment at
+ * the cloud, runs, and undoes all of it.
+ */
+async function withSimulation<T>(plan: Plan, cloud: SimulatedCloud, startMs: number, work: (clock: Clock) => Promise<T>): Promise<T> {
+  const clock = FakeTimers.install({
+    now: startMs,
+    // A 50-resource failover runs thousands of simulated timers (waits, retries, API latency).
+    loopLimit: 1_000_000,
+    toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
+  });
+  const env = { FAILOVER_PLAN: process.env.FAILOVER_PLAN, FAILOVER_TOPIC_ARN: process.env.FAILOVER_TOPIC_ARN, FAILOVER_LOCK_TABLE: process.env.FAILOVER_LOCK_TABLE };
+  // jsonpath-plus (inside aws-local-stepfunctions) throws and catches an Error for every
+  // JSONPath that selects a scalar; capturing those stacks was the largest cost of a replay.
+  // Replays report errors by name and message, so stacks are not captured while one runs.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    setClientInterceptor(cloud.interceptor);
+    process.env.FAILOVER_PLAN = JSON.stringify(plan);
+    process.env.FAILOVER_TOPIC_ARN = cloud.topicArn;
+    process.env.FAILOVER_LOCK_TABLE = cloud.lockTableName;
+    return await work(clock);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+    setClientInterceptor(undefined);
+    clock.uninstall();
+    for (const [name, value] of Object.entries(env)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/**
+ * Runs many executions of the real state machine at once against one simulated AWS on one
+ * virtual clock, as EventBridge would start them: each has its own execution ARN, is
+ * registered with the simulated Step Functions (what the lock's holder check asks), and its
+ * AWS calls are tagged with its ARN in the shared call log.
+ */
+export async function replayConcurrent(options: ConcurrentReplayOptions): Promise<ConcurrentReplayResult> {
+  const wallStart = performance.now();
+  const { plan } = options;
+  const scenario = options.scenario ?? {};
+  const events = Array.isArray(options.events)
+    ? (options.events as readonly unknown[])
+    : Array.from({ length: (options.events as { count: number }).count }, () => (options.events as { event: unknown }).event);
+  if (events.length === 0) throw new Error('replayConcurrent needs at least one event');
+  const startMs = startTimeFor(events[0], scenario);
+  const cloud = options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
+  const prefix = options.executionNamePrefix ?? `replay-${startMs}`;
+  const spread = options.startSpreadMs ?? 0;
+  const width = String(events.length).length;
+  const specs = events.map((event, i) => ({
+    event,
+    name: `${prefix}-${String(i + 1).padStart(width, '0')}`,
+    offsetMs: events.length > 1 ? Math.round((spread * i) / (events.length - 1)) : 0,
+  }));
+  return withSimulation(plan, cloud, startMs, (clock) => runExecutions(plan, cloud, specs, clock, wallStart));
+}
+
 /**
  * Runs the real state machine definition with the real step handlers against a simulated
  * AWS, on a virtual clock: Wait states and retry back-offs take their full simulated time and
@@ -208,85 +330,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const { plan, event } = options;
   const scenario = options.scenario ?? {};
   const startMs = startTimeFor(event, scenario);
-  const clock = FakeTimers.install({
-    now: startMs,
-    // A 50-resource failover runs thousands of simulated timers (waits, retries, API latency).
-    loopLimit: 1_000_000,
-    toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
-  });
-  const env = { plan: process.env.FAILOVER_PLAN, topic: process.env.FAILOVER_TOPIC_ARN };
-  // jsonpath-plus (inside aws-local-stepfunctions) throws and catches an Error for every
-  // JSONPath that selects a scalar; capturing those stacks was the largest cost of a replay.
-  // Replays report errors by name and message, so stacks are not captured while one runs.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    // Scenario seconds count from the replay's start, wherever the event put it.
-    const cloud = options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
-    setClientInterceptor(cloud.interceptor);
-    process.env.FAILOVER_PLAN = JSON.stringify(plan);
-    process.env.FAILOVER_TOPIC_ARN = cloud.topicArn;
-    const { definition, arns } = loadDefinition(plan);
-    const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-    const executionName = options.executionName ?? `replay-${Date.now()}`;
-    const startedAtMs = Date.now();
-    const execution = machine.run(event as JsonValue, {
-      overrides: { taskResourceLocalHandlers: localHandlers(definition, arns) },
-      context: {
-        Execution: {
-          Id: `arn:aws:states:${plan.recoveryRegion}:${LOCAL_ACCOUNT}:execution:failover-${plan.name}:${executionName}`,
-          Name: executionName,
-        },
-      },
-    });
-    const events: EventLog[] = [];
-    const collecting = (async () => {
-      for await (const logged of execution.eventLogs) events.push(logged);
-    })();
-    let settled: { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED'; error: { error: string; cause: string } } | undefined;
-    execution.result.then(
-      (output) => (settled = { status: 'SUCCEEDED', output }),
-      (error: unknown) => {
-        const failure = error as { cause?: { name?: string; message?: string }; name?: string; message?: string };
-        const cause = failure.cause ?? failure;
-        settled = { status: 'FAILED', error: { error: cause.name ?? 'Error', cause: causeText(cause.message ?? '') } };
-      },
-    );
-    while (settled === undefined) {
-      await clock.runAllAsync();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await clock.runAllAsync();
-    await collecting;
-    const endedAtMs = Date.now();
-    const final: { status: 'SUCCEEDED' | 'FAILED'; output?: unknown; error?: { error: string; cause: string } } = settled;
-    const output = final.output ?? null;
-    const outcome = outcomeOf(final.status, output, final.error);
-    const calls = cloud.calls;
-    return {
-      outcome,
-      summary: summaryOf(outcome, output, final.error),
-      executionName,
-      startedAt: new Date(startedAtMs).toISOString(),
-      endedAt: new Date(endedAtMs).toISOString(),
-      durationSeconds: Math.round((endedAtMs - startedAtMs) / 100) / 10,
-      rtoSeconds: outcome === 'succeeded' ? rtoOf(output) : null,
-      criticalPathSeconds: cloud.criticalPathSeconds(plan),
-      ...(final.error ? { error: final.error } : {}),
-      output,
-      timeline: buildTimeline(events, startedAtMs),
-      cloud: cloud.snapshot(),
-      mutatingCalls: cloud.mutatingCalls().length,
-      apiCalls: calls.length,
-      wallMs: Math.round((performance.now() - wallStart) * 10) / 10,
-    };
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-    setClientInterceptor(undefined);
-    clock.uninstall();
-    if (env.plan === undefined) delete process.env.FAILOVER_PLAN;
-    else process.env.FAILOVER_PLAN = env.plan;
-    if (env.topic === undefined) delete process.env.FAILOVER_TOPIC_ARN;
-    else process.env.FAILOVER_TOPIC_ARN = env.topic;
-  }
+  // Scenario seconds count from the replay's start, wherever the event put it.
+  const cloud = options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
+  const name = options.executionName ?? `replay-${startMs}`;
+  const result = await withSimulation(plan, cloud, startMs, (clock) => runExecutions(plan, cloud, [{ event, name, offsetMs: 0 }], clock, wallStart));
+  return result.executions[0]!;
 }

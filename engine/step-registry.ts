@@ -1,6 +1,7 @@
 import { handler as checkGroupCapacity } from '../functions/check-group-capacity/handler.js';
 import { handler as checkPromotion } from '../functions/check-promotion/handler.js';
 import { handler as confirmOutage } from '../functions/confirm-outage/handler.js';
+import { handler as failoverLock } from '../functions/failover-lock/handler.js';
 import { handler as notify } from '../functions/notify/handler.js';
 import { handler as promoteReplica } from '../functions/promote-replica/handler.js';
 import { handler as readReplicaLag } from '../functions/read-replica-lag/handler.js';
@@ -17,6 +18,7 @@ export type StepHandler = (event: never, context: never) => Promise<unknown>;
  */
 export const STEP_HANDLERS = {
   ValidateTriggerFunctionArn: { step: 'validate-trigger', handler: validateTrigger },
+  FailoverLockFunctionArn: { step: 'failover-lock', handler: failoverLock },
   ConfirmOutageFunctionArn: { step: 'confirm-outage', handler: confirmOutage },
   ReadReplicaLagFunctionArn: { step: 'read-replica-lag', handler: readReplicaLag },
   PromoteReplicaFunctionArn: { step: 'promote-replica', handler: promoteReplica },

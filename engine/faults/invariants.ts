@@ -21,7 +21,9 @@ export function duplicatePromotions(calls: readonly CallRecord[]): string[] {
     const id = `${call.region}/${inputField(call, 'DBInstanceIdentifier') ?? '?'}`;
     accepted.set(id, (accepted.get(id) ?? 0) + 1);
   }
-  return [...accepted].filter(([, count]) => count > 1).map(([id, count]) => `RDS accepted ${count} promotions of ${id}`);
+  return [...accepted]
+    .filter(([, count]) => count > 1)
+    .map(([id, count]) => `RDS accepted ${count} promotions of ${id}`);
 }
 
 /**
@@ -38,7 +40,8 @@ export function parametersAtUnpromotedReplicas(
   const target = (value: string) => recovery.find((db) => value.includes(db.endpoint));
   for (const [name, parameter] of Object.entries(cloud.parameters)) {
     const db = target(parameter.value);
-    if (db?.isReplica === true) problems.push(`parameter ${name} points at ${db.id}, which is still a read replica`);
+    if (db?.isReplica === true)
+      problems.push(`parameter ${name} points at ${db.id}, which is still a read replica`);
   }
   for (const call of calls) {
     if (call.operation !== 'PutParameter' || call.outcome !== 'ok') continue;
@@ -48,7 +51,9 @@ export function parametersAtUnpromotedReplicas(
     const alreadyStandalone = db.promotionStartedAt === null && !db.isReplica;
     if (!alreadyStandalone && (promotedAt === undefined || call.time < promotedAt)) {
       const when = new Date(call.time).toISOString();
-      problems.push(`${inputField(call, 'Name') ?? '?'} was pointed at ${db.id} at ${when}, before it was a promoted, available instance`);
+      problems.push(
+        `${inputField(call, 'Name') ?? '?'} was pointed at ${db.id} at ${when}, before it was a promoted, available instance`,
+      );
     }
   }
   return problems;

@@ -1,12 +1,20 @@
 import type { Plan } from '../../functions/common/plan.js';
 import { faultApplies } from '../sim/faults.js';
-import type { FaultKind, FaultRule, Scenario } from '../sim/index.js';
+import type { FaultKind, Scenario } from '../sim/index.js';
+import type { FaultRule } from '../sim/scenario.js';
 import { observeReplay } from './observed-replay.js';
 import { discoverOperations, type WorkflowOperation } from './operations.js';
 import { judgeReplay, type ScenarioVerdict, type Verdict } from './verdict.js';
 
 /** The faults of the matrix (issue 5): throttling, 5xx, timeout, access denied, not found, invalid state. */
-export const MATRIX_FAULTS = ['throttling', 'server', 'timeout', 'accessDenied', 'notFound', 'invalidState'] as const satisfies readonly FaultKind[];
+export const MATRIX_FAULTS = [
+  'throttling',
+  'server',
+  'timeout',
+  'accessDenied',
+  'notFound',
+  'invalidState',
+] as const satisfies readonly FaultKind[];
 export type MatrixFault = (typeof MATRIX_FAULTS)[number];
 
 /**
@@ -45,12 +53,20 @@ export interface MatrixReport {
   readonly rows: readonly MatrixRow[];
   /** (operation, fault) pairs the simulator rejects as meaningless, e.g. invalidState on GetParameter. */
   readonly notApplicable: readonly NotApplicable[];
-  readonly totals: Readonly<Record<Verdict, number>> & { readonly scenarios: number; readonly notApplicable: number };
+  readonly totals: Readonly<Record<Verdict, number>> & {
+    readonly scenarios: number;
+    readonly notApplicable: number;
+  };
   readonly wallMs: number;
 }
 
 function faultRule(operation: WorkflowOperation, fault: MatrixFault, duration: FaultDuration): FaultRule {
-  const where = { service: operation.service, operation: operation.operation, region: operation.region, error: fault };
+  const where = {
+    service: operation.service,
+    operation: operation.operation,
+    region: operation.region,
+    error: fault,
+  };
   switch (duration) {
     case 'persistent':
       return { ...where, calls: 'all' };
@@ -62,7 +78,10 @@ function faultRule(operation: WorkflowOperation, fault: MatrixFault, duration: F
 }
 
 /** Every (operation, fault, duration) case, and the (operation, fault) pairs that mean nothing. */
-export function matrixCases(operations: readonly WorkflowOperation[]): { cases: MatrixCase[]; notApplicable: NotApplicable[] } {
+export function matrixCases(operations: readonly WorkflowOperation[]): {
+  cases: MatrixCase[];
+  notApplicable: NotApplicable[];
+} {
   const cases: MatrixCase[] = [];
   const notApplicable: NotApplicable[] = [];
   for (const operation of operations) {
@@ -73,14 +92,22 @@ export function matrixCases(operations: readonly WorkflowOperation[]): { cases: 
       }
       for (const duration of FAULT_DURATIONS) {
         if (duration === 'late' && operation.attempts < 2) continue;
-        cases.push({ operation, fault, duration, scenario: { faults: [faultRule(operation, fault, duration)] } });
+        cases.push({
+          operation,
+          fault,
+          duration,
+          scenario: { faults: [faultRule(operation, fault, duration)] },
+        });
       }
     }
   }
   return { cases, notApplicable };
 }
 
-export function totalsOf(rows: readonly Pick<MatrixRow, 'verdict'>[], notApplicable: number): MatrixReport['totals'] {
+export function totalsOf(
+  rows: readonly Pick<MatrixRow, 'verdict'>[],
+  notApplicable: number,
+): MatrixReport['totals'] {
   const count = (verdict: Verdict) => rows.filter((row) => row.verdict === verdict).length;
   return {
     scenarios: rows.length,

@@ -16,7 +16,11 @@ export interface ObservedReplay {
  * call log and the cloud's initial state can be read afterwards. The cloud starts where `replay`
  * would start it: one second after the alarm's own timestamp.
  */
-export async function observeReplay(plan: Plan, event: unknown, scenario: Scenario = {}): Promise<ObservedReplay> {
+export async function observeReplay(
+  plan: Plan,
+  event: unknown,
+  scenario: Scenario = {},
+): Promise<ObservedReplay> {
   const startTime = new Date(startTimeFor(event, scenario)).toISOString();
   const cloud = createSimulatedCloud(plan, { ...scenario, startTime });
   const before = cloud.snapshot();

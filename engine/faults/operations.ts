@@ -16,8 +16,9 @@ export interface WorkflowOperation {
   readonly mutating: boolean;
 }
 
-export const operationKey = (operation: Pick<WorkflowOperation, 'service' | 'region' | 'operation'>): string =>
-  `${operation.service}:${operation.region}:${operation.operation}`;
+export const operationKey = (
+  operation: Pick<WorkflowOperation, 'service' | 'region' | 'operation'>,
+): string => `${operation.service}:${operation.region}:${operation.operation}`;
 
 /** The distinct (service, region, operation) triples of a call log, in order of first call. */
 export function operationsOf(calls: readonly CallRecord[]): WorkflowOperation[] {
@@ -47,7 +48,9 @@ export function operationsOf(calls: readonly CallRecord[]): WorkflowOperation[] 
 export async function discoverOperations(plan: Plan, event: unknown): Promise<WorkflowOperation[]> {
   const { result, calls } = await observeReplay(plan, event);
   if (result.outcome !== 'succeeded') {
-    throw new Error(`the fault-free replay did not succeed (${result.summary}): fix that before running the fault matrix`);
+    throw new Error(
+      `the fault-free replay did not succeed (${result.summary}): fix that before running the fault matrix`,
+    );
   }
   return operationsOf(calls);
 }

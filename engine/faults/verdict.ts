@@ -1,4 +1,5 @@
 import type { Plan } from '../../functions/common/plan.js';
+import { HOPELESS_STATUSES } from '../../functions/common/rds.js';
 import type { ReplayOutcome, ReplayResult } from '../runner.js';
 import type { CloudSnapshot, PublishedMessage } from '../sim/index.js';
 import type { TimelineEntry } from '../timeline.js';
@@ -30,6 +31,8 @@ export interface ScenarioVerdict {
   readonly failedStep: string | undefined;
   /** Whether the final notification went out. */
   readonly notified: boolean;
+  /** The last message published, if any. */
+  readonly notification: PublishedMessage | undefined;
   /** Attempts of mutating operations (failed ones included). */
   readonly mutatingCalls: number;
   /** Plan resources the cloud shows as changed at the end. */
@@ -50,6 +53,10 @@ export function notificationKind(message: PublishedMessage | undefined): string 
   return KIND_BY_SUBJECT.find(([prefix]) => subject.startsWith(prefix))?.[1];
 }
 
+const mentionsPromotion = (detail: string): boolean =>
+  /promot|standalone|unknown/i.test(detail) ||
+  [...HOPELESS_STATUSES].some((status) => detail.includes(`(${status})`));
+
 /** The line a failure notification writes for one resource: `- database shop-db-replica: …`. */
 function resourceLine(body: string, kind: string, name: string): string | undefined {
   return body.split('\n').find((line) => line.startsWith(`- ${kind} ${name}: `));
@@ -59,14 +66,21 @@ function resourceLine(body: string, kind: string, name: string): string | undefi
 export function changedResources(before: CloudSnapshot, after: CloudSnapshot): string[] {
   const changed: string[] = [];
   for (const db of after.databases) {
-    const was = before.databases.find((candidate) => candidate.id === db.id && candidate.region === db.region);
+    const was = before.databases.find(
+      (candidate) => candidate.id === db.id && candidate.region === db.region,
+    );
     if (db.promotionStartedAt !== null || (was !== undefined && was.isReplica !== db.isReplica)) {
       changed.push(`database ${db.id}`);
     }
   }
   for (const group of after.groups) {
     const was = before.groups.find((candidate) => candidate.name === group.name);
-    if (was === undefined || was.min !== group.min || was.desired !== group.desired || was.max !== group.max) {
+    if (
+      was === undefined ||
+      was.min !== group.min ||
+      was.desired !== group.desired ||
+      was.max !== group.max
+    ) {
       changed.push(`group ${group.name}`);
     }
   }
@@ -88,9 +102,11 @@ function failureNotificationProblems(
 ): string[] {
   const problems: string[] = [];
   const step = /^Failed step: (.+)$/m.exec(body)?.[1];
-  if (step === undefined || step === 'unknown') problems.push('the failure notification does not name the failed step');
+  if (step === undefined || step === 'unknown')
+    problems.push('the failure notification does not name the failed step');
   const error = result.error?.error ?? '';
-  if (!body.includes(`Error: ${error}`)) problems.push(`the failure notification does not name the error ${error}`);
+  if (!body.includes(`Error: ${error}`))
+    problems.push(`the failure notification does not name the error ${error}`);
   if (!body.includes('Done (read back from AWS):') || !body.includes('Not done:')) {
     problems.push('the failure notification does not say what was and was not done');
   }
@@ -106,8 +122,10 @@ function failureNotificationProblems(
       continue;
     }
     // A replica whose promotion RDS accepted cannot be un-promoted: calling it "still a read
-    // replica" without a word about the promotion tells the operator nothing happened.
-    if (kind === 'database' && changed.includes(`database ${name}`) && !/promot|standalone|unknown/i.test(line.split(': ').slice(1).join(': '))) {
+    // replica (available)" tells the operator nothing happened. Naming the promotion, a
+    // standalone instance, an unknown state or a broken one (`failed`…) sends them to look.
+    const detail = line.slice(line.indexOf(': ') + 2);
+    if (kind === 'database' && changed.includes(`database ${name}`) && !mentionsPromotion(detail)) {
       problems.push(`a promotion of ${name} was started, but the notification says "${line.slice(2)}"`);
     }
   }
@@ -118,9 +136,14 @@ function failureNotificationProblems(
  * The error a Catch first recorded: the state whose "<state> Failed" bookkeeping Pass state ran
  * (the ASL's convention) and the error it failed with.
  */
-export function originalFailure(timeline: readonly TimelineEntry[]): { step: string; error: string } | undefined {
+export function originalFailure(
+  timeline: readonly TimelineEntry[],
+): { step: string; error: string } | undefined {
   const failed = timeline
-    .filter((entry) => entry.error !== undefined && timeline.some((other) => other.state === `${entry.state} Failed`))
+    .filter(
+      (entry) =>
+        entry.error !== undefined && timeline.some((other) => other.state === `${entry.state} Failed`),
+    )
     .sort((a, b) => a.end - b.end)[0];
   return failed?.error === undefined ? undefined : { step: failed.state, error: failed.error };
 }
@@ -133,8 +156,16 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
   const lastKind = notificationKind(last);
   const changed = changedResources(before, result.cloud);
   const mutatingCalls = result.mutatingCalls;
-  const failedStep = last !== undefined && lastKind === 'failed' ? /^Failed step: (.+)$/m.exec(last.message)?.[1] : undefined;
-  const base = { outcome: result.outcome, error: result.error?.error, failedStep, mutatingCalls, changed };
+  const failedStep =
+    last !== undefined && lastKind === 'failed' ? /^Failed step: (.+)$/m.exec(last.message)?.[1] : undefined;
+  const base = {
+    outcome: result.outcome,
+    error: result.error?.error,
+    failedStep,
+    mutatingCalls,
+    changed,
+    notification: last,
+  };
   const publishes = calls.filter((call) => call.service === 'sns' && call.operation === 'Publish');
   const snsDown = publishes.length > 0 && publishes.at(-1)?.outcome !== 'ok';
   const verdict = (value: Verdict, notified: boolean, problems: string[] = []): ScenarioVerdict => ({
@@ -158,7 +189,11 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
       if (lastKind === 'aborted' && mutatingCalls === 0) return verdict('notified', true);
       // FailoverAborted is itself the original story: the alarm was not confirmed.
       if (lastKind !== 'aborted' && snsDown && mutatingCalls === 0) return verdict('sns-down', false);
-      problems.push(lastKind === 'aborted' ? 'aborted ("nothing was changed") after mutating calls' : 'aborted without an abort notification');
+      problems.push(
+        lastKind === 'aborted'
+          ? 'aborted ("nothing was changed") after mutating calls'
+          : 'aborted without an abort notification',
+      );
       break;
     case 'failed':
       if (lastKind === 'failed' && last !== undefined) {
@@ -169,12 +204,16 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
         const original = originalFailure(result.timeline);
         const named = original !== undefined && original.error === result.error?.error;
         if (named) return verdict('sns-down', false);
-        problems.push(`SNS is down and the execution error ${result.error?.error ?? '(none)'} is not the original failure ${original?.error ?? '(unknown)'}`);
+        problems.push(
+          `SNS is down and the execution error ${result.error?.error ?? '(none)'} is not the original failure ${original?.error ?? '(unknown)'}`,
+        );
         return verdict('sns-down', false, problems);
       } else {
         problems.push('failed without a failure notification');
       }
       break;
+    default:
+      problems.push(`ended ${String(result.outcome)}, which this verdict does not know how to judge`);
   }
   return verdict(mutatingCalls > 0 ? 'silent-partial' : 'unnotified', false, problems);
 }

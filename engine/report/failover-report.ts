@@ -12,11 +12,10 @@ export interface DatabaseLag {
   readonly message: string | null;
 }
 
-export interface ObjectiveFigure {
-  /** null when the run did not get far enough to measure it. */
-  readonly achievedSeconds: number | null;
+/** A figure against the plan's objective. */
+export interface ObjectiveVerdict {
   readonly objectiveSeconds: number | null;
-  /** null when either side is unknown. */
+  /** null when the figure or the objective is unknown. */
   readonly met: boolean | null;
 }
 
@@ -47,10 +46,17 @@ export interface FailoverReport {
   readonly endedAt: string;
   readonly durationSeconds: number;
   readonly error: { readonly error: string; readonly cause: string } | null;
-  /** Trigger (alarm timestamp or drill request) to the last parameter repointed. */
-  readonly rto: ObjectiveFigure & { readonly from: string | null; readonly to: string | null };
-  /** The highest replica lag the RPO gate accepted: the writes a promotion could lose. */
-  readonly rpo: ObjectiveFigure & { readonly databases: readonly DatabaseLag[] };
+  readonly rto: ObjectiveVerdict & {
+    /** Trigger (alarm timestamp or drill request) to the last parameter repointed; null when not reached. */
+    readonly achievedSeconds: number | null;
+    readonly from: string | null;
+    readonly to: string | null;
+  };
+  readonly rpo: ObjectiveVerdict & {
+    /** The highest replica lag the RPO gate accepted: the writes a promotion could lose. */
+    readonly estimateSeconds: number | null;
+    readonly databases: readonly DatabaseLag[];
+  };
   readonly steps: readonly ReportStep[];
   readonly local: NonNullable<ExecutionRecord['local']> | null;
 }
@@ -59,16 +65,15 @@ export interface FailoverReport {
 const tenths = (ms: number): number => Math.round(ms / 100) / 10;
 const millis = (ms: number): number => Math.round(ms) / 1000;
 
-function figure(achievedSeconds: number | null, objectiveSeconds: number | null): ObjectiveFigure {
-  const met = achievedSeconds === null || objectiveSeconds === null ? null : achievedSeconds <= objectiveSeconds;
-  return { achievedSeconds, objectiveSeconds, met };
+function verdict(seconds: number | null, objectiveSeconds: number | null): ObjectiveVerdict {
+  return { objectiveSeconds, met: seconds === null || objectiveSeconds === null ? null : seconds <= objectiveSeconds };
 }
 
 function rtoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['rto'] {
   const from = state?.trigger?.triggeredAt ?? null;
   const to = state?.repoint?.repointedAt ?? null;
   const achieved = from === null || to === null ? null : tenths(Date.parse(to) - Date.parse(from));
-  return { ...figure(achieved, plan?.objectives.rtoSeconds ?? null), from, to };
+  return { achievedSeconds: achieved, ...verdict(achieved, plan?.objectives.rtoSeconds ?? null), from, to };
 }
 
 function rpoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['rpo'] {
@@ -81,7 +86,7 @@ function rpoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['
   }));
   const lags = databases.map((db) => db.lagSeconds).filter((lag): lag is number => lag !== null);
   const estimate = lags.length === 0 ? null : Math.max(...lags);
-  return { ...figure(estimate, plan?.objectives.rpoSeconds ?? null), databases };
+  return { estimateSeconds: estimate, ...verdict(estimate, plan?.objectives.rpoSeconds ?? null), databases };
 }
 
 /**

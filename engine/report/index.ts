@@ -6,7 +6,14 @@ export {
   type ExecutionStep,
   type StepOutcome,
 } from './execution-record.js';
-export { buildFailoverReport, type DatabaseLag, type FailoverReport, type ReportStep } from './failover-report.js';
-export { causeText, itemLabel, recordFromHistory } from './history.js';
+export {
+  buildFailoverReport,
+  type DatabaseLag,
+  type FailoverReport,
+  type ObjectiveVerdict,
+  type ReportStep,
+} from './failover-report.js';
+export { causeText, failureOf, itemLabel, parseJson, recordFromHistory } from './history.js';
 export { GANTT_DATE_FORMAT, renderGantt, renderMarkdown } from './markdown.js';
 export { DEFAULT_REPORT_DIR, writeReport, type WrittenReport } from './write-report.js';
+export { parseReplayResult } from './replay-file.js';

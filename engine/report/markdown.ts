@@ -1,4 +1,4 @@
-import type { FailoverReport, ObjectiveFigure, ReportStep } from './failover-report.js';
+import type { FailoverReport, ObjectiveVerdict, ReportStep } from './failover-report.js';
 
 /**
  * The Markdown report: a summary, a Mermaid gantt of the steps, the table of steps and the
@@ -61,8 +61,8 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n
 const seconds = (value: number | null): string => (value === null ? 'n/a' : `${value} s`);
 const clock = (iso: string): string => iso.slice(11, 23);
 
-function verdict(figure: ObjectiveFigure): string {
-  if (figure.met === null) return figure.achievedSeconds === null ? 'not measured' : 'no objective';
+function verdict(value: number | null, figure: ObjectiveVerdict): string {
+  if (figure.met === null) return value === null ? 'not measured' : 'no objective';
   return figure.met ? 'met' : '**missed**';
 }
 
@@ -89,11 +89,11 @@ function summaryRows(report: FailoverReport): string[] {
     ['Time', `${report.startedAt} → ${report.endedAt} (${report.durationSeconds} s, ${report.timeBase} time)`],
     [
       'RTO achieved',
-      `${seconds(report.rto.achievedSeconds)} (trigger → last parameter repointed) against objective ${seconds(report.rto.objectiveSeconds)}: ${verdict(report.rto)}`,
+      `${seconds(report.rto.achievedSeconds)} (trigger → last parameter repointed) against objective ${seconds(report.rto.objectiveSeconds)}: ${verdict(report.rto.achievedSeconds, report.rto)}`,
     ],
     [
       'RPO estimate',
-      `${seconds(report.rpo.achievedSeconds)} (highest replica lag at promotion) against objective ${seconds(report.rpo.objectiveSeconds)}: ${verdict(report.rpo)}`,
+      `${seconds(report.rpo.estimateSeconds)} (highest replica lag at promotion) against objective ${seconds(report.rpo.objectiveSeconds)}: ${verdict(report.rpo.estimateSeconds, report.rpo)}`,
     ],
   ];
   if (report.local !== null) {

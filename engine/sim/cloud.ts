@@ -1,12 +1,15 @@
 import type { ClientInterceptor } from '../../functions/common/aws-clients.js';
 import type { Plan } from '../../functions/common/plan.js';
+import { LOCK_TABLE_KEY } from '../../functions/failover-lock/lock-table.js';
 import { SimulatedAutoScaling, type GroupSnapshot } from './autoscaling.js';
 import { SimulatedCloudWatch, type AlarmSnapshot } from './cloudwatch.js';
 import { criticalPath, type CriticalPath } from './critical-path.js';
+import { SimulatedDynamoDb, type PlainItem } from './dynamodb.js';
 import { FaultInjector } from './faults.js';
 import { scenarioIssuesForPlan } from './plan-check.js';
 import { DEFAULT_REPLICA_CREATION_SECONDS, SimulatedRds, type DatabaseSnapshot } from './rds.js';
 import { parseScenario, scenarioStartMs, ScenarioValidationError, type Scenario } from './scenario.js';
+import { SimulatedStepFunctions, type ExecutionSnapshot } from './sfn.js';
 import { SimulatedSns, type PublishedMessage } from './sns.js';
 import { SimulatedSsm, type ParameterSnapshot } from './ssm.js';
 import { SimulatedTransport, type CallRecord } from './transport.js';
@@ -25,6 +28,12 @@ export interface SimulatedCloudOptions {
   readonly latencyMs?: number;
   /** CreateDBInstanceReadReplica: `creating` for this long. @default 600 */
   readonly replicaCreationSeconds?: number;
+  /**
+   * The failover lock's DynamoDB table in the recovery region (local replay passes it to the
+   * lock step as FAILOVER_LOCK_TABLE, as the CDK construct does with the real one).
+   * @default `<plan name>-failover-lock`
+   */
+  readonly lockTableName?: string;
 }
 
 /** The end state of the simulated AWS, plain JSON, for printing and assertions. */
@@ -36,6 +45,10 @@ export interface CloudSnapshot {
   readonly parameters: Readonly<Record<string, ParameterSnapshot>>;
   readonly alarms: readonly AlarmSnapshot[];
   readonly notifications: readonly PublishedMessage[];
+  /** DynamoDB items by table name (the failover lock table), as plain JSON. */
+  readonly tables: Readonly<Record<string, readonly PlainItem[]>>;
+  /** Step Functions executions the runner started (and any recorded by a test), with their status. */
+  readonly executions: readonly ExecutionSnapshot[];
 }
 
 export const DEFAULT_LATENCY_MS = 40;
@@ -55,6 +68,12 @@ export class SimulatedCloud {
   public readonly startTime: Date;
   /** The notification topic that exists (the plan's, else the option's or the default). */
   public readonly topicArn: string;
+  /** The failover lock table, in the plan's recovery region. */
+  public readonly lockTableName: string;
+  /** DynamoDB: the lock table (seed an item with `dynamoDb.seed`). */
+  public readonly dynamoDb: SimulatedDynamoDb;
+  /** Step Functions: the registry of executions the runner feeds (DescribeExecution, StopExecution). */
+  public readonly stepFunctions: SimulatedStepFunctions;
   private readonly rds: SimulatedRds;
   private readonly autoScaling: SimulatedAutoScaling;
   private readonly cloudWatch: SimulatedCloudWatch;
@@ -83,6 +102,11 @@ export class SimulatedCloud {
     this.cloudWatch = new SimulatedCloudWatch(world, this.rds);
     this.ssm = new SimulatedSsm(world, this.rds);
     this.sns = new SimulatedSns(world, topics);
+    this.lockTableName = options.lockTableName ?? `${plan.name}-failover-lock`;
+    this.dynamoDb = new SimulatedDynamoDb([
+      { name: this.lockTableName, region: plan.recoveryRegion, partitionKey: LOCK_TABLE_KEY },
+    ]);
+    this.stepFunctions = new SimulatedStepFunctions();
     const transport = new SimulatedTransport(
       world,
       {
@@ -91,6 +115,8 @@ export class SimulatedCloud {
         cloudwatch: this.cloudWatch.operations,
         ssm: this.ssm.operations,
         sns: this.sns.operations,
+        dynamodb: this.dynamoDb.operations,
+        sfn: this.stepFunctions.operations,
       },
       new FaultInjector(scenario),
       options.latencyMs ?? scenario.latencyMs ?? DEFAULT_LATENCY_MS,
@@ -118,6 +144,8 @@ export class SimulatedCloud {
       parameters: this.ssm.snapshot(),
       alarms: this.cloudWatch.snapshot(now),
       notifications: this.sns.messages(),
+      tables: this.dynamoDb.snapshot(),
+      executions: this.stepFunctions.snapshot(),
     });
   }
 

@@ -25,3 +25,6 @@ export type { GroupSnapshot } from './autoscaling.js';
 export type { AlarmSnapshot } from './cloudwatch.js';
 export type { ParameterSnapshot } from './ssm.js';
 export type { PublishedMessage } from './sns.js';
+export type { PlainItem, TableDefinition } from './dynamodb.js';
+export { stateMachineArnOf, type ExecutionSnapshot, type ExecutionStatus } from './sfn.js';
+export { callerExecution, runAsExecution } from './execution-context.js';

@@ -39,7 +39,8 @@ export type LockDecision = 'acquired' | 'duplicate' | 'refused';
 /** An execution that holds (or held) a plan's failover lock, as another execution saw it. */
 export interface LockHolder {
   readonly executionArn: string;
-  readonly acquiredAt: string;
+  /** When it took the lock; absent when only known as the execution that handled the same event. */
+  readonly acquiredAt?: string;
   readonly dryRun: boolean;
   /** DescribeExecution's status, or NOT_FOUND (ExecutionDoesNotExist); absent when not asked. */
   readonly status?: string;

@@ -94,7 +94,9 @@ describe('CloudWatch errors as the SDK reads them from moto', () => {
     const error = await rejectionOf(
       arrange
         .cloudWatch(PRIMARY)
-        .send(new SetAlarmStateCommand({ AlarmName: 'contract-missing', StateValue: 'ALARM', StateReason: 'x' })),
+        .send(
+          new SetAlarmStateCommand({ AlarmName: 'contract-missing', StateValue: 'ALARM', StateReason: 'x' }),
+        ),
     );
 
     // Assert

@@ -44,9 +44,8 @@ async function createReplica(): Promise<string> {
   await arrange.rds(RECOVERY).send(
     new CreateDBInstanceReadReplicaCommand({
       DBInstanceIdentifier: id,
-      // A cross-region replica names its source by ARN; SourceRegion makes the SDK presign the call.
+      // A cross-region replica names its source by ARN; from that the SDK adds the PreSignedUrl.
       SourceDBInstanceIdentifier: sourceArn,
-      SourceRegion: PRIMARY,
       DBInstanceClass: 'db.t3.micro',
     }),
   );
@@ -70,7 +69,10 @@ async function createStandalone(): Promise<string> {
   return id;
 }
 
-async function putReplicaLag(replica: string, points: readonly { secondsAgo: number; lag: number }[]): Promise<void> {
+async function putReplicaLag(
+  replica: string,
+  points: readonly { secondsAgo: number; lag: number }[],
+): Promise<void> {
   await arrange.cloudWatch(RECOVERY).send(
     new PutMetricDataCommand({
       Namespace: 'AWS/RDS',
@@ -85,7 +87,8 @@ async function putReplicaLag(replica: string, points: readonly { secondsAgo: num
   );
 }
 
-const promoteCalls = (): number => stepCalls.filter((call) => call.command === 'PromoteReadReplicaCommand').length;
+const promoteCalls = (): number =>
+  stepCalls.filter((call) => call.command === 'PromoteReadReplicaCommand').length;
 const minutesAgo = (minutes: number): string => new Date(Date.now() - minutes * 60_000).toISOString();
 
 function promotionStarted(replica: string, startedAt: string): Promotion {
@@ -140,7 +143,11 @@ describe('readReplicaLag', () => {
     const replica = await createReplica();
 
     // Act
-    const check = await readReplicaLag({ database: databasePlan(replica), recoveryRegion: RECOVERY, previous: { checks: 0 } });
+    const check = await readReplicaLag({
+      database: databasePlan(replica),
+      recoveryRegion: RECOVERY,
+      previous: { checks: 0 },
+    });
 
     // Assert
     expect(check).toMatchObject({ decision: 'wait', lagSeconds: null, checks: 1, waitSeconds: 20 });
@@ -190,7 +197,11 @@ describe('readReplicaLag', () => {
     ]);
 
     // Act
-    const check = await readReplicaLag({ database: databasePlan(replica), recoveryRegion: RECOVERY, previous: { checks: 0 } });
+    const check = await readReplicaLag({
+      database: databasePlan(replica),
+      recoveryRegion: RECOVERY,
+      previous: { checks: 0 },
+    });
 
     // Assert
     expect(check).toMatchObject({ decision: 'proceed', lagSeconds: 4, maxLagSeconds: 30 });
@@ -220,7 +231,11 @@ describe('readReplicaLag', () => {
     const standalone = await createStandalone();
 
     // Act
-    const check = await readReplicaLag({ database: databasePlan(standalone), recoveryRegion: RECOVERY, previous: { checks: 0 } });
+    const check = await readReplicaLag({
+      database: databasePlan(standalone),
+      recoveryRegion: RECOVERY,
+      previous: { checks: 0 },
+    });
 
     // Assert
     expect(check).toMatchObject({ decision: 'proceed', lagSeconds: null });
@@ -230,7 +245,11 @@ describe('readReplicaLag', () => {
   it('stops with ReplicaNotFoundError, from the wire error DBInstanceNotFoundFault (404), for a missing replica', async () => {
     // Act
     const error = await rejectionOf(
-      readReplicaLag({ database: databasePlan('contract-db-missing'), recoveryRegion: RECOVERY, previous: { checks: 0 } }),
+      readReplicaLag({
+        database: databasePlan('contract-db-missing'),
+        recoveryRegion: RECOVERY,
+        previous: { checks: 0 },
+      }),
     );
 
     // Assert
@@ -257,7 +276,12 @@ describe('promoteReplica', () => {
 
     // Assert: AWS answers `modifying` (aws-fixtures PromoteReadReplica response); moto `available`.
     expect(promoteCalls()).toBe(callsBefore + 1);
-    expect(promotion).toMatchObject({ status: 'promoting', instanceId: replica, instanceStatus: 'available', dryRun: false });
+    expect(promotion).toMatchObject({
+      status: 'promoting',
+      instanceId: replica,
+      instanceStatus: 'available',
+      dryRun: false,
+    });
     expect(promotion.startedAt).toEqual(expect.any(String));
   });
 
@@ -273,7 +297,9 @@ describe('promoteReplica', () => {
 
     // Assert: on AWS the promoted instance loses ReadReplicaSourceDBInstanceIdentifier and a second
     // PromoteReadReplica fails with InvalidDBInstanceState; moto 5.2 keeps the source and answers 200.
-    const { DBInstances } = await arrange.rds(RECOVERY).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: replica }));
+    const { DBInstances } = await arrange
+      .rds(RECOVERY)
+      .send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: replica }));
     expect(DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBe(sourceArn);
     expect(promoteCalls()).toBe(callsBefore + 1);
     expect(second).toMatchObject({ status: 'promoting', instanceId: replica });
@@ -294,7 +320,11 @@ describe('promoteReplica', () => {
 
     // Assert
     expect(promoteCalls()).toBe(callsBefore);
-    expect(promotion).toMatchObject({ status: 'promoted', alreadyPromoted: true, instanceStatus: 'available' });
+    expect(promotion).toMatchObject({
+      status: 'promoted',
+      alreadyPromoted: true,
+      instanceStatus: 'available',
+    });
     expect(promotion.endpoint).toEqual({ address: expect.stringContaining(`${standalone}.`), port: 5432 });
   });
 
@@ -350,7 +380,11 @@ describe('checkPromotion', () => {
     });
 
     // Act
-    const promotion = await checkPromotion({ database: databasePlan(replica), recoveryRegion: RECOVERY, promotion: started });
+    const promotion = await checkPromotion({
+      database: databasePlan(replica),
+      recoveryRegion: RECOVERY,
+      promotion: started,
+    });
 
     // Assert
     expect(promotion).toMatchObject({ status: 'promoting', instanceStatus: 'available' });

@@ -32,7 +32,10 @@ afterEach(() => {
 describe('AWS_ENDPOINT_URL_<SERVICE> with the installed SDK', () => {
   it.each<[string, () => Promise<MetadataBearer>]>([
     ['AWS_ENDPOINT_URL_RDS', () => rdsClient(RECOVERY).send(new DescribeDBInstancesCommand({}))],
-    ['AWS_ENDPOINT_URL_AUTO_SCALING', () => autoScalingClient(RECOVERY).send(new DescribeAutoScalingGroupsCommand({}))],
+    [
+      'AWS_ENDPOINT_URL_AUTO_SCALING',
+      () => autoScalingClient(RECOVERY).send(new DescribeAutoScalingGroupsCommand({})),
+    ],
     ['AWS_ENDPOINT_URL_CLOUDWATCH', () => cloudWatchClient(RECOVERY).send(new DescribeAlarmsCommand({}))],
     ['AWS_ENDPOINT_URL_SSM', () => ssmClient(RECOVERY).send(new DescribeParametersCommand({}))],
     ['AWS_ENDPOINT_URL_SNS', () => snsClient(RECOVERY).send(new ListTopicsCommand({}))],

@@ -37,7 +37,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.stdin?.end();
   signalGroup(child, 'SIGTERM');
@@ -51,7 +51,10 @@ function firstLine(child: ChildProcess, stderr: () => string): Promise<{ endpoin
   return new Promise((resolve, reject) => {
     let stdout = '';
     const timer = setTimeout(
-      () => reject(new MotoServerError(`moto server did not start within ${START_TIMEOUT_MS / 1000}s\n${stderr()}`)),
+      () =>
+        reject(
+          new MotoServerError(`moto server did not start within ${START_TIMEOUT_MS / 1000}s\n${stderr()}`),
+        ),
       START_TIMEOUT_MS,
     );
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -62,18 +65,25 @@ function firstLine(child: ChildProcess, stderr: () => string): Promise<{ endpoin
       try {
         resolve(JSON.parse(stdout.slice(0, newline)) as { endpoint: string; moto: string });
       } catch (error) {
-        reject(new MotoServerError(`moto server launcher printed ${stdout.slice(0, newline)}`, { cause: error }));
+        reject(
+          new MotoServerError(`moto server launcher printed ${stdout.slice(0, newline)}`, { cause: error }),
+        );
       }
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       const why = error.code === 'ENOENT' ? 'python3 is not on PATH' : error.message;
-      reject(new MotoServerError(`cannot start the moto server (${why}). The contract tests need: ${INSTALL_HINT}`));
+      reject(
+        new MotoServerError(
+          `cannot start the moto server (${why}). The contract tests need: ${INSTALL_HINT}`,
+        ),
+      );
     });
     // `close`, not `exit`: by then stderr has been read to the end.
     child.once('close', (code) => {
       clearTimeout(timer);
-      const why = code === MOTO_MISSING ? 'moto is not installed' : `the moto server exited with code ${code}`;
+      const why =
+        code === MOTO_MISSING ? 'moto is not installed' : `the moto server exited with code ${code}`;
       reject(new MotoServerError(`${why}. The contract tests need: ${INSTALL_HINT}\n${stderr()}`));
     });
   });
@@ -82,16 +92,19 @@ function firstLine(child: ChildProcess, stderr: () => string): Promise<{ endpoin
 /** Polls until the server answers HTTP: listening is not yet serving. */
 async function waitUntilAnswering(endpoint: string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
+  let last: unknown;
+  while (Date.now() < deadline) {
     try {
       const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
       if (response.ok) return;
+      last = new Error(`HTTP ${response.status}`);
     } catch (error) {
-      if (Date.now() > deadline) throw new MotoServerError(`moto server at ${endpoint} does not answer`, { cause: error });
+      last = error;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  throw new MotoServerError(`moto server at ${endpoint} does not answer`, { cause: last });
 }
 
 /**

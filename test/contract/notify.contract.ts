@@ -12,7 +12,15 @@ import type { Plan } from '../../functions/common/plan.js';
 import type { Trigger } from '../../functions/common/workflow-state.js';
 import { notify } from '../../functions/notify/notify.js';
 import { expectStepCommandsSentToMoto } from './step-calls.js';
-import { arrange, contractPlan, motoEndpoint, MOTO_ACCOUNT, PRIMARY, RECOVERY, rejectionOf } from './support.js';
+import {
+  arrange,
+  contractPlan,
+  motoEndpoint,
+  MOTO_ACCOUNT,
+  PRIMARY,
+  RECOVERY,
+  rejectionOf,
+} from './support.js';
 
 /**
  * notify over HTTP against moto's SNS. An http subscription on 127.0.0.1 receives what moto
@@ -81,7 +89,6 @@ async function arrangeHalfFailedOver(): Promise<void> {
     new CreateDBInstanceReadReplicaCommand({
       DBInstanceIdentifier: REPLICA,
       SourceDBInstanceIdentifier: source?.DBInstanceArn,
-      SourceRegion: PRIMARY,
     }),
   );
   const autoScaling = arrange.autoScaling(RECOVERY);
@@ -140,7 +147,11 @@ describe('notify', () => {
     expect(notification.messageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(notification.topicArn).toBe(`arn:aws:sns:${RECOVERY}:${MOTO_ACCOUNT}:${TOPIC}`);
     const delivery = deliveryOf(notification.messageId);
-    expect(delivery).toMatchObject({ Type: 'Notification', TopicArn: notification.topicArn, Subject: notification.subject });
+    expect(delivery).toMatchObject({
+      Type: 'Notification',
+      TopicArn: notification.topicArn,
+      Subject: notification.subject,
+    });
     expect(delivery?.Message).toMatch(/^Failover STARTED: shop-prod us-east-1 -> us-west-2\n/);
   });
 
@@ -148,7 +159,10 @@ describe('notify', () => {
     // Arrange
     const failure = {
       Error: 'PromotionTimeoutError',
-      Cause: JSON.stringify({ errorType: 'PromotionTimeoutError', errorMessage: `${REPLICA} still modifying` }),
+      Cause: JSON.stringify({
+        errorType: 'PromotionTimeoutError',
+        errorMessage: `${REPLICA} still modifying`,
+      }),
     };
 
     // Act

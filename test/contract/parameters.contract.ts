@@ -25,7 +25,11 @@ interface ParameterNames {
 async function arrangeParameters(): Promise<{ names: ParameterNames; plan: Plan }> {
   created += 1;
   const prefix = `/contract/${created}`;
-  const names = { host: `${prefix}/db/host`, port: `${prefix}/db/port`, activeRegion: `${prefix}/active-region` };
+  const names = {
+    host: `${prefix}/db/host`,
+    port: `${prefix}/db/port`,
+    activeRegion: `${prefix}/active-region`,
+  };
   const ssm = arrange.ssm(RECOVERY);
   await ssm.send(new PutParameterCommand({ Name: names.host, Value: OLD_HOST, Type: 'SecureString' }));
   await ssm.send(new PutParameterCommand({ Name: names.port, Value: '5433', Type: 'String' }));
@@ -130,7 +134,11 @@ describe('repointParameters', () => {
       { previousValue: null, changed: false },
     ]);
     const stored = await readAll(names);
-    expect([stored.host?.Value, stored.port?.Value, stored.activeRegion]).toEqual([OLD_HOST, '5433', undefined]);
+    expect([stored.host?.Value, stored.port?.Value, stored.activeRegion]).toEqual([
+      OLD_HOST,
+      '5433',
+      undefined,
+    ]);
   });
 
   it('changes no parameter when one names a database whose promotion has not finished', async () => {
@@ -139,13 +147,19 @@ describe('repointParameters', () => {
     const callsBefore = putCalls();
 
     // Act
-    const error = await rejectionOf(repointParameters({ plan, databases: [database('promoting')], dryRun: false }));
+    const error = await rejectionOf(
+      repointParameters({ plan, databases: [database('promoting')], dryRun: false }),
+    );
 
     // Assert
     expect(error.name).toBe('ParameterTemplateError');
     expect(putCalls()).toBe(callsBefore);
     const stored = await readAll(names);
-    expect([stored.host?.Value, stored.port?.Value, stored.activeRegion]).toEqual([OLD_HOST, '5433', undefined]);
+    expect([stored.host?.Value, stored.port?.Value, stored.activeRegion]).toEqual([
+      OLD_HOST,
+      '5433',
+      undefined,
+    ]);
   });
 });
 
@@ -153,7 +167,9 @@ describe('SSM errors as the SDK reads them from moto', () => {
   it('names a missing parameter ParameterNotFound (400), which repointParameters reads as "absent"', async () => {
     // Act
     const error = await rejectionOf(
-      arrange.ssm(RECOVERY).send(new GetParameterCommand({ Name: '/contract/missing', WithDecryption: true })),
+      arrange
+        .ssm(RECOVERY)
+        .send(new GetParameterCommand({ Name: '/contract/missing', WithDecryption: true })),
     );
 
     // Assert
@@ -167,7 +183,9 @@ describe('SSM errors as the SDK reads them from moto', () => {
 
     // Act
     const error = await rejectionOf(
-      arrange.ssm(RECOVERY).send(new PutParameterCommand({ Name: names.port, Value: '5432', Type: 'String' })),
+      arrange
+        .ssm(RECOVERY)
+        .send(new PutParameterCommand({ Name: names.port, Value: '5432', Type: 'String' })),
     );
 
     // Assert

@@ -64,7 +64,8 @@ const capacityOf = (group: AutoScalingGroup): GroupCapacity => ({
   max: group.MaxSize ?? -1,
 });
 
-const updateCalls = (): number => stepCalls.filter((call) => call.command === 'UpdateAutoScalingGroupCommand').length;
+const updateCalls = (): number =>
+  stepCalls.filter((call) => call.command === 'UpdateAutoScalingGroupCommand').length;
 const minutesAgo = (minutes: number): string => new Date(Date.now() - minutes * 60_000).toISOString();
 
 beforeAll(async () => {
@@ -210,7 +211,9 @@ describe('Auto Scaling errors as the SDK reads them from moto', () => {
     const error = await rejectionOf(
       arrange
         .autoScaling(RECOVERY)
-        .send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'contract-app-missing', MinSize: 1 })),
+        .send(
+          new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'contract-app-missing', MinSize: 1 }),
+        ),
     );
 
     // Assert

@@ -42,8 +42,15 @@ export const recordStepCalls: ClientInterceptor = (client, settings) => {
   const stack = client.middlewareStack as unknown as MiddlewareStack<object, MetadataBearer>;
   const record: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => (args) => {
     const request = args.request;
-    const origin = hasUrl(request) ? `${request.protocol}//${request.hostname}:${request.port ?? ''}` : 'unknown';
-    stepCalls.push({ service: settings.service, region: settings.region, command: context.commandName ?? '?', origin });
+    const origin = hasUrl(request)
+      ? `${request.protocol}//${request.hostname}:${request.port ?? ''}`
+      : 'unknown';
+    stepCalls.push({
+      service: settings.service,
+      region: settings.region,
+      command: context.commandName ?? '?',
+      origin,
+    });
     return next(args);
   };
   stack.add(record, { step: 'finalizeRequest', name: 'contractStepCallRecorder', override: true });

@@ -1,0 +1,60 @@
+import type { Plan } from '../functions/common/plan.js';
+import {
+  buildFailoverReport,
+  DEFAULT_REPORT_DIR,
+  writeReport,
+  type ExecutionOutcome,
+  type ExecutionRecord,
+  type FailoverReport,
+} from '../engine/report/index.js';
+import { EXIT, type CliIo } from './cli-io.js';
+
+/** 0 when the failover succeeded or the event was rightly ignored, 1 for every other end. */
+export function exitCodeFor(outcome: ExecutionOutcome): number {
+  return outcome === 'succeeded' || outcome === 'ignored' ? EXIT.ok : EXIT.failed;
+}
+
+/** One line saying how the execution ended, for stderr. */
+export function outcomeLine(report: FailoverReport): string {
+  const error = report.error === null ? '' : `: ${report.error.error}: ${report.error.cause}`;
+  const mode = report.dryRun === true ? ' (dry run)' : '';
+  switch (report.outcome) {
+    case 'succeeded':
+      return `failover succeeded${mode}`;
+    case 'ignored':
+      return 'event ignored: not for this plan';
+    case 'aborted':
+      return `failover aborted${mode}: ${report.error?.cause ?? ''}`;
+    case 'stopped':
+      return `execution stopped (ABORTED in Step Functions)${error}`;
+    case 'timed-out':
+      return `execution timed out${error}`;
+    case 'running':
+      return 'execution still running';
+    default:
+      return `failover failed${mode}${error}`;
+  }
+}
+
+/** The RTO/RPO lines printed after a run, the report's headline figures. */
+export function figureLines(report: FailoverReport): string[] {
+  const value = (seconds: number | null) => (seconds === null ? 'n/a' : `${seconds}s`);
+  const verdict = (met: boolean | null) => (met === null ? '' : met ? ' (met)' : ' (MISSED)');
+  return [
+    `RTO achieved: ${value(report.rto.achievedSeconds)} against objective ${value(report.rto.objectiveSeconds)}${verdict(report.rto.met)}`,
+    `RPO estimate: ${value(report.rpo.estimateSeconds)} against objective ${value(report.rpo.objectiveSeconds)}${verdict(report.rpo.met)}`,
+  ];
+}
+
+/** Builds the report of a run, writes the Markdown and JSON, and says where. */
+export async function reportRun(
+  record: ExecutionRecord,
+  options: { readonly plan?: Plan; readonly dir?: string; readonly figures?: boolean },
+  io: CliIo,
+): Promise<FailoverReport> {
+  const report = buildFailoverReport(record, options.plan);
+  const written = await writeReport(report, options.dir ?? DEFAULT_REPORT_DIR);
+  if (options.figures !== false) for (const line of figureLines(report)) io.out(line);
+  io.out(`Report: ${written.markdownPath} (facts: ${written.jsonPath})`);
+  return report;
+}

@@ -1,0 +1,74 @@
+import type { MatrixReport, MatrixRow } from './matrix.js';
+
+/** Plain-text rendering of a fault matrix for `npm run faults`. */
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+function notifiedText(row: MatrixRow): string {
+  if (row.verdict === 'sns-down') return 'impossible: SNS down';
+  if (row.notified) return 'yes';
+  return row.outcome === 'ignored' ? 'n/a' : 'NO';
+}
+
+function terminalText(row: MatrixRow): string {
+  const error = row.error === undefined ? '' : ` ${row.error}`;
+  const step = row.failedStep === undefined ? '' : ` @ ${row.failedStep}`;
+  return `${row.outcome}${error}${step}`;
+}
+
+export function formatMatrixRows(rows: readonly MatrixRow[]): string {
+  return table(
+    ['operation', 'fault', 'duration', 'terminal state', 'notified?', 'silent partial?', 'mutating calls'],
+    rows.map((row) => [
+      `${row.case.operation.service} ${row.case.operation.region} ${row.case.operation.operation}`,
+      row.case.fault,
+      row.case.duration,
+      terminalText(row),
+      notifiedText(row),
+      row.verdict === 'silent-partial' ? 'YES' : 'no',
+      String(row.mutatingCalls),
+    ]),
+  );
+}
+
+export function formatMatrixTotals(report: MatrixReport): string {
+  const { totals } = report;
+  const failedNotified = report.rows.filter((row) => row.verdict === 'notified').length;
+  return [
+    `operations under fault: ${report.operations.length} (from the call log of a fault-free replay)`,
+    `scenarios: ${totals.scenarios}, not applicable: ${totals.notApplicable}`,
+    `succeeded: ${totals.succeeded}`,
+    `failed or aborted, notified: ${failedNotified}`,
+    `notification impossible (SNS down): ${totals['sns-down']}`,
+    `silent partial state: ${totals['silent-partial']}`,
+    `no notification, nothing changed: ${totals.unnotified}`,
+    `wall time: ${report.wallMs} ms`,
+  ].join('\n');
+}
+
+/** The problems of every scenario that broke the rule, one block per scenario. */
+export function formatViolations(rows: readonly MatrixRow[]): string {
+  return rows
+    .map((row) => {
+      const { operation, fault, duration } = row.case;
+      const title = `${operation.service} ${operation.region} ${operation.operation} × ${fault} (${duration}): ${row.verdict}`;
+      return [title, ...row.problems.map((problem) => `  - ${problem}`)].join('\n');
+    })
+    .join('\n');
+}
+
+export function formatNotApplicable(report: MatrixReport): string {
+  return report.notApplicable
+    .map(({ operation, fault }) => `${operation.service} ${operation.operation} × ${fault}`)
+    .join(', ');
+}

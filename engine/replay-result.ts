@@ -1,0 +1,114 @@
+import type { FailoverLock, LockDecision, LockRelease } from '../functions/common/workflow-state.js';
+import type { EventLog } from './timeline.js';
+
+/** How an execution ended, as the replay reports it (the CLI's exit code follows it). */
+export type ReplayOutcome = 'succeeded' | 'ignored' | 'aborted' | 'failed';
+
+/** How the local engine saw an execution end (Step Functions' own statuses). */
+export type Settled =
+  | { readonly status: 'SUCCEEDED'; readonly output: unknown }
+  | { readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly error: { readonly error: string; readonly cause: string } };
+
+/** What the one-failover-at-a-time guard did for one execution. */
+export interface ReplayLock {
+  readonly decision: LockDecision;
+  readonly message: string;
+  /** The execution whose stale lock this one took over, if any. */
+  readonly reclaimedFrom: string | null;
+  /** A running dry-run drill this live execution took the lock from (and stopped). */
+  readonly preempted: string | null;
+  /**
+   * `released`; `not-held` (the release found the lock no longer this execution's); `failed`
+   * (the best-effort release failed: see `releaseError`); null when no release ran (duplicate,
+   * refused, or still running).
+   */
+  readonly release: 'released' | 'not-held' | 'failed' | null;
+  readonly releaseError?: string;
+}
+
+/**
+ * `duplicate` ends as `ignored` (nothing to do, nobody paged: exit 0) and `refused` as `aborted`
+ * (the failover did not happen and a notification says why: exit 1); `lock.decision` tells them
+ * apart from the other ignored and aborted executions.
+ */
+export function outcomeOf(settled: Settled): ReplayOutcome {
+  if (settled.status === 'SUCCEEDED') {
+    const decision = (settled.output as { decision?: string } | null)?.decision;
+    return decision === 'ignore' || decision === 'duplicate' ? 'ignored' : 'succeeded';
+  }
+  if (settled.status === 'ABORTED') return 'aborted';
+  return ['FailoverAborted', 'FailoverRefused'].includes(settled.error.error) ? 'aborted' : 'failed';
+}
+
+export function summaryOf(outcome: ReplayOutcome, settled: Settled): string {
+  if (settled.status === 'SUCCEEDED') {
+    const { decision, message } = (settled.output ?? {}) as { decision?: string; message?: string };
+    if (outcome === 'succeeded') return 'failover succeeded';
+    if (decision === 'duplicate') return `duplicate: ${message ?? 'another execution holds the lock'}`;
+    return `event ignored: ${message ?? 'not for this plan'}`;
+  }
+  const { error, cause } = settled.error;
+  if (settled.status === 'ABORTED') return `execution stopped: ${error}: ${cause}`;
+  if (settled.status === 'TIMED_OUT') return `execution timed out: ${cause}`;
+  if (error === 'FailoverRefused') return `failover refused: ${cause}`;
+  if (outcome === 'aborted') return `failover aborted: ${cause}`;
+  return `failover failed: ${error}: ${cause}`;
+}
+
+export function rtoOf(output: unknown): number | null {
+  const state = output as { trigger?: { triggeredAt?: string }; repoint?: { repointedAt?: string } } | null;
+  const from = state?.trigger?.triggeredAt;
+  const to = state?.repoint?.repointedAt;
+  if (from === undefined || to === undefined) return null;
+  return Math.round((Date.parse(to) - Date.parse(from)) / 100) / 10;
+}
+
+/** Lambda error causes are JSON; show their message. */
+export function causeText(cause: unknown): string {
+  const text = typeof cause === 'string' ? cause : JSON.stringify(cause);
+  try {
+    const parsed = JSON.parse(text) as { errorMessage?: string };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // plain text
+  }
+  return text;
+}
+
+const LOCK_STATES = new Set(['Acquire Lock', 'Record Failover Start']);
+
+/**
+ * The lock's story, read from the states' outputs in the event log (a failed execution has no
+ * output, but its Release Lock state does).
+ */
+export function lockOf(events: readonly EventLog[]): ReplayLock | null {
+  let lock: FailoverLock | undefined;
+  let release: ReplayLock['release'] = null;
+  let releaseError: string | undefined;
+  type Seen = { lock?: FailoverLock; lockRelease?: LockRelease; lockReleaseFailure?: { Error?: string; Cause?: string } };
+  for (const event of events) {
+    if (!('state' in event)) continue;
+    if (event.type === 'StateExited') {
+      const output = (event.state.output ?? {}) as Seen;
+      if (LOCK_STATES.has(event.state.name) && output.lock) lock = output.lock;
+      if (event.state.name.startsWith('Release Lock') && output.lockRelease) {
+        release = output.lockRelease.released ? 'released' : 'not-held';
+      }
+    }
+    // A caught release failure shows in the input of the state after it (a Fail state has no output).
+    const failure = event.type === 'StateEntered' ? (event.state.input as Seen | null)?.lockReleaseFailure : undefined;
+    if (failure && release === null) {
+      release = 'failed';
+      releaseError = `${failure.Error ?? 'Error'}: ${causeText(failure.Cause ?? '')}`;
+    }
+  }
+  if (lock === undefined) return null;
+  return {
+    decision: lock.decision,
+    message: lock.message,
+    reclaimedFrom: lock.reclaimedFrom?.executionArn ?? null,
+    preempted: lock.preempted?.executionArn ?? null,
+    release,
+    ...(releaseError !== undefined ? { releaseError } : {}),
+  };
+}
