@@ -48,6 +48,9 @@ interface Entered {
   readonly name: string;
   readonly item: string | undefined;
   readonly at: number;
+  readonly container: boolean;
+  /** Its last attempt failed: an exit now means a Catch took over. */
+  failed: boolean;
 }
 
 /** Turns history events into progress lines as they arrive; keeps what it needs across polls. */
@@ -66,7 +69,8 @@ export class LiveProgress {
     const entered = event.stateEnteredEventDetails;
     const exited = event.stateExitedEventDetails;
     if (type.endsWith('StateEntered') && entered?.name !== undefined) {
-      const state = { name: entered.name, item: itemLabel(parseJson(entered.input)), at };
+      const container = type === 'MapStateEntered' || type === 'ParallelStateEntered';
+      const state: Entered = { name: entered.name, item: itemLabel(parseJson(entered.input)), at, container, failed: false };
       if (event.id !== undefined) this.enteredByEvent.set(event.id, state);
       this.open.push(state);
       return `  ${time}  ${MARK.entered} ${stateName(state.name, state.item)}`;
@@ -78,7 +82,14 @@ export class LiveProgress {
       );
       const state = index < 0 ? undefined : this.open.splice(index, 1)[0];
       const took = state === undefined ? '' : `  ${seconds(at - state.at)}`;
-      return `  ${time}  ${MARK.succeeded} ${stateName(exited.name, state?.item ?? item)}${took}`;
+      const mark = state?.failed === true ? MARK.caught : MARK.succeeded;
+      const caught = state?.failed === true ? ' (failed; caught)' : '';
+      return `  ${time}  ${mark} ${stateName(exited.name, state?.item ?? item)}${took}${caught}`;
+    }
+    if (type === 'MapStateFailed' || type === 'ParallelStateFailed') {
+      const container = this.open.findLast((state) => state.container && !state.failed);
+      if (container !== undefined) container.failed = true;
+      return undefined;
     }
     const previous = event.previousEventId === undefined ? undefined : this.enteredByEvent.get(event.previousEventId);
     if (previous !== undefined && event.id !== undefined) this.enteredByEvent.set(event.id, previous);
@@ -88,7 +99,14 @@ export class LiveProgress {
     }
     if (type === 'ExecutionAborted') return `  ${time}  ${MARK.aborted} execution stopped (aborted)`;
     if (type === 'ExecutionSucceeded') return `  ${time}  ${MARK.succeeded} execution succeeded`;
+    if (/^(LambdaFunctionScheduled|TaskScheduled|ActivityScheduled)$/.test(type) && previous !== undefined) {
+      if (!previous.failed) return undefined;
+      // A retry: the failure before it was not the end of the state.
+      previous.failed = false;
+      return `  ${time}  ${MARK.retry} ${stateName(previous.name, previous.item)}: retrying`;
+    }
     if (/^(Lambda|Task(?!State)|Activity)\w*(Failed|TimedOut)$/.test(type)) {
+      if (previous !== undefined) previous.failed = true;
       const where = previous === undefined ? 'step' : stateName(previous.name, previous.item);
       return `  ${time}  ${MARK.failed} ${where}: ${failure?.error ?? type}: ${causeText(failure?.cause)}`;
     }

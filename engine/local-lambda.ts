@@ -75,26 +75,32 @@ export function localHandlerFactory(
   definition: StateMachineDefinition,
   arns: ReadonlyMap<string, SubstitutionVariable>,
 ): (executionArn: string) => LocalHandlers {
-  const tasks = [...taskStates(definition.States as Record<string, AslState>)].map(([stateName, resource]) => {
-    const variable = arns.get(resource);
-    if (variable === undefined) throw new Error(`Task "${stateName}" has Resource ${resource}, which no local handler serves`);
-    const handler = STEP_HANDLERS[variable].handler as StepHandler as (event: unknown, context: unknown) => Promise<unknown>;
-    return { stateName, resource, handler };
-  });
+  const tasks = [...taskStates(definition.States as Record<string, AslState>)].map(
+    ([stateName, resource]) => {
+      const variable = arns.get(resource);
+      if (variable === undefined)
+        throw new Error(`Task "${stateName}" has Resource ${resource}, which no local handler serves`);
+      const handler = STEP_HANDLERS[variable].handler as StepHandler as (
+        event: unknown,
+        context: unknown,
+      ) => Promise<unknown>;
+      return { stateName, resource, handler };
+    },
+  );
   return (executionArn) => {
     const handlers: LocalHandlers = {};
     for (const { stateName, resource, handler } of tasks) {
       handlers[stateName] = (input) =>
         runAsExecution(executionArn, async () => {
-        await new Promise((resolve) => setTimeout(resolve, INVOKE_LATENCY_MS));
-        try {
-          // Round-trip through JSON as Lambda does: no Dates or undefined leak into the state.
-          const output = await handler(structuredClone(input), lambdaContext(resource));
-          return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
-        } catch (error) {
-          throw new LambdaFunctionError(error);
-        }
-      });
+          await new Promise((resolve) => setTimeout(resolve, INVOKE_LATENCY_MS));
+          try {
+            // Round-trip through JSON as Lambda does: no Dates or undefined leak into the state.
+            const output = await handler(structuredClone(input), lambdaContext(resource));
+            return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
+          } catch (error) {
+            throw new LambdaFunctionError(error);
+          }
+        });
     }
     return handlers;
   };

@@ -7,7 +7,10 @@ export type ReplayOutcome = 'succeeded' | 'ignored' | 'aborted' | 'failed';
 /** How the local engine saw an execution end (Step Functions' own statuses). */
 export type Settled =
   | { readonly status: 'SUCCEEDED'; readonly output: unknown }
-  | { readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly error: { readonly error: string; readonly cause: string } };
+  | {
+      readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+      readonly error: { readonly error: string; readonly cause: string };
+    };
 
 /** What the one-failover-at-a-time guard did for one execution. */
 export interface ReplayLock {
@@ -85,7 +88,11 @@ export function lockOf(events: readonly EventLog[]): ReplayLock | null {
   let lock: FailoverLock | undefined;
   let release: ReplayLock['release'] = null;
   let releaseError: string | undefined;
-  type Seen = { lock?: FailoverLock; lockRelease?: LockRelease; lockReleaseFailure?: { Error?: string; Cause?: string } };
+  type Seen = {
+    lock?: FailoverLock;
+    lockRelease?: LockRelease;
+    lockReleaseFailure?: { Error?: string; Cause?: string };
+  };
   for (const event of events) {
     if (!('state' in event)) continue;
     if (event.type === 'StateExited') {
@@ -96,7 +103,8 @@ export function lockOf(events: readonly EventLog[]): ReplayLock | null {
       }
     }
     // A caught release failure shows in the input of the state after it (a Fail state has no output).
-    const failure = event.type === 'StateEntered' ? (event.state.input as Seen | null)?.lockReleaseFailure : undefined;
+    const failure =
+      event.type === 'StateEntered' ? (event.state.input as Seen | null)?.lockReleaseFailure : undefined;
     if (failure && release === null) {
       release = 'failed';
       releaseError = `${failure.Error ?? 'Error'}: ${causeText(failure.Cause ?? '')}`;

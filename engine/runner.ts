@@ -13,14 +13,31 @@ import { setClientInterceptor } from '../functions/common/aws-clients.js';
 import type { Plan } from '../functions/common/plan.js';
 import { parseAlarmTimestamp } from '../functions/validate-trigger/validate-trigger.js';
 import { localHandlerFactory, type JsonValue, type LocalHandlers } from './local-lambda.js';
-import { causeText, lockOf, outcomeOf, rtoOf, summaryOf, type ReplayLock, type ReplayOutcome, type Settled } from './replay-result.js';
-import { createSimulatedCloud, type CallRecord, type CloudSnapshot, type Scenario, type SimulatedCloud } from './sim/index.js';
+import {
+  causeText,
+  lockOf,
+  outcomeOf,
+  rtoOf,
+  summaryOf,
+  type ReplayLock,
+  type ReplayOutcome,
+  type Settled,
+} from './replay-result.js';
+import {
+  createSimulatedCloud,
+  type CallRecord,
+  type CloudSnapshot,
+  type Scenario,
+  type SimulatedCloud,
+} from './sim/index.js';
 import { STEP_HANDLERS, type SubstitutionVariable } from './step-registry.js';
 import { buildTimeline, type EventLog, type TimelineEntry } from './timeline.js';
 
 export type { ReplayLock, ReplayOutcome } from './replay-result.js';
 
-export const FAILOVER_ASL_PATH = fileURLToPath(new URL('../state-machines/failover.asl.json', import.meta.url));
+export const FAILOVER_ASL_PATH = fileURLToPath(
+  new URL('../state-machines/failover.asl.json', import.meta.url),
+);
 const LOCAL_ACCOUNT = '000000000000';
 const DEFAULT_START = '2026-01-01T00:00:00.000Z';
 
@@ -89,7 +106,10 @@ export interface ConcurrentReplayResult {
 }
 
 /** Reads the ASL and substitutes `${Var}` with local function ARNs, exactly as CDK does with real ones. */
-export function loadDefinition(plan: Plan, path = FAILOVER_ASL_PATH): { definition: StateMachineDefinition; arns: Map<string, SubstitutionVariable> } {
+export function loadDefinition(
+  plan: Plan,
+  path = FAILOVER_ASL_PATH,
+): { definition: StateMachineDefinition; arns: Map<string, SubstitutionVariable> } {
   const arns = new Map<string, SubstitutionVariable>();
   const text = readFileSync(path, 'utf8').replace(/\$\{(\w+)\}/g, (_whole, name: string) => {
     if (!(name in STEP_HANDLERS)) throw new Error(`${path}: no local handler for substitution \${${name}}`);
@@ -121,7 +141,10 @@ export function startTimeFor(event: unknown, scenario: Scenario): number {
 
 /** The cloud `replay` would build for this event: scenario seconds count from the replay's start. */
 export function createReplayCloud(plan: Plan, event: unknown, scenario: Scenario = {}): SimulatedCloud {
-  return createSimulatedCloud(plan, { ...scenario, startTime: new Date(startTimeFor(event, scenario)).toISOString() });
+  return createSimulatedCloud(plan, {
+    ...scenario,
+    startTime: new Date(startTimeFor(event, scenario)).toISOString(),
+  });
 }
 
 /** The state machine's ARN as the runner names executions: `…:execution:failover-<plan>:<name>`. */
@@ -158,7 +181,8 @@ async function runClock(clock: Clock, done: () => boolean): Promise<void> {
   while (!done()) {
     if (clock.countTimers() === 0) {
       await turn();
-      if (clock.countTimers() === 0 && !done()) throw new Error('replay stalled: executions are pending but no timer is scheduled');
+      if (clock.countTimers() === 0 && !done())
+        throw new Error('replay stalled: executions are pending but no timer is scheduled');
       continue;
     }
     clock.next();
@@ -166,7 +190,12 @@ async function runClock(clock: Clock, done: () => boolean): Promise<void> {
   }
 }
 
-function startExecution(machine: StateMachine, cloud: SimulatedCloud, handlers: LocalHandlers, run: Running): void {
+function startExecution(
+  machine: StateMachine,
+  cloud: SimulatedCloud,
+  handlers: LocalHandlers,
+  run: Running,
+): void {
   run.startedAtMs = Date.now();
   let stopped: { error: string; cause: string } | undefined;
   const execution = machine.run(run.spec.event as JsonValue, {
@@ -183,33 +212,59 @@ function startExecution(machine: StateMachine, cloud: SimulatedCloud, handlers: 
   const finish = (settled: Settled) => {
     run.endedAtMs = Date.now();
     run.settled = settled;
-    if (settled.status !== 'SUCCEEDED') cloud.stepFunctions.ended(run.executionArn, settled.status, settled.error);
+    if (settled.status !== 'SUCCEEDED')
+      cloud.stepFunctions.ended(run.executionArn, settled.status, settled.error);
     else cloud.stepFunctions.ended(run.executionArn, 'SUCCEEDED');
   };
   execution.result.then(
     (output) => finish({ status: 'SUCCEEDED', output }),
     (error: unknown) => {
       if (error instanceof ExecutionAbortedError) {
-        finish({ status: 'ABORTED', error: stopped ?? { error: 'ExecutionAborted', cause: 'the execution was stopped' } });
+        finish({
+          status: 'ABORTED',
+          error: stopped ?? { error: 'ExecutionAborted', cause: 'the execution was stopped' },
+        });
         return;
       }
       if (error instanceof ExecutionTimeoutError) {
-        finish({ status: 'TIMED_OUT', error: { error: 'States.Timeout', cause: 'the execution exceeded its TimeoutSeconds' } });
+        finish({
+          status: 'TIMED_OUT',
+          error: { error: 'States.Timeout', cause: 'the execution exceeded its TimeoutSeconds' },
+        });
         return;
       }
-      const failure = error as { cause?: { name?: string; message?: string }; name?: string; message?: string };
+      const failure = error as {
+        cause?: { name?: string; message?: string };
+        name?: string;
+        message?: string;
+      };
       const cause = failure.cause ?? failure;
-      finish({ status: 'FAILED', error: { error: cause.name ?? 'Error', cause: causeText(cause.message ?? '') } });
+      finish({
+        status: 'FAILED',
+        error: { error: cause.name ?? 'Error', cause: causeText(cause.message ?? '') },
+      });
     },
   );
 }
 
 /** Runs the executions on one simulated cloud and one virtual clock; the clock must be installed. */
-async function runExecutions(plan: Plan, cloud: SimulatedCloud, specs: readonly ExecutionSpec[], clock: Clock, wallStart: number): Promise<ConcurrentReplayResult> {
+async function runExecutions(
+  plan: Plan,
+  cloud: SimulatedCloud,
+  specs: readonly ExecutionSpec[],
+  clock: Clock,
+  wallStart: number,
+): Promise<ConcurrentReplayResult> {
   const { definition, arns } = loadDefinition(plan);
   const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
   const handlersFor = localHandlerFactory(definition, arns);
-  const runs: Running[] = specs.map((spec) => ({ spec, executionArn: executionArnFor(plan, spec.name), events: [], startedAtMs: 0, endedAtMs: 0 }));
+  const runs: Running[] = specs.map((spec) => ({
+    spec,
+    executionArn: executionArnFor(plan, spec.name),
+    events: [],
+    startedAtMs: 0,
+    endedAtMs: 0,
+  }));
   for (const run of runs) {
     const start = () => startExecution(machine, cloud, handlersFor(run.executionArn), run);
     if (run.spec.offsetMs > 0) setTimeout(start, run.spec.offsetMs);
@@ -262,14 +317,23 @@ async function runExecutions(plan: Plan, cloud: SimulatedCloud, specs: readonly 
  * Installs the virtual clock at `startMs`, points the SDK clients and the steps' environment at
  * the cloud, runs, and undoes all of it.
  */
-async function withSimulation<T>(plan: Plan, cloud: SimulatedCloud, startMs: number, work: (clock: Clock) => Promise<T>): Promise<T> {
+async function withSimulation<T>(
+  plan: Plan,
+  cloud: SimulatedCloud,
+  startMs: number,
+  work: (clock: Clock) => Promise<T>,
+): Promise<T> {
   const clock = FakeTimers.install({
     now: startMs,
     // A 50-resource failover runs thousands of simulated timers (waits, retries, API latency).
     loopLimit: 1_000_000,
     toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
   });
-  const env = { FAILOVER_PLAN: process.env.FAILOVER_PLAN, FAILOVER_TOPIC_ARN: process.env.FAILOVER_TOPIC_ARN, FAILOVER_LOCK_TABLE: process.env.FAILOVER_LOCK_TABLE };
+  const env = {
+    FAILOVER_PLAN: process.env.FAILOVER_PLAN,
+    FAILOVER_TOPIC_ARN: process.env.FAILOVER_TOPIC_ARN,
+    FAILOVER_LOCK_TABLE: process.env.FAILOVER_LOCK_TABLE,
+  };
   // jsonpath-plus (inside aws-local-stepfunctions) throws and catches an Error for every
   // JSONPath that selects a scalar; capturing those stacks was the largest cost of a replay.
   // Replays report errors by name and message, so stacks are not captured while one runs.
@@ -304,10 +368,14 @@ export async function replayConcurrent(options: ConcurrentReplayOptions): Promis
   const scenario = options.scenario ?? {};
   const events = Array.isArray(options.events)
     ? (options.events as readonly unknown[])
-    : Array.from({ length: (options.events as { count: number }).count }, () => (options.events as { event: unknown }).event);
+    : Array.from(
+        { length: (options.events as { count: number }).count },
+        () => (options.events as { event: unknown }).event,
+      );
   if (events.length === 0) throw new Error('replayConcurrent needs at least one event');
   const startMs = startTimeFor(events[0], scenario);
-  const cloud = options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
+  const cloud =
+    options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
   const prefix = options.executionNamePrefix ?? `replay-${startMs}`;
   const spread = options.startSpreadMs ?? 0;
   const width = String(events.length).length;
@@ -331,8 +399,11 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const scenario = options.scenario ?? {};
   const startMs = startTimeFor(event, scenario);
   // Scenario seconds count from the replay's start, wherever the event put it.
-  const cloud = options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
+  const cloud =
+    options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
   const name = options.executionName ?? `replay-${startMs}`;
-  const result = await withSimulation(plan, cloud, startMs, (clock) => runExecutions(plan, cloud, [{ event, name, offsetMs: 0 }], clock, wallStart));
+  const result = await withSimulation(plan, cloud, startMs, (clock) =>
+    runExecutions(plan, cloud, [{ event, name, offsetMs: 0 }], clock, wallStart),
+  );
   return result.executions[0]!;
 }

@@ -217,7 +217,7 @@ function latestState(events: readonly HistoryEvent[]): WorkflowState | null {
 export function recordFromHistory(
   executionArn: string,
   history: readonly HistoryEvent[],
-  description?: Pick<DescribeExecutionCommandOutput, 'status' | 'startDate' | 'stopDate' | 'error' | 'cause' | 'name'>,
+  description?: Partial<Pick<DescribeExecutionCommandOutput, 'status' | 'startDate' | 'stopDate' | 'error' | 'cause' | 'name'>>,
 ): ExecutionRecord {
   const events = [...history].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
   const terminal = events.findLast((event) => event.type !== undefined && event.type in TERMINAL);

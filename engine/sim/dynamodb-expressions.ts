@@ -18,7 +18,8 @@ export interface ExpressionInput {
   readonly ExpressionAttributeValues?: Record<string, AttributeValue>;
 }
 
-const invalid = (what: string, message: string) => fail('ValidationException', 400, `Invalid ${what}: ${message}`);
+const invalid = (what: string, message: string) =>
+  fail('ValidationException', 400, `Invalid ${what}: ${message}`);
 
 type Token =
   | { readonly kind: 'name' | 'value' | 'word'; readonly text: string }
@@ -27,14 +28,18 @@ type Token =
 
 function tokenize(expression: string, what: string): Token[] {
   const tokens: Token[] = [];
-  const pattern = /\s*(?:(#[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*)|(<>|<=|>=|=|<|>)|([(),]))/y;
+  const pattern =
+    /\s*(?:(#[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*)|(<>|<=|>=|=|<|>)|([(),]))/y;
   let at = 0;
   while (at < expression.length) {
     if (/^\s*$/.test(expression.slice(at))) break;
     pattern.lastIndex = at;
     const match = pattern.exec(expression);
     if (!match) {
-      throw invalid(what, `the simulated DynamoDB does not model the syntax at "${expression.slice(at).trim()}"`);
+      throw invalid(
+        what,
+        `the simulated DynamoDB does not model the syntax at "${expression.slice(at).trim()}"`,
+      );
     }
     at = pattern.lastIndex;
     if (match[1]) tokens.push({ kind: 'name', text: match[1] });
@@ -58,7 +63,10 @@ class Placeholders {
     if (token.kind !== 'name') throw invalid(what, `expected an attribute name, got "${token.text}"`);
     const name = this.input.ExpressionAttributeNames?.[token.text];
     if (name === undefined) {
-      throw invalid(what, `An expression attribute name used in the document path is not defined; attribute name: ${token.text}`);
+      throw invalid(
+        what,
+        `An expression attribute name used in the document path is not defined; attribute name: ${token.text}`,
+      );
     }
     this.usedNames.add(token.text);
     return name;
@@ -67,21 +75,43 @@ class Placeholders {
   public value(token: Token, what: string): AttributeValue {
     const value = this.input.ExpressionAttributeValues?.[token.text];
     if (value === undefined) {
-      throw invalid(what, `An expression attribute value used in expression is not defined; attribute value: ${token.text}`);
+      throw invalid(
+        what,
+        `An expression attribute value used in expression is not defined; attribute value: ${token.text}`,
+      );
     }
     this.usedValues.add(token.text);
     return value;
   }
 
-  /** DynamoDB rejects a request that defines placeholders no expression uses. */
+  /** DynamoDB rejects a request that defines placeholders no expression uses, or an empty map. */
   public checkAllUsed(): void {
-    const unusedValues = Object.keys(this.input.ExpressionAttributeValues ?? {}).filter((key) => !this.usedValues.has(key));
-    if (unusedValues.length > 0) {
-      throw fail('ValidationException', 400, `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`);
+    for (const [member, map] of [
+      ['ExpressionAttributeNames', this.input.ExpressionAttributeNames],
+      ['ExpressionAttributeValues', this.input.ExpressionAttributeValues],
+    ] as const) {
+      if (map !== undefined && Object.keys(map).length === 0)
+        throw fail('ValidationException', 400, `${member} must not be empty`);
     }
-    const unusedNames = Object.keys(this.input.ExpressionAttributeNames ?? {}).filter((key) => !this.usedNames.has(key));
+    const unusedValues = Object.keys(this.input.ExpressionAttributeValues ?? {}).filter(
+      (key) => !this.usedValues.has(key),
+    );
+    if (unusedValues.length > 0) {
+      throw fail(
+        'ValidationException',
+        400,
+        `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`,
+      );
+    }
+    const unusedNames = Object.keys(this.input.ExpressionAttributeNames ?? {}).filter(
+      (key) => !this.usedNames.has(key),
+    );
     if (unusedNames.length > 0) {
-      throw fail('ValidationException', 400, `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`);
+      throw fail(
+        'ValidationException',
+        400,
+        `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`,
+      );
     }
   }
 }
@@ -91,7 +121,12 @@ type Condition =
   | { readonly kind: 'and' | 'or'; readonly left: Condition; readonly right: Condition }
   | { readonly kind: 'not'; readonly operand: Condition }
   | { readonly kind: 'exists'; readonly path: string; readonly exists: boolean }
-  | { readonly kind: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: Operand; readonly right: Operand };
+  | {
+      readonly kind: 'compare';
+      readonly op: '=' | '<>' | '<' | '<=' | '>' | '>=';
+      readonly left: Operand;
+      readonly right: Operand;
+    };
 
 const isWord = (token: Token | undefined, word: string): boolean =>
   token?.kind === 'word' && token.text.toUpperCase() === word;
@@ -183,12 +218,17 @@ function scalar(value: AttributeValue): { type: string; key: string | number | b
   return undefined;
 }
 
-function compare(op: Extract<Condition, { kind: 'compare' }>['op'], left: AttributeValue | undefined, right: AttributeValue | undefined): boolean {
+function compare(
+  op: Extract<Condition, { kind: 'compare' }>['op'],
+  left: AttributeValue | undefined,
+  right: AttributeValue | undefined,
+): boolean {
   // A comparison with a missing attribute, or between different types, is false (never an error).
   if (left === undefined || right === undefined) return false;
   const a = scalar(left);
   const b = scalar(right);
-  if (a === undefined || b === undefined) throw fail('ValidationException', 400, 'the simulated DynamoDB compares only S, N, BOOL and NULL values');
+  if (a === undefined || b === undefined)
+    throw fail('ValidationException', 400, 'the simulated DynamoDB compares only S, N, BOOL and NULL values');
   if (a.type !== b.type) return op === '<>';
   switch (op) {
     case '=':
@@ -242,7 +282,8 @@ function parseUpdate(expression: string, placeholders: Placeholders, item: Item 
     if (keyword !== 'SET' && keyword !== 'REMOVE') {
       throw invalid(what, `the simulated DynamoDB models SET and REMOVE clauses only, got "${clause.text}"`);
     }
-    if (seen.has(keyword)) throw invalid(what, `The "${keyword}" section can only be used once in an update expression`);
+    if (seen.has(keyword))
+      throw invalid(what, `The "${keyword}" section can only be used once in an update expression`);
     seen.add(keyword);
     for (;;) {
       const path = placeholders.attribute(next(), what);
@@ -250,8 +291,15 @@ function parseUpdate(expression: string, placeholders: Placeholders, item: Item 
         const equals = next();
         if (equals.kind !== 'op' || equals.text !== '=') throw invalid(what, `expected "=" after ${path}`);
         const source = next();
-        const value = source.kind === 'value' ? placeholders.value(source, what) : item?.[placeholders.attribute(source, what)];
-        if (value === undefined) throw invalid(what, 'The provided expression refers to an attribute that does not exist in the item');
+        const value =
+          source.kind === 'value'
+            ? placeholders.value(source, what)
+            : item?.[placeholders.attribute(source, what)];
+        if (value === undefined)
+          throw invalid(
+            what,
+            'The provided expression refers to an attribute that does not exist in the item',
+          );
         set.set(path, value);
       } else {
         remove.push(path);
@@ -262,7 +310,11 @@ function parseUpdate(expression: string, placeholders: Placeholders, item: Item 
   }
   if (seen.size === 0) throw invalid(what, 'The expression can not be empty');
   const overlap = remove.find((path) => set.has(path));
-  if (overlap !== undefined) throw invalid(what, `Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [${overlap}], path two: [${overlap}]`);
+  if (overlap !== undefined)
+    throw invalid(
+      what,
+      `Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [${overlap}], path two: [${overlap}]`,
+    );
   return { set, remove };
 }
 
@@ -283,7 +335,13 @@ export function parseExpressions(
     input.ConditionExpression === undefined
       ? undefined
       : new ConditionParser(tokenize(input.ConditionExpression, what), placeholders, what).parse();
-  const update = input.UpdateExpression === undefined ? undefined : parseUpdate(input.UpdateExpression, placeholders, item);
+  const update =
+    input.UpdateExpression === undefined
+      ? undefined
+      : parseUpdate(input.UpdateExpression, placeholders, item);
   placeholders.checkAllUsed();
-  return { conditionHolds: (current) => (condition === undefined ? true : evaluate(condition, current)), ...(update ? { update } : {}) };
+  return {
+    conditionHolds: (current) => (condition === undefined ? true : evaluate(condition, current)),
+    ...(update ? { update } : {}),
+  };
 }

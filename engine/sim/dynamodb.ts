@@ -55,7 +55,8 @@ export class SimulatedDynamoDb {
   private readonly tables = new Map<string, Table>();
 
   public constructor(tables: readonly TableDefinition[]) {
-    for (const table of tables) this.tables.set(this.tableKey(table.region, table.name), { ...table, items: new Map() });
+    for (const table of tables)
+      this.tables.set(this.tableKey(table.region, table.name), { ...table, items: new Map() });
   }
 
   public readonly operations = {
@@ -78,7 +79,11 @@ export class SimulatedDynamoDb {
       [...this.tables.values()].map((table) => [
         table.name,
         [...table.items.values()].map((item) =>
-          Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => [name, plain(value)])),
+          Object.fromEntries(
+            Object.entries(item)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([name, value]) => [name, plain(value)]),
+          ),
         ),
       ]),
     );
@@ -89,7 +94,9 @@ export class SimulatedDynamoDb {
   }
 
   private table(name: string | undefined, call: CallContext): Table {
-    const table = this.tables.get(this.tableKey(call.region, required(name, 'tableName', 'ValidationException')));
+    const table = this.tables.get(
+      this.tableKey(call.region, required(name, 'tableName', 'ValidationException')),
+    );
     if (!table) throw tableNotFound();
     return table;
   }
@@ -122,21 +129,31 @@ export class SimulatedDynamoDb {
     const key = this.itemKey(table, item);
     const old = table.items.get(key);
     const { conditionHolds } = parseExpressions(input, old);
-    if (!conditionHolds(old)) throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+    if (!conditionHolds(old))
+      throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
     table.items.set(key, structuredClone(item));
     return input.ReturnValues === 'ALL_OLD' && old !== undefined ? { Attributes: old } : {};
   }
 
-  private update(input: UpdateItemCommandInput, call: CallContext): Omit<UpdateItemCommandOutput, '$metadata'> {
+  private update(
+    input: UpdateItemCommandInput,
+    call: CallContext,
+  ): Omit<UpdateItemCommandOutput, '$metadata'> {
     const table = this.table(input.TableName, call);
     const key = this.checkKeyOnly(table, input.Key);
     const old = table.items.get(key);
     const { conditionHolds, update } = parseExpressions(input, old);
-    if (update === undefined) throw fail('ValidationException', 400, 'the simulated DynamoDB needs an UpdateExpression');
+    if (update === undefined)
+      throw fail('ValidationException', 400, 'the simulated DynamoDB needs an UpdateExpression');
     if (update.set.has(table.partitionKey) || update.remove.includes(table.partitionKey)) {
-      throw fail('ValidationException', 400, `One or more parameter values were invalid: Cannot update attribute ${table.partitionKey}. This attribute is part of the key`);
+      throw fail(
+        'ValidationException',
+        400,
+        `One or more parameter values were invalid: Cannot update attribute ${table.partitionKey}. This attribute is part of the key`,
+      );
     }
-    if (!conditionHolds(old)) throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+    if (!conditionHolds(old))
+      throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
     // UpdateItem creates the item when it does not exist (and the condition allows it).
     const next: Item = { ...structuredClone(old ?? {}), ...structuredClone(input.Key ?? {}) };
     for (const [path, value] of update.set) next[path] = structuredClone(value);
@@ -145,16 +162,25 @@ export class SimulatedDynamoDb {
     const returnValues = input.ReturnValues ?? 'NONE';
     if (returnValues === 'ALL_NEW') return { Attributes: structuredClone(next) };
     if (returnValues === 'ALL_OLD') return old === undefined ? {} : { Attributes: old };
-    if (returnValues !== 'NONE') throw fail('ValidationException', 400, `the simulated DynamoDB models ReturnValues NONE, ALL_OLD and ALL_NEW, not ${returnValues}`);
+    if (returnValues !== 'NONE')
+      throw fail(
+        'ValidationException',
+        400,
+        `the simulated DynamoDB models ReturnValues NONE, ALL_OLD and ALL_NEW, not ${returnValues}`,
+      );
     return {};
   }
 
-  private delete(input: DeleteItemCommandInput, call: CallContext): Omit<DeleteItemCommandOutput, '$metadata'> {
+  private delete(
+    input: DeleteItemCommandInput,
+    call: CallContext,
+  ): Omit<DeleteItemCommandOutput, '$metadata'> {
     const table = this.table(input.TableName, call);
     const key = this.checkKeyOnly(table, input.Key);
     const old = table.items.get(key);
     const { conditionHolds } = parseExpressions(input, old);
-    if (!conditionHolds(old)) throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+    if (!conditionHolds(old))
+      throw conditionFailed(old, input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
     table.items.delete(key);
     return input.ReturnValues === 'ALL_OLD' && old !== undefined ? { Attributes: old } : {};
   }

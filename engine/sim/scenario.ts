@@ -8,7 +8,15 @@ import { z } from 'zod';
  * a named entry overrides `"*"` field by field.
  */
 
-export const SIMULATED_SERVICES = ['rds', 'cloudwatch', 'autoscaling', 'ssm', 'sns', 'dynamodb', 'sfn'] as const;
+export const SIMULATED_SERVICES = [
+  'rds',
+  'cloudwatch',
+  'autoscaling',
+  'ssm',
+  'sns',
+  'dynamodb',
+  'sfn',
+] as const;
 export type SimulatedService = (typeof SIMULATED_SERVICES)[number];
 
 /** The operations the simulated AWS serves, per service (the SDK command name without `Command`). */

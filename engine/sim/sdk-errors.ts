@@ -120,7 +120,8 @@ export function sdkError(
     totalRetryDelay: 0,
   };
   const Modeled = MODELED[service][spec.name];
-  if (Modeled) return new Modeled({ ...spec.details, message: spec.message, Message: spec.message, $metadata });
+  if (Modeled)
+    return new Modeled({ ...spec.details, message: spec.message, Message: spec.message, $metadata });
   const $fault = spec.status >= 500 ? 'server' : 'client';
   return new BASE[service]({ name: spec.name, $fault, message: spec.message, $metadata });
 }

@@ -55,7 +55,8 @@ export class SimulatedStepFunctions {
   private readonly executions = new Map<string, ExecutionRecord>();
 
   public readonly operations = {
-    DescribeExecution: (input: DescribeExecutionCommandInput, call: CallContext) => this.describe(input, call),
+    DescribeExecution: (input: DescribeExecutionCommandInput, call: CallContext) =>
+      this.describe(input, call),
     StopExecution: (input: StopExecutionCommandInput, call: CallContext) => this.stopExecution(input, call),
   };
 
@@ -75,7 +76,11 @@ export class SimulatedStepFunctions {
   }
 
   /** The runner reports how an execution ended (a stopped one stays ABORTED). */
-  public ended(executionArn: string, status: Exclude<ExecutionStatus, 'RUNNING'>, failure?: { error: string; cause: string }): void {
+  public ended(
+    executionArn: string,
+    status: Exclude<ExecutionStatus, 'RUNNING'>,
+    failure?: { error: string; cause: string },
+  ): void {
     const record = this.executions.get(executionArn);
     if (!record || record.status !== 'RUNNING') return;
     record.status = status;
@@ -108,14 +113,19 @@ export class SimulatedStepFunctions {
   private find(executionArn: string | undefined, call: CallContext): ExecutionRecord {
     const arn = required(executionArn, 'executionArn', 'ValidationException');
     const match = ARN.exec(arn);
-    if (!match) throw fail('InvalidArn', 400, `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
+    if (!match)
+      throw fail('InvalidArn', 400, `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
     const record = this.executions.get(arn);
     // An execution of another region is not visible through this region's endpoint.
-    if (!record || match[1] !== call.region) throw fail('ExecutionDoesNotExist', 400, `Execution Does Not Exist: '${arn}'`);
+    if (!record || match[1] !== call.region)
+      throw fail('ExecutionDoesNotExist', 400, `Execution Does Not Exist: '${arn}'`);
     return record;
   }
 
-  private describe(input: DescribeExecutionCommandInput, call: CallContext): Omit<DescribeExecutionCommandOutput, '$metadata'> {
+  private describe(
+    input: DescribeExecutionCommandInput,
+    call: CallContext,
+  ): Omit<DescribeExecutionCommandOutput, '$metadata'> {
     const record = this.find(input.executionArn, call);
     return {
       executionArn: record.executionArn,
@@ -130,7 +140,10 @@ export class SimulatedStepFunctions {
     };
   }
 
-  private stopExecution(input: StopExecutionCommandInput, call: CallContext): Omit<StopExecutionCommandOutput, '$metadata'> {
+  private stopExecution(
+    input: StopExecutionCommandInput,
+    call: CallContext,
+  ): Omit<StopExecutionCommandOutput, '$metadata'> {
     const record = this.find(input.executionArn, call);
     if (record.status === 'RUNNING') {
       record.status = 'ABORTED';

@@ -83,13 +83,17 @@ function create<S extends AwsService>(service: S, region: string, options: Clien
   return client;
 }
 
-export const rdsClient = (region: string, options: ClientOptions = ON_PATH): RDSClient => create('rds', region, options);
+export const rdsClient = (region: string, options: ClientOptions = ON_PATH): RDSClient =>
+  create('rds', region, options);
 export const cloudWatchClient = (region: string, options: ClientOptions = ON_PATH): CloudWatchClient =>
   create('cloudwatch', region, options);
 export const autoScalingClient = (region: string, options: ClientOptions = ON_PATH): AutoScalingClient =>
   create('autoscaling', region, options);
-export const ssmClient = (region: string, options: ClientOptions = ON_PATH): SSMClient => create('ssm', region, options);
-export const snsClient = (region: string, options: ClientOptions = ON_PATH): SNSClient => create('sns', region, options);
+export const ssmClient = (region: string, options: ClientOptions = ON_PATH): SSMClient =>
+  create('ssm', region, options);
+export const snsClient = (region: string, options: ClientOptions = ON_PATH): SNSClient =>
+  create('sns', region, options);
 export const dynamoDbClient = (region: string, options: ClientOptions = ON_PATH): DynamoDBClient =>
   create('dynamodb', region, options);
-export const sfnClient = (region: string, options: ClientOptions = ON_PATH): SFNClient => create('sfn', region, options);
+export const sfnClient = (region: string, options: ClientOptions = ON_PATH): SFNClient =>
+  create('sfn', region, options);

@@ -71,7 +71,11 @@ export interface FailoverLock {
   /** Set by "Record Failover Start": this live failover passed confirmation and now counts for the interval. */
   readonly failoverStartedAt?: string;
   /** refused: the notification that said so. */
-  readonly notification?: { readonly subject: string; readonly messageId: string | null; readonly topicArn: string };
+  readonly notification?: {
+    readonly subject: string;
+    readonly messageId: string | null;
+    readonly topicArn: string;
+  };
   readonly message: string;
 }
 
@@ -245,7 +249,10 @@ export interface WorkflowState {
   readonly lock?: FailoverLock;
   readonly confirmation?: Confirmation;
   readonly lagGate?: { readonly databases: readonly LagCheck[] };
-  readonly failover?: { readonly databases: readonly PromotedDatabase[]; readonly groups: readonly ScaledGroup[] };
+  readonly failover?: {
+    readonly databases: readonly PromotedDatabase[];
+    readonly groups: readonly ScaledGroup[];
+  };
   readonly repoint?: Repoint;
   readonly failedStep?: string;
   readonly failure?: CaughtFailure;

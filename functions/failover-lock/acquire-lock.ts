@@ -67,13 +67,23 @@ async function decide(attempt: Attempt, item: LockItem | undefined): Promise<Dec
     // A retried invocation (or a retried write whose response was lost) finds its own lock.
     return {
       kind: 'done',
-      lock: { ...attempt.base, decision: 'acquired', acquiredAt: holder.acquiredAt, message: 'lock already held by this execution (the step was retried)' },
+      lock: {
+        ...attempt.base,
+        decision: 'acquired',
+        acquiredAt: holder.acquiredAt,
+        message: 'lock already held by this execution (the step was retried)',
+      },
     };
   }
   let reclaimedFrom: LockHolder | undefined;
   if (holder !== undefined) {
     const status = await holderStatus(holder.executionArn);
-    const seen: LockHolder = { executionArn: holder.executionArn, acquiredAt: holder.acquiredAt, dryRun: holder.dryRun, status };
+    const seen: LockHolder = {
+      executionArn: holder.executionArn,
+      acquiredAt: holder.acquiredAt,
+      dryRun: holder.dryRun,
+      status,
+    };
     if (status === 'RUNNING') {
       if (holder.dryRun && !trigger.dryRun) return { kind: 'take', preempt: seen };
       const what = holder.dryRun ? 'a dry-run drill' : 'a failover';
@@ -88,7 +98,11 @@ async function decide(attempt: Attempt, item: LockItem | undefined): Promise<Dec
   }
   // Only a lock released normally proves the previous execution saw its event through; a crashed
   // holder's event must be handled again, so it is not a duplicate.
-  if (holder === undefined && item?.lastTrigger === attempt.triggerKey && item.lastTriggerExecution !== undefined) {
+  if (
+    holder === undefined &&
+    item?.lastTrigger === attempt.triggerKey &&
+    item.lastTriggerExecution !== undefined
+  ) {
     return duplicate(
       attempt,
       { executionArn: item.lastTriggerExecution, dryRun: trigger.dryRun },
@@ -103,7 +117,11 @@ async function decide(attempt: Attempt, item: LockItem | undefined): Promise<Dec
     if (Date.now() < nextAllowedMs) {
       return {
         kind: 'refuse',
-        refusal: { lastFailoverStartedAt: last, lastFailoverExecution: item?.lastFailoverExecution, nextAllowedAt: new Date(nextAllowedMs).toISOString() },
+        refusal: {
+          lastFailoverStartedAt: last,
+          lastFailoverExecution: item?.lastFailoverExecution,
+          nextAllowedAt: new Date(nextAllowedMs).toISOString(),
+        },
       };
     }
   }
@@ -114,20 +132,32 @@ function acquiredMessage(attempt: Attempt, decision: Extract<Decision, { kind: '
   const parts = [`lock of plan ${attempt.plan.name} acquired`];
   if (decision.reclaimedFrom) {
     const from = decision.reclaimedFrom;
-    parts.push(`taken over from execution ${from.executionArn} (${from.status}, holding it since ${from.acquiredAt}), which can no longer release it`);
+    parts.push(
+      `taken over from execution ${from.executionArn} (${from.status}, holding it since ${from.acquiredAt}), which can no longer release it`,
+    );
   }
-  if (decision.preempt) parts.push(`taken from the running dry-run drill ${decision.preempt.executionArn}: a dry run never delays a real failover`);
+  if (decision.preempt)
+    parts.push(
+      `taken from the running dry-run drill ${decision.preempt.executionArn}: a dry run never delays a real failover`,
+    );
   const last = attempt.base.lastFailoverStartedAt;
   if (attempt.trigger.kind === 'drill' && !attempt.trigger.dryRun && last !== undefined) {
     parts.push(`last failover started at ${last}; a manual drill is not subject to the minimum interval`);
   }
-  if (attempt.trigger.dryRun) parts.push('dry run: it does not count for the minimum interval between failovers');
+  if (attempt.trigger.dryRun)
+    parts.push('dry run: it does not count for the minimum interval between failovers');
   return parts.join('; ');
 }
 
 export async function acquireLock({ plan, trigger, executionId }: AcquireInput): Promise<FailoverLock> {
   const ref: LockTableRef = { tableName: lockTableName(), region: plan.recoveryRegion, planName: plan.name };
-  const common = { planName: plan.name, tableName: ref.tableName, region: ref.region, executionArn: executionId, dryRun: trigger.dryRun };
+  const common = {
+    planName: plan.name,
+    tableName: ref.tableName,
+    region: ref.region,
+    executionArn: executionId,
+    dryRun: trigger.dryRun,
+  };
   let item = await readLock(ref);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const last = item?.lastFailoverStartedAt;
@@ -157,9 +187,17 @@ export async function acquireLock({ plan, trigger, executionId }: AcquireInput):
       };
     }
     const acquiredAt = new Date().toISOString();
-    const outcome = await takeLock(ref, { executionArn: executionId, acquiredAt, dryRun: trigger.dryRun, trigger: attempt.triggerKey, seen: item });
+    const outcome = await takeLock(ref, {
+      executionArn: executionId,
+      acquiredAt,
+      dryRun: trigger.dryRun,
+      trigger: attempt.triggerKey,
+      seen: item,
+    });
     if (outcome.written) {
-      const preempted = decision.preempt ? { ...decision.preempt, ...(await stopPreemptedDrill(decision.preempt.executionArn, executionId)) } : undefined;
+      const preempted = decision.preempt
+        ? { ...decision.preempt, ...(await stopPreemptedDrill(decision.preempt.executionArn, executionId)) }
+        : undefined;
       return {
         ...attempt.base,
         decision: 'acquired',
@@ -172,5 +210,7 @@ export async function acquireLock({ plan, trigger, executionId }: AcquireInput):
     // Lost the race: decide again on the item that won (an injected failure may come without it).
     item = outcome.current ?? (await readLock(ref));
   }
-  throw new LockContentionError(`the failover lock of plan ${plan.name} changed ${MAX_ROUNDS} times while this execution tried to take it`);
+  throw new LockContentionError(
+    `the failover lock of plan ${plan.name} changed ${MAX_ROUNDS} times while this execution tried to take it`,
+  );
 }

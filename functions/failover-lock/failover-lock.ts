@@ -17,6 +17,8 @@ export async function failoverLock(input: FailoverLockInput): Promise<FailoverLo
     case 'release':
       return releaseLock(input.lock);
     default:
-      throw new InvalidLockRequestError(`unknown lock action ${JSON.stringify((input as { action?: unknown }).action)}`);
+      throw new InvalidLockRequestError(
+        `unknown lock action ${JSON.stringify((input as { action?: unknown }).action)}`,
+      );
   }
 }

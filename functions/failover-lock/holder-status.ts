@@ -3,7 +3,8 @@ import { sfnClient } from '../common/aws-clients.js';
 import { describeError } from '../common/errors.js';
 
 /** DescribeExecution's status, or NOT_FOUND when the execution does not exist (or aged out of the 90-day history). */
-export type HolderStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE' | 'NOT_FOUND';
+export type HolderStatus =
+  'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE' | 'NOT_FOUND';
 
 /** The region of an execution ARN (`arn:aws:states:<region>:…`): the state machine's, the recovery region. */
 const regionOf = (executionArn: string): string => executionArn.split(':')[3] ?? '';
@@ -16,7 +17,9 @@ const regionOf = (executionArn: string): string => executionArn.split(':')[3] ??
  */
 export async function holderStatus(executionArn: string): Promise<HolderStatus> {
   try {
-    const response = await sfnClient(regionOf(executionArn)).send(new DescribeExecutionCommand({ executionArn }));
+    const response = await sfnClient(regionOf(executionArn)).send(
+      new DescribeExecutionCommand({ executionArn }),
+    );
     return response.status ?? 'NOT_FOUND';
   } catch (error) {
     if (error instanceof ExecutionDoesNotExist) return 'NOT_FOUND';

@@ -63,7 +63,8 @@ const str = (value: AttributeValue | undefined): string | undefined => value?.S;
 export function lockItemOf(item: Record<string, AttributeValue> | undefined): LockItem | undefined {
   if (item === undefined) return undefined;
   const holder = str(item.holder);
-  const optional = (name: keyof LockItem, value: string | undefined) => (value === undefined ? {} : { [name]: value });
+  const optional = (name: keyof LockItem, value: string | undefined) =>
+    value === undefined ? {} : { [name]: value };
   return {
     version: Number(item.version?.N ?? '0'),
     ...(holder === undefined
@@ -85,7 +86,9 @@ export function lockItemOf(item: Record<string, AttributeValue> | undefined): Lo
 
 /** `#name` for every attribute an expression names, so no placeholder is left unused. */
 function attributeNames(...expressions: string[]): Record<string, string> {
-  const names = expressions.flatMap((expression) => [...expression.matchAll(/#(\w+)/g)].map((match) => match[1] ?? ''));
+  const names = expressions.flatMap((expression) =>
+    [...expression.matchAll(/#(\w+)/g)].map((match) => match[1] ?? ''),
+  );
   return Object.fromEntries(names.map((name) => [`#${name}`, name]));
 }
 
@@ -99,7 +102,8 @@ export async function readLock(ref: LockTableRef): Promise<LockItem | undefined>
   return lockItemOf(response.Item);
 }
 
-export type WriteOutcome = { readonly written: true } | { readonly written: false; readonly current: LockItem | undefined };
+export type WriteOutcome =
+  { readonly written: true } | { readonly written: false; readonly current: LockItem | undefined };
 
 /** Runs one conditional update; a failed condition is an answer (with the item that won), not an error. */
 async function conditionalUpdate(
@@ -122,7 +126,8 @@ async function conditionalUpdate(
     );
     return { written: true };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return { written: false, current: lockItemOf(error.Item) };
+    if (error instanceof ConditionalCheckFailedException)
+      return { written: false, current: lockItemOf(error.Item) };
     throw error;
   }
 }
@@ -152,7 +157,8 @@ export function takeLock(ref: LockTableRef, take: TakeLock): Promise<WriteOutcom
     ':dryRun': { BOOL: take.dryRun },
     ':trigger': { S: take.trigger },
   };
-  if (take.seen === undefined) return conditionalUpdate(ref, update, `attribute_not_exists(#${LOCK_TABLE_KEY})`, values);
+  if (take.seen === undefined)
+    return conditionalUpdate(ref, update, `attribute_not_exists(#${LOCK_TABLE_KEY})`, values);
   values[':seen'] = { N: String(take.seen.version) };
   if (take.seen.holder === undefined) {
     return conditionalUpdate(ref, update, 'attribute_not_exists(#holder) AND #version = :seen', values);
@@ -162,7 +168,11 @@ export function takeLock(ref: LockTableRef, take: TakeLock): Promise<WriteOutcom
 }
 
 /** Records that the holder's live failover has started (passed confirmation), only while it holds the lock. */
-export function recordFailoverStart(ref: LockTableRef, executionArn: string, startedAt: string): Promise<WriteOutcome> {
+export function recordFailoverStart(
+  ref: LockTableRef,
+  executionArn: string,
+  startedAt: string,
+): Promise<WriteOutcome> {
   return conditionalUpdate(
     ref,
     'SET #lastFailoverStartedAt = :now, #lastFailoverExecution = :me',
@@ -173,7 +183,12 @@ export function recordFailoverStart(ref: LockTableRef, executionArn: string, sta
 
 /** Frees the lock, only if this execution still holds it; the failover history stays. */
 export function clearHolder(ref: LockTableRef, executionArn: string): Promise<WriteOutcome> {
-  return conditionalUpdate(ref, 'REMOVE #holder, #holderAcquiredAt, #holderDryRun, #holderTrigger', '#holder = :me', {
-    ':me': { S: executionArn },
-  });
+  return conditionalUpdate(
+    ref,
+    'REMOVE #holder, #holderAcquiredAt, #holderDryRun, #holderTrigger',
+    '#holder = :me',
+    {
+      ':me': { S: executionArn },
+    },
+  );
 }

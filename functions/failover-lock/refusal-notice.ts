@@ -19,7 +19,12 @@ export interface Refusal {
 /** SNS subjects are printable ASCII, at most 100 characters. */
 const subjectLine = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 
-export function refusalMessage(plan: Plan, trigger: Trigger, refusal: Refusal, now: Date): { subject: string; body: string } {
+export function refusalMessage(
+  plan: Plan,
+  trigger: Trigger,
+  refusal: Refusal,
+  now: Date,
+): { subject: string; body: string } {
   const minutes = plan.triggers.minMinutesBetweenExecutions;
   const ago = Math.floor((now.getTime() - Date.parse(refusal.lastFailoverStartedAt)) / 60_000);
   const header = `Failover REFUSED: ${plan.name}, last failover started ${ago} min ago`;

@@ -4,7 +4,11 @@ import { LockLostError } from './errors.js';
 import { clearHolder, recordFailoverStart, type LockTableRef } from './lock-table.js';
 
 /** The later lock states work on the item "Acquire Lock" took. */
-const refOf = (lock: FailoverLock): LockTableRef => ({ tableName: lock.tableName, region: lock.region, planName: lock.planName });
+const refOf = (lock: FailoverLock): LockTableRef => ({
+  tableName: lock.tableName,
+  region: lock.region,
+  planName: lock.planName,
+});
 
 /**
  * "Record Failover Start": the outage is confirmed and the first change is next. From here this
@@ -15,7 +19,9 @@ const refOf = (lock: FailoverLock): LockTableRef => ({ tableName: lock.tableName
  */
 export async function recordStart(lock: FailoverLock): Promise<FailoverLock> {
   if (lock.decision !== 'acquired') {
-    throw new LockLostError(`this execution did not acquire the failover lock of plan ${lock.planName} (${lock.decision})`);
+    throw new LockLostError(
+      `this execution did not acquire the failover lock of plan ${lock.planName} (${lock.decision})`,
+    );
   }
   // A dry run changes nothing, so it does not count for the minimum interval.
   if (lock.dryRun) return lock;
@@ -39,10 +45,15 @@ export async function recordStart(lock: FailoverLock): Promise<FailoverLock> {
 export async function releaseLock(lock: FailoverLock): Promise<LockRelease> {
   const releasedAt = nowIso();
   if (lock.decision !== 'acquired') {
-    return { released: false, releasedAt, message: 'this execution did not hold the lock: nothing to release' };
+    return {
+      released: false,
+      releasedAt,
+      message: 'this execution did not hold the lock: nothing to release',
+    };
   }
   const outcome = await clearHolder(refOf(lock), lock.executionArn);
-  if (outcome.written) return { released: true, releasedAt, message: `lock of plan ${lock.planName} released` };
+  if (outcome.written)
+    return { released: true, releasedAt, message: `lock of plan ${lock.planName} released` };
   const holder = outcome.current?.holder?.executionArn;
   return {
     released: false,

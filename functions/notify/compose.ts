@@ -95,7 +95,7 @@ export function composeMessage(
     started: `Failover STARTED${mode}: ${plan.name} ${where}`,
     succeeded: `Failover SUCCEEDED${mode}: ${plan.name} ${where}`,
     failed: `Failover FAILED${mode}: ${plan.name} at ${state.failedStep ?? 'unknown step'}`,
-    aborted: `Failover ABORTED: ${plan.name}, alarm recovered`,
+    aborted: `Failover ABORTED: ${plan.name}, ${state.confirmation?.alarmState === 'OK' ? 'alarm recovered' : 'outage not confirmed'}`,
   };
   const bodies: Record<NotificationKind, () => string[]> = {
     started: () => [...planLines(plan), 'Nothing has been changed yet.'],

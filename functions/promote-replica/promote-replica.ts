@@ -118,9 +118,25 @@ export async function promoteReplica(input: PromoteReplicaInput): Promise<Promot
     const again = await describeInstance(recoveryRegion, database.replica);
     const resolved = fromCurrentState(input, again);
     if (resolved !== undefined) return resolved;
-    throw new PromotionFailedError(
-      `RDS refused to promote ${database.replica} (${error.message}) although it is an available replica`,
-      { cause: error },
-    );
+    // RDS said "invalid state" but the describe still shows an available replica: a state change
+    // the describe does not show yet. Wait and try again, bounded by promotionTimeoutSeconds
+    // like any other wait for a promotable replica.
+    const waitingSince =
+      (input.previous.status === 'waiting-to-promote' ? input.previous.waitingSince : undefined) ?? nowIso();
+    if (secondsSince(waitingSince) > database.promotionTimeoutSeconds) {
+      throw new PromotionFailedError(
+        `RDS kept refusing to promote ${database.replica} (${error.message}) for more than ${database.promotionTimeoutSeconds}s although it is an available replica`,
+        { cause: error },
+      );
+    }
+    return {
+      status: 'waiting-to-promote',
+      instanceId: database.replica,
+      instanceStatus: again.DBInstanceStatus ?? 'unknown',
+      waitingSince,
+      pollSeconds: NOT_PROMOTABLE_POLL_SECONDS,
+      dryRun: false,
+      message: `RDS refused to promote ${database.replica} (${error.message}): waiting, then trying again`,
+    };
   }
 }

@@ -26,6 +26,9 @@ describe('a failure in one branch of Promote And Scale', () => {
 
     const lastPublish = callsOf(calls, 'Publish').at(-1)!;
     const acceptedPromotions = callsOf(calls, 'PromoteReadReplica').filter((call) => call.outcome === 'ok');
+    // The premise: the throttled describe was Promote Replica's, and RDS did accept a promotion.
+    expect(callsOf(calls, 'DescribeDBInstances')[1]?.outcome).toBe('Throttling');
+    expect(acceptedPromotions).toHaveLength(1);
     expect(result.outcome).toBe('failed');
     expect(result.cloud.notifications.at(-1)?.subject).toBe(
       'Failover FAILED: shop-prod at Promote And Scale',

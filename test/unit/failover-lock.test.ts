@@ -1,8 +1,8 @@
 import './support/aws-sdk-matchers.js';
 import {
-  AccessDeniedException,
   ConditionalCheckFailedException,
   DynamoDBClient,
+  DynamoDBServiceException,
   GetItemCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -50,21 +50,30 @@ interface ItemFields {
 
 /** The lock item as DynamoDB returns it. */
 function lockItem(fields: ItemFields): Record<string, AttributeValue> {
-  const item: Record<string, AttributeValue> = { planName: { S: 'shop-prod' }, version: { N: String(fields.version ?? 1) } };
+  const item: Record<string, AttributeValue> = {
+    planName: { S: 'shop-prod' },
+    version: { N: String(fields.version ?? 1) },
+  };
   if (fields.holder !== undefined) {
     item.holder = { S: fields.holder };
     item.holderAcquiredAt = { S: fields.acquiredAt ?? '2026-11-24T08:59:00.000Z' };
     item.holderDryRun = { BOOL: fields.dryRun ?? false };
     item.holderTrigger = { S: 'alarm:us-east-1/shop-primary-health@2026-11-24T08:58:00.000Z' };
   }
-  if (fields.lastFailoverStartedAt !== undefined) item.lastFailoverStartedAt = { S: fields.lastFailoverStartedAt };
+  if (fields.lastFailoverStartedAt !== undefined)
+    item.lastFailoverStartedAt = { S: fields.lastFailoverStartedAt };
   if (fields.lastTrigger !== undefined) item.lastTrigger = { S: fields.lastTrigger };
-  if (fields.lastTriggerExecution !== undefined) item.lastTriggerExecution = { S: fields.lastTriggerExecution };
+  if (fields.lastTriggerExecution !== undefined)
+    item.lastTriggerExecution = { S: fields.lastTriggerExecution };
   return item;
 }
 
 const conditionFailed = (item?: Record<string, AttributeValue>) =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', ...metadata, ...(item ? { Item: item } : {}) });
+  new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    ...metadata,
+    ...(item ? { Item: item } : {}),
+  });
 
 const acquire = (trigger: Trigger = alarmTrigger({ executionId: ME }), plan: Plan = examplePlan()) =>
   acquireLock({ action: 'acquire', plan, trigger, executionId: ME });
@@ -105,13 +114,26 @@ describe('acquireLock', () => {
     const lock = await acquire();
 
     // Assert
-    expect(lock).toMatchObject({ decision: 'acquired', executionArn: ME, acquiredAt: NOW.toISOString(), tableName: TABLE });
-    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, { TableName: TABLE, Key: { planName: { S: 'shop-prod' } }, ConsistentRead: true });
+    expect(lock).toMatchObject({
+      decision: 'acquired',
+      executionArn: ME,
+      acquiredAt: NOW.toISOString(),
+      tableName: TABLE,
+    });
+    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, {
+      TableName: TABLE,
+      Key: { planName: { S: 'shop-prod' } },
+      ConsistentRead: true,
+    });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       TableName: TABLE,
       Key: { planName: { S: 'shop-prod' } },
       ConditionExpression: 'attribute_not_exists(#planName)',
-      ExpressionAttributeValues: expect.objectContaining({ ':me': { S: ME }, ':next': { N: '1' }, ':dryRun': { BOOL: false } }),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':me': { S: ME },
+        ':next': { N: '1' },
+        ':dryRun': { BOOL: false },
+      }),
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
     expect(sfn).not.toHaveReceivedAnyCommand();
@@ -124,7 +146,9 @@ describe('acquireLock', () => {
     // Assert: DynamoDB rejects unused (and undefined) placeholders.
     const input = dynamo.commandCalls(UpdateItemCommand)[0]!.args[0].input;
     const used = `${input.UpdateExpression} ${input.ConditionExpression}`;
-    expect(Object.keys(input.ExpressionAttributeNames ?? {}).sort()).toEqual([...new Set(used.match(/#\w+/g))].sort());
+    expect(Object.keys(input.ExpressionAttributeNames ?? {}).sort()).toEqual(
+      [...new Set(used.match(/#\w+/g))].sort(),
+    );
   });
 
   it('takes a free lock at the version it read, so a decision on a stale read loses', async () => {
@@ -181,21 +205,33 @@ describe('acquireLock', () => {
   it('reclaims the lock of a holder Step Functions does not know (ExecutionDoesNotExist)', async () => {
     // Arrange
     dynamo.on(GetItemCommand).resolves({ Item: lockItem({ holder: OTHER }) });
-    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', ...metadata }));
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', ...metadata }));
 
     // Act
     const lock = await acquire();
 
     // Assert
-    expect(lock).toMatchObject({ decision: 'acquired', reclaimedFrom: { executionArn: OTHER, status: 'NOT_FOUND' } });
+    expect(lock).toMatchObject({
+      decision: 'acquired',
+      reclaimedFrom: { executionArn: OTHER, status: 'NOT_FOUND' },
+    });
   });
 
   it('does not take the lock when it cannot tell whether the holder runs', async () => {
     // Arrange
     dynamo.on(GetItemCommand).resolves({ Item: lockItem({ holder: OTHER }) });
-    sfn.on(DescribeExecutionCommand).rejects(
-      new SFNServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not authorized to perform: states:DescribeExecution', ...metadata }),
-    );
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(
+        new SFNServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          message: 'not authorized to perform: states:DescribeExecution',
+          ...metadata,
+        }),
+      );
 
     // Act / Assert
     await expect(acquire()).rejects.toThrow('states:DescribeExecution');
@@ -204,7 +240,14 @@ describe('acquireLock', () => {
 
   it('decides again on the winning item when it loses the race, and ends as a duplicate', async () => {
     // Arrange: both saw the same stale holder; the other reclaimer wrote first.
-    dynamo.on(GetItemCommand).resolves({ Item: lockItem({ holder: 'arn:aws:states:us-west-2:111111111111:execution:failover:crashed', version: 3 }) });
+    dynamo
+      .on(GetItemCommand)
+      .resolves({
+        Item: lockItem({
+          holder: 'arn:aws:states:us-west-2:111111111111:execution:failover:crashed',
+          version: 3,
+        }),
+      });
     dynamo.on(UpdateItemCommand).rejects(conditionFailed(lockItem({ holder: OTHER, version: 4 })));
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
     sfn.on(DescribeExecutionCommand, { executionArn: OTHER }).resolves({ status: 'RUNNING' });
@@ -226,13 +269,19 @@ describe('acquireLock', () => {
     const lock = await acquire();
 
     // Assert
-    expect(lock).toMatchObject({ decision: 'acquired', message: 'lock already held by this execution (the step was retried)' });
+    expect(lock).toMatchObject({
+      decision: 'acquired',
+      message: 'lock already held by this execution (the step was retried)',
+    });
   });
 
   it('re-reads the item when a failed condition comes without it', async () => {
     // Arrange
     dynamo.on(UpdateItemCommand).rejectsOnce(conditionFailed()).resolves({});
-    dynamo.on(GetItemCommand).resolvesOnce({}).resolves({ Item: lockItem({ version: 1 }) });
+    dynamo
+      .on(GetItemCommand)
+      .resolvesOnce({})
+      .resolves({ Item: lockItem({ version: 1 }) });
 
     // Act
     const lock = await acquire();
@@ -255,7 +304,11 @@ describe('acquireLock', () => {
     // Arrange
     const trigger = alarmTrigger({ executionId: ME });
     dynamo.on(GetItemCommand).resolves({
-      Item: lockItem({ lastTrigger: triggerKey(trigger), lastTriggerExecution: OTHER, lastFailoverStartedAt: '2026-11-24T09:00:00.000Z' }),
+      Item: lockItem({
+        lastTrigger: triggerKey(trigger),
+        lastTriggerExecution: OTHER,
+        lastFailoverStartedAt: '2026-11-24T09:00:00.000Z',
+      }),
     });
 
     // Act
@@ -270,7 +323,11 @@ describe('acquireLock', () => {
   it('handles the event again when the execution that took it crashed holding the lock', async () => {
     // Arrange
     const trigger = alarmTrigger({ executionId: ME });
-    dynamo.on(GetItemCommand).resolves({ Item: lockItem({ holder: OTHER, lastTrigger: triggerKey(trigger), lastTriggerExecution: OTHER }) });
+    dynamo
+      .on(GetItemCommand)
+      .resolves({
+        Item: lockItem({ holder: OTHER, lastTrigger: triggerKey(trigger), lastTriggerExecution: OTHER }),
+      });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
 
     // Act
@@ -291,13 +348,19 @@ describe('acquireLock', () => {
       const lock = await acquire();
 
       // Assert
-      expect(lock).toMatchObject({ decision: 'refused', lastFailoverStartedAt: tenMinutesAgo, nextAllowedAt: '2026-11-24T09:50:01.000Z' });
+      expect(lock).toMatchObject({
+        decision: 'refused',
+        lastFailoverStartedAt: tenMinutesAgo,
+        nextAllowedAt: '2026-11-24T09:50:01.000Z',
+      });
       expect(lock.message).toContain('within the minimum interval of 60 min');
       expect(dynamo).not.toHaveReceivedCommand(UpdateItemCommand);
       expect(sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {
         TopicArn: 'arn:aws:sns:us-west-2:111111111111:shop-failover',
         Subject: 'Failover REFUSED: shop-prod, last failover started 10 min ago',
-        Message: expect.stringContaining('the minimum interval between failovers is 60 min (triggers.minMinutesBetweenExecutions)'),
+        Message: expect.stringContaining(
+          'the minimum interval between failovers is 60 min (triggers.minMinutesBetweenExecutions)',
+        ),
       });
       expect(lock.notification).toEqual({
         subject: 'Failover REFUSED: shop-prod, last failover started 10 min ago',
@@ -308,7 +371,9 @@ describe('acquireLock', () => {
 
     it('lets an alarm through once the interval has passed', async () => {
       // Arrange
-      dynamo.on(GetItemCommand).resolves({ Item: lockItem({ lastFailoverStartedAt: '2026-11-24T08:00:01.000Z' }) });
+      dynamo
+        .on(GetItemCommand)
+        .resolves({ Item: lockItem({ lastFailoverStartedAt: '2026-11-24T08:00:01.000Z' }) });
 
       // Act
       const lock = await acquire();
@@ -361,23 +426,43 @@ describe('acquireLock', () => {
       const lock = await acquire();
 
       // Assert
-      expect(lock).toMatchObject({ decision: 'acquired', preempted: { executionArn: OTHER, dryRun: true, stopped: true } });
-      expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, { ConditionExpression: '#holder = :stale AND #version = :seen' });
-      expect(sfn).toHaveReceivedCommandExactlyOnceWith(StopExecutionCommand, { executionArn: OTHER, error: 'FailoverPreempted' });
+      expect(lock).toMatchObject({
+        decision: 'acquired',
+        preempted: { executionArn: OTHER, dryRun: true, stopped: true },
+      });
+      expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+        ConditionExpression: '#holder = :stale AND #version = :seen',
+      });
+      expect(sfn).toHaveReceivedCommandExactlyOnceWith(StopExecutionCommand, {
+        executionArn: OTHER,
+        error: 'FailoverPreempted',
+      });
     });
 
     it('keeps the lock it took when the dry run cannot be stopped', async () => {
       // Arrange
       dynamo.on(GetItemCommand).resolves({ Item: lockItem({ holder: OTHER, dryRun: true }) });
       sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
-      sfn.on(StopExecutionCommand).rejects(new SFNServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'denied', ...metadata }));
+      sfn
+        .on(StopExecutionCommand)
+        .rejects(
+          new SFNServiceException({
+            name: 'AccessDeniedException',
+            $fault: 'client',
+            message: 'denied',
+            ...metadata,
+          }),
+        );
 
       // Act
       const lock = await acquire();
 
       // Assert
       expect(lock.decision).toBe('acquired');
-      expect(lock.preempted).toMatchObject({ stopped: false, stopMessage: expect.stringContaining('could not stop dry-run execution') });
+      expect(lock.preempted).toMatchObject({
+        stopped: false,
+        stopMessage: expect.stringContaining('could not stop dry-run execution'),
+      });
     });
 
     it('ends a dry run as a duplicate while a live failover runs', async () => {
@@ -409,7 +494,10 @@ describe('recordStart', () => {
     const lock = await recordStart(heldLock());
 
     // Assert
-    expect(lock).toMatchObject({ failoverStartedAt: NOW.toISOString(), lastFailoverStartedAt: NOW.toISOString() });
+    expect(lock).toMatchObject({
+      failoverStartedAt: NOW.toISOString(),
+      lastFailoverStartedAt: NOW.toISOString(),
+    });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       UpdateExpression: 'SET #lastFailoverStartedAt = :now, #lastFailoverExecution = :me',
       ConditionExpression: '#holder = :me',
@@ -444,7 +532,11 @@ describe('releaseLock', () => {
     const release = await releaseLock(heldLock());
 
     // Assert
-    expect(release).toEqual({ released: true, releasedAt: NOW.toISOString(), message: 'lock of plan shop-prod released' });
+    expect(release).toEqual({
+      released: true,
+      releasedAt: NOW.toISOString(),
+      message: 'lock of plan shop-prod released',
+    });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       UpdateExpression: 'REMOVE #holder, #holderAcquiredAt, #holderDryRun, #holderTrigger',
       ConditionExpression: '#holder = :me',
@@ -468,7 +560,16 @@ describe('releaseLock', () => {
 
   it('lets other errors through for the ASL to catch', async () => {
     // Arrange
-    dynamo.on(UpdateItemCommand).rejects(new AccessDeniedException({ message: 'not authorized to perform: dynamodb:UpdateItem', ...metadata }));
+    dynamo
+      .on(UpdateItemCommand)
+      .rejects(
+        new DynamoDBServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          message: 'not authorized to perform: dynamodb:UpdateItem',
+          ...metadata,
+        }),
+      );
 
     // Act / Assert
     await expect(releaseLock(heldLock())).rejects.toMatchObject({ name: 'AccessDeniedException' });
@@ -478,15 +579,23 @@ describe('releaseLock', () => {
 describe('failover lock handler', () => {
   it('runs the action the ASL names', async () => {
     // Act
-    const release = await handler({ action: 'release', lock: heldLock({ decision: 'duplicate' }) }, lambdaContext());
+    const release = await handler(
+      { action: 'release', lock: heldLock({ decision: 'duplicate' }) },
+      lambdaContext(),
+    );
 
     // Assert
-    expect(release).toMatchObject({ released: false, message: 'this execution did not hold the lock: nothing to release' });
+    expect(release).toMatchObject({
+      released: false,
+      message: 'this execution did not hold the lock: nothing to release',
+    });
     expect(dynamo).not.toHaveReceivedAnyCommand();
   });
 
   it('rejects an action the ASL never sends with InvalidLockRequestError', async () => {
     // Act / Assert
-    await expect(failoverLock({ action: 'steal' } as never)).rejects.toMatchObject({ name: 'InvalidLockRequestError' });
+    await expect(failoverLock({ action: 'steal' } as never)).rejects.toMatchObject({
+      name: 'InvalidLockRequestError',
+    });
   });
 });

@@ -269,21 +269,40 @@ describe('promoteReplica', () => {
       expect(promotion).toMatchObject({ status: 'waiting-to-promote', instanceStatus: 'backing-up' });
     });
 
-    it('throws PromotionFailedError, keeping the SDK error as cause, when it is still an available replica', async () => {
+    it('waits and tries again when RDS refuses although the describe still shows an available replica', async () => {
+      // Arrange
+      describesAs({}, {});
+      rds.on(PromoteReadReplicaCommand).rejects(invalidState());
+
+      // Act
+      const promotion = await promoteReplica(firstAttempt());
+
+      // Assert
+      expect(promotion).toMatchObject({ status: 'waiting-to-promote', instanceStatus: 'available' });
+      expect(promotion.waitingSince).toBeDefined();
+    });
+
+    it('throws PromotionFailedError, keeping the SDK error as cause, once RDS has refused for longer than the timeout', async () => {
       // Arrange
       describesAs({}, {});
       const refusal = invalidState();
       rds.on(PromoteReadReplicaCommand).rejects(refusal);
+      const previous = {
+        status: 'waiting-to-promote',
+        instanceId: mainDatabase().replica,
+        instanceStatus: 'available',
+        waitingSince: secondsAgo(1801),
+        pollSeconds: 30,
+        dryRun: false,
+        message: 'RDS refused to promote: waiting',
+      } as const;
 
       // Act
-      const promotion = promoteReplica(firstAttempt());
+      const promotion = promoteReplica({ ...firstAttempt(), previous });
 
       // Assert
-      await expect(promotion).rejects.toMatchObject({
-        name: 'PromotionFailedError',
-        message: `RDS refused to promote ${REPLICA} (DB Instance is not a read replica.) although it is an available replica`,
-        cause: refusal,
-      });
+      await expect(promotion).rejects.toMatchObject({ name: 'PromotionFailedError', cause: refusal });
+      await expect(promotion).rejects.toThrow(/kept refusing to promote/);
     });
   });
 

@@ -77,7 +77,8 @@ describe('failover.asl.json', () => {
     // A lock release runs after the final notification, best effort: its Catch ends the execution.
     const catchTargets = new Set<string>();
     walk(definition.States, (name, state, nested) => {
-      if (!nested && !name.startsWith('Notify') && !name.startsWith('Release Lock')) for (const handler of state.Catch ?? []) catchTargets.add(handler.Next);
+      if (nested || name.startsWith('Notify') || name.startsWith('Release Lock')) return;
+      for (const handler of state.Catch ?? []) catchTargets.add(handler.Next);
     });
     expect(catchTargets.size).toBeGreaterThan(4);
     const followed = [...catchTargets].map((target) => {
