@@ -48,28 +48,44 @@ function checkLocally(plan: Plan, scenario: Scenario | undefined): Promise<Readi
   );
 }
 
-async function checkAccount(plan: Plan, values: CheckArgs['values'], env: CliEnvironment): Promise<Readiness> {
+async function checkAccount(
+  plan: Plan,
+  values: CheckArgs['values'],
+  env: CliEnvironment,
+): Promise<Readiness> {
   let stateMachine: StateMachineTarget;
   try {
-    const found = await resolveStateMachine(plan, { arn: values['state-machine-arn'], region: values.region }, env.variables);
+    const found = await resolveStateMachine(
+      plan,
+      { arn: values['state-machine-arn'], region: values.region },
+      env.variables,
+    );
     stateMachine = { kind: 'deployed', arn: found.arn };
   } catch (error) {
-    const reason = error instanceof StateMachineNotFoundError ? error.message : `state machine: ${describeError(error)}`;
+    const reason =
+      error instanceof StateMachineNotFoundError ? error.message : `state machine: ${describeError(error)}`;
     stateMachine = { kind: 'unresolved', reason };
   }
   return checkReadiness(plan, { stateMachine, topicArn: env.variables.FAILOVER_TOPIC_ARN });
 }
 
 /** `failover check`: the plan's readiness, one ✓/✗ line per check; exit 1 when not ready. */
-export async function checkCommand({ positionals, values }: CheckArgs, io: CliIo, env: CliEnvironment): Promise<number> {
+export async function checkCommand(
+  { positionals, values }: CheckArgs,
+  io: CliIo,
+  env: CliEnvironment,
+): Promise<number> {
   let inputs;
   try {
-    if (positionals.length > 0) throw new BadInputError(`check takes no positional arguments: ${CHECK_USAGE}`);
+    if (positionals.length > 0)
+      throw new BadInputError(`check takes no positional arguments: ${CHECK_USAGE}`);
     if (values.scenario !== undefined && values.local !== true) {
       throw new BadInputError('--scenario describes the simulated AWS: use it with --local');
     }
     if (values.local === true && (values['state-machine-arn'] !== undefined || values.region !== undefined)) {
-      throw new BadInputError('--state-machine-arn and --region are for checking an account: drop them or --local');
+      throw new BadInputError(
+        '--state-machine-arn and --region are for checking an account: drop them or --local',
+      );
     }
     inputs = await loadPlanAndScenario('check', values.plan, values.scenario);
   } catch (error) {
@@ -78,11 +94,13 @@ export async function checkCommand({ positionals, values }: CheckArgs, io: CliIo
     return EXIT.badInput;
   }
   const { plan, scenario } = inputs;
-  const where = values.local === true ? 'the simulated AWS (local)' : `AWS (recovery region ${plan.recoveryRegion})`;
+  const where =
+    values.local === true ? 'the simulated AWS (local)' : `AWS (recovery region ${plan.recoveryRegion})`;
   io.out(`Readiness of plan ${plan.name} on ${where}:`);
   let readiness: Readiness;
   try {
-    readiness = values.local === true ? await checkLocally(plan, scenario) : await checkAccount(plan, values, env);
+    readiness =
+      values.local === true ? await checkLocally(plan, scenario) : await checkAccount(plan, values, env);
   } catch (error) {
     // A scenario naming what the plan does not have is found when the simulated AWS is built.
     if (!isBadInput(error)) throw error;
@@ -92,6 +110,10 @@ export async function checkCommand({ positionals, values }: CheckArgs, io: CliIo
   for (const check of readiness.checks) io.out(checkLine(check));
   const failed = readiness.checks.filter((check) => check.status === 'fail').length;
   const total = readiness.checks.length;
-  io.err(readiness.ready ? `ready: ${total - failed} of ${total} checks passed` : `not ready: ${failed} of ${total} checks failed`);
+  io.err(
+    readiness.ready
+      ? `ready: ${total - failed} of ${total} checks passed`
+      : `not ready: ${failed} of ${total} checks failed`,
+  );
   return readiness.ready ? EXIT.ok : EXIT.failed;
 }

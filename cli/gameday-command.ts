@@ -1,7 +1,11 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Plan } from '../functions/common/plan.js';
 import { describeError } from '../functions/common/errors.js';
-import { DRILL_DETAIL_TYPE, DRILL_SOURCE, validateTrigger } from '../functions/validate-trigger/validate-trigger.js';
+import {
+  DRILL_DETAIL_TYPE,
+  DRILL_SOURCE,
+  validateTrigger,
+} from '../functions/validate-trigger/validate-trigger.js';
 import { recordFromHistory, recordFromReplay } from '../engine/report/index.js';
 import type { Scenario } from '../engine/sim/index.js';
 import { EXIT, type CliIo } from './cli-io.js';
@@ -11,7 +15,12 @@ import { followExecution } from './execution-follower.js';
 import { runLocalDrill } from './local-drill.js';
 import { LiveProgress, localProgressLines } from './progress.js';
 import { exitCodeFor, outcomeLine, reportRun } from './report-output.js';
-import { resolveStateMachine, stepFunctionsClient, StateMachineNotFoundError, type ResolvedStateMachine } from './state-machine-arn.js';
+import {
+  resolveStateMachine,
+  stepFunctionsClient,
+  StateMachineNotFoundError,
+  type ResolvedStateMachine,
+} from './state-machine-arn.js';
 
 export const GAMEDAY_USAGE =
   'failover gameday --plan <file> [--local] [--dry-run] [--yes] [--state-machine-arn <arn>] [--region <r>] [--requested-by <who>] [--reason <text>] [--report-dir <dir>] [--scenario <file> (local only)]';
@@ -50,10 +59,18 @@ export interface DrillEvent {
   readonly source: typeof DRILL_SOURCE;
   readonly 'detail-type': typeof DRILL_DETAIL_TYPE;
   readonly time: string;
-  readonly detail: { readonly planName: string; readonly requestedBy: string; readonly reason: string; readonly dryRun: boolean };
+  readonly detail: {
+    readonly planName: string;
+    readonly requestedBy: string;
+    readonly reason: string;
+    readonly dryRun: boolean;
+  };
 }
 
-export function drillEvent(plan: Plan, options: { requestedBy: string; reason?: string; dryRun: boolean; time: Date }): DrillEvent {
+export function drillEvent(
+  plan: Plan,
+  options: { requestedBy: string; reason?: string; dryRun: boolean; time: Date },
+): DrillEvent {
   return {
     source: DRILL_SOURCE,
     'detail-type': DRILL_DETAIL_TYPE,
@@ -69,7 +86,10 @@ export function drillEvent(plan: Plan, options: { requestedBy: string; reason?: 
 
 /** `gameday-<plan>-<UTC stamp>[-dry-run]`, within Step Functions' 80 characters. */
 export function gamedayExecutionName(plan: Plan, time: Date, dryRun: boolean): string {
-  const stamp = time.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = time
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const suffix = `-${stamp}${dryRun ? '-dry-run' : ''}`;
   return `gameday-${plan.name.slice(0, 80 - 'gameday-'.length - suffix.length)}${suffix}`;
 }
@@ -92,7 +112,8 @@ interface Drill {
 }
 
 async function prepare({ positionals, values }: GamedayArgs, env: CliEnvironment): Promise<Drill> {
-  if (positionals.length > 0) throw new BadInputError(`gameday takes no positional arguments: ${GAMEDAY_USAGE}`);
+  if (positionals.length > 0)
+    throw new BadInputError(`gameday takes no positional arguments: ${GAMEDAY_USAGE}`);
   if (values.scenario !== undefined && values.local !== true) {
     throw new BadInputError('--scenario describes the simulated AWS: use it with --local');
   }
@@ -102,26 +123,50 @@ async function prepare({ positionals, values }: GamedayArgs, env: CliEnvironment
   const { plan, scenario } = await loadPlanAndScenario('gameday', values.plan, values.scenario);
   const dryRun = values['dry-run'] === true;
   const time = env.now();
-  const event = drillEvent(plan, { requestedBy: values['requested-by'] ?? env.userName(), reason: values.reason, dryRun, time });
+  const event = drillEvent(plan, {
+    requestedBy: values['requested-by'] ?? env.userName(),
+    reason: values.reason,
+    dryRun,
+    time,
+  });
   // The check the workflow's first step makes, before anything starts: a bad request is exit 2.
   validateTrigger({ event, executionId: 'preflight', executionStartedAt: time.toISOString() }, plan);
-  return { plan, scenario, event, executionName: gamedayExecutionName(plan, time, dryRun), dryRun, reportDir: values['report-dir'] };
+  return {
+    plan,
+    scenario,
+    event,
+    executionName: gamedayExecutionName(plan, time, dryRun),
+    dryRun,
+    reportDir: values['report-dir'],
+  };
 }
 
 async function runLocal(drill: Drill, io: CliIo): Promise<number> {
-  const { result } = await runLocalDrill(drill.plan, drill.event, { scenario: drill.scenario, executionName: drill.executionName });
+  const { result } = await runLocalDrill(drill.plan, drill.event, {
+    scenario: drill.scenario,
+    executionName: drill.executionName,
+  });
   const mode = drill.dryRun ? 'dry-run' : 'live';
-  io.out(`Game day ${drill.executionName}: ${mode} drill of plan ${drill.plan.name} on the simulated AWS (local engine)`);
+  io.out(
+    `Game day ${drill.executionName}: ${mode} drill of plan ${drill.plan.name} on the simulated AWS (local engine)`,
+  );
   const record = recordFromReplay(result);
   for (const line of localProgressLines(record)) io.out(line);
-  io.out(`AWS calls: ${result.apiCalls} (${result.mutatingCalls} mutating), simulated ${result.durationSeconds}s in ${result.wallMs} ms`);
+  io.out(
+    `AWS calls: ${result.apiCalls} (${result.mutatingCalls} mutating), simulated ${result.durationSeconds}s in ${result.wallMs} ms`,
+  );
   const report = await reportRun(record, { plan: drill.plan, dir: drill.reportDir }, io);
   io.err(outcomeLine(report));
   return exitCodeFor(report.outcome);
 }
 
 /** The typed-name confirmation of a live drill that changes things; undefined when confirmed. */
-async function refusal(drill: Drill, machine: ResolvedStateMachine, io: CliIo, env: CliEnvironment): Promise<string | undefined> {
+async function refusal(
+  drill: Drill,
+  machine: ResolvedStateMachine,
+  io: CliIo,
+  env: CliEnvironment,
+): Promise<string | undefined> {
   const { plan } = drill;
   if (!env.interactive) {
     return `refusing to start a live game day of ${plan.name} without confirmation: no terminal to type the plan name on; pass --yes (or --dry-run)`;
@@ -130,19 +175,36 @@ async function refusal(drill: Drill, machine: ResolvedStateMachine, io: CliIo, e
     `This starts a LIVE failover of plan ${plan.name} on ${machine.arn}: replicas in ${plan.recoveryRegion} are promoted, groups scaled, parameters repointed.`,
   );
   const answer = (await env.ask(`Type the plan name (${plan.name}) to continue: `))?.trim() ?? '';
-  return answer === plan.name ? undefined : `"${answer}" is not the plan name ${plan.name}: nothing was started`;
+  return answer === plan.name
+    ? undefined
+    : `"${answer}" is not the plan name ${plan.name}: nothing was started`;
 }
 
-async function runLive(drill: Drill, values: GamedayArgs['values'], io: CliIo, env: CliEnvironment): Promise<number> {
+async function runLive(
+  drill: Drill,
+  values: GamedayArgs['values'],
+  io: CliIo,
+  env: CliEnvironment,
+): Promise<number> {
   let machine: ResolvedStateMachine;
   try {
-    machine = await resolveStateMachine(drill.plan, { arn: values['state-machine-arn'], region: values.region }, env.variables);
+    machine = await resolveStateMachine(
+      drill.plan,
+      { arn: values['state-machine-arn'], region: values.region },
+      env.variables,
+    );
   } catch (error) {
-    io.err(error instanceof StateMachineNotFoundError ? `bad input: ${error.message}` : `cannot find the state machine: ${describeError(error)}`);
+    io.err(
+      error instanceof StateMachineNotFoundError
+        ? `bad input: ${error.message}`
+        : `cannot find the state machine: ${describeError(error)}`,
+    );
     return EXIT.badInput;
   }
   const mode = drill.dryRun ? 'dry-run' : 'LIVE';
-  io.out(`Game day ${drill.executionName}: ${mode} drill of plan ${drill.plan.name} on ${machine.arn} (from ${machine.from})`);
+  io.out(
+    `Game day ${drill.executionName}: ${mode} drill of plan ${drill.plan.name} on ${machine.arn} (from ${machine.from})`,
+  );
   if (!drill.dryRun && values.yes !== true) {
     const reason = await refusal(drill, machine, io, env);
     if (reason !== undefined) {
@@ -154,9 +216,15 @@ async function runLive(drill: Drill, values: GamedayArgs['values'], io: CliIo, e
   let executionArn: string;
   try {
     const started = await client.send(
-      new StartExecutionCommand({ stateMachineArn: machine.arn, name: drill.executionName, input: JSON.stringify(drill.event) }),
+      new StartExecutionCommand({
+        stateMachineArn: machine.arn,
+        name: drill.executionName,
+        input: JSON.stringify(drill.event),
+      }),
     );
-    executionArn = started.executionArn ?? `${machine.arn.replace(':stateMachine:', ':execution:')}:${drill.executionName}`;
+    executionArn =
+      started.executionArn ??
+      `${machine.arn.replace(':stateMachine:', ':execution:')}:${drill.executionName}`;
   } catch (error) {
     io.err(`could not start the execution: ${describeError(error)}`);
     return EXIT.badInput;

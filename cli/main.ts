@@ -38,12 +38,22 @@ const REPLAY_OPTIONS = {
 } as const;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Run = (parsed: { positionals: string[]; values: object }, io: CliIo, env: CliEnvironment) => Promise<number>;
+type Run = (
+  parsed: { positionals: string[]; values: object },
+  io: CliIo,
+  env: CliEnvironment,
+) => Promise<number>;
 
 /** Each command's options (parseArgs rejects any other) and the function that runs it. */
 const COMMANDS: Readonly<Record<string, { readonly options: Options; readonly run: Run }>> = {
-  replay: { options: REPLAY_OPTIONS, run: (parsed, io) => replayCommand(parsed as Parameters<typeof replayCommand>[0], io) },
-  gameday: { options: GAMEDAY_OPTIONS, run: (parsed, io, env) => gamedayCommand(parsed as GamedayArgs, io, env) },
+  replay: {
+    options: REPLAY_OPTIONS,
+    run: (parsed, io) => replayCommand(parsed as Parameters<typeof replayCommand>[0], io),
+  },
+  gameday: {
+    options: GAMEDAY_OPTIONS,
+    run: (parsed, io, env) => gamedayCommand(parsed as GamedayArgs, io, env),
+  },
   report: { options: REPORT_OPTIONS, run: (parsed, io, env) => reportCommand(parsed as ReportArgs, io, env) },
   check: { options: CHECK_OPTIONS, run: (parsed, io, env) => checkCommand(parsed as CheckArgs, io, env) },
 };
@@ -52,7 +62,11 @@ const COMMANDS: Readonly<Record<string, { readonly options: Options; readonly ru
  * Runs one `failover` command. `env` is the process (time, terminal, Ctrl-C, environment
  * variables); tests pass their own.
  */
-export async function main(argv: readonly string[], io: CliIo, env: CliEnvironment = processEnvironment()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  env: CliEnvironment = processEnvironment(),
+): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
     io.out(USAGE);

@@ -13,9 +13,18 @@ import {
  * it arrives, or from a finished local replay's timeline.
  */
 
-const MARK = { entered: '▶', succeeded: '✓', failed: '✗', caught: '✗', aborted: '■', running: '…', retry: '↻' } as const;
+const MARK = {
+  entered: '▶',
+  succeeded: '✓',
+  failed: '✗',
+  caught: '✗',
+  aborted: '■',
+  running: '…',
+  retry: '↻',
+} as const;
 
-const stateName = (state: string, item: string | undefined): string => (item === undefined ? state : `${state} [${item}]`);
+const stateName = (state: string, item: string | undefined): string =>
+  item === undefined ? state : `${state} [${item}]`;
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10}s`;
 const clockOf = (date: Date | undefined): string => (date ?? new Date(0)).toISOString().slice(11, 21);
 
@@ -70,7 +79,13 @@ export class LiveProgress {
     const exited = event.stateExitedEventDetails;
     if (type.endsWith('StateEntered') && entered?.name !== undefined) {
       const container = type === 'MapStateEntered' || type === 'ParallelStateEntered';
-      const state: Entered = { name: entered.name, item: itemLabel(parseJson(entered.input)), at, container, failed: false };
+      const state: Entered = {
+        name: entered.name,
+        item: itemLabel(parseJson(entered.input)),
+        at,
+        container,
+        failed: false,
+      };
       if (event.id !== undefined) this.enteredByEvent.set(event.id, state);
       this.open.push(state);
       return `  ${time}  ${MARK.entered} ${stateName(state.name, state.item)}`;
@@ -91,7 +106,8 @@ export class LiveProgress {
       if (container !== undefined) container.failed = true;
       return undefined;
     }
-    const previous = event.previousEventId === undefined ? undefined : this.enteredByEvent.get(event.previousEventId);
+    const previous =
+      event.previousEventId === undefined ? undefined : this.enteredByEvent.get(event.previousEventId);
     if (previous !== undefined && event.id !== undefined) this.enteredByEvent.set(event.id, previous);
     const failure = failureOf(event);
     if (/(Failed|TimedOut)$/.test(type) && type.startsWith('Execution')) {

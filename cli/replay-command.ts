@@ -24,7 +24,9 @@ function badInputLine(error: unknown): string {
 export async function replayCommand({ positionals, values }: ReplayArgs, io: CliIo): Promise<number> {
   const [eventPath, ...extra] = positionals;
   if (eventPath === undefined || extra.length > 0) {
-    io.err('bad input: replay takes exactly one event file: failover replay <event.json> [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]');
+    io.err(
+      'bad input: replay takes exactly one event file: failover replay <event.json> [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]',
+    );
     return EXIT.badInput;
   }
   let inputs;
@@ -56,7 +58,11 @@ export async function replayCommand({ positionals, values }: ReplayArgs, io: Cli
   if (values['report-dir'] !== undefined) {
     // With --json, stdout is the result alone: say where the report went on stderr.
     const reportIo = values.json ? { out: io.err, err: io.err } : io;
-    await reportRun(recordFromReplay(result), { plan: inputs.plan, dir: values['report-dir'], figures: false }, reportIo);
+    await reportRun(
+      recordFromReplay(result),
+      { plan: inputs.plan, dir: values['report-dir'], figures: false },
+      reportIo,
+    );
   }
   if (!values.json) io.err(result.summary);
   return result.outcome === 'succeeded' || result.outcome === 'ignored' ? EXIT.ok : EXIT.failed;

@@ -2,7 +2,12 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { describeError } from '../functions/common/errors.js';
 import type { Plan } from '../functions/common/plan.js';
 import { loadPlanFile, readJsonFile } from '../engine/files.js';
-import { parseReplayResult, recordFromHistory, recordFromReplay, type ExecutionRecord } from '../engine/report/index.js';
+import {
+  parseReplayResult,
+  recordFromHistory,
+  recordFromReplay,
+  type ExecutionRecord,
+} from '../engine/report/index.js';
 import { EXIT, type CliIo } from './cli-io.js';
 import { EXIT_INTERRUPTED, type CliEnvironment } from './cli-environment.js';
 import { BadInputError, badInputLine, isBadInput } from './command-inputs.js';
@@ -12,7 +17,8 @@ import { LiveProgress } from './progress.js';
 import { exitCodeFor, outcomeLine, reportRun } from './report-output.js';
 import { isExecutionArn, regionOfArn, stepFunctionsClient } from './state-machine-arn.js';
 
-export const REPORT_USAGE = 'failover report <execution ARN | replay result JSON> [--plan <file>] [--report-dir <dir>]';
+export const REPORT_USAGE =
+  'failover report <execution ARN | replay result JSON> [--plan <file>] [--report-dir <dir>]';
 
 export const REPORT_OPTIONS = {
   plan: { type: 'string' },
@@ -36,7 +42,9 @@ async function liveRecord(
     const events = await readHistory(client, executionArn);
     return { record: recordFromHistory(executionArn, events, description), interrupted: false };
   }
-  io.out(`${executionArn} is running: following it (Ctrl-C stops following and reports what happened so far)`);
+  io.out(
+    `${executionArn} is running: following it (Ctrl-C stops following and reports what happened so far)`,
+  );
   const controller = new AbortController();
   const stopListening = env.onInterrupt(() => controller.abort());
   const progress = new LiveProgress();
@@ -68,11 +76,16 @@ async function localRecord(path: string): Promise<ExecutionRecord> {
  * `failover report`: the Markdown and JSON report of a live execution (by ARN) or of a saved
  * local replay (`failover replay --json > result.json`). The exit code is the run's outcome.
  */
-export async function reportCommand({ positionals, values }: ReportArgs, io: CliIo, env: CliEnvironment): Promise<number> {
+export async function reportCommand(
+  { positionals, values }: ReportArgs,
+  io: CliIo,
+  env: CliEnvironment,
+): Promise<number> {
   const [target, ...extra] = positionals;
   let plan: Plan | undefined;
   try {
-    if (target === undefined || extra.length > 0) throw new BadInputError(`report takes one execution ARN or result file: ${REPORT_USAGE}`);
+    if (target === undefined || extra.length > 0)
+      throw new BadInputError(`report takes one execution ARN or result file: ${REPORT_USAGE}`);
     if (target.startsWith('arn:') && !isExecutionArn(target)) {
       throw new BadInputError(`"${target}" is not a Step Functions execution ARN`);
     }
@@ -84,7 +97,9 @@ export async function reportCommand({ positionals, values }: ReportArgs, io: Cli
   }
   let outcome: { record: ExecutionRecord; interrupted: boolean };
   try {
-    outcome = isExecutionArn(target) ? await liveRecord(target, io, env) : { record: await localRecord(target), interrupted: false };
+    outcome = isExecutionArn(target)
+      ? await liveRecord(target, io, env)
+      : { record: await localRecord(target), interrupted: false };
   } catch (error) {
     if (isBadInput(error)) {
       io.err(badInputLine(error));

@@ -15,7 +15,10 @@ export async function withSimulatedAccount<T>(
   scenario: Scenario,
   work: (cloud: SimulatedCloud) => Promise<T>,
 ): Promise<T> {
-  const cloud = createSimulatedCloud(plan, { ...scenario, startTime: scenario.startTime ?? new Date().toISOString() });
+  const cloud = createSimulatedCloud(plan, {
+    ...scenario,
+    startTime: scenario.startTime ?? new Date().toISOString(),
+  });
   const clock = FakeTimers.install({
     now: cloud.startTime,
     loopLimit: 1_000_000,

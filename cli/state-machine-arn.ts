@@ -10,7 +10,8 @@ import type { Plan } from '../functions/common/plan.js';
 export const STATE_MACHINE_ARN_VARIABLE = 'FAILOVER_STATE_MACHINE_ARN';
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
-const EXECUTION_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:execution:[A-Za-z0-9_-]{1,80}:[A-Za-z0-9_-]{1,80}$/;
+const EXECUTION_ARN =
+  /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:execution:[A-Za-z0-9_-]{1,80}:[A-Za-z0-9_-]{1,80}$/;
 
 export interface ResolvedStateMachine {
   readonly arn: string;

@@ -3,26 +3,19 @@ import './local-env.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import FakeTimers from '@sinonjs/fake-timers';
-import {
-  ExecutionAbortedError,
-  ExecutionTimeoutError,
-  StateMachine,
-  type StateMachineDefinition,
-} from 'aws-local-stepfunctions';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { setClientInterceptor } from '../functions/common/aws-clients.js';
 import type { Plan } from '../functions/common/plan.js';
 import { parseAlarmTimestamp } from '../functions/validate-trigger/validate-trigger.js';
-import { localHandlerFactory, type JsonValue, type LocalHandlers } from './local-lambda.js';
 import {
-  causeText,
-  lockOf,
-  outcomeOf,
-  rtoOf,
-  summaryOf,
-  type ReplayLock,
-  type ReplayOutcome,
-  type Settled,
-} from './replay-result.js';
+  runClock,
+  startExecution,
+  type Clock,
+  type ExecutionSpec,
+  type Running,
+} from './execution-driver.js';
+import { localHandlerFactory } from './local-lambda.js';
+import { lockOf, outcomeOf, rtoOf, summaryOf, type ReplayLock, type ReplayOutcome } from './replay-result.js';
 import {
   createSimulatedCloud,
   type CallRecord,
@@ -31,7 +24,7 @@ import {
   type SimulatedCloud,
 } from './sim/index.js';
 import { STEP_HANDLERS, type SubstitutionVariable } from './step-registry.js';
-import { buildTimeline, type EventLog, type TimelineEntry } from './timeline.js';
+import { buildTimeline, type TimelineEntry } from './timeline.js';
 
 export type { ReplayLock, ReplayOutcome } from './replay-result.js';
 
@@ -150,102 +143,6 @@ export function createReplayCloud(plan: Plan, event: unknown, scenario: Scenario
 /** The state machine's ARN as the runner names executions: `…:execution:failover-<plan>:<name>`. */
 const executionArnFor = (plan: Plan, name: string): string =>
   `arn:aws:states:${plan.recoveryRegion}:${LOCAL_ACCOUNT}:execution:failover-${plan.name}:${name}`;
-
-interface ExecutionSpec {
-  readonly event: unknown;
-  readonly name: string;
-  readonly offsetMs: number;
-}
-
-interface Running {
-  readonly spec: ExecutionSpec;
-  readonly executionArn: string;
-  readonly events: EventLog[];
-  startedAtMs: number;
-  endedAtMs: number;
-  settled?: Settled;
-  collecting?: Promise<void>;
-}
-
-type Clock = ReturnType<typeof FakeTimers.install>;
-
-/**
- * Runs the virtual clock until `done()`: fire the next timer, then let every promise it
- * resolved settle (one macrotask turn: the handlers use no real timers or I/O). This is what
- * `clock.runAllAsync()` does, minus its real `setTimeout` per fake timer, which costs a
- * millisecond each and would make a thousand executions take seconds of waiting.
- */
-async function runClock(clock: Clock, done: () => boolean): Promise<void> {
-  const turn = () => new Promise((resolve) => setImmediate(resolve));
-  await turn();
-  while (!done()) {
-    if (clock.countTimers() === 0) {
-      await turn();
-      if (clock.countTimers() === 0 && !done())
-        throw new Error('replay stalled: executions are pending but no timer is scheduled');
-      continue;
-    }
-    clock.next();
-    await turn();
-  }
-}
-
-function startExecution(
-  machine: StateMachine,
-  cloud: SimulatedCloud,
-  handlers: LocalHandlers,
-  run: Running,
-): void {
-  run.startedAtMs = Date.now();
-  let stopped: { error: string; cause: string } | undefined;
-  const execution = machine.run(run.spec.event as JsonValue, {
-    overrides: { taskResourceLocalHandlers: handlers },
-    context: { Execution: { Id: run.executionArn, Name: run.spec.name } },
-  });
-  cloud.stepFunctions.started(run.executionArn, run.spec.event, (error, cause) => {
-    stopped = { error, cause };
-    execution.abort();
-  });
-  run.collecting = (async () => {
-    for await (const logged of execution.eventLogs) run.events.push(logged);
-  })();
-  const finish = (settled: Settled) => {
-    run.endedAtMs = Date.now();
-    run.settled = settled;
-    if (settled.status !== 'SUCCEEDED')
-      cloud.stepFunctions.ended(run.executionArn, settled.status, settled.error);
-    else cloud.stepFunctions.ended(run.executionArn, 'SUCCEEDED');
-  };
-  execution.result.then(
-    (output) => finish({ status: 'SUCCEEDED', output }),
-    (error: unknown) => {
-      if (error instanceof ExecutionAbortedError) {
-        finish({
-          status: 'ABORTED',
-          error: stopped ?? { error: 'ExecutionAborted', cause: 'the execution was stopped' },
-        });
-        return;
-      }
-      if (error instanceof ExecutionTimeoutError) {
-        finish({
-          status: 'TIMED_OUT',
-          error: { error: 'States.Timeout', cause: 'the execution exceeded its TimeoutSeconds' },
-        });
-        return;
-      }
-      const failure = error as {
-        cause?: { name?: string; message?: string };
-        name?: string;
-        message?: string;
-      };
-      const cause = failure.cause ?? failure;
-      finish({
-        status: 'FAILED',
-        error: { error: cause.name ?? 'Error', cause: causeText(cause.message ?? '') },
-      });
-    },
-  );
-}
 
 /** Runs the executions on one simulated cloud and one virtual clock; the clock must be installed. */
 async function runExecutions(

@@ -28,6 +28,8 @@ interface OpenEntry {
   outcome: TimelineEntry['outcome'];
   error?: string;
   open: boolean;
+  /** The current run failed: its StateExited (after a Catch) must not read as a success. */
+  runFailed: boolean;
 }
 
 function itemLabel(input: unknown): string | undefined {
@@ -54,27 +56,32 @@ export function buildTimeline(events: readonly EventLog[], startedAtMs: number):
     let row = byKey.get(key);
     if (event.type === 'StateEntered') {
       if (row === undefined) {
-        row = { state: event.state.name, item: label, start: seconds(event.timestamp), end: seconds(event.timestamp), runs: 0, retries: 0, outcome: 'running', open: true };
+        row = { state: event.state.name, item: label, start: seconds(event.timestamp), end: seconds(event.timestamp), runs: 0, retries: 0, outcome: 'running', open: true, runFailed: false };
         byKey.set(key, row);
         rows.push(row);
       }
       row.runs += 1;
       row.open = true;
+      row.runFailed = false;
       continue;
     }
     if (row === undefined) continue;
     row.end = seconds(event.timestamp);
     if (event.type === 'StateExited') {
-      row.outcome = 'succeeded';
+      if (!row.runFailed) row.outcome = 'succeeded';
       row.open = false;
     } else if (event.type === 'StateRetried') {
+      // Failed → Retried → (the same run again) → Exited: the retry clears the failure.
       row.retries += 1;
+      row.runFailed = false;
+      row.outcome = 'running';
     } else if (event.type === 'StateFailed') {
       row.outcome = 'failed';
+      row.runFailed = true;
       row.error = event.Error;
     } else if (event.type === 'StateCaught') {
       row.outcome = 'caught';
     }
   }
-  return rows.map(({ open: _open, ...row }) => row);
+  return rows.map(({ open: _open, runFailed: _runFailed, ...row }) => row);
 }

@@ -29,7 +29,8 @@ export interface ExecutionStep {
  * `aborted`: the workflow's own abort (the alarm recovered during the confirm window);
  * `stopped`: someone stopped the execution (Step Functions status ABORTED).
  */
-export type ExecutionOutcome = 'succeeded' | 'ignored' | 'aborted' | 'failed' | 'stopped' | 'timed-out' | 'running';
+export type ExecutionOutcome =
+  'succeeded' | 'ignored' | 'aborted' | 'failed' | 'stopped' | 'timed-out' | 'running';
 
 export interface ExecutionRecord {
   readonly source: 'local' | 'live';

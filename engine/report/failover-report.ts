@@ -66,7 +66,10 @@ const tenths = (ms: number): number => Math.round(ms / 100) / 10;
 const millis = (ms: number): number => Math.round(ms) / 1000;
 
 function verdict(seconds: number | null, objectiveSeconds: number | null): ObjectiveVerdict {
-  return { objectiveSeconds, met: seconds === null || objectiveSeconds === null ? null : seconds <= objectiveSeconds };
+  return {
+    objectiveSeconds,
+    met: seconds === null || objectiveSeconds === null ? null : seconds <= objectiveSeconds,
+  };
 }
 
 function rtoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['rto'] {

@@ -99,7 +99,12 @@ const STATUS: Readonly<Record<string, ExecutionOutcome>> = {
   PENDING_REDRIVE: 'failed',
 };
 
-function foldSteps(events: readonly HistoryEvent[], endMs: number, outcome: ExecutionOutcome, error: string | undefined) {
+function foldSteps(
+  events: readonly HistoryEvent[],
+  endMs: number,
+  outcome: ExecutionOutcome,
+  error: string | undefined,
+) {
   const rows: Row[] = [];
   const byKey = new Map<string, Row>();
   const rowOfEvent = new Map<number, Row>();
@@ -162,23 +167,28 @@ function foldSteps(events: readonly HistoryEvent[], endMs: number, outcome: Exec
     }
     if (type === 'MapStateFailed' || type === 'ParallelStateFailed') {
       // No name on these: the innermost open container that has not failed yet is the one.
-      const row = rows.filter((candidate) => candidate.container && candidate.open && !candidate.failed).at(-1);
+      const row = rows
+        .filter((candidate) => candidate.container && candidate.open && !candidate.failed)
+        .at(-1);
       if (row === undefined) continue;
       row.end = at;
       row.failed = true;
       row.error ??= [...rows].reverse().find((candidate) => candidate.error !== undefined)?.error;
     }
   }
+  const failState = lastFailState(events);
   return rows.map((row): ExecutionStep => {
     let stepOutcome = row.outcome;
     let stepError = row.error;
+    // Still open when the execution ended: it failed, was the Fail state, ran out of time, or
+    // was cut short (a stop, or a failure elsewhere in its Parallel).
     if (row.open) {
       row.end = Math.max(row.end, endMs);
       if (outcome === 'running') stepOutcome = 'running';
-      else if (row.failed || row.state === lastFailState(events)) {
+      else if (row.failed || row.state === failState || outcome === 'timed-out') {
         stepOutcome = 'failed';
         stepError ??= error;
-      } else stepOutcome = outcome === 'timed-out' ? 'failed' : 'aborted';
+      } else stepOutcome = 'aborted';
     }
     return {
       state: row.state,
@@ -217,13 +227,17 @@ function latestState(events: readonly HistoryEvent[]): WorkflowState | null {
 export function recordFromHistory(
   executionArn: string,
   history: readonly HistoryEvent[],
-  description?: Partial<Pick<DescribeExecutionCommandOutput, 'status' | 'startDate' | 'stopDate' | 'error' | 'cause' | 'name'>>,
+  description?: Partial<
+    Pick<DescribeExecutionCommandOutput, 'status' | 'startDate' | 'stopDate' | 'error' | 'cause' | 'name'>
+  >,
 ): ExecutionRecord {
   const events = [...history].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
   const terminal = events.findLast((event) => event.type !== undefined && event.type in TERMINAL);
   const state = latestState(events);
   let outcome: ExecutionOutcome =
-    terminal?.type !== undefined ? (TERMINAL[terminal.type] ?? 'running') : (STATUS[description?.status ?? ''] ?? 'running');
+    terminal?.type !== undefined
+      ? (TERMINAL[terminal.type] ?? 'running')
+      : (STATUS[description?.status ?? ''] ?? 'running');
   const failure = terminal === undefined ? undefined : failureOf(terminal);
   const errorName = failure?.error ?? description?.error;
   const cause = causeText(failure?.cause ?? description?.cause);

@@ -16,11 +16,7 @@ const WORKFLOW_SECTION = 'Workflow';
 const ganttTime = (iso: string): string => iso.replace(/Z$/, '');
 
 /** Task names end at `:` in gantt syntax; `#` and `;` start entities and statements. */
-const ganttText = (text: string): string =>
-  text
-    .replace(/[:;#]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+const ganttText = (text: string): string => text.replace(/[:;#]/g, ' ').replace(/\s+/g, ' ').trim();
 
 const stepName = (step: ReportStep): string => {
   const item = step.item === undefined ? '' : ` (${step.item})`;
@@ -44,7 +40,12 @@ export function renderGantt(report: FailoverReport): string {
     const section = step.item === undefined ? WORKFLOW_SECTION : ganttText(step.item);
     sections.set(section, [...(sections.get(section) ?? []), { step, index }]);
   });
-  const lines = ['gantt', `    dateFormat ${GANTT_DATE_FORMAT}`, '    axisFormat %H:%M:%S', '    todayMarker off'];
+  const lines = [
+    'gantt',
+    `    dateFormat ${GANTT_DATE_FORMAT}`,
+    '    axisFormat %H:%M:%S',
+    '    todayMarker off',
+  ];
   for (const [section, rows] of sections) {
     if (rows.length === 0) continue;
     lines.push(`    section ${section}`);
@@ -75,7 +76,10 @@ function outcomeText(report: FailoverReport): string {
 function triggerText(report: FailoverReport): string {
   const trigger = report.trigger;
   if (trigger === null) return 'unknown';
-  const who = trigger.kind === 'drill' ? `drill requested by ${trigger.requestedBy ?? 'unknown'}` : `alarm ${trigger.alarmName ?? ''}`;
+  const who =
+    trigger.kind === 'drill'
+      ? `drill requested by ${trigger.requestedBy ?? 'unknown'}`
+      : `alarm ${trigger.alarmName ?? ''}`;
   return `${who} at ${trigger.triggeredAt}: ${trigger.reason}`;
 }
 
@@ -86,7 +90,10 @@ function summaryRows(report: FailoverReport): string[] {
     ['Outcome', outcomeText(report)],
     ['Trigger', triggerText(report)],
     ['Execution', report.executionArn ?? `${report.executionName} (local replay on the simulated AWS)`],
-    ['Time', `${report.startedAt} → ${report.endedAt} (${report.durationSeconds} s, ${report.timeBase} time)`],
+    [
+      'Time',
+      `${report.startedAt} → ${report.endedAt} (${report.durationSeconds} s, ${report.timeBase} time)`,
+    ],
     [
       'RTO achieved',
       `${seconds(report.rto.achievedSeconds)} (trigger → last parameter repointed) against objective ${seconds(report.rto.objectiveSeconds)}: ${verdict(report.rto.achievedSeconds, report.rto)}`,
@@ -117,7 +124,8 @@ function stepRows(report: FailoverReport): string[] {
 }
 
 function lagRows(report: FailoverReport): string[] {
-  if (report.rpo.databases.length === 0) return ['The run did not reach the replica lag gate: no lag was read.'];
+  if (report.rpo.databases.length === 0)
+    return ['The run did not reach the replica lag gate: no lag was read.'];
   return [
     '| Replica | Lag at promotion | Max lag | Note |',
     '|---|---:|---:|---|',

@@ -34,6 +34,8 @@ const replayResultSchema = z.looseObject({
 export function parseReplayResult(document: unknown): ReplayResult | { readonly problem: string } {
   const parsed = replayResultSchema.safeParse(document);
   if (parsed.success) return parsed.data as unknown as ReplayResult;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
   return { problem: `not a replay result (failover replay --json): ${problems.slice(0, 3).join('; ')}` };
 }

@@ -14,7 +14,11 @@ import type { OperationTable, SimWorld } from './world.js';
  * 5xx and timeouts up to the client's maxAttempts, with the standard strategy's backoff.
  */
 
-/** Operations that change the cloud. Publish is not one: notifications are counted on their own. */
+/**
+ * Operations that change the cloud. Publish is not one: notifications are counted on their own;
+ * nor are the failover lock's writes (DynamoDB), which change the orchestrator's own state, not
+ * the stack it fails over (`service: 'dynamodb'` finds them in the call log).
+ */
 export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
   'PromoteReadReplica',
   'CreateDBInstanceReadReplica',

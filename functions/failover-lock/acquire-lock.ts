@@ -2,7 +2,14 @@ import type { Plan } from '../common/plan.js';
 import type { FailoverLock, FailoverLockInput, LockHolder, Trigger } from '../common/workflow-state.js';
 import { LockContentionError } from './errors.js';
 import { holderStatus, stopPreemptedDrill } from './holder-status.js';
-import { lockTableName, readLock, takeLock, type LockItem, type LockTableRef } from './lock-table.js';
+import {
+  claimRefusal,
+  lockTableName,
+  readLock,
+  takeLock,
+  type LockItem,
+  type LockTableRef,
+} from './lock-table.js';
 import { publishRefusal, type Refusal } from './refusal-notice.js';
 
 /**
@@ -18,7 +25,8 @@ import { publishRefusal, type Refusal } from './refusal-notice.js';
  * - The same event delivered again after its execution finished (EventBridge delivers at least
  *   once): `duplicate`.
  * - An alarm within `triggers.minMinutesBetweenExecutions` of the last live failover's start:
- *   `refused`, nothing written, and a notification says why and until when. A manual drill
+ *   `refused`: the lock is not taken, nothing of the stack is touched, and a notification says
+ *   why and until when (once per event: its duplicate deliveries end as `duplicate`). A manual drill
  *   request is a person's decision and is not refused; dry runs take the lock (they never run
  *   beside a failover) but neither count for the interval nor are refused by it.
  */
@@ -115,6 +123,19 @@ async function decide(attempt: Attempt, item: LockItem | undefined): Promise<Dec
   if (trigger.kind === 'alarm' && !trigger.dryRun && minutes > 0 && last !== undefined) {
     const nextAllowedMs = Date.parse(last) + minutes * 60_000;
     if (Date.now() < nextAllowedMs) {
+      const refusedBy = item?.lastRefusedExecution;
+      if (
+        item?.lastRefusedTrigger === attempt.triggerKey &&
+        refusedBy !== undefined &&
+        refusedBy !== executionArn
+      ) {
+        return duplicate(
+          attempt,
+          { executionArn: refusedBy, dryRun: false },
+          `this event (${describeTrigger(trigger)}) was already refused by execution ${refusedBy}, which notified why: ` +
+            'a duplicate delivery; nothing was changed, nobody was paged again',
+        );
+      }
       return {
         kind: 'refuse',
         refusal: {
@@ -172,6 +193,12 @@ export async function acquireLock({ plan, trigger, executionId }: AcquireInput):
     const decision = await decide(attempt, item);
     if (decision.kind === 'done') return decision.lock;
     if (decision.kind === 'refuse') {
+      // Nothing of the stack is touched; the claim only keeps duplicates of this event quiet.
+      const claim = await claimRefusal(ref, executionId, attempt.triggerKey);
+      if (!claim.written) {
+        item = claim.current ?? (await readLock(ref));
+        continue;
+      }
       const { refusal } = decision;
       const notification = await publishRefusal(plan, trigger, refusal);
       return {

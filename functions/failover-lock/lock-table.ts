@@ -23,7 +23,8 @@ import { dynamoDbClient } from '../common/aws-clients.js';
  * Attributes: planName, version (N), holder (execution ARN), holderAcquiredAt, holderDryRun,
  * holderTrigger; lastTrigger and lastTriggerExecution (the last event that took the lock, to
  * recognise a late duplicate delivery); lastFailoverStartedAt and lastFailoverExecution (the last
- * live failover that passed confirmation: the minimum interval counts from it).
+ * live failover that passed confirmation: the minimum interval counts from it); lastRefusedTrigger
+ * and lastRefusedExecution (the last event refused by the interval: its duplicates stay quiet).
  */
 
 /** The table's partition key (the CDK table and the simulated one use the same). */
@@ -56,6 +57,8 @@ export interface LockItem {
   readonly lastTriggerExecution?: string;
   readonly lastFailoverStartedAt?: string;
   readonly lastFailoverExecution?: string;
+  readonly lastRefusedTrigger?: string;
+  readonly lastRefusedExecution?: string;
 }
 
 const str = (value: AttributeValue | undefined): string | undefined => value?.S;
@@ -81,6 +84,8 @@ export function lockItemOf(item: Record<string, AttributeValue> | undefined): Lo
     ...optional('lastTriggerExecution', str(item.lastTriggerExecution)),
     ...optional('lastFailoverStartedAt', str(item.lastFailoverStartedAt)),
     ...optional('lastFailoverExecution', str(item.lastFailoverExecution)),
+    ...optional('lastRefusedTrigger', str(item.lastRefusedTrigger)),
+    ...optional('lastRefusedExecution', str(item.lastRefusedExecution)),
   };
 }
 
@@ -178,6 +183,23 @@ export function recordFailoverStart(
     'SET #lastFailoverStartedAt = :now, #lastFailoverExecution = :me',
     '#holder = :me',
     { ':now': { S: startedAt }, ':me': { S: executionArn } },
+  );
+}
+
+/**
+ * Claims the right to announce that `trigger` is refused: of many deliveries of one refused
+ * event, only the first notifies (a retry of the same execution may notify again).
+ */
+export function claimRefusal(
+  ref: LockTableRef,
+  executionArn: string,
+  trigger: string,
+): Promise<WriteOutcome> {
+  return conditionalUpdate(
+    ref,
+    'SET #lastRefusedTrigger = :trigger, #lastRefusedExecution = :me',
+    'attribute_not_exists(#lastRefusedTrigger) OR #lastRefusedTrigger <> :trigger OR #lastRefusedExecution = :me',
+    { ':trigger': { S: trigger }, ':me': { S: executionArn } },
   );
 }
 

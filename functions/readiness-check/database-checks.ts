@@ -6,7 +6,8 @@ import { latestReplicaLag } from '../read-replica-lag/read-replica-lag.js';
 import { fail, guarded, pass, type ReadinessCheck } from './checks.js';
 
 function replication(replica: string, instance: DBInstance): ReadinessCheck {
-  const source = instance.ReadReplicaSourceDBInstanceIdentifier ?? instance.ReadReplicaSourceDBClusterIdentifier;
+  const source =
+    instance.ReadReplicaSourceDBInstanceIdentifier ?? instance.ReadReplicaSourceDBClusterIdentifier;
   if (source === undefined || source === '') {
     return fail(
       'replica-replicating',
@@ -20,18 +21,34 @@ function replication(replica: string, instance: DBInstance): ReadinessCheck {
   if (info?.Status !== 'replicating' || info.Normal === false) {
     const status = info?.Status ?? 'not reported';
     const message = info?.Message ? ` (${info.Message})` : '';
-    return fail('replica-replicating', replica, `replica ${replica} is a read replica of ${source}, but replication is ${status}${message}`);
+    return fail(
+      'replica-replicating',
+      replica,
+      `replica ${replica} is a read replica of ${source}, but replication is ${status}${message}`,
+    );
   }
-  return pass('replica-replicating', replica, `replica ${replica} is a read replica of ${source} and replicating`);
+  return pass(
+    'replica-replicating',
+    replica,
+    `replica ${replica} is a read replica of ${source} and replicating`,
+  );
 }
 
 function promotable(replica: string, instance: DBInstance): ReadinessCheck {
   const status = instance.DBInstanceStatus ?? 'unknown';
   if (status === 'backing-up') {
-    return fail('replica-promotable', replica, `replica ${replica} is backing-up: RDS refuses PromoteReadReplica until the backup ends`);
+    return fail(
+      'replica-promotable',
+      replica,
+      `replica ${replica} is backing-up: RDS refuses PromoteReadReplica until the backup ends`,
+    );
   }
   if (status !== 'available') {
-    return fail('replica-promotable', replica, `replica ${replica} is ${status}, not available: it cannot be promoted now`);
+    return fail(
+      'replica-promotable',
+      replica,
+      `replica ${replica} is ${status}, not available: it cannot be promoted now`,
+    );
   }
   return pass('replica-promotable', replica, `replica ${replica} is available (not backing-up)`);
 }
@@ -39,21 +56,41 @@ function promotable(replica: string, instance: DBInstance): ReadinessCheck {
 function backups(replica: string, instance: DBInstance): ReadinessCheck {
   const days = instance.BackupRetentionPeriod ?? 0;
   if (days > 0) {
-    return pass('replica-backups', replica, `replica ${replica} has BackupRetentionPeriod ${days}: the promoted instance keeps automated backups`);
+    return pass(
+      'replica-backups',
+      replica,
+      `replica ${replica} has BackupRetentionPeriod ${days}: the promoted instance keeps automated backups`,
+    );
   }
-  return fail('replica-backups', replica, `replica ${replica} has BackupRetentionPeriod 0: once promoted it would have no automated backups`);
+  return fail(
+    'replica-backups',
+    replica,
+    `replica ${replica} has BackupRetentionPeriod 0: once promoted it would have no automated backups`,
+  );
 }
 
 async function lag(database: DatabasePlan, region: string): Promise<ReadinessCheck> {
   const { replica, maxLagSeconds } = database;
   const seconds = await latestReplicaLag(region, replica);
   if (seconds === null) {
-    return fail('replica-lag', replica, `replica ${replica} has no ReplicaLag datapoint in the last 5 minutes: replication may be broken`);
+    return fail(
+      'replica-lag',
+      replica,
+      `replica ${replica} has no ReplicaLag datapoint in the last 5 minutes: replication may be broken`,
+    );
   }
   if (seconds > maxLagSeconds) {
-    return fail('replica-lag', replica, `replica ${replica} lag ${seconds}s is over maxLagSeconds ${maxLagSeconds}s`);
+    return fail(
+      'replica-lag',
+      replica,
+      `replica ${replica} lag ${seconds}s is over maxLagSeconds ${maxLagSeconds}s`,
+    );
   }
-  return pass('replica-lag', replica, `replica ${replica} lag ${seconds}s is within maxLagSeconds ${maxLagSeconds}s`);
+  return pass(
+    'replica-lag',
+    replica,
+    `replica ${replica} lag ${seconds}s is within maxLagSeconds ${maxLagSeconds}s`,
+  );
 }
 
 /**
@@ -68,7 +105,8 @@ export function databaseChecks(database: DatabasePlan, region: string): Promise<
     try {
       instance = await describeInstance(region, replica);
     } catch (error) {
-      if (error instanceof ReplicaNotFoundError) return [fail('replica-exists', replica, `replica ${replica} not found in ${region}`)];
+      if (error instanceof ReplicaNotFoundError)
+        return [fail('replica-exists', replica, `replica ${replica} not found in ${region}`)];
       throw error;
     }
     const replicating = replication(replica, instance);
@@ -79,7 +117,9 @@ export function databaseChecks(database: DatabasePlan, region: string): Promise<
       backups(replica, instance),
       // A standalone instance publishes no ReplicaLag: the replication line already says why.
       ...(replicating.status === 'pass'
-        ? await guarded('replica-lag', replica, `ReplicaLag of ${replica}`, async () => [await lag(database, region)])
+        ? await guarded('replica-lag', replica, `ReplicaLag of ${replica}`, async () => [
+            await lag(database, region),
+          ])
         : []),
     ];
   });

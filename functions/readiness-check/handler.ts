@@ -9,7 +9,10 @@ export const STATE_MACHINE_ARN_VARIABLE = 'FAILOVER_STATE_MACHINE_ARN';
 function deployedStateMachine(): StateMachineTarget {
   const arn = process.env[STATE_MACHINE_ARN_VARIABLE];
   return arn === undefined || arn === ''
-    ? { kind: 'unresolved', reason: `${STATE_MACHINE_ARN_VARIABLE} is not set: the readiness check does not know the state machine` }
+    ? {
+        kind: 'unresolved',
+        reason: `${STATE_MACHINE_ARN_VARIABLE} is not set: the readiness check does not know the state machine`,
+      }
     : { kind: 'deployed', arn };
 }
 

@@ -11,7 +11,11 @@ export const READINESS_METRIC = 'Readiness';
  * recovery region where the orchestrator and its alarm live. An alarm on it (< 1, missing data
  * breaching) tells people before a real outage that the failover would not work.
  */
-export async function publishReadiness(plan: Plan, readiness: Readiness, region = plan.recoveryRegion): Promise<void> {
+export async function publishReadiness(
+  plan: Plan,
+  readiness: Readiness,
+  region = plan.recoveryRegion,
+): Promise<void> {
   await cloudWatchClient(region).send(
     new PutMetricDataCommand({
       Namespace: READINESS_NAMESPACE,

@@ -20,12 +20,17 @@ export function groupChecks(group: ScalingGroupPlan, region: string): Promise<Re
     try {
       found = await describeGroup(region, group.name);
     } catch (error) {
-      if (error instanceof ScalingGroupNotFoundError) return [fail('group-exists', group.name, `group ${group.name} not found in ${region}`)];
+      if (error instanceof ScalingGroupNotFoundError)
+        return [fail('group-exists', group.name, `group ${group.name} not found in ${region}`)];
       throw error;
     }
     const [min, desired, max] = [found.MinSize ?? 0, found.DesiredCapacity ?? 0, found.MaxSize ?? 0];
     return [
-      pass('group-exists', group.name, `group ${group.name} exists in ${region} (min ${min}, desired ${desired}, max ${max})`),
+      pass(
+        'group-exists',
+        group.name,
+        `group ${group.name} exists in ${region} (min ${min}, desired ${desired}, max ${max})`,
+      ),
       max >= group.desired
         ? pass('group-max', group.name, `group ${group.name} MaxSize ${max} >= plan desired ${group.desired}`)
         : fail('group-max', group.name, `group ${group.name} MaxSize ${max} < plan desired ${group.desired}`),
@@ -35,7 +40,8 @@ export function groupChecks(group: ScalingGroupPlan, region: string): Promise<Re
 
 export async function parameterChecks(names: readonly string[], region: string): Promise<ReadinessCheck[]> {
   const batches: string[][] = [];
-  for (let i = 0; i < names.length; i += PARAMETERS_PER_CALL) batches.push(names.slice(i, i + PARAMETERS_PER_CALL));
+  for (let i = 0; i < names.length; i += PARAMETERS_PER_CALL)
+    batches.push(names.slice(i, i + PARAMETERS_PER_CALL));
   const results = await Promise.all(
     batches.map(async (batch) => {
       const resource = batch.join(', ');
@@ -56,7 +62,11 @@ export async function parameterChecks(names: readonly string[], region: string):
 export function topicChecks(topicArn: string | undefined): Promise<ReadinessCheck[]> {
   if (topicArn === undefined) {
     return Promise.resolve([
-      skip('topic-exists', 'notifications', 'no topic to check: the plan names none and FAILOVER_TOPIC_ARN is not set (the CDK construct creates one)'),
+      skip(
+        'topic-exists',
+        'notifications',
+        'no topic to check: the plan names none and FAILOVER_TOPIC_ARN is not set (the CDK construct creates one)',
+      ),
     ]);
   }
   const region = topicArn.split(':')[3] ?? '';
@@ -64,9 +74,12 @@ export function topicChecks(topicArn: string | undefined): Promise<ReadinessChec
     try {
       const response = await snsClient(region).send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
       const subscribers = response.Attributes?.SubscriptionsConfirmed ?? '0';
-      return [pass('topic-exists', topicArn, `topic ${topicArn} exists (confirmed subscriptions: ${subscribers})`)];
+      return [
+        pass('topic-exists', topicArn, `topic ${topicArn} exists (confirmed subscriptions: ${subscribers})`),
+      ];
     } catch (error) {
-      if ((error as Error).name === 'NotFoundException') return [fail('topic-exists', topicArn, `topic ${topicArn} not found`)];
+      if ((error as Error).name === 'NotFoundException')
+        return [fail('topic-exists', topicArn, `topic ${topicArn} not found`)];
       throw error;
     }
   });
@@ -89,14 +102,27 @@ export function alarmChecks(alarm: AlarmRef): Promise<ReadinessCheck[]> {
     );
     const metric = response.MetricAlarms?.find((candidate) => candidate.AlarmName === name);
     const composite = response.CompositeAlarms?.find((candidate) => candidate.AlarmName === name);
-    if (metric === undefined && composite === undefined) return [fail('alarm-exists', name, `alarm ${name} not found in ${region}`)];
-    if (metric === undefined) return [pass('alarm-exists', name, `composite alarm ${name} exists in ${region}`)];
-    const watched = metric.MetricName === undefined ? 'metric math' : `${metric.Namespace ?? ''} ${metric.MetricName}`;
-    const checks = [pass('alarm-exists', name, `alarm ${name} exists in ${region} (${watched}, ${metric.StateValue ?? 'unknown state'})`)];
+    if (metric === undefined && composite === undefined)
+      return [fail('alarm-exists', name, `alarm ${name} not found in ${region}`)];
+    if (metric === undefined)
+      return [pass('alarm-exists', name, `composite alarm ${name} exists in ${region}`)];
+    const watched =
+      metric.MetricName === undefined ? 'metric math' : `${metric.Namespace ?? ''} ${metric.MetricName}`;
+    const checks = [
+      pass(
+        'alarm-exists',
+        name,
+        `alarm ${name} exists in ${region} (${watched}, ${metric.StateValue ?? 'unknown state'})`,
+      ),
+    ];
     if (namespacesOf(metric).includes(ROUTE53_NAMESPACE)) {
       checks.push(
         region === ROUTE53_METRICS_REGION
-          ? pass('alarm-region', name, `alarm ${name} watches ${ROUTE53_NAMESPACE} in ${ROUTE53_METRICS_REGION}, where Route 53 publishes it`)
+          ? pass(
+              'alarm-region',
+              name,
+              `alarm ${name} watches ${ROUTE53_NAMESPACE} in ${ROUTE53_METRICS_REGION}, where Route 53 publishes it`,
+            )
           : fail(
               'alarm-region',
               name,
@@ -116,14 +142,19 @@ export type StateMachineTarget =
 
 export function stateMachineChecks(target: StateMachineTarget): Promise<ReadinessCheck[]> {
   if (target.kind === 'local') {
-    return Promise.resolve([pass('state-machine', 'local', 'state machine: local engine (the same definition, run in-process)')]);
+    return Promise.resolve([
+      pass('state-machine', 'local', 'state machine: local engine (the same definition, run in-process)'),
+    ]);
   }
-  if (target.kind === 'unresolved') return Promise.resolve([fail('state-machine', 'state machine', target.reason)]);
+  if (target.kind === 'unresolved')
+    return Promise.resolve([fail('state-machine', 'state machine', target.reason)]);
   const { arn } = target;
   const region = arn.split(':')[3] ?? '';
   return guarded('state-machine', arn, `state machine ${arn}`, async () => {
     try {
-      const response = await sfnClient(region).send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
+      const response = await sfnClient(region).send(
+        new DescribeStateMachineCommand({ stateMachineArn: arn }),
+      );
       const status = response.status ?? 'unknown';
       return status === 'ACTIVE'
         ? [pass('state-machine', arn, `state machine ${arn} is deployed (${status})`)]

@@ -79,16 +79,27 @@ describe('failover check --local', () => {
       'a replica with no ReplicaLag datapoint',
       EXAMPLE_PLAN_FILE,
       { lag: { '*': [{ atSeconds: -600, lagSeconds: null }] } },
-      ['✗ replica shop-db-replica has no ReplicaLag datapoint in the last 5 minutes: replication may be broken'],
+      [
+        '✗ replica shop-db-replica has no ReplicaLag datapoint in the last 5 minutes: replication may be broken',
+      ],
     ],
     [
       'a replica promoted already',
       EXAMPLE_PLAN_FILE,
       { promotion: { '*': { alreadyPromoted: true } } },
-      ['✗ replica shop-db-replica is standalone (no read replica source): it was promoted already, or it is not a replica'],
+      [
+        '✗ replica shop-db-replica is standalone (no read replica source): it was promoted already, or it is not a replica',
+      ],
     ],
   ])('reports exactly what is wrong with %s and exits 1', async (_what, plan, scenario, failures) => {
-    const { code, outLines, err } = await runCli(['check', '--local', '--plan', plan, '--scenario', file('scenario.json', scenario)]);
+    const { code, outLines, err } = await runCli([
+      'check',
+      '--local',
+      '--plan',
+      plan,
+      '--scenario',
+      file('scenario.json', scenario),
+    ]);
 
     expect(code).toBe(1);
     expect(outLines.filter((line) => line.startsWith('✗ '))).toEqual(failures);
@@ -98,12 +109,23 @@ describe('failover check --local', () => {
   it('flags a Route 53 health-check alarm declared outside us-east-1', async () => {
     // The simulated CloudWatch names a health alarm's namespace AWS/Route53 only in us-east-1;
     // the scenario says what a real HealthCheckStatus alarm in eu-west-1 would watch.
-    const scenario = file('route53.json', { alarms: { 'shop-primary-health': { namespace: 'AWS/Route53' } } });
+    const scenario = file('route53.json', {
+      alarms: { 'shop-primary-health': { namespace: 'AWS/Route53' } },
+    });
 
-    const { code, outLines } = await runCli(['check', '--local', '--plan', WRONG_REGION_PLAN, '--scenario', scenario]);
+    const { code, outLines } = await runCli([
+      'check',
+      '--local',
+      '--plan',
+      WRONG_REGION_PLAN,
+      '--scenario',
+      scenario,
+    ]);
 
     expect(code).toBe(1);
-    expect(outLines).toContain('✓ alarm shop-primary-health exists in eu-west-1 (AWS/Route53 HealthCheckStatus, ALARM)');
+    expect(outLines).toContain(
+      '✓ alarm shop-primary-health exists in eu-west-1 (AWS/Route53 HealthCheckStatus, ALARM)',
+    );
     expect(outLines.filter((line) => line.startsWith('✗ '))).toEqual([
       '✗ alarm shop-primary-health watches AWS/Route53 in eu-west-1: Route 53 publishes health-check metrics only in us-east-1, so this alarm never leaves INSUFFICIENT_DATA',
     ]);
@@ -111,11 +133,22 @@ describe('failover check --local', () => {
 
   it.each([
     ['no plan', ['check', '--local'], /^bad input: check needs --plan <file>$/],
-    ['a scenario without --local', ['check', '--plan', EXAMPLE_PLAN_FILE, '--scenario', 'x.json'], /use it with --local/],
+    [
+      'a scenario without --local',
+      ['check', '--plan', EXAMPLE_PLAN_FILE, '--scenario', 'x.json'],
+      /use it with --local/,
+    ],
     ['an unknown option', ['check', '--plan', EXAMPLE_PLAN_FILE, '--fix'], /Unknown option '--fix'/],
     [
       'a scenario naming a replica the plan does not have',
-      ['check', '--local', '--plan', EXAMPLE_PLAN_FILE, '--scenario', file('typo.json', { promotion: { 'shop-db': { missing: true } } })],
+      [
+        'check',
+        '--local',
+        '--plan',
+        EXAMPLE_PLAN_FILE,
+        '--scenario',
+        file('typo.json', { promotion: { 'shop-db': { missing: true } } }),
+      ],
       /^bad input: scenario is invalid \(1 problem\): - promotion\.shop-db: the plan has no replica "shop-db"/,
     ],
   ])('exits 2 for %s', async (_what, argv, reason) => {

@@ -34,14 +34,17 @@ afterEach(() => {
   }
 });
 
-const run = async () => (await handler(scheduledEvent, lambdaContext('failover-readiness-check'))) as Readiness;
+const run = async () =>
+  (await handler(scheduledEvent, lambdaContext('failover-readiness-check'))) as Readiness;
 
 describe('the scheduled readiness check', () => {
   it('publishes Readiness 1 for the plan in the recovery region when every check passes', async () => {
     const readiness = await run();
 
     expect(readiness.ready).toBe(true);
-    expect(readiness.checks.some((check) => check.check === 'state-machine' && check.status === 'pass')).toBe(true);
+    expect(readiness.checks.some((check) => check.check === 'state-machine' && check.status === 'pass')).toBe(
+      true,
+    );
     expect(publishedMetrics()).toEqual([
       {
         Namespace: 'FailoverOrchestrator',
@@ -59,7 +62,9 @@ describe('the scheduled readiness check', () => {
   });
 
   it('publishes Readiness 0 when a check fails', async () => {
-    cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'lag', Values: [300], Timestamps: [new Date()] }] });
+    cloudWatch
+      .on(GetMetricDataCommand)
+      .resolves({ MetricDataResults: [{ Id: 'lag', Values: [300], Timestamps: [new Date()] }] });
 
     const readiness = await run();
 

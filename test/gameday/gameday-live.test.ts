@@ -37,7 +37,11 @@ const PAGE = 4;
  * lets the next batch of events "happen"; GetExecutionHistory pages the events so far, PAGE at
  * a time, with a nextToken while more remain.
  */
-function serveExecution(run: LiveExecution, batches: readonly number[], finalStatus: 'SUCCEEDED' | 'FAILED' | 'ABORTED') {
+function serveExecution(
+  run: LiveExecution,
+  batches: readonly number[],
+  finalStatus: 'SUCCEEDED' | 'FAILED' | 'ABORTED',
+) {
   let visible = batches[0] ?? run.events.length;
   let describes = 0;
   sfn.on(StartExecutionCommand).resolves({ executionArn: run.executionArn, startDate: NOW });
@@ -85,7 +89,9 @@ describe('failover gameday (live)', () => {
   it('starts the deployed state machine with the drill request as input', async () => {
     serveExecution(succeededDrill(plan, NAME), [], 'SUCCEEDED');
 
-    const { code } = await runCli(liveArgs(dir, '--yes', '--requested-by', 'alice@example.com', '--reason', 'Q4 game day'));
+    const { code } = await runCli(
+      liveArgs(dir, '--yes', '--requested-by', 'alice@example.com', '--reason', 'Q4 game day'),
+    );
 
     expect(code).toBe(0);
     const [start] = sfn.commandCalls(StartExecutionCommand);
@@ -94,7 +100,12 @@ describe('failover gameday (live)', () => {
       source: 'failover.gameday',
       'detail-type': 'Failover Drill Requested',
       time: NOW.toISOString(),
-      detail: { planName: 'shop-prod', requestedBy: 'alice@example.com', reason: 'Q4 game day', dryRun: false },
+      detail: {
+        planName: 'shop-prod',
+        requestedBy: 'alice@example.com',
+        reason: 'Q4 game day',
+        dryRun: false,
+      },
     });
   });
 
@@ -111,7 +122,9 @@ describe('failover gameday (live)', () => {
     expect(entered).toHaveLength(enteredEvents.length);
     expect(outLines.filter((line) => line.endsWith('▶ Validate Trigger'))).toHaveLength(1);
     expect(outLines).toContainEqual(expect.stringMatching(/✓ Read Replica Lag \[shop-db-replica\] {2}2s$/));
-    expect(outLines).toContainEqual(expect.stringMatching(/✗ Read Replica Lag \[shop-db-replica\]: Throttling: Rate exceeded$/));
+    expect(outLines).toContainEqual(
+      expect.stringMatching(/✗ Read Replica Lag \[shop-db-replica\]: Throttling: Rate exceeded$/),
+    );
     expect(outLines).toContainEqual(expect.stringMatching(/✓ execution succeeded$/));
     expect(env.sleeps).toEqual([2_500, 2_500]);
     const calls = sfn.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input);
@@ -131,7 +144,12 @@ describe('failover gameday (live)', () => {
     expect(out).toContain('RTO achieved: 390s against objective 900s (met)');
     expect(out).toContain('RPO estimate: 12s against objective 60s (met)');
     const facts = JSON.parse(readFileSync(join(dir, `${NAME}.json`), 'utf8')) as FailoverReport;
-    expect(facts).toMatchObject({ executionArn: ARN, outcome: 'succeeded', timeBase: 'real', rto: { achievedSeconds: 390 } });
+    expect(facts).toMatchObject({
+      executionArn: ARN,
+      outcome: 'succeeded',
+      timeBase: 'real',
+      rto: { achievedSeconds: 390 },
+    });
     expect(readFileSync(join(dir, `${NAME}.md`), 'utf8')).toContain(`| Execution | ${ARN} |`);
   });
 
@@ -238,7 +256,10 @@ describe('finding the state machine', () => {
     serveExecution(succeededDrill(plan, NAME), [], 'SUCCEEDED');
     const env = recordingEnvironment({ variables: { FAILOVER_STATE_MACHINE_ARN: STATE_MACHINE_ARN } });
 
-    const { code, out } = await runCli(['gameday', '--plan', EXAMPLE_PLAN_FILE, '--yes', '--report-dir', dir], env);
+    const { code, out } = await runCli(
+      ['gameday', '--plan', EXAMPLE_PLAN_FILE, '--yes', '--report-dir', dir],
+      env,
+    );
 
     expect(code).toBe(0);
     expect(out).toContain(`on ${STATE_MACHINE_ARN} (from FAILOVER_STATE_MACHINE_ARN)`);
@@ -248,20 +269,52 @@ describe('finding the state machine', () => {
     serveExecution(succeededDrill(plan, NAME), [], 'SUCCEEDED');
     sfn
       .on(ListStateMachinesCommand)
-      .resolvesOnce({ stateMachines: [{ name: 'other', stateMachineArn: `${STATE_MACHINE_ARN}x`, type: 'STANDARD', creationDate: NOW }], nextToken: 'p2' })
-      .resolvesOnce({ stateMachines: [{ name: 'shop-prod-failover', stateMachineArn: STATE_MACHINE_ARN, type: 'STANDARD', creationDate: NOW }] });
+      .resolvesOnce({
+        stateMachines: [
+          { name: 'other', stateMachineArn: `${STATE_MACHINE_ARN}x`, type: 'STANDARD', creationDate: NOW },
+        ],
+        nextToken: 'p2',
+      })
+      .resolvesOnce({
+        stateMachines: [
+          {
+            name: 'shop-prod-failover',
+            stateMachineArn: STATE_MACHINE_ARN,
+            type: 'STANDARD',
+            creationDate: NOW,
+          },
+        ],
+      });
 
-    const { code, out } = await runCli(['gameday', '--plan', EXAMPLE_PLAN_FILE, '--yes', '--report-dir', dir]);
+    const { code, out } = await runCli([
+      'gameday',
+      '--plan',
+      EXAMPLE_PLAN_FILE,
+      '--yes',
+      '--report-dir',
+      dir,
+    ]);
 
     expect(code).toBe(0);
     expect(out).toContain(`on ${STATE_MACHINE_ARN} (from its name shop-prod-failover in us-west-2)`);
-    expect(sfn.commandCalls(ListStateMachinesCommand).map((call) => call.args[0].input.nextToken)).toEqual([undefined, 'p2']);
+    expect(sfn.commandCalls(ListStateMachinesCommand).map((call) => call.args[0].input.nextToken)).toEqual([
+      undefined,
+      'p2',
+    ]);
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe(STATE_MACHINE_ARN);
   });
 
   it.each([
-    ['no state machine of that name', [], /^bad input: no state machine named shop-prod-failover in us-west-2: .*--state-machine-arn/],
-    ['an ARN that is not a state machine', ['--state-machine-arn', 'arn:aws:sns:us-west-2:111111111111:x'], /is not a Step Functions state machine ARN/],
+    [
+      'no state machine of that name',
+      [],
+      /^bad input: no state machine named shop-prod-failover in us-west-2: .*--state-machine-arn/,
+    ],
+    [
+      'an ARN that is not a state machine',
+      ['--state-machine-arn', 'arn:aws:sns:us-west-2:111111111111:x'],
+      /is not a Step Functions state machine ARN/,
+    ],
   ])('exits 2 for %s', async (_what, extra, reason) => {
     sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [] });
 

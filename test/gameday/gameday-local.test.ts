@@ -23,12 +23,22 @@ describe('failover gameday --local --dry-run', () => {
   it('completes, prints progress step by step and writes the Markdown and JSON report', async () => {
     const dir = reportDir();
 
-    const { code, out, err } = await runCli(['gameday', '--local', '--dry-run', '--plan', EXAMPLE_PLAN_FILE, '--report-dir', dir]);
+    const { code, out, err } = await runCli([
+      'gameday',
+      '--local',
+      '--dry-run',
+      '--plan',
+      EXAMPLE_PLAN_FILE,
+      '--report-dir',
+      dir,
+    ]);
 
     const name = gamedayExecutionName(plan, NOW, true);
     expect(code).toBe(0);
     expect(name).toBe('gameday-shop-prod-20261124T090000Z-dry-run');
-    expect(out).toContain(`Game day ${name}: dry-run drill of plan shop-prod on the simulated AWS (local engine)`);
+    expect(out).toContain(
+      `Game day ${name}: dry-run drill of plan shop-prod on the simulated AWS (local engine)`,
+    );
     expect(out).toMatch(/\+00:00\.\d {2}✓ Validate Trigger/);
     expect(out).toMatch(/✓ Promote Replica \[shop-db-replica\]/);
     expect(out).toMatch(/✓ Repoint Parameters/);
@@ -40,8 +50,17 @@ describe('failover gameday --local --dry-run', () => {
     expect(markdown).toContain('| Outcome | succeeded (dry run: nothing was changed) |');
     expect(markdown).toContain('```mermaid\ngantt');
     const facts = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as FailoverReport;
-    expect(facts).toMatchObject({ outcome: 'succeeded', dryRun: true, source: 'local', local: { mutatingCalls: 0 } });
-    expect(facts.trigger).toMatchObject({ kind: 'drill', requestedBy: 'sre-oncall', reason: 'game day (dry run)' });
+    expect(facts).toMatchObject({
+      outcome: 'succeeded',
+      dryRun: true,
+      source: 'local',
+      local: { mutatingCalls: 0 },
+    });
+    expect(facts.trigger).toMatchObject({
+      kind: 'drill',
+      requestedBy: 'sre-oncall',
+      reason: 'game day (dry run)',
+    });
   });
 
   it('mutates nothing in the simulated cloud: no mutating call, the same resources as before', async () => {
@@ -55,7 +74,9 @@ describe('failover gameday --local --dry-run', () => {
     expect(cloud.calls.filter((call) => MUTATING_OPERATIONS.has(call.operation))).toEqual([]);
     expect(cloud.calls.length).toBeGreaterThan(0);
     expect(resources(cloud.snapshot())).toEqual(before);
-    expect(result.cloud.databases.find((db) => db.id === 'shop-db-replica')).toMatchObject({ isReplica: true });
+    expect(result.cloud.databases.find((db) => db.id === 'shop-db-replica')).toMatchObject({
+      isReplica: true,
+    });
   });
 
   it('does change the simulated cloud when the drill is not a dry run (the assertion above can fail)', async () => {
@@ -76,12 +97,23 @@ describe('failover gameday --local', () => {
   it('runs a live drill on the simulated AWS without asking for the plan name', async () => {
     const dir = reportDir();
 
-    const { code, out } = await runCli(['gameday', '--local', '--plan', EXAMPLE_PLAN_FILE, '--report-dir', dir, '--reason', 'Q4 rehearsal']);
+    const { code, out } = await runCli([
+      'gameday',
+      '--local',
+      '--plan',
+      EXAMPLE_PLAN_FILE,
+      '--report-dir',
+      dir,
+      '--reason',
+      'Q4 rehearsal',
+    ]);
 
     expect(code).toBe(0);
     expect(out).toMatch(/Wait For Promotion \[shop-db-replica\] x\d+/);
     expect(out).toMatch(/RTO achieved: \d+(\.\d)?s against objective 900s \(met\)/);
-    const facts = JSON.parse(readFileSync(join(dir, `${gamedayExecutionName(plan, NOW, false)}.json`), 'utf8')) as FailoverReport;
+    const facts = JSON.parse(
+      readFileSync(join(dir, `${gamedayExecutionName(plan, NOW, false)}.json`), 'utf8'),
+    ) as FailoverReport;
     expect(facts.trigger?.reason).toBe('Q4 rehearsal');
     expect(facts.local?.mutatingCalls).toBeGreaterThan(0);
   });
@@ -106,14 +138,37 @@ describe('failover gameday --local', () => {
 
   it.each([
     ['no plan', ['gameday', '--local'], /^bad input: gameday needs --plan <file>$/],
-    ['a scenario on a live run', ['gameday', '--plan', EXAMPLE_PLAN_FILE, '--scenario', 'x.json'], /use it with --local/],
-    ['a state machine on a local run', ['gameday', '--local', '--plan', EXAMPLE_PLAN_FILE, '--region', 'us-west-2'], /are for live game days/],
-    ['a positional argument', ['gameday', 'now', '--plan', EXAMPLE_PLAN_FILE], /takes no positional arguments/],
+    [
+      'a scenario on a live run',
+      ['gameday', '--plan', EXAMPLE_PLAN_FILE, '--scenario', 'x.json'],
+      /use it with --local/,
+    ],
+    [
+      'a state machine on a local run',
+      ['gameday', '--local', '--plan', EXAMPLE_PLAN_FILE, '--region', 'us-west-2'],
+      /are for live game days/,
+    ],
+    [
+      'a positional argument',
+      ['gameday', 'now', '--plan', EXAMPLE_PLAN_FILE],
+      /takes no positional arguments/,
+    ],
     ['an unknown option', ['gameday', '--plan', EXAMPLE_PLAN_FILE, '--force'], /Unknown option '--force'/],
-    ['a missing plan file', ['gameday', '--local', '--plan', 'nope.yaml'], /^bad input: cannot read plan nope\.yaml: no such file$/],
+    [
+      'a missing plan file',
+      ['gameday', '--local', '--plan', 'nope.yaml'],
+      /^bad input: cannot read plan nope\.yaml: no such file$/,
+    ],
     [
       'a scenario naming a group the plan does not have',
-      ['gameday', '--local', '--plan', EXAMPLE_PLAN_FILE, '--scenario', 'test/gameday/fixtures/unknown-group.scenario.json'],
+      [
+        'gameday',
+        '--local',
+        '--plan',
+        EXAMPLE_PLAN_FILE,
+        '--scenario',
+        'test/gameday/fixtures/unknown-group.scenario.json',
+      ],
       /^bad input: scenario is invalid \(1 problem\): - groups\.nope: the plan has no scaling group "nope"/,
     ],
   ])('exits 2 with a one-line reason for %s', async (_what, argv, reason) => {

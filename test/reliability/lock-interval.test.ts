@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createReplayCloud, replay, replayConcurrent, type ReplayResult } from '../../engine/runner.js';
 import type { SimulatedCloud } from '../../engine/sim/index.js';
-import { alarmEvent, drillEvent, lockItemOf, mutatingExecutions, plan, subjects } from './lock-support.js';
+import {
+  alarmEvent,
+  drillEvent,
+  lockItemOf,
+  mutatingExecutions,
+  plan,
+  subjects,
+  tally,
+} from './lock-support.js';
 
 const alarm = alarmEvent();
 
@@ -41,6 +49,30 @@ describe('one failover at a time: the plan minimum interval between failovers', 
     );
     expect(refusal.message).toContain('Nothing was changed by this execution.');
     expect(lockItemOf(result.cloud)).toMatchObject({ lastFailoverExecution: first.executionArn });
+  });
+
+  it('notifies a refusal once when the refused alarm is delivered 50 times', async () => {
+    // Arrange
+    const { cloud } = await afterAFailover();
+    const second = alarmEvent({ alarmName: 'shop-alb-5xx', at: '2026-11-24T09:10:00.000Z' });
+
+    // Act
+    const { executions, calls } = await replayConcurrent({
+      plan,
+      events: { event: second, count: 50 },
+      cloud,
+    });
+
+    // Assert
+    expect(tally(executions)).toEqual({ 'aborted/refused': 1, 'ignored/duplicate': 49 });
+    expect(
+      subjects(cloud.snapshot()).filter((subject) => subject.startsWith('Failover REFUSED')),
+    ).toHaveLength(1);
+    expect(calls.filter((call) => call.mutating && call.time > Date.parse('2026-11-24T09:10:00Z'))).toEqual(
+      [],
+    );
+    const duplicate = executions.find((execution) => execution.lock?.decision === 'duplicate')!;
+    expect(duplicate.summary).toContain('was already refused by execution');
   });
 
   it('lets an alarm fail over again once the interval has passed', async () => {

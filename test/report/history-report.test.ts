@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildFailoverReport, recordFromHistory, renderMarkdown, type ExecutionStep } from '../../engine/report/index.js';
+import {
+  buildFailoverReport,
+  recordFromHistory,
+  renderMarkdown,
+  type ExecutionStep,
+} from '../../engine/report/index.js';
 import { examplePlan } from '../fixtures/plans.js';
 import { HistoryBuilder } from './support/history-builder.js';
 import { LAG_EXCEEDED, lagExceededDrill, stoppedDrill, succeededDrill } from './support/live-executions.js';
@@ -22,8 +27,15 @@ describe('recordFromHistory', () => {
     expect(record.outcome).toBe('succeeded');
     expect(record.source).toBe('live');
     expect(record.executionName).toBe('gameday-shop-prod-20261124T090000Z');
-    expect(step(record.steps, 'Read Replica Lag', 'shop-db-replica')).toMatchObject({ runs: 1, retries: 1, outcome: 'succeeded' });
-    expect(step(record.steps, 'Wait For Promotion', 'shop-db-replica')).toMatchObject({ runs: 2, outcome: 'succeeded' });
+    expect(step(record.steps, 'Read Replica Lag', 'shop-db-replica')).toMatchObject({
+      runs: 1,
+      retries: 1,
+      outcome: 'succeeded',
+    });
+    expect(step(record.steps, 'Wait For Promotion', 'shop-db-replica')).toMatchObject({
+      runs: 2,
+      outcome: 'succeeded',
+    });
     expect(step(record.steps, 'Check Promotion', 'shop-db-replica')).toMatchObject({ runs: 2, retries: 0 });
     expect(step(record.steps, 'Promote And Scale')?.outcome).toBe('succeeded');
     expect(record.steps.every((entry) => entry.outcome === 'succeeded')).toBe(true);
@@ -51,9 +63,15 @@ describe('recordFromHistory', () => {
       outcome: 'failed',
       error: 'ReplicaLagExceededError',
     });
-    expect(step(record.steps, 'Check Replica Lag')).toMatchObject({ outcome: 'caught', error: 'ReplicaLagExceededError' });
+    expect(step(record.steps, 'Check Replica Lag')).toMatchObject({
+      outcome: 'caught',
+      error: 'ReplicaLagExceededError',
+    });
     expect(step(record.steps, 'Notify Failed')?.outcome).toBe('succeeded');
-    expect(step(record.steps, 'Failover Failed')).toMatchObject({ outcome: 'failed', error: 'ReplicaLagExceededError' });
+    expect(step(record.steps, 'Failover Failed')).toMatchObject({
+      outcome: 'failed',
+      error: 'ReplicaLagExceededError',
+    });
     expect(record.state?.failedStep).toBe('Check Replica Lag');
   });
 
@@ -69,13 +87,40 @@ describe('recordFromHistory', () => {
     expect(step(record.steps, 'Promote Replica', 'shop-db-replica')?.outcome).toBe('succeeded');
   });
 
+  it('fails the states still running when the execution timed out', () => {
+    const builder = new HistoryBuilder(
+      '2026-11-24T09:00:01.000Z',
+      'arn:aws:states:us-west-2:111111111111:execution:shop-prod-failover:slow-1',
+    );
+    builder.started({}).task('Validate Trigger').enter('Wait', 'Wait For Promotion', {});
+    builder.after(14_400).event('ExecutionTimedOut', {
+      executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'TimeoutSeconds 14400 passed' },
+    });
+
+    const record = recordFromHistory(builder.arn, builder.events);
+
+    expect(record.outcome).toBe('timed-out');
+    expect(record.error).toEqual({ error: 'States.Timeout', cause: 'TimeoutSeconds 14400 passed' });
+    expect(step(record.steps, 'Wait For Promotion')).toMatchObject({
+      outcome: 'failed',
+      error: 'States.Timeout',
+    });
+    expect(seconds(step(record.steps, 'Wait For Promotion'))).toBe(14_400);
+  });
+
   it('reports the workflow abort (alarm recovered) as aborted, not failed', () => {
-    const builder = new HistoryBuilder('2026-11-24T09:00:01.000Z', 'arn:aws:states:us-west-2:111111111111:execution:shop-prod-failover:alarm-1');
+    const builder = new HistoryBuilder(
+      '2026-11-24T09:00:01.000Z',
+      'arn:aws:states:us-west-2:111111111111:execution:shop-prod-failover:alarm-1',
+    );
     builder
       .started({})
       .task('Confirm Outage', { input: {} })
       .failState('Failover Aborted')
-      .failed('FailoverAborted', 'The alarm was no longer in ALARM after the confirm window; nothing was changed.');
+      .failed(
+        'FailoverAborted',
+        'The alarm was no longer in ALARM after the confirm window; nothing was changed.',
+      );
 
     const record = recordFromHistory(builder.arn, builder.events);
 
@@ -86,7 +131,10 @@ describe('recordFromHistory', () => {
   it('leaves the steps of a running execution running, up to its latest event', () => {
     const run = succeededDrill(plan);
     // Up to the lag read's first (throttled) attempt, which the ASL is about to retry.
-    const events = run.events.slice(0, run.events.findIndex((event) => event.type === 'LambdaFunctionFailed') + 1);
+    const events = run.events.slice(
+      0,
+      run.events.findIndex((event) => event.type === 'LambdaFunctionFailed') + 1,
+    );
 
     const record = recordFromHistory(run.executionArn, events, { status: 'RUNNING' });
 
@@ -97,7 +145,10 @@ describe('recordFromHistory', () => {
       'Check Replica Lag',
       'Read Replica Lag',
     ]);
-    expect(step(record.steps, 'Read Replica Lag', 'shop-db-replica')).toMatchObject({ error: 'Throttling', retries: 0 });
+    expect(step(record.steps, 'Read Replica Lag', 'shop-db-replica')).toMatchObject({
+      error: 'Throttling',
+      retries: 0,
+    });
   });
 });
 
@@ -123,7 +174,10 @@ describe('the report of a live execution', () => {
     });
     const events = run.events.map((event) =>
       event.type === 'ExecutionSucceeded'
-        ? { ...event, executionSucceededEventDetails: { output: JSON.stringify({ ...run.state, plan: slow }) } }
+        ? {
+            ...event,
+            executionSucceededEventDetails: { output: JSON.stringify({ ...run.state, plan: slow }) },
+          }
         : event,
     );
 
@@ -132,7 +186,9 @@ describe('the report of a live execution', () => {
 
     expect(report.rto.met).toBe(false);
     expect(report.rpo.met).toBe(false);
-    expect(markdown).toContain('390 s (trigger → last parameter repointed) against objective 300 s: **missed**');
+    expect(markdown).toContain(
+      '390 s (trigger → last parameter repointed) against objective 300 s: **missed**',
+    );
     expect(markdown).toContain('12 s (highest replica lag at promotion) against objective 10 s: **missed**');
   });
 
@@ -147,10 +203,11 @@ describe('the report of a live execution', () => {
     expect(drawn.map((task) => ((task?.endMs ?? 0) - (task?.startMs ?? 0)) / 1000)).toEqual(
       report.steps.map((entry) => entry.durationSeconds),
     );
-    expect(gantt.tasks.filter((task) => task.crit).map((task) => task.name).sort()).toEqual([
-      'Check Replica Lag',
-      'Failover Failed',
-      'Read Replica Lag (shop-db-replica)',
-    ]);
+    expect(
+      gantt.tasks
+        .filter((task) => task.crit)
+        .map((task) => task.name)
+        .sort(),
+    ).toEqual(['Check Replica Lag', 'Failover Failed', 'Read Replica Lag (shop-db-replica)']);
   });
 });

@@ -27,7 +27,8 @@ async function replayOf(scenario?: string): Promise<ReplayResult> {
 }
 
 /** What the replay's own timeline says a row took, in seconds (tenths, as the timeline keeps them). */
-const rowSeconds = (row: ReplayResult['timeline'][number]): number => Math.round((row.end - row.start) * 10) / 10;
+const rowSeconds = (row: ReplayResult['timeline'][number]): number =>
+  Math.round((row.end - row.start) * 10) / 10;
 
 describe('the report of a succeeded replay', () => {
   let result: ReplayResult;
@@ -68,7 +69,9 @@ describe('the report of a succeeded replay', () => {
     expect(report.rto.achievedSeconds).toBe(result.rtoSeconds);
     expect(report.rto.objectiveSeconds).toBe(plan.objectives.rtoSeconds);
     expect(report.rto.met).toBe(true);
-    expect(markdown).toContain(`| RTO achieved | ${result.rtoSeconds} s (trigger → last parameter repointed) against objective 900 s: met |`);
+    expect(markdown).toContain(
+      `| RTO achieved | ${result.rtoSeconds} s (trigger → last parameter repointed) against objective 900 s: met |`,
+    );
   });
 
   it('estimates the RPO as the replica lag the gate accepted', () => {
@@ -77,7 +80,9 @@ describe('the report of a succeeded replay', () => {
     expect(lags).toEqual([1]);
     expect(report.rpo.estimateSeconds).toBe(1);
     expect(report.rpo.met).toBe(true);
-    expect(markdown).toContain('| RPO estimate | 1 s (highest replica lag at promotion) against objective 60 s: met |');
+    expect(markdown).toContain(
+      '| RPO estimate | 1 s (highest replica lag at promotion) against objective 60 s: met |',
+    );
   });
 
   it('lists every step in the table with the duration of its timeline row', () => {
@@ -115,7 +120,11 @@ describe('the report of a failed replay', () => {
 
     const crit = gantt.tasks.filter((task) => task.crit).map((task) => task.name);
     expect(crit).toEqual(
-      expect.arrayContaining(['Check Replica Lag', 'Read Replica Lag (shop-db-replica) x7', 'Failover Failed']),
+      expect.arrayContaining([
+        'Check Replica Lag',
+        'Read Replica Lag (shop-db-replica) x7',
+        'Failover Failed',
+      ]),
     );
     expect(gantt.tasks.filter((task) => task.done)).toHaveLength(result.timeline.length - crit.length);
     expect(report.outcome).toBe('failed');
@@ -133,6 +142,11 @@ describe('the report of a failed replay', () => {
     expect(report.outcome).toBe('aborted');
     expect(report.plan?.name).toBe('shop-prod');
     expect(report.rto.objectiveSeconds).toBe(900);
-    expect(report.rpo).toMatchObject({ estimateSeconds: null, objectiveSeconds: 60, met: null, databases: [] });
+    expect(report.rpo).toMatchObject({
+      estimateSeconds: null,
+      objectiveSeconds: 60,
+      met: null,
+      databases: [],
+    });
   });
 });

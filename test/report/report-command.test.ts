@@ -37,7 +37,11 @@ describe('failover report <replay result file>', () => {
     const facts = readFacts(result.executionName);
     expect(facts.rto.achievedSeconds).toBe(result.rtoSeconds);
     expect(facts.steps).toHaveLength(result.timeline.length);
-    expect(facts.local).toEqual({ apiCalls: result.apiCalls, mutatingCalls: result.mutatingCalls, criticalPathSeconds: result.criticalPathSeconds });
+    expect(facts.local).toEqual({
+      apiCalls: result.apiCalls,
+      mutatingCalls: result.mutatingCalls,
+      criticalPathSeconds: result.criticalPathSeconds,
+    });
   });
 
   it('exits 1 for a failed run, with the plan from --plan when the run left no state', async () => {
@@ -51,7 +55,14 @@ describe('failover report <replay result file>', () => {
     const file = join(dir, 'aborted.json');
     writeFileSync(file, replayed.out);
 
-    const { code, err } = await runCli(['report', file, '--plan', 'examples/shop-prod.plan.yaml', '--report-dir', dir]);
+    const { code, err } = await runCli([
+      'report',
+      file,
+      '--plan',
+      'examples/shop-prod.plan.yaml',
+      '--report-dir',
+      dir,
+    ]);
 
     expect(code).toBe(1);
     expect(err).toMatch(/^failover aborted: The alarm was no longer in ALARM/);
@@ -62,9 +73,21 @@ describe('failover report <replay result file>', () => {
 
   it.each([
     ['no target', ['report'], /^bad input: report takes one execution ARN or result file/],
-    ['an ARN that is not an execution', ['report', STATE_MACHINE_ARN], /is not a Step Functions execution ARN/],
-    ['a missing file', ['report', 'nope.json'], /^bad input: cannot read replay result nope\.json: no such file$/],
-    ['a JSON file that is not a replay result', ['report', 'events/gameday-drill.json'], /^bad input: events\/gameday-drill\.json is not a replay result/],
+    [
+      'an ARN that is not an execution',
+      ['report', STATE_MACHINE_ARN],
+      /is not a Step Functions execution ARN/,
+    ],
+    [
+      'a missing file',
+      ['report', 'nope.json'],
+      /^bad input: cannot read replay result nope\.json: no such file$/,
+    ],
+    [
+      'a JSON file that is not a replay result',
+      ['report', 'events/gameday-drill.json'],
+      /^bad input: events\/gameday-drill\.json is not a replay result/,
+    ],
   ])('exits 2 for %s', async (_what, argv, reason) => {
     const { code, err } = await runCli(argv);
 
@@ -76,10 +99,15 @@ describe('failover report <replay result file>', () => {
 describe('failover report <execution ARN>', () => {
   it('reads the whole history of a finished execution, page by page, and reports it', async () => {
     const run = succeededDrill(plan);
-    sfn.on(DescribeExecutionCommand).resolves({ executionArn: run.executionArn, status: 'SUCCEEDED', startDate: new Date() });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: run.executionArn, status: 'SUCCEEDED', startDate: new Date() });
     sfn.on(GetExecutionHistoryCommand).callsFake((input: { nextToken?: string }) => {
       const from = Number(input.nextToken ?? '0');
-      return { events: run.events.slice(from, from + 25), ...(from + 25 < run.events.length ? { nextToken: String(from + 25) } : {}) };
+      return {
+        events: run.events.slice(from, from + 25),
+        ...(from + 25 < run.events.length ? { nextToken: String(from + 25) } : {}),
+      };
     });
 
     const { code, out } = await runCli(['report', run.executionArn, '--report-dir', dir]);
@@ -87,7 +115,10 @@ describe('failover report <execution ARN>', () => {
     expect(code).toBe(0);
     expect(out).toContain('RTO achieved: 390s against objective 900s (met)');
     expect(sfn.commandCalls(GetExecutionHistoryCommand).length).toBe(Math.ceil(run.events.length / 25));
-    expect(readFacts('gameday-shop-prod-20261124T090000Z')).toMatchObject({ outcome: 'succeeded', rpo: { estimateSeconds: 12 } });
+    expect(readFacts('gameday-shop-prod-20261124T090000Z')).toMatchObject({
+      outcome: 'succeeded',
+      rpo: { estimateSeconds: 12 },
+    });
   });
 
   it('follows a running execution to its end, then reports it', async () => {
@@ -95,7 +126,11 @@ describe('failover report <execution ARN>', () => {
     let visible = 10;
     sfn.on(DescribeExecutionCommand).callsFake(() => {
       visible += 20;
-      return { executionArn: run.executionArn, status: visible >= run.events.length ? 'SUCCEEDED' : 'RUNNING', startDate: new Date() };
+      return {
+        executionArn: run.executionArn,
+        status: visible >= run.events.length ? 'SUCCEEDED' : 'RUNNING',
+        startDate: new Date(),
+      };
     });
     sfn.on(GetExecutionHistoryCommand).callsFake(() => ({ events: run.events.slice(0, visible) }));
     const env = recordingEnvironment();
@@ -111,7 +146,9 @@ describe('failover report <execution ARN>', () => {
 
   it('on Ctrl-C reports what happened so far and says how to follow or stop the execution', async () => {
     const run = succeededDrill(plan);
-    sfn.on(DescribeExecutionCommand).resolves({ executionArn: run.executionArn, status: 'RUNNING', startDate: new Date() });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: run.executionArn, status: 'RUNNING', startDate: new Date() });
     sfn.on(GetExecutionHistoryCommand).resolves({ events: run.events.slice(0, 20) });
     const env = recordingEnvironment({ onSleep: pressCtrlC });
 
@@ -136,10 +173,18 @@ describe('failover replay --report-dir', () => {
   });
 
   it('keeps stdout pure JSON with --json and says where the report went on stderr', async () => {
-    const { code, out, err } = await runCli(['replay', 'events/route53-health-alarm.json', '--json', '--report-dir', dir]);
+    const { code, out, err } = await runCli([
+      'replay',
+      'events/route53-health-alarm.json',
+      '--json',
+      '--report-dir',
+      dir,
+    ]);
 
     const result = JSON.parse(out) as ReplayResult;
     expect(code).toBe(0);
-    expect(err).toBe(`Report: ${join(dir, `${result.executionName}.md`)} (facts: ${join(dir, `${result.executionName}.json`)})`);
+    expect(err).toBe(
+      `Report: ${join(dir, `${result.executionName}.md`)} (facts: ${join(dir, `${result.executionName}.json`)})`,
+    );
   });
 });

@@ -222,16 +222,14 @@ describe('acquireLock', () => {
   it('does not take the lock when it cannot tell whether the holder runs', async () => {
     // Arrange
     dynamo.on(GetItemCommand).resolves({ Item: lockItem({ holder: OTHER }) });
-    sfn
-      .on(DescribeExecutionCommand)
-      .rejects(
-        new SFNServiceException({
-          name: 'AccessDeniedException',
-          $fault: 'client',
-          message: 'not authorized to perform: states:DescribeExecution',
-          ...metadata,
-        }),
-      );
+    sfn.on(DescribeExecutionCommand).rejects(
+      new SFNServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'not authorized to perform: states:DescribeExecution',
+        ...metadata,
+      }),
+    );
 
     // Act / Assert
     await expect(acquire()).rejects.toThrow('states:DescribeExecution');
@@ -240,14 +238,12 @@ describe('acquireLock', () => {
 
   it('decides again on the winning item when it loses the race, and ends as a duplicate', async () => {
     // Arrange: both saw the same stale holder; the other reclaimer wrote first.
-    dynamo
-      .on(GetItemCommand)
-      .resolves({
-        Item: lockItem({
-          holder: 'arn:aws:states:us-west-2:111111111111:execution:failover:crashed',
-          version: 3,
-        }),
-      });
+    dynamo.on(GetItemCommand).resolves({
+      Item: lockItem({
+        holder: 'arn:aws:states:us-west-2:111111111111:execution:failover:crashed',
+        version: 3,
+      }),
+    });
     dynamo.on(UpdateItemCommand).rejects(conditionFailed(lockItem({ holder: OTHER, version: 4 })));
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
     sfn.on(DescribeExecutionCommand, { executionArn: OTHER }).resolves({ status: 'RUNNING' });
@@ -323,11 +319,9 @@ describe('acquireLock', () => {
   it('handles the event again when the execution that took it crashed holding the lock', async () => {
     // Arrange
     const trigger = alarmTrigger({ executionId: ME });
-    dynamo
-      .on(GetItemCommand)
-      .resolves({
-        Item: lockItem({ holder: OTHER, lastTrigger: triggerKey(trigger), lastTriggerExecution: OTHER }),
-      });
+    dynamo.on(GetItemCommand).resolves({
+      Item: lockItem({ holder: OTHER, lastTrigger: triggerKey(trigger), lastTriggerExecution: OTHER }),
+    });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
 
     // Act
@@ -340,7 +334,7 @@ describe('acquireLock', () => {
   describe('minimum interval between failovers', () => {
     const tenMinutesAgo = '2026-11-24T08:50:01.000Z';
 
-    it('refuses an alarm within the interval, writes nothing and notifies why and until when', async () => {
+    it('refuses an alarm within the interval without taking the lock, and notifies why and until when', async () => {
       // Arrange
       dynamo.on(GetItemCommand).resolves({ Item: lockItem({ lastFailoverStartedAt: tenMinutesAgo }) });
 
@@ -354,7 +348,11 @@ describe('acquireLock', () => {
         nextAllowedAt: '2026-11-24T09:50:01.000Z',
       });
       expect(lock.message).toContain('within the minimum interval of 60 min');
-      expect(dynamo).not.toHaveReceivedCommand(UpdateItemCommand);
+      expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
+        UpdateExpression: 'SET #lastRefusedTrigger = :trigger, #lastRefusedExecution = :me',
+        ConditionExpression:
+          'attribute_not_exists(#lastRefusedTrigger) OR #lastRefusedTrigger <> :trigger OR #lastRefusedExecution = :me',
+      });
       expect(sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {
         TopicArn: 'arn:aws:sns:us-west-2:111111111111:shop-failover',
         Subject: 'Failover REFUSED: shop-prod, last failover started 10 min ago',
@@ -367,6 +365,46 @@ describe('acquireLock', () => {
         messageId: 'message-1',
         topicArn: 'arn:aws:sns:us-west-2:111111111111:shop-failover',
       });
+    });
+
+    it('ends a duplicate of an event already refused as a duplicate, without paging again', async () => {
+      // Arrange
+      const trigger = alarmTrigger({ executionId: ME });
+      dynamo.on(GetItemCommand).resolves({
+        Item: {
+          ...lockItem({ lastFailoverStartedAt: tenMinutesAgo }),
+          lastRefusedTrigger: { S: triggerKey(trigger) },
+          lastRefusedExecution: { S: OTHER },
+        },
+      });
+
+      // Act
+      const lock = await acquire(trigger);
+
+      // Assert
+      expect(lock.decision).toBe('duplicate');
+      expect(lock.message).toContain(`was already refused by execution ${OTHER}`);
+      expect(sns).not.toHaveReceivedAnyCommand();
+      expect(dynamo).not.toHaveReceivedCommand(UpdateItemCommand);
+    });
+
+    it('leaves the refusal notice to the delivery that claimed it first', async () => {
+      // Arrange
+      const trigger = alarmTrigger({ executionId: ME });
+      const refused = {
+        ...lockItem({ lastFailoverStartedAt: tenMinutesAgo }),
+        lastRefusedTrigger: { S: triggerKey(trigger) },
+        lastRefusedExecution: { S: OTHER },
+      };
+      dynamo.on(GetItemCommand).resolves({ Item: lockItem({ lastFailoverStartedAt: tenMinutesAgo }) });
+      dynamo.on(UpdateItemCommand).rejects(conditionFailed(refused));
+
+      // Act
+      const lock = await acquire(trigger);
+
+      // Assert
+      expect(lock.decision).toBe('duplicate');
+      expect(sns).not.toHaveReceivedAnyCommand();
     });
 
     it('lets an alarm through once the interval has passed', async () => {
@@ -443,16 +481,14 @@ describe('acquireLock', () => {
       // Arrange
       dynamo.on(GetItemCommand).resolves({ Item: lockItem({ holder: OTHER, dryRun: true }) });
       sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
-      sfn
-        .on(StopExecutionCommand)
-        .rejects(
-          new SFNServiceException({
-            name: 'AccessDeniedException',
-            $fault: 'client',
-            message: 'denied',
-            ...metadata,
-          }),
-        );
+      sfn.on(StopExecutionCommand).rejects(
+        new SFNServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          message: 'denied',
+          ...metadata,
+        }),
+      );
 
       // Act
       const lock = await acquire();
@@ -560,16 +596,14 @@ describe('releaseLock', () => {
 
   it('lets other errors through for the ASL to catch', async () => {
     // Arrange
-    dynamo
-      .on(UpdateItemCommand)
-      .rejects(
-        new DynamoDBServiceException({
-          name: 'AccessDeniedException',
-          $fault: 'client',
-          message: 'not authorized to perform: dynamodb:UpdateItem',
-          ...metadata,
-        }),
-      );
+    dynamo.on(UpdateItemCommand).rejects(
+      new DynamoDBServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'not authorized to perform: dynamodb:UpdateItem',
+        ...metadata,
+      }),
+    );
 
     // Act / Assert
     await expect(releaseLock(heldLock())).rejects.toMatchObject({ name: 'AccessDeniedException' });

@@ -12,7 +12,12 @@ import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { setClientInterceptor } from '../../../functions/common/aws-clients.js';
-import { describeDBInstancesOutput, describeGroupsOutput, replicaInstance, scalingGroup } from '../../fixtures/aws-fixtures.js';
+import {
+  describeDBInstancesOutput,
+  describeGroupsOutput,
+  replicaInstance,
+  scalingGroup,
+} from '../../fixtures/aws-fixtures.js';
 
 /**
  * The AWS services `failover check` and the scheduled readiness check read, mocked (one mock
@@ -53,12 +58,16 @@ export function healthyAccount(): void {
       ? { MetricAlarms: [], CompositeAlarms: [{ AlarmName: name, StateValue: 'OK' }] }
       : { MetricAlarms: [alarm(name)], CompositeAlarms: [] };
   });
-  autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(describeGroupsOutput(scalingGroup('shop-app-usw2', { MaxSize: 12 })));
+  autoScaling
+    .on(DescribeAutoScalingGroupsCommand)
+    .resolves(describeGroupsOutput(scalingGroup('shop-app-usw2', { MaxSize: 12 })));
   ssm.on(GetParametersCommand).callsFake((input: { Names: string[] }) => ({
     Parameters: input.Names.map((Name) => ({ Name, Value: 'x', Type: 'String' })),
     InvalidParameters: [],
   }));
-  sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: TOPIC, SubscriptionsConfirmed: '2' } });
+  sns
+    .on(GetTopicAttributesCommand)
+    .resolves({ Attributes: { TopicArn: TOPIC, SubscriptionsConfirmed: '2' } });
   sfn.on(DescribeStateMachineCommand).resolves({
     stateMachineArn: STATE_MACHINE_ARN,
     name: 'shop-prod-failover',
@@ -69,7 +78,14 @@ export function healthyAccount(): void {
     creationDate: new Date(),
   });
   sfn.on(ListStateMachinesCommand).resolves({
-    stateMachines: [{ name: 'shop-prod-failover', stateMachineArn: STATE_MACHINE_ARN, type: 'STANDARD', creationDate: new Date() }],
+    stateMachines: [
+      {
+        name: 'shop-prod-failover',
+        stateMachineArn: STATE_MACHINE_ARN,
+        type: 'STANDARD',
+        creationDate: new Date(),
+      },
+    ],
   });
 }
 

@@ -41,13 +41,20 @@ export class HistoryBuilder {
 
   public started(input: unknown): this {
     this.push('ExecutionStarted', undefined, {
-      executionStartedEventDetails: { input: JSON.stringify(input), roleArn: 'arn:aws:iam::111111111111:role/failover' },
+      executionStartedEventDetails: {
+        input: JSON.stringify(input),
+        roleArn: 'arn:aws:iam::111111111111:role/failover',
+      },
     });
     return this;
   }
 
   /** A state entered and, after `seconds`, exited; returns the builder. Inputs carry the Map item. */
-  public state(kind: Exclude<StateKind, 'Task'>, name: string, options: { input?: unknown; output?: unknown; seconds?: number } = {}): this {
+  public state(
+    kind: Exclude<StateKind, 'Task'>,
+    name: string,
+    options: { input?: unknown; output?: unknown; seconds?: number } = {},
+  ): this {
     const entered = this.enter(kind, name, options.input);
     this.after(options.seconds ?? 0);
     this.exit(kind, name, options.output ?? options.input, entered);
@@ -89,7 +96,8 @@ export class HistoryBuilder {
       this.after(1);
     }
     attempt(options.failure);
-    if (options.failure === undefined || options.failure.caught) this.exit('Task', name, options.output ?? options.input, previous);
+    if (options.failure === undefined || options.failure.caught)
+      this.exit('Task', name, options.output ?? options.input, previous);
     return this;
   }
 
@@ -105,7 +113,9 @@ export class HistoryBuilder {
   }
 
   public succeeded(output: unknown): this {
-    this.push('ExecutionSucceeded', undefined, { executionSucceededEventDetails: { output: JSON.stringify(output) } });
+    this.push('ExecutionSucceeded', undefined, {
+      executionSucceededEventDetails: { output: JSON.stringify(output) },
+    });
     return this;
   }
 
@@ -116,7 +126,9 @@ export class HistoryBuilder {
 
   /** Someone stopped the execution (StopExecution): status ABORTED. */
   public stopped(): this {
-    this.push('ExecutionAborted', undefined, { executionAbortedEventDetails: { error: 'Stopped', cause: 'stopped by sre' } });
+    this.push('ExecutionAborted', undefined, {
+      executionAbortedEventDetails: { error: 'Stopped', cause: 'stopped by sre' },
+    });
     return this;
   }
 
@@ -124,7 +136,11 @@ export class HistoryBuilder {
     return this.executionArn;
   }
 
-  private push(type: HistoryEventType, previous: number | undefined, details: Partial<HistoryEvent> = {}): number {
+  private push(
+    type: HistoryEventType,
+    previous: number | undefined,
+    details: Partial<HistoryEvent> = {},
+  ): number {
     const id = this.events.length + 1;
     this.events.push({
       id,

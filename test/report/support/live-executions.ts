@@ -25,8 +25,17 @@ export interface LiveExecution {
 }
 
 function opening(builder: HistoryBuilder, plan: Plan, state: WorkflowState): HistoryBuilder {
-  const event = { source: 'failover.gameday', 'detail-type': 'Failover Drill Requested', detail: { planName: plan.name } };
-  const validated = { plan, trigger: state.trigger, decision: 'proceed', message: 'live drill requested by sre' };
+  const event = {
+    source: 'failover.gameday',
+    'detail-type': 'Failover Drill Requested',
+    detail: { planName: plan.name },
+  };
+  const validated = {
+    plan,
+    trigger: state.trigger,
+    decision: 'proceed',
+    message: 'live drill requested by sre',
+  };
   return builder
     .started(event)
     .task('Validate Trigger', { input: event, output: validated })
@@ -46,7 +55,9 @@ export function succeededDrill(plan: Plan, name = 'gameday-shop-prod-20261124T09
   const lagMap = builder.enter('Map', 'Check Replica Lag', state);
   builder
     .event('MapStateStarted', { mapStateStartedEventDetails: { length: 1 } })
-    .event('MapIterationStarted', { mapIterationStartedEventDetails: { name: 'Check Replica Lag', index: 0 } })
+    .event('MapIterationStarted', {
+      mapIterationStartedEventDetails: { name: 'Check Replica Lag', index: 0 },
+    })
     .task('Read Replica Lag', {
       input: db,
       output: { ...db, lag: lagCheck(12) },
@@ -54,7 +65,9 @@ export function succeededDrill(plan: Plan, name = 'gameday-shop-prod-20261124T09
     })
     .state('Choice', 'Lag Within Threshold?', { input: db })
     .state('Succeed', 'Lag Gate Passed', { input: db })
-    .event('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: 'Check Replica Lag', index: 0 } })
+    .event('MapIterationSucceeded', {
+      mapIterationSucceededEventDetails: { name: 'Check Replica Lag', index: 0 },
+    })
     .event('MapStateSucceeded');
   builder.exit('Map', 'Check Replica Lag', state, lagMap);
   const parallel = builder.enter('Parallel', 'Promote And Scale', state);
@@ -71,11 +84,15 @@ export function succeededDrill(plan: Plan, name = 'gameday-shop-prod-20261124T09
     .task('Check Promotion', { input: db })
     .state('Choice', 'Replica Standalone?', { input: db })
     .state('Pass', 'Replica Promoted', { input: db })
-    .event('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: 'Promote Replicas', index: 0 } });
+    .event('MapIterationSucceeded', {
+      mapIterationSucceededEventDetails: { name: 'Promote Replicas', index: 0 },
+    });
   builder.exit('Map', 'Promote Replicas', [], promote);
   const scale = builder.enter('Map', 'Scale Recovery Groups', state);
   builder
-    .event('MapIterationStarted', { mapIterationStartedEventDetails: { name: 'Scale Recovery Groups', index: 0 } })
+    .event('MapIterationStarted', {
+      mapIterationStartedEventDetails: { name: 'Scale Recovery Groups', index: 0 },
+    })
     .task('Scale Group', { input: group })
     .state('Choice', 'Group Ready?', { input: group })
     .state('Pass', 'Group Scaled', { input: group });
@@ -106,8 +123,13 @@ export function lagExceededDrill(plan: Plan, name = 'gameday-shop-prod-20261124T
   const lagMap = builder.enter('Map', 'Check Replica Lag', state);
   builder
     .event('MapStateStarted', { mapStateStartedEventDetails: { length: 1 } })
-    .event('MapIterationStarted', { mapIterationStartedEventDetails: { name: 'Check Replica Lag', index: 0 } })
-    .task('Read Replica Lag', { input: db, failure: { error: 'ReplicaLagExceededError', cause, caught: false } })
+    .event('MapIterationStarted', {
+      mapIterationStartedEventDetails: { name: 'Check Replica Lag', index: 0 },
+    })
+    .task('Read Replica Lag', {
+      input: db,
+      failure: { error: 'ReplicaLagExceededError', cause, caught: false },
+    })
     .event('MapIterationFailed', { mapIterationFailedEventDetails: { name: 'Check Replica Lag', index: 0 } })
     .event('MapStateFailed');
   builder.exit('Map', 'Check Replica Lag', state, lagMap);
@@ -128,6 +150,11 @@ export function stoppedDrill(plan: Plan, name = 'gameday-shop-prod-20261124T0900
   builder.enter('Map', 'Promote Replicas', state);
   builder.task('Promote Replica', { input: db }).after(0.1);
   builder.enter('Wait', 'Wait For Promotion', db);
-  builder.after(20).event('WaitStateAborted').event('MapStateAborted').event('ParallelStateAborted').stopped();
+  builder
+    .after(20)
+    .event('WaitStateAborted')
+    .event('MapStateAborted')
+    .event('ParallelStateAborted')
+    .stopped();
   return { executionArn: builder.arn, events: builder.events, state };
 }
