@@ -41,11 +41,13 @@ export interface ScenarioVerdict {
   readonly problems: readonly string[];
 }
 
-const KIND_BY_SUBJECT: readonly (readonly [string, 'started' | 'succeeded' | 'failed' | 'aborted'])[] = [
+const KIND_BY_SUBJECT: readonly (readonly [string, 'started' | 'succeeded' | 'failed' | 'aborted' | 'refused'])[] = [
   ['Failover STARTED', 'started'],
   ['Failover SUCCEEDED', 'succeeded'],
   ['Failover FAILED', 'failed'],
   ['Failover ABORTED', 'aborted'],
+  // The lock's refusal notice (minimum interval between failovers): nothing was changed.
+  ['Failover REFUSED', 'refused'],
 ];
 
 export function notificationKind(message: PublishedMessage | undefined): string | undefined {

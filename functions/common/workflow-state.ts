@@ -256,6 +256,8 @@ export interface WorkflowState {
   readonly repoint?: Repoint;
   readonly failedStep?: string;
   readonly failure?: CaughtFailure;
+  /** The STARTED message could not be sent; the failover went on. */
+  readonly notifyStartedFailure?: CaughtFailure;
   /** Best effort: the lock is released after the final notification; a failure only lands here. */
   readonly lockRelease?: LockRelease;
   readonly lockReleaseFailure?: CaughtFailure;

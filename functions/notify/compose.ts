@@ -103,8 +103,11 @@ export function composeMessage(
     failed: () => failedLines(state, assessment),
     aborted: () => ['Nothing was changed: no database promoted, no group scaled, no parameter repointed.'],
   };
+  const warnings = state.notifyStartedFailure
+    ? ['', `WARNING: the STARTED message could not be sent (${failureText(state.notifyStartedFailure)}); the failover went on.`]
+    : [];
   return {
     subject: subjectLine(headers[kind]),
-    body: [headers[kind], '', ...triggerLines(state), '', ...bodies[kind]()].join('\n'),
+    body: [headers[kind], '', ...triggerLines(state), '', ...bodies[kind](), ...warnings].join('\n'),
   };
 }
