@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -24,12 +26,16 @@ import {
   definitionPlaceholders,
   FailoverStepFunction,
   FAILOVER_STEPS,
+  stepEnvironment,
   type FailoverStepId,
 } from './failover-steps.js';
+import { ReadinessMonitor } from './readiness-monitor.js';
 import {
+  acknowledgeLockExecutions,
   acknowledgeScalingGroupArns,
   acknowledgeStateMachineRole,
   PlanResourceArns,
+  stateMachineExecutionsArn,
   stateMachineStatements,
   stepPolicyStatements,
 } from './step-permissions.js';
@@ -37,6 +43,8 @@ import {
 /** The repository root: `functions/`, `state-machines/` and `package-lock.json` live there. */
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+/** functions/failover-lock/lock-table.ts LOCK_TABLE_KEY (the infra test checks they agree). */
+const LOCK_TABLE_PARTITION_KEY = 'planName';
 
 export interface FailoverOrchestratorProps {
   /** The validated plan (`loadPlanFile` or `parsePlan`); it is checked again here. */
@@ -91,9 +99,11 @@ export class FailoverOrchestratorPropsError extends Error {
 /**
  * The failover orchestrator for one plan, deployed in the plan's recovery region: the Standard
  * state machine from `state-machines/failover.asl.json` (the same file local replay runs), one
- * Lambda function per step with least-privilege permissions on the plan's resources, the SNS
- * topic for notifications, and the EventBridge rule that starts a failover when one of the
- * plan's alarms enters ALARM (alarms in other regions arrive through `AlarmForwardingStack`).
+ * Lambda function per step with least-privilege permissions on the plan's resources, the
+ * DynamoDB table holding the plan's failover lock, the SNS topic for notifications, the
+ * EventBridge rule that starts a failover when one of the plan's alarms enters ALARM (alarms in
+ * other regions arrive through `AlarmForwardingStack`), and the readiness check that runs every
+ * 30 minutes with an alarm on its verdict.
  */
 export class FailoverOrchestrator extends Construct {
   public readonly plan: Plan;
@@ -110,6 +120,21 @@ export class FailoverOrchestrator extends Construct {
   public readonly alarmRule: Rule;
   /** Events that EventBridge could not deliver to the state machine after its retries. */
   public readonly deadLetterQueue: Queue;
+  /**
+   * The failover lock: one item per plan (partition key `planName`), so only one failover of the
+   * plan runs at a time. Retained when the stack is deleted: it holds when the last failover
+   * started, which the plan's minimum interval between failovers counts from.
+   */
+  public readonly lockTable: Table;
+  /** The readiness check (functions/readiness-check): read-only, publishes `FailoverOrchestrator Readiness`. */
+  public readonly readinessCheckFunction: NodejsFunction;
+  /** Runs the readiness check every 30 minutes. */
+  public readonly readinessSchedule: Rule;
+  /**
+   * ALARM (notified to the topic) when the Readiness metric's minimum over 30 minutes is below 1,
+   * or when it has no datapoint: the plan would not fail over now, or the check stopped running.
+   */
+  public readonly readinessAlarm: Alarm;
 
   public constructor(scope: Construct, id: string, props: FailoverOrchestratorProps) {
     super(scope, id);
@@ -131,35 +156,61 @@ export class FailoverOrchestrator extends Construct {
       });
     }
 
-    const arns = new PlanResourceArns(plan, Stack.of(this));
+    this.lockTable = new Table(this, 'LockTable', {
+      partitionKey: { name: LOCK_TABLE_PARTITION_KEY, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      // Deleting or replacing the stack must not forget the last failover (minimum interval).
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const stack = Stack.of(this);
+    const arns = new PlanResourceArns(plan, stack);
+    const functionOptions = {
+      plan,
+      projectRoot: settings.projectRoot,
+      runtime: settings.runtime,
+      memorySize: settings.memorySize,
+      timeout: settings.stepTimeout,
+      logRetention: settings.logRetention,
+      logLevel: settings.logLevel,
+    };
+    const own = {
+      topic: this.topic.topicArn,
+      lockTable: this.lockTable.tableArn,
+      executions: stateMachineExecutionsArn(stack, settings.stateMachineName),
+    };
     const steps = FAILOVER_STEPS.map((step) => {
       const stepFunction = new FailoverStepFunction(this, pascalCase(step.id), step, {
-        plan,
-        projectRoot: settings.projectRoot,
-        runtime: settings.runtime,
-        memorySize: settings.memorySize,
-        timeout: settings.stepTimeout,
-        logRetention: settings.logRetention,
-        logLevel: settings.logLevel,
-        topicArn: this.topic.topicArn,
+        ...functionOptions,
+        environment: stepEnvironment(step.id, {
+          topicArn: this.topic.topicArn,
+          lockTableName: this.lockTable.tableName,
+        }),
       });
-      for (const statement of stepPolicyStatements(step.id, arns, this.topic.topicArn)) {
+      for (const statement of stepPolicyStatements(step.id, arns, own)) {
         stepFunction.role.addToPrincipalPolicy(statement);
       }
       if (step.id === 'scale-group') acknowledgeScalingGroupArns(stepFunction.role, plan);
+      if (step.id === 'failover-lock')
+        acknowledgeLockExecutions(stepFunction.role, settings.stateMachineName);
       return { step, stepFunction };
     });
     this.stepFunctions = Object.fromEntries(
       steps.map(({ step, stepFunction }) => [step.id, stepFunction.function]),
     ) as Record<FailoverStepId, NodejsFunction>;
 
-    const notifyRole = steps.find(({ step }) => step.id === 'notify')?.stepFunction.role;
-    if (this.topicKey && notifyRole) {
-      // SNS encrypts each message with the topic's key on the publisher's behalf: the publisher
-      // needs GenerateDataKey and Decrypt on it, through SNS only.
+    if (this.topicKey) {
+      // SNS encrypts each message with the topic's key on the publisher's behalf: the publishers
+      // (notify, and the lock step announcing a refusal) need GenerateDataKey and Decrypt on it,
+      // through SNS only.
+      const publishers: IRole[] = steps
+        .filter(({ step }) => step.id === 'notify' || step.id === 'failover-lock')
+        .map(({ stepFunction }) => stepFunction.role);
       this.topicKey.addToResourcePolicy(
         new PolicyStatement({
-          principals: [notifyRole],
+          principals: publishers,
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
           resources: ['*'],
           conditions: { StringEquals: { 'kms:ViaService': `sns.${plan.recoveryRegion}.amazonaws.com` } },
@@ -236,6 +287,53 @@ export class FailoverOrchestrator extends Construct {
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: 10,
         maxEventAge: Duration.hours(2),
+      }),
+    );
+
+    const readiness = new ReadinessMonitor(this, 'Readiness', {
+      plan,
+      arns,
+      functionOptions,
+      topic: this.topic,
+      stateMachine: this.stateMachine,
+      alarmName: `${settings.stateMachineName}-readiness`,
+    });
+    this.readinessCheckFunction = readiness.function;
+    this.readinessSchedule = readiness.schedule;
+    this.readinessAlarm = readiness.alarm;
+    this.allowAlarmNotifications(this.readinessAlarm);
+  }
+
+  /**
+   * Lets CloudWatch publish the alarm's notifications to the created topic. Its topic policy (TLS
+   * only) replaces the default one, so CloudWatch needs an explicit grant, scoped to this alarm;
+   * and SNS encrypts with the topic's key on CloudWatch's behalf, so the key policy must allow it
+   * (SNS developer guide, "compatibility between event sources from AWS services and encrypted
+   * topics"). A topic named by the plan is the plan owner's to open to CloudWatch (README).
+   */
+  private allowAlarmNotifications(alarm: Alarm): void {
+    if (!this.topicKey) return;
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    const account = Stack.of(this).account;
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': alarm.alarmArn },
+          StringEquals: { 'aws:SourceAccount': account },
+        },
+      }),
+    );
+    // As the SNS guide writes it, without source conditions (an alarm ARN here would also make
+    // the key depend on the alarm, which depends on the topic and so on the key): this key
+    // encrypts only this topic, and the topic policy above admits this one alarm.
+    this.topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [cloudWatch],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
       }),
     );
   }

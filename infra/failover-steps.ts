@@ -14,6 +14,8 @@ import type { Plan } from '../functions/common/plan.js';
  */
 export const FAILOVER_STEPS = [
   { id: 'validate-trigger', substitution: 'ValidateTriggerFunctionArn', bakesPlan: true },
+  // The plan comes in the state input ("Acquire Lock" gets `$.plan`), never from deployedPlan().
+  { id: 'failover-lock', substitution: 'FailoverLockFunctionArn', bakesPlan: false },
   { id: 'confirm-outage', substitution: 'ConfirmOutageFunctionArn', bakesPlan: false },
   { id: 'read-replica-lag', substitution: 'ReadReplicaLagFunctionArn', bakesPlan: false },
   { id: 'promote-replica', substitution: 'PromoteReplicaFunctionArn', bakesPlan: false },
@@ -26,6 +28,37 @@ export const FAILOVER_STEPS = [
 
 export type FailoverStep = (typeof FAILOVER_STEPS)[number];
 export type FailoverStepId = FailoverStep['id'];
+
+/** A function the orchestrator deploys from `functions/<id>/handler.ts`: a step, or the readiness check. */
+export interface OrchestratorFunctionSpec {
+  readonly id: string;
+  /** Compile the plan into the bundle (the handler calls `deployedPlan()`). */
+  readonly bakesPlan: boolean;
+}
+
+/**
+ * The scheduled readiness check (functions/readiness-check). Not a step: the state machine never
+ * invokes it, so it is not in FAILOVER_STEPS (nor in the state machine's invoke permission).
+ */
+export const READINESS_CHECK = { id: 'readiness-check', bakesPlan: true } as const;
+
+/** What the steps' environment variables are set from. */
+export interface StepEnvironmentValues {
+  readonly topicArn: string;
+  readonly lockTableName: string;
+}
+
+/** The variables each step reads (functions/common/config.ts, functions/failover-lock/lock-table.ts). */
+export function stepEnvironment(step: FailoverStepId, values: StepEnvironmentValues): Record<string, string> {
+  switch (step) {
+    case 'failover-lock':
+      return { FAILOVER_LOCK_TABLE: values.lockTableName, FAILOVER_TOPIC_ARN: values.topicArn };
+    case 'notify':
+      return { FAILOVER_TOPIC_ARN: values.topicArn };
+    default:
+      return {};
+  }
+}
 
 /**
  * ESM bundles that include the AWS SDK call `require('node:https')` through esbuild's CJS shim,
@@ -44,17 +77,25 @@ export interface StepFunctionOptions {
   readonly timeout: Duration;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
-  /** Set as FAILOVER_TOPIC_ARN on the steps that publish. */
-  readonly topicArn: string;
+  /**
+   * Variables the handler reads, besides the Powertools settings (see `stepEnvironment`).
+   * @default none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
-/** One step's function, with its own role and log group (nothing shared between steps). */
+/** One step's function (or the readiness check's), with its own role and log group (nothing shared). */
 export class FailoverStepFunction extends Construct {
   public readonly function: NodejsFunction;
   public readonly role: Role;
   public readonly logGroup: LogGroup;
 
-  public constructor(scope: Construct, id: string, step: FailoverStep, options: StepFunctionOptions) {
+  public constructor(
+    scope: Construct,
+    id: string,
+    step: OrchestratorFunctionSpec,
+    options: StepFunctionOptions,
+  ) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'LogGroup', { retention: options.logRetention });
     // An explicit role instead of the default one: the default attaches the AWS managed
@@ -74,8 +115,8 @@ export class FailoverStepFunction extends Construct {
       POWERTOOLS_SERVICE_NAME: 'failover-orchestrator',
       POWERTOOLS_LOG_LEVEL: options.logLevel,
       NODE_OPTIONS: '--enable-source-maps',
+      ...options.environment,
     };
-    if (step.id === 'notify') environment.FAILOVER_TOPIC_ARN = options.topicArn;
 
     this.function = new NodejsFunction(this, 'Function', {
       description: `failover-orchestrator ${options.plan.name}: ${step.id}`,
@@ -116,8 +157,9 @@ export class FailoverStepFunction extends Construct {
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
         'Resource "*" is granted only for actions without resource-level permissions: X-Ray ' +
-        'PutTraceSegments/PutTelemetryRecords (active tracing), CloudWatch GetMetricData ' +
-        'and Auto Scaling DescribeAutoScalingGroups (see step-permissions.ts and the IAM test allow-list).',
+        'PutTraceSegments/PutTelemetryRecords (active tracing), CloudWatch GetMetricData, CloudWatch ' +
+        'PutMetricData (readiness check, conditioned on cloudwatch:namespace) and Auto Scaling ' +
+        'DescribeAutoScalingGroups (see step-permissions.ts and the IAM test allow-list).',
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',

@@ -10,6 +10,8 @@ import type { FailoverStepId } from './failover-steps.js';
  */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
   'cloudwatch:GetMetricData',
+  // Readiness check; granted only with the condition cloudwatch:namespace = READINESS_NAMESPACE.
+  'cloudwatch:PutMetricData',
   'autoscaling:DescribeAutoScalingGroups',
   // Active tracing (Lambda functions and the state machine).
   'xray:PutTraceSegments',
@@ -83,6 +85,28 @@ export function acknowledgeStateMachineRole(role: Role): void {
   });
 }
 
+/**
+ * The namespace the readiness check publishes `Readiness` to (functions/readiness-check/readiness-metric.ts
+ * READINESS_NAMESPACE; the infra test checks they agree). Kept here, not imported: importing the
+ * handler module would load the AWS SDK into every synth.
+ */
+export const READINESS_NAMESPACE = 'FailoverOrchestrator';
+
+/**
+ * `arn:<partition>:states:<region>:<account>:execution:<stateMachineName>:*`: every execution of
+ * the failover state machine. Built from the name, not from the state machine's ARN token: the
+ * state machine invokes the lock function, so the lock role referencing the state machine would
+ * be a dependency cycle.
+ */
+export function stateMachineExecutionsArn(stack: Stack, stateMachineName: string): string {
+  return stack.formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
 /** The ARNs of the plan's resources, as the steps' IAM policies name them. */
 export class PlanResourceArns {
   public constructor(
@@ -153,6 +177,16 @@ function allow(actions: string[], resources: string[]): PolicyStatement[] {
 const describeScalingGroups = (): PolicyStatement[] =>
   allow(['autoscaling:DescribeAutoScalingGroups'], ['*']);
 
+/** What the orchestrator itself creates (or imports from the plan), as the policies name it. */
+export interface OrchestratorResourceArns {
+  /** The notification topic. */
+  readonly topic: string;
+  /** The failover lock table. */
+  readonly lockTable: string;
+  /** Every execution of the failover state machine (`stateMachineExecutionsArn`). */
+  readonly executions: string;
+}
+
 /**
  * What each step may do, and on what: only its own API calls, only on the plan's resources.
  * A plan without databases (or groups, or parameters) grants nothing for them.
@@ -160,11 +194,21 @@ const describeScalingGroups = (): PolicyStatement[] =>
 export function stepPolicyStatements(
   step: FailoverStepId,
   arns: PlanResourceArns,
-  topicArn: string,
+  own: OrchestratorResourceArns,
 ): PolicyStatement[] {
+  const topicArn = own.topic;
   switch (step) {
     case 'validate-trigger':
       return [];
+    case 'failover-lock':
+      // functions/failover-lock: GetItem (consistent read) and conditional UpdateItem on the lock
+      // item; DescribeExecution of the holder, StopExecution of a preempted dry-run drill (both are
+      // executions of this state machine); Publish of a refusal.
+      return [
+        ...allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [own.lockTable]),
+        ...allow(['states:DescribeExecution', 'states:StopExecution'], [own.executions]),
+        ...allow(['sns:Publish'], [topicArn]),
+      ];
     case 'confirm-outage':
       return allow(['cloudwatch:DescribeAlarms'], arns.alarms());
     case 'read-replica-lag':
@@ -195,6 +239,48 @@ export function stepPolicyStatements(
         ...allow(['ssm:GetParameter'], arns.parameters()),
       ];
   }
+}
+
+/**
+ * The scheduled readiness check (functions/readiness-check): read-only calls on everything the
+ * plan fails over, DescribeAlarms in each alarm's own region, and PutMetricData of its verdict,
+ * only into its own namespace.
+ */
+export function readinessCheckStatements(
+  arns: PlanResourceArns,
+  own: { readonly topic: string; readonly stateMachine: string },
+): PolicyStatement[] {
+  return [
+    ...allow(['rds:DescribeDBInstances'], arns.replicas()),
+    // ReplicaLag through GetMetricData (read-replica-lag.ts latestReplicaLag).
+    ...allow(['cloudwatch:GetMetricData'], arns.replicas().length ? ['*'] : []),
+    ...(arns.scalingGroups().length ? describeScalingGroups() : []),
+    ...allow(['ssm:GetParameters'], arns.parameters()),
+    ...allow(['cloudwatch:DescribeAlarms'], arns.alarms()),
+    ...allow(['sns:GetTopicAttributes'], [own.topic]),
+    ...allow(['states:DescribeStateMachine'], [own.stateMachine]),
+    new PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': READINESS_NAMESPACE } },
+    }),
+  ];
+}
+
+/**
+ * cdk-nag reports the executions ARN of the lock step because of its `*`: the execution name,
+ * unknown until an alarm starts one. The state machine part is exact.
+ */
+export function acknowledgeLockExecutions(role: Role, stateMachineName: string): void {
+  const stack = Stack.of(role);
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const arn = `arn:<AWS::Partition>:states:${stack.region}:${account}:execution:${stateMachineName}:*`;
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arn}]`,
+    reason:
+      `The "*" is the execution name: the lock step describes the execution holding the lock and stops ` +
+      `a preempted dry-run drill, both executions of this state machine (${stateMachineName}) only.`,
+  });
 }
 
 /**

@@ -1,0 +1,99 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { Plan } from '../functions/common/plan.js';
+import { FailoverStepFunction, READINESS_CHECK, type StepFunctionOptions } from './failover-steps.js';
+import { READINESS_NAMESPACE, readinessCheckStatements, type PlanResourceArns } from './step-permissions.js';
+
+/** functions/readiness-check/readiness-metric.ts READINESS_METRIC (the infra test checks they agree). */
+export const READINESS_METRIC = 'Readiness';
+/** How often the check runs, and the period of the alarm on its metric. */
+export const READINESS_INTERVAL = Duration.minutes(30);
+
+export interface ReadinessMonitorProps {
+  readonly plan: Plan;
+  readonly arns: PlanResourceArns;
+  /** The function settings the steps use; the environment is the readiness check's own. */
+  readonly functionOptions: Omit<StepFunctionOptions, 'environment'>;
+  /** Where the check looks for the notification topic, and where the alarm notifies. */
+  readonly topic: ITopic;
+  /** The failover state machine the check verifies is deployed. */
+  readonly stateMachine: IStateMachine;
+  /** Name of the alarm on the Readiness metric. */
+  readonly alarmName: string;
+}
+
+/**
+ * The readiness check of functions/readiness-check, run every 30 minutes by an EventBridge rule,
+ * and the alarm on the `FailoverOrchestrator Readiness` metric it publishes: ALARM when the plan
+ * would not fail over now, or when the check stopped reporting (missing data is breaching).
+ */
+export class ReadinessMonitor extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly schedule: Rule;
+  public readonly alarm: Alarm;
+
+  public constructor(scope: Construct, id: string, props: ReadinessMonitorProps) {
+    super(scope, id);
+    const { plan, topic, stateMachine } = props;
+
+    const check = new FailoverStepFunction(this, 'Check', READINESS_CHECK, {
+      ...props.functionOptions,
+      // Not bound by the ASL's 120 s task timeout; a dead alarm region costs up to ~35 s of SDK
+      // timeouts and retries (aws-clients.ts ON_PATH), whatever the steps' timeout is.
+      timeout: Duration.minutes(2),
+      environment: {
+        FAILOVER_TOPIC_ARN: topic.topicArn,
+        // No cycle: the state machine never invokes this function.
+        FAILOVER_STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+      },
+    });
+    for (const statement of readinessCheckStatements(props.arns, {
+      topic: topic.topicArn,
+      stateMachine: stateMachine.stateMachineArn,
+    })) {
+      check.role.addToPrincipalPolicy(statement);
+    }
+    this.function = check.function;
+
+    this.schedule = new Rule(this, 'Schedule', {
+      description: `failover-orchestrator ${plan.name}: run the readiness check every 30 minutes`,
+      schedule: Schedule.rate(READINESS_INTERVAL),
+    });
+    this.schedule.addTarget(
+      new LambdaFunction(this.function, {
+        // A check delivered after the next one is due would say nothing new.
+        maxEventAge: Duration.minutes(25),
+        retryAttempts: 3,
+      }),
+    );
+
+    this.alarm = new Alarm(this, 'Alarm', {
+      alarmName: props.alarmName,
+      alarmDescription:
+        `Failover plan ${plan.name} is not ready, or its readiness check stopped reporting: ` +
+        `run \`failover check\` for the failing checks (${READINESS_NAMESPACE} ${READINESS_METRIC} < 1).`,
+      metric: new Metric({
+        namespace: READINESS_NAMESPACE,
+        metricName: READINESS_METRIC,
+        dimensionsMap: { Plan: plan.name },
+        statistic: 'Minimum',
+        period: READINESS_INTERVAL,
+      }),
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      // No datapoint means the check did not run (or failed before publishing): as bad as "not ready".
+      treatMissingData: TreatMissingData.BREACHING,
+    });
+    this.alarm.addAlarmAction(new SnsAction(topic));
+    this.alarm.addOkAction(new SnsAction(topic));
+  }
+}

@@ -1,0 +1,15 @@
+// Bundles the `failover` CLI into dist/failover.mjs (npm run build; npm ci runs it via prepare).
+// One file loads in about half the time of the TypeScript sources through tsx (npm run bench).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['cli/main.ts'],
+  outfile: 'dist/failover.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // The AWS SDK's CommonJS parts call require(); an ESM bundle has none unless given one.
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
