@@ -97,11 +97,21 @@ const rows: [string, string, boolean][] = [];
 for (const figures of [small, large]) {
   const ratio = figures.rtoSeconds / figures.criticalPathSeconds;
   console.log(`\n${figures.label}`);
-  console.log(`  in-process replay   median ${fmt(figures.inProcessMedianMs)} ms, p90 ${fmt(figures.inProcessP90Ms)} ms over ${RUNS} runs (target <= 50 ms)`);
-  console.log(`  CLI replay (wall)   median ${fmt(figures.cliMedianMs, 0)} ms over ${CLI_RUNS} runs of bin/failover.js (target <= 1500 ms); sources via tsx ${fmt(figures.tsxMedianMs, 0)} ms`);
-  console.log(`  simulated RTO       ${fmt(figures.rtoSeconds)} s; critical path ${fmt(figures.criticalPathSeconds)} s; ratio ${fmt(ratio, 3)} (target <= 1.10)`);
+  console.log(
+    `  in-process replay   median ${fmt(figures.inProcessMedianMs)} ms, p90 ${fmt(figures.inProcessP90Ms)} ms over ${RUNS} runs (target <= 50 ms)`,
+  );
+  console.log(
+    `  CLI replay (wall)   median ${fmt(figures.cliMedianMs, 0)} ms over ${CLI_RUNS} runs of bin/failover.js (target <= 1500 ms); sources via tsx ${fmt(figures.tsxMedianMs, 0)} ms`,
+  );
+  console.log(
+    `  simulated RTO       ${fmt(figures.rtoSeconds)} s; critical path ${fmt(figures.criticalPathSeconds)} s; ratio ${fmt(ratio, 3)} (target <= 1.10)`,
+  );
   console.log(`  heap used           ${fmt(figures.heapUsedMb)} MB`);
-  rows.push([`${figures.label}: in-process`, fmt(figures.inProcessMedianMs), figures.inProcessMedianMs <= 50]);
+  rows.push([
+    `${figures.label}: in-process`,
+    fmt(figures.inProcessMedianMs),
+    figures.inProcessMedianMs <= 50,
+  ]);
   rows.push([`${figures.label}: CLI`, fmt(figures.cliMedianMs, 0), figures.cliMedianMs <= 1500]);
   rows.push([`${figures.label}: RTO / critical path`, fmt(ratio, 3), ratio <= 1.1]);
 }

@@ -1,7 +1,8 @@
 import type { ReplayResult } from '../engine/runner.js';
 import type { TimelineEntry } from '../engine/timeline.js';
 
-const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
+const pad = (text: string, width: number) =>
+  text.length >= width ? text : text + ' '.repeat(width - text.length);
 const clock = (seconds: number) => {
   const whole = Math.floor(seconds);
   const tenths = Math.round((seconds - whole) * 10) % 10;
@@ -31,12 +32,16 @@ export function formatReplay(result: ReplayResult): string {
     '',
     'End state of the simulated cloud:',
     ...cloud.databases.map(
-      (db) => `  database ${db.id}: ${db.status}, ${db.isReplica ? `read replica of ${db.source}` : 'standalone'}${db.endpoint ? `, ${db.endpoint}` : ''}`,
+      (db) =>
+        `  database ${db.id}: ${db.status}, ${db.isReplica ? `read replica of ${db.source}` : 'standalone'}${db.endpoint ? `, ${db.endpoint}` : ''}`,
     ),
     ...cloud.groups.map(
-      (group) => `  group ${group.name}: min ${group.min} desired ${group.desired} max ${group.max}, ${group.inService} InService, ${group.pending} Pending`,
+      (group) =>
+        `  group ${group.name}: min ${group.min} desired ${group.desired} max ${group.max}, ${group.inService} InService, ${group.pending} Pending`,
     ),
-    ...Object.entries(cloud.parameters).map(([name, parameter]) => `  parameter ${name} = ${parameter.value}`),
+    ...Object.entries(cloud.parameters).map(
+      ([name, parameter]) => `  parameter ${name} = ${parameter.value}`,
+    ),
     ...cloud.notifications.map((message) => `  SNS ${message.time}: ${message.subject ?? '(no subject)'}`),
   ];
   if (result.error) lines.splice(1, 0, `Error: ${result.error.error}: ${result.error.cause}`);

@@ -16,9 +16,12 @@ async function readText(path: string, what: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(`cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : String(error)}`, {
-      cause: error,
-    });
+    throw new InputFileError(
+      `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -28,7 +31,9 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InputFileError(`${what} ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new InputFileError(`${what} ${path} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -39,9 +44,12 @@ export async function loadPlanFile(path: string): Promise<Plan> {
   try {
     document = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    throw new InputFileError(`plan ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new InputFileError(
+      `plan ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   try {
     return parsePlan(document, `plan ${path}`);

@@ -1,7 +1,8 @@
 import type { StateMachine } from 'aws-local-stepfunctions';
 
 /** The engine's event type; the package does not export it by name. */
-export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+export type EventLog =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 /** One row of the replay timeline: a state (and the Map item it ran for), in simulated time. */
 export interface TimelineEntry {
@@ -56,7 +57,17 @@ export function buildTimeline(events: readonly EventLog[], startedAtMs: number):
     let row = byKey.get(key);
     if (event.type === 'StateEntered') {
       if (row === undefined) {
-        row = { state: event.state.name, item: label, start: seconds(event.timestamp), end: seconds(event.timestamp), runs: 0, retries: 0, outcome: 'running', open: true, runFailed: false };
+        row = {
+          state: event.state.name,
+          item: label,
+          start: seconds(event.timestamp),
+          end: seconds(event.timestamp),
+          runs: 0,
+          retries: 0,
+          outcome: 'running',
+          open: true,
+          runFailed: false,
+        };
         byKey.set(key, row);
         rows.push(row);
       }

@@ -26,5 +26,14 @@ export class FailoverOrchestratorStack extends Stack {
       description: 'EventBridge rule that starts a failover when a plan alarm enters ALARM',
       value: this.orchestrator.alarmRule.ruleName,
     });
+    new CfnOutput(this, 'LockTableName', {
+      description: 'DynamoDB table holding the failover lock (one item per plan; retained on stack deletion)',
+      value: this.orchestrator.lockTable.tableName,
+    });
+    new CfnOutput(this, 'ReadinessAlarmName', {
+      description:
+        'Alarm on the readiness check (every 30 min): the plan would not fail over, or the check stopped',
+      value: this.orchestrator.readinessAlarm.alarmName,
+    });
   }
 }

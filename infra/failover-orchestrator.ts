@@ -295,47 +295,13 @@ export class FailoverOrchestrator extends Construct {
       arns,
       functionOptions,
       topic: this.topic,
+      topicKey: this.topicKey,
       stateMachine: this.stateMachine,
       alarmName: `${settings.stateMachineName}-readiness`,
     });
     this.readinessCheckFunction = readiness.function;
     this.readinessSchedule = readiness.schedule;
     this.readinessAlarm = readiness.alarm;
-    this.allowAlarmNotifications(this.readinessAlarm);
-  }
-
-  /**
-   * Lets CloudWatch publish the alarm's notifications to the created topic. Its topic policy (TLS
-   * only) replaces the default one, so CloudWatch needs an explicit grant, scoped to this alarm;
-   * and SNS encrypts with the topic's key on CloudWatch's behalf, so the key policy must allow it
-   * (SNS developer guide, "compatibility between event sources from AWS services and encrypted
-   * topics"). A topic named by the plan is the plan owner's to open to CloudWatch (README).
-   */
-  private allowAlarmNotifications(alarm: Alarm): void {
-    if (!this.topicKey) return;
-    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
-    const account = Stack.of(this).account;
-    this.topic.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [cloudWatch],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': alarm.alarmArn },
-          StringEquals: { 'aws:SourceAccount': account },
-        },
-      }),
-    );
-    // As the SNS guide writes it, without source conditions (an alarm ARN here would also make
-    // the key depend on the alarm, which depends on the topic and so on the key): this key
-    // encrypts only this topic, and the topic policy above admits this one alarm.
-    this.topicKey.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [cloudWatch],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-      }),
-    );
   }
 }
 

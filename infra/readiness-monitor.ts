@@ -1,8 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -23,6 +25,12 @@ export interface ReadinessMonitorProps {
   readonly functionOptions: Omit<StepFunctionOptions, 'environment'>;
   /** Where the check looks for the notification topic, and where the alarm notifies. */
   readonly topic: ITopic;
+  /**
+   * The key of a topic the orchestrator created: CloudWatch is then allowed to publish the
+   * alarm's notifications. Undefined for the plan's own topic, whose policies are its owner's.
+   * @default undefined
+   */
+  readonly topicKey?: IKey;
   /** The failover state machine the check verifies is deployed. */
   readonly stateMachine: IStateMachine;
   /** Name of the alarm on the Readiness metric. */
@@ -95,5 +103,38 @@ export class ReadinessMonitor extends Construct {
     });
     this.alarm.addAlarmAction(new SnsAction(topic));
     this.alarm.addOkAction(new SnsAction(topic));
+    if (props.topicKey) allowAlarmNotifications(this.alarm, topic, props.topicKey);
   }
+}
+
+/**
+ * Lets CloudWatch publish the alarm's notifications to a topic the orchestrator created. Its
+ * topic policy (TLS only) replaces the default one, so CloudWatch needs an explicit grant, scoped
+ * to this alarm; and SNS encrypts with the topic's key on CloudWatch's behalf, so the key policy
+ * must allow it (SNS developer guide, "compatibility between event sources from AWS services and
+ * encrypted topics"). Without both, the alarm changes state and nobody hears of it.
+ */
+function allowAlarmNotifications(alarm: Alarm, topic: ITopic, topicKey: IKey): void {
+  const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [cloudWatch],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': alarm.alarmArn },
+        StringEquals: { 'aws:SourceAccount': Stack.of(alarm).account },
+      },
+    }),
+  );
+  // As the SNS guide writes it, without source conditions (an alarm ARN here would also make the
+  // key depend on the alarm, which depends on the topic and so on the key): this key encrypts
+  // only this topic, and the topic policy above admits this one alarm.
+  topicKey.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [cloudWatch],
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      resources: ['*'],
+    }),
+  );
 }

@@ -10,6 +10,8 @@ await build({
   format: 'esm',
   target: 'node20',
   // The AWS SDK's CommonJS parts call require(); an ESM bundle has none unless given one.
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

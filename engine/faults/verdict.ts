@@ -41,7 +41,10 @@ export interface ScenarioVerdict {
   readonly problems: readonly string[];
 }
 
-const KIND_BY_SUBJECT: readonly (readonly [string, 'started' | 'succeeded' | 'failed' | 'aborted' | 'refused'])[] = [
+const KIND_BY_SUBJECT: readonly (readonly [
+  string,
+  'started' | 'succeeded' | 'failed' | 'aborted' | 'refused',
+])[] = [
   ['Failover STARTED', 'started'],
   ['Failover SUCCEEDED', 'succeeded'],
   ['Failover FAILED', 'failed'],

@@ -7,7 +7,11 @@ import type { CheckGroupCapacityInput, Scaling } from '../common/workflow-state.
  * Polled after scaling: the group is ready when enough instances are InService and Healthy.
  * @throws ScalingGroupNotFoundError, GroupCapacityTimeoutError
  */
-export async function checkGroupCapacity({ group, recoveryRegion, scaling }: CheckGroupCapacityInput): Promise<Scaling> {
+export async function checkGroupCapacity({
+  group,
+  recoveryRegion,
+  scaling,
+}: CheckGroupCapacityInput): Promise<Scaling> {
   const current = await describeGroup(recoveryRegion, group.name);
   const inService = inServiceCount(current);
   if (inService >= scaling.required) {
@@ -25,5 +29,10 @@ export async function checkGroupCapacity({ group, recoveryRegion, scaling }: Che
       `${group.name} has ${inService} of ${scaling.required} required instances InService after ${Math.round(elapsed)}s (capacityTimeoutSeconds ${group.capacityTimeoutSeconds})`,
     );
   }
-  return { ...scaling, status: 'scaling', inService, message: `${group.name} has ${inService}/${scaling.required} InService` };
+  return {
+    ...scaling,
+    status: 'scaling',
+    inService,
+    message: `${group.name} has ${inService}/${scaling.required} InService`,
+  };
 }

@@ -8,7 +8,11 @@ import type { CheckPromotionInput, Promotion } from '../common/workflow-state.js
  * is `available` again (RDS reboots it on the way: modifying → rebooting → available).
  * @throws ReplicaNotFoundError, PromotionFailedError, PromotionTimeoutError
  */
-export async function checkPromotion({ database, recoveryRegion, promotion }: CheckPromotionInput): Promise<Promotion> {
+export async function checkPromotion({
+  database,
+  recoveryRegion,
+  promotion,
+}: CheckPromotionInput): Promise<Promotion> {
   const instance = await describeInstance(recoveryRegion, database.replica);
   const status = instance.DBInstanceStatus ?? 'unknown';
   if (isPromotedAndAvailable(instance)) {
@@ -30,5 +34,10 @@ export async function checkPromotion({ database, recoveryRegion, promotion }: Ch
       `${database.replica} still ${status} ${Math.round(elapsed)}s after PromoteReadReplica (promotionTimeoutSeconds ${database.promotionTimeoutSeconds})`,
     );
   }
-  return { ...promotion, status: 'promoting', instanceStatus: status, message: `${database.replica} is ${status}` };
+  return {
+    ...promotion,
+    status: 'promoting',
+    instanceStatus: status,
+    message: `${database.replica} is ${status}`,
+  };
 }

@@ -13,14 +13,16 @@ export async function describeGroup(region: string, name: string): Promise<AutoS
     new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }),
   );
   const group = response.AutoScalingGroups?.find((candidate) => candidate.AutoScalingGroupName === name);
-  if (group === undefined) throw new ScalingGroupNotFoundError(`Auto Scaling group ${name} not found in ${region}`);
+  if (group === undefined)
+    throw new ScalingGroupNotFoundError(`Auto Scaling group ${name} not found in ${region}`);
   return group;
 }
 
 /** Instances that serve traffic: InService and Healthy. */
 export const inServiceCount = (group: AutoScalingGroup): number =>
-  (group.Instances ?? []).filter((instance) => instance.LifecycleState === 'InService' && instance.HealthStatus === 'Healthy')
-    .length;
+  (group.Instances ?? []).filter(
+    (instance) => instance.LifecycleState === 'InService' && instance.HealthStatus === 'Healthy',
+  ).length;
 
 /** How many InService instances make the group ready for traffic. */
 export const requiredInService = (plan: ScalingGroupPlan, desired: number): number =>

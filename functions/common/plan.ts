@@ -19,11 +19,16 @@ const alarmSchema = z.strictObject({
 
 const databaseSchema = z.strictObject({
   /** Short id used in parameter templates: `{{databases.<id>.endpoint}}`. */
-  id: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/, 'must start with a letter and use letters, digits, _ or -'),
+  id: z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/, 'must start with a letter and use letters, digits, _ or -'),
   /** DB instance identifier of the cross-region read replica in the recovery region. */
   replica: z
     .string()
-    .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be an RDS DB instance identifier (letters, digits, hyphens)'),
+    .regex(
+      /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/,
+      'must be an RDS DB instance identifier (letters, digits, hyphens)',
+    ),
   /** Highest acceptable ReplicaLag at promotion (the RPO gate). */
   maxLagSeconds: seconds(86_400),
   /** How long to wait for lag to fall under the threshold before applying `onLagExceeded`. @default 120 */
@@ -48,7 +53,9 @@ const scalingGroupSchema = z.strictObject({
 
 const parameterSchema = z.strictObject({
   /** SSM parameter name (hierarchical, starts with `/`). */
-  name: z.string().regex(/^\/[a-zA-Z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter path such as /shop/db/host'),
+  name: z
+    .string()
+    .regex(/^\/[a-zA-Z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter path such as /shop/db/host'),
   /** New value; `{{databases.<id>.endpoint}}`, `{{recoveryRegion}}` … are filled from step outputs. */
   value: z.string().min(1).max(4096),
 });
@@ -97,7 +104,9 @@ export interface AlarmRef {
 
 /** The validated plan with defaults applied and alarm regions resolved. */
 export type Plan = Omit<z.output<typeof planSchema>, 'triggers'> & {
-  readonly triggers: Omit<z.output<typeof planSchema>['triggers'], 'alarms'> & { readonly alarms: AlarmRef[] };
+  readonly triggers: Omit<z.output<typeof planSchema>['triggers'], 'alarms'> & {
+    readonly alarms: AlarmRef[];
+  };
 };
 export type DatabasePlan = Plan['databases'][number];
 export type ScalingGroupPlan = Plan['scalingGroups'][number];
@@ -117,7 +126,8 @@ function duplicates(values: readonly string[]): string[] {
 }
 
 type Loose = Record<string, unknown>;
-const asRecord = (value: unknown): Loose => (value !== null && typeof value === 'object' ? (value as Loose) : {});
+const asRecord = (value: unknown): Loose =>
+  value !== null && typeof value === 'object' ? (value as Loose) : {};
 const asArray = (value: unknown): Loose[] => (Array.isArray(value) ? value.map(asRecord) : []);
 const asNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -207,7 +217,10 @@ function crossFieldIssues(document: unknown): PlanIssue[] {
     });
   }
   if (databases.length + groups.length + parameters.length === 0) {
-    issues.push({ path: '(root)', message: 'the plan fails over nothing: add databases, scalingGroups or parameters' });
+    issues.push({
+      path: '(root)',
+      message: 'the plan fails over nothing: add databases, scalingGroups or parameters',
+    });
   }
   return issues;
 }

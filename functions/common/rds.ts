@@ -29,9 +29,12 @@ export const HOPELESS_STATUSES: ReadonlySet<string> = new Set([
  */
 export async function describeInstance(region: string, instanceId: string): Promise<DBInstance> {
   try {
-    const response = await rdsClient(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceId }));
+    const response = await rdsClient(region).send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceId }),
+    );
     const instance = response.DBInstances?.[0];
-    if (instance === undefined) throw new ReplicaNotFoundError(`DB instance ${instanceId} not found in ${region}`);
+    if (instance === undefined)
+      throw new ReplicaNotFoundError(`DB instance ${instanceId} not found in ${region}`);
     return instance;
   } catch (error) {
     if (error instanceof Error && error.name === 'DBInstanceNotFoundFault') {

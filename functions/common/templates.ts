@@ -60,10 +60,14 @@ export function renderTemplate(template: string, context: TemplateContext): stri
     const [root, id = '', field = '', ...extra] = reference.split('.');
     const isDatabaseField =
       root === 'databases' && extra.length === 0 && (DATABASE_FIELDS as readonly string[]).includes(field);
-    const outputs = isDatabaseField && Object.hasOwn(context.databases, id) ? context.databases[id] : undefined;
-    const value = outputs !== undefined && Object.hasOwn(outputs, field) ? outputs[field as DatabaseField] : undefined;
+    const outputs =
+      isDatabaseField && Object.hasOwn(context.databases, id) ? context.databases[id] : undefined;
+    const value =
+      outputs !== undefined && Object.hasOwn(outputs, field) ? outputs[field as DatabaseField] : undefined;
     if (value === undefined) {
-      throw new ParameterTemplateError(`{{${reference}}} has no value: database "${id}" produced no ${field}`);
+      throw new ParameterTemplateError(
+        `{{${reference}}} has no value: database "${id}" produced no ${field}`,
+      );
     }
     return value;
   });

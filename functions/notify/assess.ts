@@ -16,21 +16,42 @@ export interface AssessedResource {
 
 type DatabaseOutputs = TemplateContext['databases'];
 
-async function assessDatabase(plan: Plan, id: string, replica: string, outputs: Record<string, DatabaseOutputs[string]>) {
+async function assessDatabase(
+  plan: Plan,
+  id: string,
+  replica: string,
+  outputs: Record<string, DatabaseOutputs[string]>,
+) {
   try {
     const instance = await describeInstance(plan.recoveryRegion, replica);
     const status = instance.DBInstanceStatus ?? 'unknown';
     if (isReplica(instance)) {
       // PromoteReadReplica leaves the instance `modifying` with its source for minutes: say so, it cannot be undone.
       const promoting = status === 'modifying' ? ': a promotion may be under way and cannot be undone' : '';
-      return { kind: 'database', name: replica, done: false, detail: `still a read replica (${status})${promoting}` } as const;
+      return {
+        kind: 'database',
+        name: replica,
+        done: false,
+        detail: `still a read replica (${status})${promoting}`,
+      } as const;
     }
     const done = status === 'available';
     const endpoint = endpointOf(instance);
-    if (done && endpoint) outputs[id] = { endpoint: endpoint.address, port: String(endpoint.port), instanceId: replica };
-    return { kind: 'database', name: replica, done, detail: done ? 'promoted: standalone and available' : `standalone, ${status}` } as const;
+    if (done && endpoint)
+      outputs[id] = { endpoint: endpoint.address, port: String(endpoint.port), instanceId: replica };
+    return {
+      kind: 'database',
+      name: replica,
+      done,
+      detail: done ? 'promoted: standalone and available' : `standalone, ${status}`,
+    } as const;
   } catch (error) {
-    return { kind: 'database', name: replica, done: false, detail: `unknown: ${describeError(error)}` } as const;
+    return {
+      kind: 'database',
+      name: replica,
+      done: false,
+      detail: `unknown: ${describeError(error)}`,
+    } as const;
   }
 }
 
@@ -39,13 +60,23 @@ async function assessGroup(plan: Plan, name: string, desired: number): Promise<A
     const group = await describeGroup(plan.recoveryRegion, name);
     const inService = inServiceCount(group);
     const done = (group.DesiredCapacity ?? 0) >= desired && inService >= desired;
-    return { kind: 'group', name, done, detail: `desired ${group.DesiredCapacity ?? 0} (plan ${desired}), ${inService} InService` };
+    return {
+      kind: 'group',
+      name,
+      done,
+      detail: `desired ${group.DesiredCapacity ?? 0} (plan ${desired}), ${inService} InService`,
+    };
   } catch (error) {
     return { kind: 'group', name, done: false, detail: `unknown: ${describeError(error)}` };
   }
 }
 
-async function assessParameter(plan: Plan, name: string, template: string, context: TemplateContext): Promise<AssessedResource> {
+async function assessParameter(
+  plan: Plan,
+  name: string,
+  template: string,
+  context: TemplateContext,
+): Promise<AssessedResource> {
   let target: string | undefined;
   try {
     target = renderTemplate(template, context);
@@ -53,9 +84,12 @@ async function assessParameter(plan: Plan, name: string, template: string, conte
     target = undefined; // names a database that is not promoted: it must not have been repointed
   }
   try {
-    const response = await ssmClient(plan.recoveryRegion).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const response = await ssmClient(plan.recoveryRegion).send(
+      new GetParameterCommand({ Name: name, WithDecryption: true }),
+    );
     const value = response.Parameter?.Value ?? '';
-    if (target !== undefined && value === target) return { kind: 'parameter', name, done: true, detail: `points at ${value}` };
+    if (target !== undefined && value === target)
+      return { kind: 'parameter', name, done: true, detail: `points at ${value}` };
     return { kind: 'parameter', name, done: false, detail: `not repointed: holds ${value}` };
   } catch (error) {
     return { kind: 'parameter', name, done: false, detail: `unknown: ${describeError(error)}` };
@@ -71,7 +105,9 @@ async function assessParameter(plan: Plan, name: string, template: string, conte
  */
 export async function assessFailover(plan: Plan): Promise<AssessedResource[]> {
   const outputs: Record<string, DatabaseOutputs[string]> = {};
-  const databases = await Promise.all(plan.databases.map((db) => assessDatabase(plan, db.id, db.replica, outputs)));
+  const databases = await Promise.all(
+    plan.databases.map((db) => assessDatabase(plan, db.id, db.replica, outputs)),
+  );
   const context: TemplateContext = {
     recoveryRegion: plan.recoveryRegion,
     primaryRegion: plan.primaryRegion,

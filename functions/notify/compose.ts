@@ -48,16 +48,28 @@ function succeededLines(plan: Plan, state: WorkflowState, now: Date): string[] {
   const lines: string[] = [];
   const dryRun = state.trigger?.dryRun === true;
   if (dryRun) lines.push('DRY RUN: nothing was changed. What the failover would do:');
-  for (const db of state.failover?.databases ?? []) lines.push(`- database ${db.replica}: ${db.promotion.message}`);
-  for (const group of state.failover?.groups ?? []) lines.push(`- group ${group.name}: ${group.scaling.message}`);
+  for (const db of state.failover?.databases ?? [])
+    lines.push(`- database ${db.replica}: ${db.promotion.message}`);
+  for (const group of state.failover?.groups ?? [])
+    lines.push(`- group ${group.name}: ${group.scaling.message}`);
   for (const parameter of state.repoint?.parameters ?? []) {
-    const verb = parameter.changed ? 'repointed' : dryRun && parameter.previousValue !== parameter.value ? 'would repoint' : 'already';
-    lines.push(`- parameter ${parameter.name}: ${verb} ${parameter.previousValue ?? '(absent)'} -> ${parameter.value}`);
+    const verb = parameter.changed
+      ? 'repointed'
+      : dryRun && parameter.previousValue !== parameter.value
+        ? 'would repoint'
+        : 'already';
+    lines.push(
+      `- parameter ${parameter.name}: ${verb} ${parameter.previousValue ?? '(absent)'} -> ${parameter.value}`,
+    );
   }
-  const lags = (state.lagGate?.databases ?? []).map((check) => check.lagSeconds).filter((lag) => typeof lag === 'number');
+  const lags = (state.lagGate?.databases ?? [])
+    .map((check) => check.lagSeconds)
+    .filter((lag) => typeof lag === 'number');
   const over = (state.lagGate?.databases ?? []).filter((check) => check.promotedOverThreshold);
   if (state.trigger) {
-    lines.push(`RTO achieved: ${seconds(state.trigger.triggeredAt, now)}s (objective ${plan.objectives.rtoSeconds}s)`);
+    lines.push(
+      `RTO achieved: ${seconds(state.trigger.triggeredAt, now)}s (objective ${plan.objectives.rtoSeconds}s)`,
+    );
   }
   const rpo = lags.length > 0 ? `${Math.max(...lags)}s` : 'n/a (no lag datapoint)';
   lines.push(`RPO estimate (replica lag at promotion): ${rpo} (objective ${plan.objectives.rpoSeconds}s)`);
@@ -104,7 +116,10 @@ export function composeMessage(
     aborted: () => ['Nothing was changed: no database promoted, no group scaled, no parameter repointed.'],
   };
   const warnings = state.notifyStartedFailure
-    ? ['', `WARNING: the STARTED message could not be sent (${failureText(state.notifyStartedFailure)}); the failover went on.`]
+    ? [
+        '',
+        `WARNING: the STARTED message could not be sent (${failureText(state.notifyStartedFailure)}); the failover went on.`,
+      ]
     : [];
   return {
     subject: subjectLine(headers[kind]),

@@ -1,7 +1,13 @@
 import { PromoteReadReplicaCommand, type DBInstance } from '@aws-sdk/client-rds';
 import { rdsClient } from '../common/aws-clients.js';
 import { PromotionFailedError, PromotionTimeoutError } from '../common/errors.js';
-import { describeInstance, endpointOf, HOPELESS_STATUSES, isPromotedAndAvailable, isReplica } from '../common/rds.js';
+import {
+  describeInstance,
+  endpointOf,
+  HOPELESS_STATUSES,
+  isPromotedAndAvailable,
+  isReplica,
+} from '../common/rds.js';
 import { nowIso, secondsSince } from '../common/step-handler.js';
 import type { DatabasePlan } from '../common/plan.js';
 import type { PromoteReplicaInput, Promotion } from '../common/workflow-state.js';

@@ -45,11 +45,21 @@ export async function latestReplicaLag(region: string, replica: string): Promise
  * again, until `lagWaitSeconds` have passed; then the plan's `onLagExceeded` decides.
  * @throws ReplicaNotFoundError, ReplicaLagExceededError, ReplicaLagUnknownError
  */
-export async function readReplicaLag({ database, recoveryRegion, previous }: ReadReplicaLagInput): Promise<LagCheck> {
+export async function readReplicaLag({
+  database,
+  recoveryRegion,
+  previous,
+}: ReadReplicaLagInput): Promise<LagCheck> {
   const checkedAt = nowIso();
   const firstCheckedAt = previous.firstCheckedAt ?? checkedAt;
   const checks = previous.checks + 1;
-  const base = { checks, firstCheckedAt, checkedAt, replica: database.replica, maxLagSeconds: database.maxLagSeconds };
+  const base = {
+    checks,
+    firstCheckedAt,
+    checkedAt,
+    replica: database.replica,
+    maxLagSeconds: database.maxLagSeconds,
+  };
 
   const instance = await describeInstance(recoveryRegion, database.replica);
   if (!isReplica(instance)) {
@@ -70,10 +80,19 @@ export async function readReplicaLag({ database, recoveryRegion, previous }: Rea
     };
   }
   const waited = secondsSince(firstCheckedAt);
-  const lagText = lagSeconds === null ? 'has no ReplicaLag datapoint' : `lag ${lagSeconds}s is above ${database.maxLagSeconds}s`;
+  const lagText =
+    lagSeconds === null
+      ? 'has no ReplicaLag datapoint'
+      : `lag ${lagSeconds}s is above ${database.maxLagSeconds}s`;
   if (waited < database.lagWaitSeconds) {
     const waitSeconds = Math.max(1, Math.min(LAG_POLL_SECONDS, Math.ceil(database.lagWaitSeconds - waited)));
-    return { ...base, lagSeconds, decision: 'wait', waitSeconds, message: `${database.replica} ${lagText}: waiting` };
+    return {
+      ...base,
+      lagSeconds,
+      decision: 'wait',
+      waitSeconds,
+      message: `${database.replica} ${lagText}: waiting`,
+    };
   }
   if (database.onLagExceeded === 'promote') {
     const window = lagSeconds === null ? 'unknown (no lag datapoint)' : `about ${lagSeconds}s of writes`;

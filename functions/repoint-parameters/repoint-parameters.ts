@@ -3,7 +3,12 @@ import { ssmClient } from '../common/aws-clients.js';
 import { ParameterTemplateError } from '../common/errors.js';
 import { nowIso } from '../common/step-handler.js';
 import { renderTemplate, type TemplateContext } from '../common/templates.js';
-import type { PromotedDatabase, Repoint, RepointedParameter, RepointParametersInput } from '../common/workflow-state.js';
+import type {
+  PromotedDatabase,
+  Repoint,
+  RepointedParameter,
+  RepointParametersInput,
+} from '../common/workflow-state.js';
 
 /**
  * Only a database whose promotion finished may be named in a parameter: a value must never
@@ -19,13 +24,26 @@ function templateContext({ plan, databases }: RepointParametersInput): TemplateC
       instanceId: database.promotion.instanceId,
     };
   }
-  return { recoveryRegion: plan.recoveryRegion, primaryRegion: plan.primaryRegion, planName: plan.name, databases: outputs };
+  return {
+    recoveryRegion: plan.recoveryRegion,
+    primaryRegion: plan.primaryRegion,
+    planName: plan.name,
+    databases: outputs,
+  };
 }
 
-async function currentValue(region: string, name: string): Promise<{ value: string | null; type: ParameterType }> {
+async function currentValue(
+  region: string,
+  name: string,
+): Promise<{ value: string | null; type: ParameterType }> {
   try {
-    const response = await ssmClient(region).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    return { value: response.Parameter?.Value ?? null, type: (response.Parameter?.Type as ParameterType) ?? 'String' };
+    const response = await ssmClient(region).send(
+      new GetParameterCommand({ Name: name, WithDecryption: true }),
+    );
+    return {
+      value: response.Parameter?.Value ?? null,
+      type: (response.Parameter?.Type as ParameterType) ?? 'String',
+    };
   } catch (error) {
     if (error instanceof Error && error.name === 'ParameterNotFound') return { value: null, type: 'String' };
     throw error;
@@ -59,7 +77,12 @@ export async function repointParameters(input: RepointParametersInput): Promise<
     const changed = current.value !== value;
     if (changed && !dryRun) {
       await ssmClient(region).send(
-        new PutParameterCommand({ Name: name, Value: value, Type: current.type, Overwrite: current.value !== null }),
+        new PutParameterCommand({
+          Name: name,
+          Value: value,
+          Type: current.type,
+          Overwrite: current.value !== null,
+        }),
       );
     }
     parameters.push({ name, previousValue: current.value, value, changed: changed && !dryRun });

@@ -33,7 +33,15 @@ export async function scaleGroup({ group, recoveryRegion, dryRun }: ScaleGroupIn
   // Ready means the plan's capacity serves traffic, even if someone scaled the group higher by hand.
   const required = requiredInService(group, group.desired);
   const startedAt = nowIso();
-  const base = { groupName: group.name, previous, target, inService, required, startedAt, pollSeconds: CAPACITY_POLL_SECONDS };
+  const base = {
+    groupName: group.name,
+    previous,
+    target,
+    inService,
+    required,
+    startedAt,
+    pollSeconds: CAPACITY_POLL_SECONDS,
+  };
   const capacityText = `min ${target.min} desired ${target.desired} max ${target.max}`;
   if (dryRun) {
     const message = sameCapacity(previous, target)

@@ -47,14 +47,16 @@ function issuesText(error: z.ZodError): string {
 export function parseAlarmTimestamp(timestamp: string): string {
   const normalised = timestamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const millis = Date.parse(normalised);
-  if (Number.isNaN(millis)) throw new InvalidTriggerError(`detail.state.timestamp "${timestamp}" is not a timestamp`);
+  if (Number.isNaN(millis))
+    throw new InvalidTriggerError(`detail.state.timestamp "${timestamp}" is not a timestamp`);
   return new Date(millis).toISOString();
 }
 
 /** A drill's `time`, as ISO 8601 UTC. `new Date(NaN).toISOString()` would throw a bare RangeError. */
 function drillTime(time: string): string {
   const millis = Date.parse(time);
-  if (Number.isNaN(millis)) throw new InvalidTriggerError(`invalid drill request: time "${time}" is not a timestamp`);
+  if (Number.isNaN(millis))
+    throw new InvalidTriggerError(`invalid drill request: time "${time}" is not a timestamp`);
   return new Date(millis).toISOString();
 }
 
@@ -62,7 +64,11 @@ function ignore(message: string): ValidateTriggerOutput {
   return { decision: 'ignore', message };
 }
 
-function fromAlarmEvent(event: z.infer<typeof alarmEventSchema>, plan: Plan, executionId: string): ValidateTriggerOutput {
+function fromAlarmEvent(
+  event: z.infer<typeof alarmEventSchema>,
+  plan: Plan,
+  executionId: string,
+): ValidateTriggerOutput {
   const { alarmName, state } = event.detail;
   const sameName = plan.triggers.alarms.filter((candidate) => candidate.name === alarmName);
   if (sameName.length === 0) {
@@ -70,7 +76,9 @@ function fromAlarmEvent(event: z.infer<typeof alarmEventSchema>, plan: Plan, exe
   }
   if (!sameName.some((candidate) => candidate.region === event.region)) {
     const regions = sameName.map((candidate) => candidate.region).join(', ');
-    return ignore(`alarm "${alarmName}" fired in ${event.region}, but plan ${plan.name} watches it in ${regions}: nothing to do`);
+    return ignore(
+      `alarm "${alarmName}" fired in ${event.region}, but plan ${plan.name} watches it in ${regions}: nothing to do`,
+    );
   }
   if (state.value !== 'ALARM') {
     return ignore(`alarm "${alarmName}" entered ${state.value}, not ALARM: nothing to do`);
@@ -85,7 +93,12 @@ function fromAlarmEvent(event: z.infer<typeof alarmEventSchema>, plan: Plan, exe
     dryRun: false,
     executionId,
   };
-  return { decision: 'proceed', message: `alarm "${alarmName}" entered ALARM in ${event.region}`, plan, trigger };
+  return {
+    decision: 'proceed',
+    message: `alarm "${alarmName}" entered ALARM in ${event.region}`,
+    plan,
+    trigger,
+  };
 }
 
 /**
@@ -125,14 +138,21 @@ export function validateTrigger(input: ValidateTriggerInput, plan: Plan): Valida
       executionId,
     };
     const mode = trigger.dryRun ? 'dry-run' : 'live';
-    return { decision: 'proceed', message: `${mode} drill requested by ${trigger.requestedBy}`, plan, trigger };
+    return {
+      decision: 'proceed',
+      message: `${mode} drill requested by ${trigger.requestedBy}`,
+      plan,
+      trigger,
+    };
   }
   if (source !== 'aws.cloudwatch' || detailType !== ALARM_STATE_CHANGE) {
     return ignore(`"${detailType}" events from ${source} do not start a failover: nothing to do`);
   }
   const alarmEvent = alarmEventSchema.safeParse(event);
   if (!alarmEvent.success) {
-    throw new InvalidTriggerError(`malformed CloudWatch Alarm State Change event: ${issuesText(alarmEvent.error)}`);
+    throw new InvalidTriggerError(
+      `malformed CloudWatch Alarm State Change event: ${issuesText(alarmEvent.error)}`,
+    );
   }
   return fromAlarmEvent(alarmEvent.data, plan, executionId);
 }

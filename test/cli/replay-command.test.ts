@@ -33,7 +33,11 @@ describe('failover replay', () => {
   it('prints the same facts as JSON with --json', async () => {
     const { code, out } = await run('replay', 'events/route53-health-alarm.json', '--json');
 
-    const result = JSON.parse(out) as { outcome: string; timeline: unknown[]; cloud: { databases: { isReplica: boolean }[] } };
+    const result = JSON.parse(out) as {
+      outcome: string;
+      timeline: unknown[];
+      cloud: { databases: { isReplica: boolean }[] };
+    };
     expect(code).toBe(0);
     expect(result.outcome).toBe('succeeded');
     expect(result.timeline.length).toBeGreaterThan(10);
@@ -51,27 +55,65 @@ describe('failover replay', () => {
     ['lag-too-high', 'failover failed: ReplicaLagExceededError'],
     ['alarm-recovers-during-confirm', 'failover aborted'],
   ])('exits 1 for the %s scenario', async (name, reason) => {
-    const { code, err } = await run('replay', 'events/route53-health-alarm.json', '--scenario', `events/scenarios/${name}.json`);
+    const { code, err } = await run(
+      'replay',
+      'events/route53-health-alarm.json',
+      '--scenario',
+      `events/scenarios/${name}.json`,
+    );
 
     expect(code).toBe(1);
     expect(err).toContain(reason);
   });
 
   it.each([
-    ['a missing event file', ['replay', join(dir, 'nope.json')], /^bad input: cannot read event .*: no such file$/],
-    ['truncated JSON', ['replay', file('truncated.json', '{"source": "aws.cloud')], /^bad input: event .* is not valid JSON/],
+    [
+      'a missing event file',
+      ['replay', join(dir, 'nope.json')],
+      /^bad input: cannot read event .*: no such file$/,
+    ],
+    [
+      'truncated JSON',
+      ['replay', file('truncated.json', '{"source": "aws.cloud')],
+      /^bad input: event .* is not valid JSON/,
+    ],
     [
       'a malformed alarm event',
-      ['replay', file('malformed.json', JSON.stringify({ source: 'aws.cloudwatch', 'detail-type': 'CloudWatch Alarm State Change', region: 'us-east-1', time: 'x', detail: { alarmName: 'a' } }))],
+      [
+        'replay',
+        file(
+          'malformed.json',
+          JSON.stringify({
+            source: 'aws.cloudwatch',
+            'detail-type': 'CloudWatch Alarm State Change',
+            region: 'us-east-1',
+            time: 'x',
+            detail: { alarmName: 'a' },
+          }),
+        ),
+      ],
       /^bad input: malformed CloudWatch Alarm State Change event: detail\.state/,
     ],
     [
       'an invalid plan',
-      ['replay', 'events/route53-health-alarm.json', '--plan', file('plan.yaml', 'name: Shop\nprimaryRegion: us-east-1\n')],
+      [
+        'replay',
+        'events/route53-health-alarm.json',
+        '--plan',
+        file('plan.yaml', 'name: Shop\nprimaryRegion: us-east-1\n'),
+      ],
       /^bad input: \d+ problem\(s\) in the plan: name: must be lower-case/,
     ],
-    ['an invalid scenario', ['replay', 'events/route53-health-alarm.json', '--scenario', file('s.json', '{"lagg": {}}')], /^bad input: /],
-    ['an unknown option', ['replay', 'events/route53-health-alarm.json', '--fast'], /Unknown option '--fast'/],
+    [
+      'an invalid scenario',
+      ['replay', 'events/route53-health-alarm.json', '--scenario', file('s.json', '{"lagg": {}}')],
+      /^bad input: /,
+    ],
+    [
+      'an unknown option',
+      ['replay', 'events/route53-health-alarm.json', '--fast'],
+      /Unknown option '--fast'/,
+    ],
     ['an unknown command', ['rewind'], /unknown command "rewind"/],
   ])('exits 2 with a one-line reason for %s', async (_what, argv, reason) => {
     const { code, err } = await run(...argv);

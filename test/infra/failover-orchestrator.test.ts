@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { definitionPlaceholders, FAILOVER_STEPS } from '../../infra/failover-steps.js';
+import { definitionPlaceholders, FAILOVER_STEPS, READINESS_CHECK } from '../../infra/failover-steps.js';
 import { orchestratorApp, repositoryPath, synthesize, templateOf } from './infra-helpers.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -153,7 +153,9 @@ describe('FailoverOrchestrator', () => {
       return join(assemblyDirectory, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
     };
 
-    it.each(FAILOVER_STEPS.map((step) => [step.id, step.bakesPlan]))(
+    const deployed = [...FAILOVER_STEPS, READINESS_CHECK];
+
+    it.each(deployed.map((step) => [step.id, step.bakesPlan]))(
       'compiles the plan into %s only when it reads it (%s)',
       (stepId, bakesPlan) => {
         // A plan value no handler source contains: it can only come from the define.
@@ -164,11 +166,11 @@ describe('FailoverOrchestrator', () => {
     it('loads every bundle as an ES module in a plain Node process (the createRequire banner works)', () => {
       // A static import in a fresh ESM process: `node -e "import()"` and test runners provide a
       // `require` and would hide "Dynamic require of node:https is not supported".
-      const imports = FAILOVER_STEPS.map(
+      const imports = deployed.map(
         (step, i) =>
           `import { handler as h${i} } from ${JSON.stringify(pathToFileURL(bundleOf(step.id)).href)};`,
       );
-      const check = `if (![${FAILOVER_STEPS.map((_s, i) => `h${i}`).join(', ')}].every((h) => typeof h === 'function')) process.exit(3);`;
+      const check = `if (![${deployed.map((_s, i) => `h${i}`).join(', ')}].every((h) => typeof h === 'function')) process.exit(3);`;
       const result = spawnSync(
         process.execPath,
         ['--input-type=module', '-e', [...imports, check].join('\n')],
@@ -212,17 +214,20 @@ describe('FailoverOrchestrator', () => {
     });
   });
 
-  it('encrypts the topic with a rotated key that only the notify role may use, through SNS', () => {
+  it('encrypts the topic with a rotated key that only the publishing roles may use, through SNS', () => {
     const [keyId, key] = onlyResource(template, 'AWS::KMS::Key');
-    const [, notify] = stepFunction(template, 'notify');
-    const notifyRoleId = (notify.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const roleArnOf = (stepId: string) => {
+      const [, fn] = stepFunction(template, stepId);
+      return { 'Fn::GetAtt': [(fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0], 'Arn'] };
+    };
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect(key.Properties.KeyPolicy).toMatchObject({
       Statement: expect.arrayContaining([
         {
           Effect: 'Allow',
-          Principal: { AWS: { 'Fn::GetAtt': [notifyRoleId, 'Arn'] } },
+          // notify, and the lock step when it announces a refused failover.
+          Principal: { AWS: expect.arrayContaining([roleArnOf('notify'), roleArnOf('failover-lock')]) },
           Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
           Resource: '*',
           Condition: { StringEquals: { 'kms:ViaService': 'sns.us-west-2.amazonaws.com' } },
@@ -257,15 +262,27 @@ describe('FailoverOrchestrator', () => {
     });
   });
 
-  it('outputs the state machine ARN, the topic ARN and the rule name', () => {
+  it('outputs the state machine ARN, the topic ARN, the rule, lock table and readiness alarm names', () => {
     const [stateMachineId] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
     const [topicId] = onlyResource(template, 'AWS::SNS::Topic');
-    const [ruleId] = onlyResource(template, 'AWS::Events::Rule');
+    const [tableId] = onlyResource(template, 'AWS::DynamoDB::Table');
+    const [alarmId] = onlyResource(template, 'AWS::CloudWatch::Alarm');
+    const [ruleId] = Object.keys(
+      template.findResources('AWS::Events::Rule', {
+        Properties: { EventPattern: { source: ['aws.cloudwatch'] } },
+      }),
+    );
     const values = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>).map(
       (o) => o.Value,
     );
     expect(values).toEqual(
-      expect.arrayContaining([{ Ref: stateMachineId }, { Ref: topicId }, { Ref: ruleId }]),
+      expect.arrayContaining([
+        { Ref: stateMachineId },
+        { Ref: topicId },
+        { Ref: ruleId },
+        { Ref: tableId },
+        { Ref: alarmId },
+      ]),
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FAILOVER_STEPS } from '../../infra/failover-steps.js';
+import { FAILOVER_STEPS, READINESS_CHECK } from '../../infra/failover-steps.js';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../infra/step-permissions.js';
 import {
   arnText,
@@ -18,7 +18,10 @@ import {
  * Authorization Reference: no resource types for the action).
  */
 const RESOURCE_STAR_ALLOWED: Record<string, string> = {
-  'cloudwatch:GetMetricData': 'read-replica-lag reads ReplicaLag; metric APIs have no resources',
+  'cloudwatch:GetMetricData':
+    'read-replica-lag and readiness-check read ReplicaLag; metric APIs have no resources',
+  'cloudwatch:PutMetricData':
+    'readiness-check publishes Readiness; only with a cloudwatch:namespace condition',
   'autoscaling:DescribeAutoScalingGroups': 'scale-group, check-group-capacity, notify; Describe* take no ARN',
   'xray:PutTraceSegments': 'active tracing of functions and state machine',
   'xray:PutTelemetryRecords': 'active tracing of functions and state machine',
@@ -48,18 +51,25 @@ const parameters = ['shop/db/host', 'shop/active-region'].map(
 const grants = (actions: string[], resources: string[]): string[] =>
   actions.flatMap((action) => resources.map((resource) => `${action} on ${resource}`));
 const describeGroups = grants(['autoscaling:DescribeAutoScalingGroups'], ['*']);
+const planAlarms = [
+  'arn:${Partition}:cloudwatch:us-east-1:111111111111:alarm:shop-primary-health',
+  'arn:${Partition}:cloudwatch:eu-west-1:111111111111:alarm:shop-eu-canary',
+  'arn:${Partition}:cloudwatch:us-west-2:111111111111:alarm:shop-recovery-probe',
+];
 
 /** For tests/infra/fixtures/multi-region.plan.yaml: each step, exactly what it may do. */
 const EXPECTED_STEP_GRANTS: Record<string, string[]> = {
   'validate-trigger': [],
-  'confirm-outage': grants(
-    ['cloudwatch:DescribeAlarms'],
-    [
-      'arn:${Partition}:cloudwatch:us-east-1:111111111111:alarm:shop-primary-health',
-      'arn:${Partition}:cloudwatch:eu-west-1:111111111111:alarm:shop-eu-canary',
-      'arn:${Partition}:cloudwatch:us-west-2:111111111111:alarm:shop-recovery-probe',
-    ],
-  ),
+  'failover-lock': [
+    ...grants(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['LOCK_TABLE']),
+    ...grants(
+      ['states:DescribeExecution', 'states:StopExecution'],
+      // Executions of this plan's state machine only: built from its name (no cycle through its ARN).
+      ['arn:${Partition}:states:us-west-2:111111111111:execution:shop-staging-failover:*'],
+    ),
+    ...grants(['sns:Publish'], ['TOPIC']),
+  ],
+  'confirm-outage': grants(['cloudwatch:DescribeAlarms'], planAlarms),
   'read-replica-lag': [
     ...grants(['cloudwatch:GetMetricData'], ['*']),
     ...grants(['rds:DescribeDBInstances'], replicas),
@@ -83,9 +93,49 @@ const EXPECTED_STEP_GRANTS: Record<string, string[]> = {
     ...describeGroups,
     ...grants(['ssm:GetParameter'], parameters),
   ],
+  // Not a step: the scheduled check. Read-only on the plan, alarms in their own regions.
+  'readiness-check': [
+    ...grants(['rds:DescribeDBInstances'], replicas),
+    ...grants(['cloudwatch:GetMetricData'], ['*']),
+    ...describeGroups,
+    ...grants(['ssm:GetParameters'], parameters),
+    ...grants(['cloudwatch:DescribeAlarms'], planAlarms),
+    ...grants(['sns:GetTopicAttributes'], ['TOPIC']),
+    ...grants(['states:DescribeStateMachine'], ['STATE_MACHINE']),
+    ...grants(['cloudwatch:PutMetricData'], ['*']),
+  ],
 };
 
 type Json = Record<string, unknown>;
+
+/** The function of a step (or of the readiness check), found by its description. */
+function functionIdOf(template: Template, id: string): string {
+  const found = Object.keys(
+    template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: `failover-orchestrator shop-staging: ${id}` },
+    }),
+  );
+  expect(found, `function ${id}`).toHaveLength(1);
+  return found[0] ?? '';
+}
+
+/** The role a function runs with. */
+function roleOf(template: Template, id: string): string {
+  const fn = (template.toJSON().Resources as Record<string, { Properties: Json }>)[
+    functionIdOf(template, id)
+  ];
+  return (fn?.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+}
+
+/** The orchestrator's own resources by what they are, the plan's by ARN. */
+function named(template: Template, resource: unknown): string {
+  const only = (type: string): string => Object.keys(template.findResources(type))[0] ?? type;
+  const text = JSON.stringify(resource);
+  if (text === JSON.stringify({ Ref: only('AWS::SNS::Topic') })) return 'TOPIC';
+  if (text === JSON.stringify({ 'Fn::GetAtt': [only('AWS::DynamoDB::Table'), 'Arn'] })) return 'LOCK_TABLE';
+  if (text === JSON.stringify({ Ref: only('AWS::StepFunctions::StateMachine') })) return 'STATE_MACHINE';
+  return arnText(resource);
+}
 
 /** The identity statements attached to the role the resource `roleId` defines. */
 function statementsOfRole(template: Template, roleId: string): IdentityStatement[] {
@@ -149,33 +199,45 @@ describe('IAM least privilege', () => {
     );
   });
 
-  it.each(FAILOVER_STEPS.map((step) => [step.id]))(
+  it.each([...FAILOVER_STEPS, READINESS_CHECK].map((step) => [step.id]))(
     'lets %s call only its own APIs on the plan resources',
     (stepId) => {
-      const [[, fn]] = Object.entries(
-        orchestrator.findResources('AWS::Lambda::Function', {
-          Properties: { Description: `failover-orchestrator shop-staging: ${stepId}` },
-        }),
-      ) as [[string, { Properties: { Role: { 'Fn::GetAtt': [string] } } }]];
-      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-      const [topicId] = Object.keys(orchestrator.findResources('AWS::SNS::Topic'));
-      const granted = statementsOfRole(orchestrator, roleId).flatMap((statement) =>
+      const granted = statementsOfRole(orchestrator, roleOf(orchestrator, stepId)).flatMap((statement) =>
         statement.actions
           .filter((action) => !BASELINE_ACTIONS.has(action))
           .flatMap((action) =>
-            statement.resources.map((resource) => {
-              const text =
-                JSON.stringify(resource) === JSON.stringify({ Ref: topicId }) ? 'TOPIC' : arnText(resource);
-              return `${action} on ${text}`;
-            }),
+            statement.resources.map((resource) => `${action} on ${named(orchestrator, resource)}`),
           ),
       );
       expect(granted.sort()).toEqual([...(EXPECTED_STEP_GRANTS[stepId] ?? ['(missing expectation)'])].sort());
     },
   );
 
-  it('lets the state machine invoke exactly the nine step functions, unqualified', () => {
-    const functionArns = Object.keys(orchestrator.findResources('AWS::Lambda::Function'))
+  it('lets the readiness check put metric data only into the FailoverOrchestrator namespace', () => {
+    const statements = statementsOfRole(orchestrator, roleOf(orchestrator, READINESS_CHECK.id));
+    const putMetric = statements.filter((statement) =>
+      statement.actions.includes('cloudwatch:PutMetricData'),
+    );
+    expect(putMetric).toHaveLength(1);
+    expect(putMetric[0]?.actions).toEqual(['cloudwatch:PutMetricData']);
+    expect(putMetric[0]?.condition).toEqual({
+      StringEquals: { 'cloudwatch:namespace': 'FailoverOrchestrator' },
+    });
+  });
+
+  it('never grants cloudwatch:PutMetricData without the namespace condition, in any stack', () => {
+    const unconditioned = all.filter(
+      ({ statement }) =>
+        statement.actions.includes('cloudwatch:PutMetricData') &&
+        JSON.stringify(statement.condition?.StringEquals?.['cloudwatch:namespace']) !==
+          '"FailoverOrchestrator"',
+    );
+    expect(all.some(({ statement }) => statement.actions.includes('cloudwatch:PutMetricData'))).toBe(true);
+    expect(unconditioned).toEqual([]);
+  });
+
+  it('lets the state machine invoke exactly the step functions, unqualified (not the readiness check)', () => {
+    const functionArns = FAILOVER_STEPS.map((step) => functionIdOf(orchestrator, step.id))
       .map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     const invokes = all
@@ -187,6 +249,9 @@ describe('IAM least privilege', () => {
     expect(
       [...(invokes[0]?.resources ?? [])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     ).toEqual(functionArns);
-    expect(functionArns).toHaveLength(9);
+    expect(functionArns).toHaveLength(10);
+    expect(JSON.stringify(invokes[0]?.resources)).not.toContain(
+      functionIdOf(orchestrator, READINESS_CHECK.id),
+    );
   });
 });

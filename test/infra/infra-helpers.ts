@@ -83,6 +83,8 @@ export interface IdentityStatement {
   readonly effect: string;
   readonly actions: string[];
   readonly resources: unknown[];
+  /** The statement's Condition block (operator -> key -> value), when it has one. */
+  readonly condition?: Record<string, Record<string, unknown>>;
 }
 
 type Json = Record<string, unknown>;
@@ -112,6 +114,9 @@ export function identityStatements(template: Template): IdentityStatement[] {
           effect: String(statement.Effect),
           actions: asList(statement.Action).map(String),
           resources: asList(statement.Resource),
+          ...(statement.Condition
+            ? { condition: statement.Condition as Record<string, Record<string, unknown>> }
+            : {}),
         });
       }
     }

@@ -5,7 +5,10 @@ import { STEP_HANDLERS } from '../../engine/step-registry.js';
 
 // asl-validator is CommonJS without types, and it mutates the definition it is given.
 const require = createRequire(import.meta.url);
-const validator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errors: unknown[] };
+const validator = require('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errors: unknown[];
+};
 
 const aslFiles = readdirSync('state-machines').filter((file) => file.endsWith('.asl.json'));
 
@@ -21,7 +24,11 @@ interface State {
   ItemProcessor?: { States: Record<string, State> };
 }
 
-function walk(states: Record<string, State>, visit: (name: string, state: State, nested: boolean) => void, nested = false) {
+function walk(
+  states: Record<string, State>,
+  visit: (name: string, state: State, nested: boolean) => void,
+  nested = false,
+) {
   for (const [name, state] of Object.entries(states)) {
     visit(name, state, nested);
     for (const branch of state.Branches ?? []) walk(branch.States, visit, true);
@@ -49,14 +56,22 @@ describe('state machine definitions', () => {
 });
 
 describe('failover.asl.json', () => {
-  const definition = JSON.parse(readFileSync('state-machines/failover.asl.json', 'utf8')) as { States: Record<string, State> };
+  const definition = JSON.parse(readFileSync('state-machines/failover.asl.json', 'utf8')) as {
+    States: Record<string, State>;
+  };
 
   it('retries every Task on the Lambda service errors and on AWS throttling', () => {
     const missing: string[] = [];
     walk(definition.States, (name, state) => {
       if (state.Type !== 'Task') return;
       const retried = new Set(state.Retry?.flatMap((retry) => retry.ErrorEquals));
-      for (const error of ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Throttling']) {
+      for (const error of [
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.TooManyRequestsException',
+        'Throttling',
+      ]) {
         if (!retried.has(error)) missing.push(`${name}: ${error}`);
       }
     });
@@ -104,7 +119,13 @@ describe('failover.asl.json', () => {
       if (state.Type === 'Wait') waits.push(name);
     });
     expect(waits).toEqual(
-      expect.arrayContaining(['Wait Confirm Window', 'Wait For Lag To Fall', 'Wait For Promotion', 'Wait Before Promoting', 'Wait For Instances']),
+      expect.arrayContaining([
+        'Wait Confirm Window',
+        'Wait For Lag To Fall',
+        'Wait For Promotion',
+        'Wait Before Promoting',
+        'Wait For Instances',
+      ]),
     );
   });
 });

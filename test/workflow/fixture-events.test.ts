@@ -24,9 +24,14 @@ describe('real documented AWS events replayed against the example plan', () => {
   });
 
   it('names the alarm that is not a trigger of the plan', async () => {
-    const result = await replay({ plan, event: fixtureEvent('cloudwatch-alarm-state-change_single-metric_OK-to-ALARM.json') });
+    const result = await replay({
+      plan,
+      event: fixtureEvent('cloudwatch-alarm-state-change_single-metric_OK-to-ALARM.json'),
+    });
 
-    expect(result.summary).toBe('event ignored: alarm "ServerCpuTooHigh" is not a trigger of plan shop-prod: nothing to do');
+    expect(result.summary).toBe(
+      'event ignored: alarm "ServerCpuTooHigh" is not a trigger of plan shop-prod: nothing to do',
+    );
   });
 
   it('ignores a plan alarm that entered OK', async () => {

@@ -92,8 +92,12 @@ describe('replay scenarios', () => {
     expect(result.cloud.parameters['/shop/db/host']?.value).toContain('us-east-1');
     const failed = result.cloud.notifications.at(-1)!;
     expect(failed.subject).toBe('Failover FAILED: shop-prod at Promote And Scale');
-    expect(failed.message).toContain('Error: PromotionFailedError: shop-db-replica went failed during promotion');
-    expect(failed.message).toMatch(/Done \(read back from AWS\):\n- group shop-app-usw2: desired 6 \(plan 6\), 6 InService/);
+    expect(failed.message).toContain(
+      'Error: PromotionFailedError: shop-db-replica went failed during promotion',
+    );
+    expect(failed.message).toMatch(
+      /Done \(read back from AWS\):\n- group shop-app-usw2: desired 6 \(plan 6\), 6 InService/,
+    );
     expect(failed.message).toMatch(/- parameter \/shop\/db\/host: not repointed/);
   });
 
@@ -120,7 +124,9 @@ describe('replay scenarios', () => {
     const result = await replay({ plan, event: alarm, scenario: scenario('already-promoted') });
 
     expect(result.outcome).toBe('succeeded');
-    expect(result.output).toMatchObject({ failover: { databases: [{ promotion: { alreadyPromoted: true } }] } });
+    expect(result.output).toMatchObject({
+      failover: { databases: [{ promotion: { alreadyPromoted: true } }] },
+    });
     expect(statesRun(result)).not.toContain('Check Promotion');
   });
 
