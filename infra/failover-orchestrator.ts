@@ -60,7 +60,8 @@ export interface FailoverOrchestratorProps {
    */
   readonly memorySize?: number;
   /**
-   * Timeout of each step function. Steps never wait inside Lambda (Wait states do), so a minute is ample.
+   * Timeout of each step function, at most 60 s (the ASL's wait for in-flight steps after a failure).
+   * Steps never wait inside Lambda (Wait states do), so a minute is ample.
    * @default Duration.seconds(60)
    */
   readonly stepTimeout?: Duration;
@@ -349,10 +350,12 @@ function validateProps(scope: Construct, props: FailoverOrchestratorProps): Sett
   }
   const stepTimeout = props.stepTimeout ?? Duration.seconds(60);
   const timeoutSeconds = stepTimeout.toSeconds();
-  // The ASL gives each task 120 s (TimeoutSeconds) including retries of a throttled invoke.
-  if (timeoutSeconds < 10 || timeoutSeconds > 120) {
+  // When one branch of "Promote And Scale" fails, the ASL waits 60 s ("Wait For In-Flight
+  // Steps") for Lambdas still running in the other branch before reporting what was done: a
+  // step must not be able to run longer than that wait.
+  if (timeoutSeconds < 10 || timeoutSeconds > 60) {
     problems.push(
-      `stepTimeout must be 10 to 120 seconds (the ASL allows each task 120 s), got ${timeoutSeconds}`,
+      `stepTimeout must be 10 to 60 seconds (the ASL waits 60 s for in-flight steps after a failure), got ${timeoutSeconds}`,
     );
   }
   const logLevel = props.logLevel ?? 'INFO';

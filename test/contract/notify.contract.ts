@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   CreateAutoScalingGroupCommand,
   CreateLaunchConfigurationCommand,
@@ -11,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../functions/common/plan.js';
 import type { Trigger } from '../../functions/common/workflow-state.js';
 import { notify } from '../../functions/notify/notify.js';
+import { startSnsSubscriber, type SnsSubscriber } from './sns-subscriber.js';
 import { expectStepCommandsSentToMoto } from './step-calls.js';
 import {
   arrange,
@@ -24,18 +23,8 @@ import {
 
 /**
  * notify over HTTP against moto's SNS. An http subscription on 127.0.0.1 receives what moto
- * delivers, so the test reads the published message back. moto delivers to http(s) endpoints
- * during Publish, without MessageAttributes (it adds those only for SQS), and confirms the
- * subscription itself: AWS first POSTs a SubscriptionConfirmation the endpoint must confirm.
+ * delivers (sns-subscriber.ts), so the test reads the published message back.
  */
-
-interface Delivery {
-  readonly Type: string;
-  readonly MessageId: string;
-  readonly TopicArn: string;
-  readonly Subject?: string;
-  readonly Message: string;
-}
 
 const TOPIC = 'shop-failover';
 const SOURCE = 'contract-notify-source';
@@ -43,8 +32,7 @@ const REPLICA = 'contract-notify-replica';
 const GROUP = 'contract-notify-app-usw2';
 const PARAMETERS = { host: '/contract-notify/db/host', activeRegion: '/contract-notify/active-region' };
 
-const deliveries: Delivery[] = [];
-let subscriber: Server;
+let subscriber: SnsSubscriber;
 let plan: Plan;
 
 const trigger: Trigger = {
@@ -57,21 +45,6 @@ const trigger: Trigger = {
   dryRun: false,
   executionId: 'arn:aws:states:us-west-2:123456789012:execution:failover:contract',
 };
-
-/** An HTTP endpoint on 127.0.0.1 that keeps every SNS delivery; answers once the body is read. */
-async function startSubscriber(): Promise<string> {
-  subscriber = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      deliveries.push(JSON.parse(body) as Delivery);
-      response.end();
-    });
-  });
-  subscriber.listen(0, '127.0.0.1');
-  await new Promise((resolve) => subscriber.once('listening', resolve));
-  return `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/sns`;
-}
 
 /** The plan's resources as a failover that stopped at promotion leaves them. */
 async function arrangeHalfFailedOver(): Promise<void> {
@@ -115,10 +88,10 @@ async function arrangeHalfFailedOver(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const endpoint = await startSubscriber();
+  subscriber = await startSnsSubscriber();
   const sns = arrange.sns(RECOVERY);
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: TOPIC }));
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: endpoint }));
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: subscriber.endpoint }));
   await arrangeHalfFailedOver();
   plan = contractPlan((document) => {
     document.databases = [{ id: 'main', replica: REPLICA, maxLagSeconds: 30 }];
@@ -132,11 +105,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => subscriber.close(resolve));
+  await subscriber.close();
 });
 
-const deliveryOf = (messageId: string | null): Delivery | undefined =>
-  deliveries.find((delivery) => delivery.MessageId === messageId);
+const deliveryOf = (messageId: string | null) => subscriber.deliveryOf(messageId);
 
 describe('notify', () => {
   it('publishes to the plan topic, and subscribers get the same MessageId, subject and body', async () => {

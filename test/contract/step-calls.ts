@@ -30,7 +30,17 @@ export const CONTRACT_FILE_OF_COMMAND = {
   GetParameterCommand: 'parameters',
   PutParameterCommand: 'parameters',
   PublishCommand: 'notify',
+  GetItemCommand: 'failover-lock',
+  UpdateItemCommand: 'failover-lock',
+  DescribeExecutionCommand: 'failover-lock',
+  StopExecutionCommand: 'failover-lock',
+  GetParametersCommand: 'readiness-check',
+  GetTopicAttributesCommand: 'readiness-check',
+  DescribeStateMachineCommand: 'readiness-check',
+  PutMetricDataCommand: 'readiness-check',
 } as const;
+
+export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
 
 export type ContractFile = (typeof CONTRACT_FILE_OF_COMMAND)[keyof typeof CONTRACT_FILE_OF_COMMAND];
 
@@ -56,11 +66,19 @@ export const recordStepCalls: ClientInterceptor = (client, settings) => {
   stack.add(record, { step: 'finalizeRequest', name: 'contractStepCallRecorder', override: true });
 };
 
-/** Asserts that the steps sent `file`'s commands, and only to the moto server. */
-export function expectStepCommandsSentToMoto(file: ContractFile, endpoint: string): void {
+/**
+ * Asserts that the steps sent `file`'s commands, and `alsoSent` (commands another file owns that
+ * this file's step sends too), and only to the moto server.
+ */
+export function expectStepCommandsSentToMoto(
+  file: ContractFile,
+  endpoint: string,
+  alsoSent: readonly StepCommand[] = [],
+): void {
   const expected = Object.entries(CONTRACT_FILE_OF_COMMAND)
     .filter(([, owner]) => owner === file)
-    .map(([command]) => command);
+    .map(([command]) => command)
+    .concat(alsoSent);
   const sent = new Set(stepCalls.map((call) => call.command));
   expect([...sent]).toEqual(expect.arrayContaining(expected));
   expect(new Set(stepCalls.map((call) => call.origin))).toEqual(new Set([endpoint]));

@@ -1,6 +1,8 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { MetadataBearer } from '@smithy/types';
@@ -25,6 +27,8 @@ export const arrange = {
   cloudWatch: (region: string) => new CloudWatchClient({ region, endpoint: motoEndpoint() }),
   ssm: (region: string) => new SSMClient({ region, endpoint: motoEndpoint() }),
   sns: (region: string) => new SNSClient({ region, endpoint: motoEndpoint() }),
+  dynamoDb: (region: string) => new DynamoDBClient({ region, endpoint: motoEndpoint() }),
+  sfn: (region: string) => new SFNClient({ region, endpoint: motoEndpoint() }),
 };
 
 /** The example plan (us-east-1 → us-west-2) with its topic in moto's account and `change` applied. */

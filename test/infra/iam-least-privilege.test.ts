@@ -8,6 +8,7 @@ import {
   exampleStacks,
   identityStatements,
   orchestratorApp,
+  sdkActionsOf,
   synthesize,
   templateOf,
   type IdentityStatement,
@@ -210,6 +211,16 @@ describe('IAM least privilege', () => {
           ),
       );
       expect(granted.sort()).toEqual([...(EXPECTED_STEP_GRANTS[stepId] ?? ['(missing expectation)'])].sort());
+    },
+  );
+
+  it.each([...FAILOVER_STEPS, READINESS_CHECK].map((step) => [step.id]))(
+    'grants %s exactly the AWS APIs its code calls (read from its SDK imports)',
+    (stepId) => {
+      const granted = statementsOfRole(orchestrator, roleOf(orchestrator, stepId))
+        .flatMap((statement) => statement.actions)
+        .filter((action) => !BASELINE_ACTIONS.has(action));
+      expect([...new Set(granted)].sort()).toEqual(sdkActionsOf(stepId));
     },
   );
 

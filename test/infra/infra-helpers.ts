@@ -1,4 +1,5 @@
-import { isAbsolute, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -142,3 +143,47 @@ export function arnText(value: unknown): string {
 
 export const repositoryPath = (...parts: string[]): string =>
   join(fileURLToPath(new URL('../..', import.meta.url)), ...parts);
+
+/** IAM service prefix of each AWS SDK v3 client package the functions use. */
+const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
+  'client-auto-scaling': 'autoscaling',
+  'client-cloudwatch': 'cloudwatch',
+  'client-dynamodb': 'dynamodb',
+  'client-rds': 'rds',
+  'client-sfn': 'states',
+  'client-sns': 'sns',
+  'client-ssm': 'ssm',
+};
+
+/**
+ * The IAM actions `functions/<id>/handler.ts` can call: every `…Command` it, or a module it imports
+ * (transitively, within `functions/`), imports from an AWS SDK client. The SDK names each command
+ * after its API action (`GetItemCommand` → `dynamodb:GetItem`).
+ */
+export function sdkActionsOf(functionId: string): string[] {
+  const actions = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const [, names = '', client = ''] of source.matchAll(
+      /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z-]+)'/g,
+    )) {
+      const prefix = IAM_PREFIX_OF_CLIENT[client];
+      if (prefix === undefined) throw new Error(`${file}: no IAM prefix known for @aws-sdk/${client}`);
+      for (const name of names.split(',').map((part) => part.trim())) {
+        if (name.endsWith('Command') && !name.startsWith('type ')) {
+          actions.add(`${prefix}:${name.slice(0, -'Command'.length)}`);
+        }
+      }
+    }
+    for (const [, relative = ''] of source.matchAll(
+      /^import\s+(?!type\b)[^;]*?from\s*'(\.{1,2}\/[^']+)\.js'/gm,
+    )) {
+      visit(join(dirname(file), `${relative}.ts`));
+    }
+  };
+  visit(repositoryPath('functions', functionId, 'handler.ts'));
+  return [...actions].sort();
+}

@@ -128,4 +128,11 @@ describe('failover.asl.json', () => {
       ]),
     );
   });
+  it('waits 60 s, the longest a step may run (infra caps stepTimeout at 60 s), before reporting a Promote And Scale failure', () => {
+    const failed = definition.States['Promote And Scale Failed']!;
+    const wait = definition.States[failed.Next ?? ''] as State & { Seconds?: number };
+
+    expect(failed.Next).toBe('Wait For In-Flight Steps');
+    expect(wait).toMatchObject({ Type: 'Wait', Seconds: 60, Next: 'Notify Failed' });
+  });
 });
