@@ -8,25 +8,31 @@ import { handler as readReplicaLag } from '../functions/read-replica-lag/handler
 import { handler as repointParameters } from '../functions/repoint-parameters/handler.js';
 import { handler as scaleGroup } from '../functions/scale-group/handler.js';
 import { handler as validateTrigger } from '../functions/validate-trigger/handler.js';
+import { WORKFLOW_STEPS, type SubstitutionVariable, type WorkflowStepId } from '../functions/common/steps.js';
 
 /** A deployed Lambda handler as the local engine calls it. */
 export type StepHandler = (event: never, context: never) => Promise<unknown>;
 
+const HANDLERS: Readonly<Record<WorkflowStepId, StepHandler>> = {
+  'validate-trigger': validateTrigger,
+  'failover-lock': failoverLock,
+  'confirm-outage': confirmOutage,
+  'read-replica-lag': readReplicaLag,
+  'promote-replica': promoteReplica,
+  'check-promotion': checkPromotion,
+  'scale-group': scaleGroup,
+  'check-group-capacity': checkGroupCapacity,
+  'repoint-parameters': repointParameters,
+  notify,
+};
+
 /**
  * The ASL's `${...}` substitution variables and the handler each one names. CDK substitutes
- * the same variables with the ARNs of functions built from the same handler files.
+ * the same variables (the same list: functions/common/steps.ts) with the ARNs of functions
+ * built from the same handler files.
  */
-export const STEP_HANDLERS = {
-  ValidateTriggerFunctionArn: { step: 'validate-trigger', handler: validateTrigger },
-  FailoverLockFunctionArn: { step: 'failover-lock', handler: failoverLock },
-  ConfirmOutageFunctionArn: { step: 'confirm-outage', handler: confirmOutage },
-  ReadReplicaLagFunctionArn: { step: 'read-replica-lag', handler: readReplicaLag },
-  PromoteReplicaFunctionArn: { step: 'promote-replica', handler: promoteReplica },
-  CheckPromotionFunctionArn: { step: 'check-promotion', handler: checkPromotion },
-  ScaleGroupFunctionArn: { step: 'scale-group', handler: scaleGroup },
-  CheckGroupCapacityFunctionArn: { step: 'check-group-capacity', handler: checkGroupCapacity },
-  RepointParametersFunctionArn: { step: 'repoint-parameters', handler: repointParameters },
-  NotifyFunctionArn: { step: 'notify', handler: notify },
-} as const satisfies Record<string, { step: string; handler: StepHandler }>;
+export const STEP_HANDLERS = Object.fromEntries(
+  WORKFLOW_STEPS.map((step) => [step.substitution, { step: step.id, handler: HANDLERS[step.id] }]),
+) as Readonly<Record<SubstitutionVariable, { readonly step: WorkflowStepId; readonly handler: StepHandler }>>;
 
-export type SubstitutionVariable = keyof typeof STEP_HANDLERS;
+export type { SubstitutionVariable };

@@ -6,28 +6,13 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Plan } from '../functions/common/plan.js';
+import { WORKFLOW_STEPS, type WorkflowStep, type WorkflowStepId } from '../functions/common/steps.js';
 
-/**
- * The workflow's Lambda steps. `substitution` is the `${...}` variable the ASL uses for the
- * step's function ARN (state-machines/failover.asl.json); `bakesPlan` marks the steps that read
- * the deployed plan (functions/common/config.ts `deployedPlan`).
- */
-export const FAILOVER_STEPS = [
-  { id: 'validate-trigger', substitution: 'ValidateTriggerFunctionArn', bakesPlan: true },
-  // The plan comes in the state input ("Acquire Lock" gets `$.plan`), never from deployedPlan().
-  { id: 'failover-lock', substitution: 'FailoverLockFunctionArn', bakesPlan: false },
-  { id: 'confirm-outage', substitution: 'ConfirmOutageFunctionArn', bakesPlan: false },
-  { id: 'read-replica-lag', substitution: 'ReadReplicaLagFunctionArn', bakesPlan: false },
-  { id: 'promote-replica', substitution: 'PromoteReplicaFunctionArn', bakesPlan: false },
-  { id: 'check-promotion', substitution: 'CheckPromotionFunctionArn', bakesPlan: false },
-  { id: 'scale-group', substitution: 'ScaleGroupFunctionArn', bakesPlan: false },
-  { id: 'check-group-capacity', substitution: 'CheckGroupCapacityFunctionArn', bakesPlan: false },
-  { id: 'repoint-parameters', substitution: 'RepointParametersFunctionArn', bakesPlan: false },
-  { id: 'notify', substitution: 'NotifyFunctionArn', bakesPlan: true },
-] as const;
+/** The workflow's Lambda steps (functions/common/steps.ts: the list local replay uses too). */
+export const FAILOVER_STEPS = WORKFLOW_STEPS;
 
-export type FailoverStep = (typeof FAILOVER_STEPS)[number];
-export type FailoverStepId = FailoverStep['id'];
+export type FailoverStep = WorkflowStep;
+export type FailoverStepId = WorkflowStepId;
 
 /** A function the orchestrator deploys from `functions/<id>/handler.ts`: a step, or the readiness check. */
 export interface OrchestratorFunctionSpec {

@@ -315,7 +315,12 @@ describe('acquireLock', () => {
     // Assert
     expect(lock).toMatchObject({
       decision: 'duplicate',
-      heldBy: { executionArn: holders.running, acquiredAt: held.acquiredAt, dryRun: false, status: 'RUNNING' },
+      heldBy: {
+        executionArn: holders.running,
+        acquiredAt: held.acquiredAt,
+        dryRun: false,
+        status: 'RUNNING',
+      },
     });
     expect(lock.message).toContain('a failover of plan');
     expect(calls('UpdateItemCommand')).toBe(updatesBefore);
@@ -592,7 +597,10 @@ describe('DynamoDB as the SDK reads it from moto', () => {
 describe('Step Functions errors as the SDK reads them from moto', () => {
   it.each<[string, () => string]>([
     ['a state machine that exists', () => holders.running.replace(/:running$/, ':contract-missing')],
-    ['no state machine', () => `arn:aws:states:${RECOVERY}:${MOTO_ACCOUNT}:execution:failover:contract-missing`],
+    [
+      'no state machine',
+      () => `arn:aws:states:${RECOVERY}:${MOTO_ACCOUNT}:execution:failover:contract-missing`,
+    ],
   ])('names an unknown execution of %s ExecutionDoesNotExist (400)', async (_case, executionArn) => {
     // Act
     const error = await rejectionOf(

@@ -44,7 +44,9 @@ describe('the contract tests', () => {
     const sent = new Set(handlers.flatMap(({ handler }) => [...commandsReachedFrom(handler)]));
 
     // Assert
-    expect(handlers.map(({ step }) => step)).toEqual(expect.arrayContaining(['failover-lock', 'readiness-check']));
+    expect(handlers.map(({ step }) => step)).toEqual(
+      expect.arrayContaining(['failover-lock', 'readiness-check']),
+    );
     expect(handlers.length).toBeGreaterThanOrEqual(11);
     expect([...sent].sort()).toEqual(Object.keys(CONTRACT_FILE_OF_COMMAND).sort());
   });
