@@ -21,7 +21,7 @@ export const handler = stepHandler('Readiness Check', async (_event: unknown) =>
   const plan = deployedPlan();
   const readiness = await checkReadiness(plan, {
     stateMachine: deployedStateMachine(),
-    topicArn: process.env.FAILOVER_TOPIC_ARN,
+    topicArn: process.env.FAILOVER_TOPIC_ARN || undefined, // empty means unset, as in notificationTopicArn
   });
   await publishReadiness(plan, readiness);
   return readiness;

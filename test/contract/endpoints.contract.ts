@@ -1,6 +1,8 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import type { MetadataBearer } from '@smithy/types';
@@ -8,7 +10,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   autoScalingClient,
   cloudWatchClient,
+  dynamoDbClient,
   rdsClient,
+  sfnClient,
   setClientInterceptor,
   snsClient,
   ssmClient,
@@ -39,6 +43,8 @@ describe('AWS_ENDPOINT_URL_<SERVICE> with the installed SDK', () => {
     ['AWS_ENDPOINT_URL_CLOUDWATCH', () => cloudWatchClient(RECOVERY).send(new DescribeAlarmsCommand({}))],
     ['AWS_ENDPOINT_URL_SSM', () => ssmClient(RECOVERY).send(new DescribeParametersCommand({}))],
     ['AWS_ENDPOINT_URL_SNS', () => snsClient(RECOVERY).send(new ListTopicsCommand({}))],
+    ['AWS_ENDPOINT_URL_DYNAMODB', () => dynamoDbClient(RECOVERY).send(new ListTablesCommand({}))],
+    ['AWS_ENDPOINT_URL_SFN', () => sfnClient(RECOVERY).send(new ListStateMachinesCommand({}))],
   ])('sends a step client to %s rather than to AWS_ENDPOINT_URL', async (variable, call) => {
     // Arrange: new clients, since a client resolves its endpoint once, on its first request.
     vi.stubEnv('AWS_ENDPOINT_URL', REFUSED);

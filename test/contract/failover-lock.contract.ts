@@ -165,7 +165,7 @@ async function startHolder(name: HolderName): Promise<string> {
     }),
   );
   const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn, name: name, input: JSON.stringify({ holder: name }) }),
+    new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ holder: name }) }),
   );
   if (executionArn === undefined) throw new Error(`moto started no execution of ${name}`);
   return executionArn;
@@ -259,7 +259,8 @@ describe('Step Functions executions in moto with execute_state_machine', () => {
       new DescribeExecutionCommand({ executionArn: holders.aborted }),
     );
 
-    // Assert: AWS keeps them (the execution's error and cause); moto stops with empty ones.
+    // Assert: AWS records them (on the ExecutionAborted history event); moto stops the execution
+    // with empty ones, so neither they nor anything else says why it was stopped.
     expect(aborted.status).toBe('ABORTED');
     expect(aborted.stopDate).toBeInstanceOf(Date);
     expect(aborted.error).toBeUndefined();
@@ -360,7 +361,7 @@ describe('acquireLock', () => {
     ['FAILED', () => holders.failed],
     ['TIMED_OUT', () => holders.timedOut],
     ['ABORTED', () => holders.aborted],
-    // moto, like AWS, answers ExecutionDoesNotExist for an execution of a state machine it lacks.
+    // An execution of a state machine moto lacks: moto answers ExecutionDoesNotExist, not StateMachineDoesNotExist.
     ['NOT_FOUND', () => `arn:aws:states:${RECOVERY}:${MOTO_ACCOUNT}:execution:failover:contract-lock-gone`],
   ])('takes over the lock of a holder that is %s, conditioned on that holder', async (status, holder) => {
     // Arrange

@@ -2,12 +2,7 @@ import {
   CreateAutoScalingGroupCommand,
   CreateLaunchConfigurationCommand,
 } from '@aws-sdk/client-auto-scaling';
-import {
-  GetMetricDataCommand,
-  ListMetricsCommand,
-  PutMetricAlarmCommand,
-  PutMetricDataCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { GetMetricDataCommand, ListMetricsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand } from '@aws-sdk/client-rds';
 import {
   CreateStateMachineCommand,
@@ -407,14 +402,12 @@ describe('the scheduled readiness check handler', () => {
     expect(readiness).toMatchObject({ plan: plan.name, ready: true });
     expect(reasonOf(readiness, 'topic-exists', TOPIC_ARN)).toContain('exists');
     expect(calls('PutMetricDataCommand')).toBe(puts + 1);
-    const { Metrics } = await arrange
-      .cloudWatch(RECOVERY)
-      .send(
-        new ListMetricsCommand({
-          Namespace: READINESS_NAMESPACE,
-          Dimensions: [{ Name: 'Plan', Value: plan.name }],
-        }),
-      );
+    const { Metrics } = await arrange.cloudWatch(RECOVERY).send(
+      new ListMetricsCommand({
+        Namespace: READINESS_NAMESPACE,
+        Dimensions: [{ Name: 'Plan', Value: plan.name }],
+      }),
+    );
     expect(Metrics).toHaveLength(1);
   });
 });
