@@ -18,6 +18,7 @@ import { localHandlerFactory } from './local-lambda.js';
 import { lockOf, outcomeOf, rtoOf, summaryOf, type ReplayLock, type ReplayOutcome } from './replay-result.js';
 import {
   createSimulatedCloud,
+  setSoleExecution,
   type CallRecord,
   type CloudSnapshot,
   type Scenario,
@@ -162,15 +163,20 @@ async function runExecutions(
     startedAtMs: 0,
     endedAtMs: 0,
   }));
-  for (const run of runs) {
-    const start = () => startExecution(machine, cloud, handlersFor(run.executionArn), run);
-    if (run.spec.offsetMs > 0) setTimeout(start, run.spec.offsetMs);
-    else start();
+  setSoleExecution(runs.length === 1 ? runs[0]?.executionArn : undefined);
+  try {
+    for (const run of runs) {
+      const start = () => startExecution(machine, cloud, handlersFor(run.executionArn), run);
+      if (run.spec.offsetMs > 0) setTimeout(start, run.spec.offsetMs);
+      else start();
+    }
+    await runClock(clock, () => runs.every((run) => run.settled !== undefined));
+    // Work still in flight (a stopped execution's last Lambda invocation) finishes, as it would in AWS.
+    await runClock(clock, () => clock.countTimers() === 0);
+    await Promise.all(runs.map((run) => run.collecting));
+  } finally {
+    setSoleExecution(undefined);
   }
-  await runClock(clock, () => runs.every((run) => run.settled !== undefined));
-  // Work still in flight (a stopped execution's last Lambda invocation) finishes, as it would in AWS.
-  await runClock(clock, () => clock.countTimers() === 0);
-  await Promise.all(runs.map((run) => run.collecting));
 
   const calls = cloud.calls;
   const byExecution = new Map<string | null, CallRecord[]>();

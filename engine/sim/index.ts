@@ -27,4 +27,4 @@ export type { ParameterSnapshot } from './ssm.js';
 export type { PublishedMessage } from './sns.js';
 export type { PlainItem, TableDefinition } from './dynamodb.js';
 export { stateMachineArnOf, type ExecutionSnapshot, type ExecutionStatus } from './sfn.js';
-export { callerExecution, runAsExecution } from './execution-context.js';
+export { callerExecution, runAsExecution, setSoleExecution } from './execution-context.js';
