@@ -95,7 +95,10 @@ export function localHandlerFactory(
           await new Promise((resolve) => setTimeout(resolve, INVOKE_LATENCY_MS));
           try {
             // Round-trip through JSON as Lambda does: no Dates or undefined leak into the state.
-            const output = await handler(structuredClone(input), lambdaContext(resource));
+            const output = await handler(
+              JSON.parse(JSON.stringify(input)) as unknown,
+              lambdaContext(resource),
+            );
             return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
           } catch (error) {
             throw new LambdaFunctionError(error);

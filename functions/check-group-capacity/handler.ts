@@ -1,4 +1,4 @@
 import { stepHandler } from '../common/step-handler.js';
-import { checkGroupCapacity } from './check-group-capacity.js';
+import { checkGroupCapacities } from './check-group-capacities.js';
 
-export const handler = stepHandler('Check Group Capacity', checkGroupCapacity);
+export const handler = stepHandler('Check Group Capacities', checkGroupCapacities);

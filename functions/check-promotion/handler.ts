@@ -1,4 +1,4 @@
 import { stepHandler } from '../common/step-handler.js';
-import { checkPromotion } from './check-promotion.js';
+import { checkPromotions } from './check-promotions.js';
 
-export const handler = stepHandler('Check Promotion', checkPromotion);
+export const handler = stepHandler('Check Promotions', checkPromotions);

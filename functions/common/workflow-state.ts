@@ -200,17 +200,56 @@ export interface CheckGroupCapacityInput {
   readonly scaling: Scaling;
 }
 
-/** One item of the "Promote Replicas" Map's output. */
+/** One database of the "Promote Replicas" branch's output: where its promotion stands. */
 export interface PromotedDatabase {
   readonly id: string;
   readonly replica: string;
   readonly promotion: Promotion;
 }
 
-/** One item of the "Scale Recovery Groups" Map's output. */
+/** A database being polled by "Check Promotions": its plan entry comes along. */
+export interface PromotionItem extends PromotedDatabase {
+  readonly database: DatabasePlan;
+}
+
+/** One group of the "Scale Recovery Groups" branch's output. */
 export interface ScaledGroup {
   readonly name: string;
   readonly scaling: Scaling;
+}
+
+/** A group being polled by "Check Group Capacities": its plan entry comes along. */
+export interface ScalingItem extends ScaledGroup {
+  readonly group: ScalingGroupPlan;
+}
+
+/**
+ * "Check Promotions" polls every database of the plan in one invocation (one Lambda call and
+ * three state transitions per poll, whatever the number of databases).
+ */
+export interface CheckPromotionsInput {
+  readonly recoveryRegion: string;
+  readonly databases: readonly PromotionItem[];
+}
+
+export interface PromotionsCheck {
+  /** Every database is promoted: standalone and available. */
+  readonly done: boolean;
+  readonly pollSeconds: number;
+  readonly databases: readonly PromotionItem[];
+}
+
+/** "Check Group Capacities" polls every group of the plan in one invocation. */
+export interface CheckGroupCapacitiesInput {
+  readonly recoveryRegion: string;
+  readonly groups: readonly ScalingItem[];
+}
+
+export interface GroupCapacitiesCheck {
+  /** Every group has enough InService instances. */
+  readonly done: boolean;
+  readonly pollSeconds: number;
+  readonly groups: readonly ScalingItem[];
 }
 
 export interface RepointParametersInput {

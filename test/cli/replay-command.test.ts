@@ -23,7 +23,7 @@ describe('failover replay', () => {
     const { code, out, err } = await run('replay', 'events/route53-health-alarm.json');
 
     expect(code).toBe(0);
-    expect(out).toMatch(/Wait For Promotion \[shop-db-replica\] x\d+/);
+    expect(out).toMatch(/Wait For Promotions x\d+/);
     expect(out).toContain('database shop-db-replica: available, standalone');
     expect(out).toContain('group shop-app-usw2: min 3 desired 6 max 12, 6 InService');
     expect(out).toMatch(/SNS .*Failover SUCCEEDED/);

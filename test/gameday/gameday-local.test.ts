@@ -109,7 +109,7 @@ describe('failover gameday --local', () => {
     ]);
 
     expect(code).toBe(0);
-    expect(out).toMatch(/Wait For Promotion \[shop-db-replica\] x\d+/);
+    expect(out).toMatch(/Wait For Promotions x\d+/);
     expect(out).toMatch(/RTO achieved: \d+(\.\d)?s against objective 900s \(met\)/);
     const facts = JSON.parse(
       readFileSync(join(dir, `${gamedayExecutionName(plan, NOW, false)}.json`), 'utf8'),

@@ -9,7 +9,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setClientInterceptor } from '../../functions/common/aws-clients.js';
 import { GroupCapacityTimeoutError, ScalingGroupNotFoundError } from '../../functions/common/errors.js';
 import type { ScalingGroupPlan } from '../../functions/common/plan.js';
-import type { CheckGroupCapacityInput, Scaling } from '../../functions/common/workflow-state.js';
+import type {
+  CheckGroupCapacitiesInput,
+  CheckGroupCapacityInput,
+  Scaling,
+} from '../../functions/common/workflow-state.js';
 import { checkGroupCapacity } from '../../functions/check-group-capacity/check-group-capacity.js';
 import { handler } from '../../functions/check-group-capacity/handler.js';
 import { describeGroupsOutput, groupInstances, scalingGroup } from '../fixtures/aws-fixtures.js';
@@ -154,16 +158,34 @@ describe('checkGroupCapacity', () => {
   });
 });
 
-describe('check-group-capacity handler', () => {
-  it('checks the group of the Map item', async () => {
+describe('check-group-capacity handler (Check Group Capacities: every group in one poll)', () => {
+  const batch = (...scalings: Scaling[]): CheckGroupCapacitiesInput => ({
+    recoveryRegion: 'us-west-2',
+    groups: scalings.map((scaling) => ({ name: GROUP, group: appGroup(), scaling })),
+  });
+
+  it('is done when every group of the poll is ready', async () => {
     // Arrange
     describesWith(groupInstances(6));
 
     // Act
-    const scaling = await handler(check(scalingSince(60)), lambdaContext('check-group-capacity'));
+    const result = await handler(batch(scalingSince(60)), lambdaContext('check-group-capacity'));
 
     // Assert
-    expect(scaling).toMatchObject({ status: 'ready', inService: 6 });
+    expect(result.done).toBe(true);
+    expect(result.groups[0]?.scaling).toMatchObject({ status: 'ready', inService: 6 });
+  });
+
+  it('is not done while a group lacks instances, and asks for the next poll', async () => {
+    // Arrange
+    describesWith(groupInstances(2));
+
+    // Act
+    const result = await handler(batch(scalingSince(60)), lambdaContext('check-group-capacity'));
+
+    // Assert
+    expect(result).toMatchObject({ done: false, pollSeconds: 15 });
+    expect(result.groups[0]?.scaling).toMatchObject({ status: 'scaling', inService: 2 });
   });
 
   it('fails with the error name GroupCapacityTimeoutError', async () => {
@@ -171,7 +193,7 @@ describe('check-group-capacity handler', () => {
     describesWith(groupInstances(1));
 
     // Act
-    const invocation = handler(check(scalingSince(1_000)), lambdaContext('check-group-capacity'));
+    const invocation = handler(batch(scalingSince(1_000)), lambdaContext('check-group-capacity'));
 
     // Assert
     await expect(invocation).rejects.toHaveProperty('name', 'GroupCapacityTimeoutError');

@@ -14,7 +14,11 @@ import {
   ReplicaNotFoundError,
 } from '../../functions/common/errors.js';
 import type { DatabasePlan } from '../../functions/common/plan.js';
-import type { CheckPromotionInput, Promotion } from '../../functions/common/workflow-state.js';
+import type {
+  CheckPromotionInput,
+  CheckPromotionsInput,
+  Promotion,
+} from '../../functions/common/workflow-state.js';
 import { checkPromotion } from '../../functions/check-promotion/check-promotion.js';
 import { handler } from '../../functions/check-promotion/handler.js';
 import {
@@ -203,16 +207,54 @@ describe('checkPromotion', () => {
   });
 });
 
-describe('check-promotion handler', () => {
-  it('reports the promotion of the Map item', async () => {
+describe('check-promotion handler (Check Promotions: every database in one poll)', () => {
+  const batch = (...promotions: Promotion[]): CheckPromotionsInput => ({
+    recoveryRegion: 'us-west-2',
+    databases: promotions.map((promotion) => ({
+      id: mainDatabase().id,
+      replica: REPLICA,
+      database: mainDatabase(),
+      promotion,
+    })),
+  });
+
+  it('is done when every database of the poll is promoted', async () => {
     // Arrange
     describesAs(standaloneInstance(REPLICA));
 
     // Act
-    const promotion = await handler(check(promotingSince(200)), lambdaContext('check-promotion'));
+    const result = await handler(batch(promotingSince(200)), lambdaContext('check-promotion'));
 
     // Assert
-    expect(promotion).toMatchObject({ status: 'promoted', promotedAt: NOW.toISOString() });
+    expect(result.done).toBe(true);
+    expect(result.databases[0]?.promotion).toMatchObject({
+      status: 'promoted',
+      promotedAt: NOW.toISOString(),
+    });
+  });
+
+  it('is not done while a promotion is under way, and asks for the next poll', async () => {
+    // Arrange
+    describesAs(justAccepted());
+
+    // Act
+    const result = await handler(batch(promotingSince(30)), lambdaContext('check-promotion'));
+
+    // Assert
+    expect(result).toMatchObject({ done: false, pollSeconds: 15 });
+    expect(result.databases[0]?.promotion.status).toBe('promoting');
+  });
+
+  it('does not describe a database that is already promoted', async () => {
+    // Arrange
+    const promoted = { ...promotingSince(200), status: 'promoted' as const };
+
+    // Act
+    const result = await handler(batch(promoted), lambdaContext('check-promotion'));
+
+    // Assert
+    expect(result.done).toBe(true);
+    expect(rds.commandCalls(DescribeDBInstancesCommand)).toHaveLength(0);
   });
 
   it('fails with the error name PromotionTimeoutError', async () => {
@@ -220,7 +262,7 @@ describe('check-promotion handler', () => {
     describesAs(justAccepted());
 
     // Act
-    const invocation = handler(check(promotingSince(3_600)), lambdaContext('check-promotion'));
+    const invocation = handler(batch(promotingSince(3_600)), lambdaContext('check-promotion'));
 
     // Assert
     await expect(invocation).rejects.toHaveProperty('name', 'PromotionTimeoutError');

@@ -122,7 +122,7 @@ describe('failover.asl.json', () => {
       expect.arrayContaining([
         'Wait Confirm Window',
         'Wait For Lag To Fall',
-        'Wait For Promotion',
+        'Wait For Promotions',
         'Wait Before Promoting',
         'Wait For Instances',
       ]),

@@ -32,7 +32,7 @@ describe('replay of a Route 53 health-check alarm on a healthy recovery region',
 
     const confirm = result.timeline.find((entry) => entry.state === 'Wait Confirm Window')!;
     expect(confirm.end - confirm.start).toBe(60);
-    const polls = result.timeline.find((entry) => entry.state === 'Check Promotion')!;
+    const polls = result.timeline.find((entry) => entry.state === 'Check Promotions')!;
     expect(polls.runs).toBeGreaterThan(5);
     expect(result.rtoSeconds).toBeGreaterThanOrEqual(result.criticalPathSeconds);
     expect(result.rtoSeconds! / result.criticalPathSeconds).toBeLessThanOrEqual(1.1);
@@ -127,7 +127,9 @@ describe('replay scenarios', () => {
     expect(result.output).toMatchObject({
       failover: { databases: [{ promotion: { alreadyPromoted: true } }] },
     });
-    expect(statesRun(result)).not.toContain('Check Promotion');
+    // One look finds it promoted: no polling loop.
+    expect(result.timeline.find((entry) => entry.state === 'Check Promotions')?.runs).toBe(1);
+    expect(statesRun(result)).not.toContain('Wait For Promotions');
   });
 
   it('absorbs API throttling with retries and completes', async () => {
