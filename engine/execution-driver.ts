@@ -3,7 +3,7 @@ import { ExecutionAbortedError, ExecutionTimeoutError, type StateMachine } from 
 import type { JsonValue, LocalHandlers } from './local-lambda.js';
 import { causeText, type Settled } from './replay-result.js';
 import type { SimulatedCloud } from './sim/index.js';
-import type { EventLog } from './timeline.js';
+import { stateEventOf, type StateEvent } from './timeline.js';
 
 /**
  * Drives executions of the local engine on the virtual clock: start one, know when it ended
@@ -19,7 +19,7 @@ export interface ExecutionSpec {
 export interface Running {
   readonly spec: ExecutionSpec;
   readonly executionArn: string;
-  readonly events: EventLog[];
+  readonly events: StateEvent[];
   startedAtMs: number;
   endedAtMs: number;
   settled?: Settled;
@@ -70,7 +70,10 @@ export function startExecution(
     execution.abort();
   });
   run.collecting = (async () => {
-    for await (const logged of execution.eventLogs) run.events.push(logged);
+    for await (const logged of execution.eventLogs) {
+      const slim = stateEventOf(logged);
+      if (slim !== undefined) run.events.push(slim);
+    }
   })();
   const finish = (settled: Settled) => {
     run.endedAtMs = Date.now();

@@ -1,5 +1,5 @@
 import type { FailoverLock, LockDecision, LockRelease } from '../functions/common/workflow-state.js';
-import type { EventLog } from './timeline.js';
+import type { StateEvent } from './timeline.js';
 
 /** How an execution ended, as the replay reports it (the CLI's exit code follows it). */
 export type ReplayOutcome = 'succeeded' | 'ignored' | 'aborted' | 'failed';
@@ -84,27 +84,20 @@ const LOCK_STATES = new Set(['Acquire Lock', 'Record Failover Start']);
  * The lock's story, read from the states' outputs in the event log (a failed execution has no
  * output, but its Release Lock state does).
  */
-export function lockOf(events: readonly EventLog[]): ReplayLock | null {
+export function lockOf(events: readonly StateEvent[]): ReplayLock | null {
   let lock: FailoverLock | undefined;
   let release: ReplayLock['release'] = null;
   let releaseError: string | undefined;
-  type Seen = {
-    lock?: FailoverLock;
-    lockRelease?: LockRelease;
-    lockReleaseFailure?: { Error?: string; Cause?: string };
-  };
   for (const event of events) {
-    if (!('state' in event)) continue;
     if (event.type === 'StateExited') {
-      const output = (event.state.output ?? {}) as Seen;
-      if (LOCK_STATES.has(event.state.name) && output.lock) lock = output.lock;
-      if (event.state.name.startsWith('Release Lock') && output.lockRelease) {
-        release = output.lockRelease.released ? 'released' : 'not-held';
+      if (LOCK_STATES.has(event.name) && event.lock) lock = event.lock as FailoverLock;
+      const lockRelease = event.lockRelease as LockRelease | undefined;
+      if (event.name.startsWith('Release Lock') && lockRelease) {
+        release = lockRelease.released ? 'released' : 'not-held';
       }
     }
     // A caught release failure shows in the input of the state after it (a Fail state has no output).
-    const failure =
-      event.type === 'StateEntered' ? (event.state.input as Seen | null)?.lockReleaseFailure : undefined;
+    const failure = event.lockReleaseFailure as { Error?: string; Cause?: string } | undefined;
     if (failure && release === null) {
       release = 'failed';
       releaseError = `${failure.Error ?? 'Error'}: ${causeText(failure.Cause ?? '')}`;

@@ -40,25 +40,63 @@ function itemLabel(input: unknown): string | undefined {
 }
 
 /**
+ * What the timeline needs of one engine event. The engine's events carry every state's whole
+ * input; keeping only this much kept a 50-resource replay's garbage collector out of the bench.
+ */
+export interface StateEvent {
+  readonly type: 'StateEntered' | 'StateExited' | 'StateFailed' | 'StateRetried' | 'StateCaught';
+  readonly timestamp: number;
+  readonly name: string;
+  readonly index?: number;
+  readonly item?: string;
+  readonly error?: string;
+  /** The lock steps' results, for the replay's lock summary (engine/replay-result.ts). */
+  readonly lock?: unknown;
+  readonly lockRelease?: unknown;
+  readonly lockReleaseFailure?: unknown;
+}
+
+type LockFields = { lock?: unknown; lockRelease?: unknown; lockReleaseFailure?: unknown };
+
+/** The slim form of an engine event, or undefined for events that are not about a state. */
+export function stateEventOf(event: EventLog): StateEvent | undefined {
+  if (!('state' in event)) return undefined;
+  const output = (event.type === 'StateExited' ? event.state.output : undefined) as
+    LockFields | null | undefined;
+  const input = (event.type === 'StateEntered' ? event.state.input : undefined) as
+    LockFields | null | undefined;
+  return {
+    type: event.type,
+    timestamp: event.timestamp,
+    name: event.state.name,
+    index: event.index,
+    item: itemLabel(event.state.input),
+    error: event.type === 'StateFailed' ? event.Error : undefined,
+    lock: output?.lock,
+    lockRelease: output?.lockRelease,
+    lockReleaseFailure: input?.lockReleaseFailure,
+  };
+}
+
+/**
  * Folds the engine's event log into a timeline. Loop states (poll, wait) are folded into one
  * row per state and item, spanning first entry to last exit, with a run count.
  */
-export function buildTimeline(events: readonly EventLog[], startedAtMs: number): TimelineEntry[] {
+export function buildTimeline(events: readonly StateEvent[], startedAtMs: number): TimelineEntry[] {
   const rows: OpenEntry[] = [];
   const byKey = new Map<string, OpenEntry>();
   const seconds = (timestamp: number) => Math.round((timestamp - startedAtMs) / 100) / 10;
   const labels = new Map<number, string>();
   for (const event of events) {
-    if (!('state' in event)) continue;
     const index = event.index;
-    const label = itemLabel(event.state.input) ?? (index === undefined ? undefined : labels.get(index));
+    const label = event.item ?? (index === undefined ? undefined : labels.get(index));
     if (index !== undefined && label !== undefined) labels.set(index, label);
-    const key = `${event.state.name}\u0000${index ?? ''}\u0000${label ?? ''}`;
+    const key = `${event.name}\u0000${index ?? ''}\u0000${label ?? ''}`;
     let row = byKey.get(key);
     if (event.type === 'StateEntered') {
       if (row === undefined) {
         row = {
-          state: event.state.name,
+          state: event.name,
           item: label,
           start: seconds(event.timestamp),
           end: seconds(event.timestamp),
@@ -89,7 +127,7 @@ export function buildTimeline(events: readonly EventLog[], startedAtMs: number):
     } else if (event.type === 'StateFailed') {
       row.outcome = 'failed';
       row.runFailed = true;
-      row.error = event.Error;
+      row.error = event.error;
     } else if (event.type === 'StateCaught') {
       row.outcome = 'caught';
     }

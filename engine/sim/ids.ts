@@ -13,12 +13,22 @@ export function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-/** `length` lowercase hex digits derived from `text`. */
+const digests = new Map<string, string>();
+
+/**
+ * `length` lowercase hex digits derived from `text`. Memoised: resource shapes are rebuilt on
+ * every describe, with the same ids each time.
+ */
 export function hexDigest(text: string, length: number): string {
+  const key = `${length}:${text}`;
+  const known = digests.get(key);
+  if (known !== undefined) return known;
   let out = '';
   for (let round = 0; out.length < length; round++)
     out += fnv1a(`${round}:${text}`).toString(16).padStart(8, '0');
-  return out.slice(0, length);
+  const digest = out.slice(0, length);
+  if (digests.size < 100_000) digests.set(key, digest);
+  return digest;
 }
 
 /** `length` characters of [a-z0-9] derived from `text` (RDS endpoint hashes look like this). */

@@ -1,6 +1,8 @@
 import { describeGroup, inServiceCount } from '../common/autoscaling.js';
 import { GroupCapacityTimeoutError } from '../common/errors.js';
 import { nowIso, secondsSince } from '../common/step-handler.js';
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import type { ScalingGroupPlan } from '../common/plan.js';
 import type { CheckGroupCapacityInput, Scaling } from '../common/workflow-state.js';
 
 /**
@@ -12,7 +14,15 @@ export async function checkGroupCapacity({
   recoveryRegion,
   scaling,
 }: CheckGroupCapacityInput): Promise<Scaling> {
-  const current = await describeGroup(recoveryRegion, group.name);
+  return assessCapacity(group, scaling, await describeGroup(recoveryRegion, group.name));
+}
+
+/** Where a group stands against the capacity it was scaled to, from its description. */
+export function assessCapacity(
+  group: ScalingGroupPlan,
+  scaling: Scaling,
+  current: AutoScalingGroup,
+): Scaling {
   const inService = inServiceCount(current);
   if (inService >= scaling.required) {
     return {

@@ -30,6 +30,7 @@ export async function checkPromotions({
   const pollSeconds =
     pending.length === 0 ? 0 : Math.min(...pending.map((item) => item.promotion.pollSeconds));
   return {
+    recoveryRegion,
     done: pending.length === 0,
     pollSeconds,
     databases: checked,

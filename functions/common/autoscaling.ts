@@ -18,6 +18,37 @@ export async function describeGroup(region: string, name: string): Promise<AutoS
   return group;
 }
 
+/** DescribeAutoScalingGroups takes at most 50 names unless MaxRecords says more. */
+const NAMES_PER_CALL = 50;
+
+/**
+ * Describes several groups in as few calls as the API allows (50 names a call, following
+ * NextToken). Unknown names are absent from the map, as the API leaves them out of its answer.
+ */
+export async function describeGroups(
+  region: string,
+  names: readonly string[],
+): Promise<Map<string, AutoScalingGroup>> {
+  const found = new Map<string, AutoScalingGroup>();
+  for (let first = 0; first < names.length; first += NAMES_PER_CALL) {
+    let nextToken: string | undefined;
+    do {
+      const response = await autoScalingClient(region).send(
+        new DescribeAutoScalingGroupsCommand({
+          AutoScalingGroupNames: names.slice(first, first + NAMES_PER_CALL),
+          MaxRecords: NAMES_PER_CALL,
+          NextToken: nextToken,
+        }),
+      );
+      for (const group of response.AutoScalingGroups ?? []) {
+        if (group.AutoScalingGroupName !== undefined) found.set(group.AutoScalingGroupName, group);
+      }
+      nextToken = response.NextToken;
+    } while (nextToken !== undefined);
+  }
+  return found;
+}
+
 /** Instances that serve traffic: InService and Healthy. */
 export const inServiceCount = (group: AutoScalingGroup): number =>
   (group.Instances ?? []).filter(

@@ -233,6 +233,8 @@ export interface CheckPromotionsInput {
 }
 
 export interface PromotionsCheck {
+  /** Echoed: this output is the whole state of the polling loop. */
+  readonly recoveryRegion: string;
   /** Every database is promoted: standalone and available. */
   readonly done: boolean;
   readonly pollSeconds: number;
@@ -246,6 +248,8 @@ export interface CheckGroupCapacitiesInput {
 }
 
 export interface GroupCapacitiesCheck {
+  /** Echoed: this output is the whole state of the polling loop. */
+  readonly recoveryRegion: string;
   /** Every group has enough InService instances. */
   readonly done: boolean;
   readonly pollSeconds: number;
