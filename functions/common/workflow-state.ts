@@ -129,6 +129,23 @@ export interface ReadReplicaLagInput {
   readonly previous: LagCheck;
 }
 
+/** "Check Replica Lag" gates every database of the plan in one invocation per look. */
+export interface ReadReplicaLagsInput {
+  readonly recoveryRegion: string;
+  readonly databases: readonly DatabasePlan[];
+  /** The previous look's checks (empty on the first), matched to databases by replica. */
+  readonly previous: readonly LagCheck[];
+}
+
+export interface LagGate {
+  /** Every database passed the gate (within threshold, standalone, or promote-anyway). */
+  readonly done: boolean;
+  /** Seconds until the next look, when not done. */
+  readonly waitSeconds: number;
+  /** One check per database, in plan order. */
+  readonly databases: readonly LagCheck[];
+}
+
 export interface DatabaseEndpoint {
   readonly address: string;
   readonly port: number;

@@ -1,4 +1,4 @@
 import { stepHandler } from '../common/step-handler.js';
-import { readReplicaLag } from './read-replica-lag.js';
+import { readReplicaLags } from './read-replica-lags.js';
 
-export const handler = stepHandler('Read Replica Lag', readReplicaLag);
+export const handler = stepHandler('Check Replica Lag', readReplicaLags);

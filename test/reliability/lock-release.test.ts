@@ -29,7 +29,9 @@ const { States: states } = JSON.parse(readFileSync('state-machines/failover.asl.
  */
 function pathsFrom(from: string, path: readonly string[] = []): string[][] {
   const state = states[from];
-  if (state === undefined || path.includes(from)) return [[...path, from]];
+  // Back at a state already on the path: a polling loop, whose exits are walked from its first visit.
+  if (path.includes(from)) return [];
+  if (state === undefined) return [[...path, from]];
   const here = [...path, from];
   if (state.Type === 'Succeed' || state.Type === 'Fail' || state.End === true) return [here];
   const lockRule = state.Choices?.find((choice) => choice.Variable === '$.lock' && choice.IsPresent === true);

@@ -308,28 +308,65 @@ describe('readReplicaLag', () => {
   });
 });
 
-describe('read-replica-lag handler', () => {
-  it('gates the database given by the Map item', async () => {
+describe('read-replica-lag handler (Check Replica Lag: every database in one look)', () => {
+  it('passes the gate when every database is within its threshold', async () => {
     // Arrange
     cloudWatch.on(GetMetricDataCommand).resolves(lagData(5));
 
     // Act
-    const check = await handler(
-      { database: mainDatabase(), recoveryRegion: REGION, previous: FIRST },
+    const gate = await handler(
+      { recoveryRegion: REGION, databases: [mainDatabase()], previous: [] },
       lambdaContext('read-replica-lag'),
     );
 
     // Assert
-    expect(check).toMatchObject({ decision: 'proceed', lagSeconds: 5, checks: 1 });
+    expect(gate.done).toBe(true);
+    expect(gate.databases[0]).toMatchObject({ decision: 'proceed', lagSeconds: 5, checks: 1 });
+  });
+
+  it('asks to look again after the shortest wait while a database is over its threshold', async () => {
+    // Arrange
+    cloudWatch.on(GetMetricDataCommand).resolves(lagData(90));
+
+    // Act
+    const gate = await handler(
+      { recoveryRegion: REGION, databases: [mainDatabase()], previous: [] },
+      lambdaContext('read-replica-lag'),
+    );
+
+    // Assert
+    expect(gate).toMatchObject({ done: false, waitSeconds: 20 });
+    expect(gate.databases[0]).toMatchObject({ decision: 'wait', lagSeconds: 90, checks: 1 });
+  });
+
+  it('does not look again at a database that already passed', async () => {
+    // Arrange
+    const passed: LagCheck = {
+      checks: 1,
+      replica: mainDatabase().replica,
+      decision: 'proceed',
+      lagSeconds: 2,
+    };
+
+    // Act
+    const gate = await handler(
+      { recoveryRegion: REGION, databases: [mainDatabase()], previous: [passed] },
+      lambdaContext('read-replica-lag'),
+    );
+
+    // Assert
+    expect(gate).toMatchObject({ done: true, databases: [passed] });
+    expect(cloudWatch.commandCalls(GetMetricDataCommand)).toHaveLength(0);
   });
 
   it('fails with the error name ReplicaLagExceededError', async () => {
     // Arrange
     cloudWatch.on(GetMetricDataCommand).resolves(lagData(600));
+    const waiting: LagCheck = { ...startedAgo(600), replica: mainDatabase().replica, decision: 'wait' };
 
     // Act
     const invocation = handler(
-      { database: mainDatabase(), recoveryRegion: REGION, previous: startedAgo(600) },
+      { recoveryRegion: REGION, databases: [mainDatabase()], previous: [waiting] },
       lambdaContext('read-replica-lag'),
     );
 

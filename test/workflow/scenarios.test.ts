@@ -77,7 +77,7 @@ describe('replay scenarios', () => {
     const result = await replay({ plan, event: alarm, scenario: scenario('lag-recovering') });
 
     expect(result.outcome).toBe('succeeded');
-    const lagChecks = result.timeline.find((entry) => entry.state === 'Read Replica Lag')!;
+    const lagChecks = result.timeline.find((entry) => entry.state === 'Check Replica Lag')!;
     expect(lagChecks.runs).toBeGreaterThan(1);
     expect(database(result).isReplica).toBe(false);
     expect(result.rtoSeconds! / result.criticalPathSeconds).toBeLessThanOrEqual(1.1);
