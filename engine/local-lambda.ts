@@ -94,11 +94,10 @@ export function localHandlerFactory(
         runAsExecution(executionArn, async () => {
           await new Promise((resolve) => setTimeout(resolve, INVOKE_LATENCY_MS));
           try {
-            // Round-trip through JSON as Lambda does: no Dates or undefined leak into the state.
-            const output = await handler(
-              JSON.parse(JSON.stringify(input)) as unknown,
-              lambdaContext(resource),
-            );
+            // The engine hands each Task a payload it built from a clone of the state, so the
+            // input needs no copy (the step inputs are readonly types besides). The output goes
+            // through JSON as Lambda's does: no Date or undefined leaks into the state.
+            const output = await handler(input, lambdaContext(resource));
             return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
           } catch (error) {
             throw new LambdaFunctionError(error);
