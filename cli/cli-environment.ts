@@ -1,3 +1,4 @@
+import { EXIT } from './cli-io.js';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -24,7 +25,7 @@ export interface CliEnvironment {
 }
 
 /** Exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it. */
-export const EXIT_INTERRUPTED = 130;
+export const EXIT_INTERRUPTED = EXIT.interrupted;
 
 async function sleep(ms: number, signal: AbortSignal): Promise<void> {
   try {
