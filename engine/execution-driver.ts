@@ -1,7 +1,8 @@
 import type FakeTimers from '@sinonjs/fake-timers';
 import { ExecutionAbortedError, ExecutionTimeoutError, type StateMachine } from 'aws-local-stepfunctions';
 import type { JsonValue, LocalHandlers } from './local-lambda.js';
-import { causeText, type Settled } from './replay-result.js';
+import { causeText } from './execution-facts.js';
+import type { Settled } from './replay-result.js';
 import type { SimulatedCloud } from './sim/index.js';
 import { stateEventOf, type StateEvent } from './timeline.js';
 

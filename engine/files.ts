@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { PlanValidationError } from '../functions/common/errors.js';
@@ -11,17 +12,21 @@ export class InputFileError extends Error {
   }
 }
 
+function unreadable(path: string, what: string, error: unknown): InputFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new InputFileError(
+    `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : String(error)}`,
+    {
+      cause: error,
+    },
+  );
+}
+
 async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(
-      `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : String(error)}`,
-      {
-        cause: error,
-      },
-    );
+    throw unreadable(path, what, error);
   }
 }
 
@@ -37,24 +42,36 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   }
 }
 
-/** Reads and validates a plan file (YAML or JSON). */
-export async function loadPlanFile(path: string): Promise<Plan> {
-  const text = await readText(path, 'plan');
+/**
+ * Reads and validates a plan file (YAML, or JSON for `.json`) synchronously: CDK synth needs it
+ * so (infra/plan-file.ts), and the CLI uses the same code. `what` names the file in messages.
+ * @throws InputFileError (unreadable, not YAML/JSON), PlanValidationError (every problem at once)
+ */
+export function loadPlanFileSync(path: string, what = 'plan'): Plan {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw unreadable(path, what, error);
+  }
+  const format = path.endsWith('.json') ? 'JSON' : 'YAML';
   let document: unknown;
   try {
-    document = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    document = format === 'JSON' ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    throw new InputFileError(
-      `plan ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    throw new InputFileError(`${what} ${path} is not valid ${format}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
-    return parsePlan(document, `plan ${path}`);
+    return parsePlan(document, `${what} ${path}`);
   } catch (error) {
     if (error instanceof PlanValidationError) throw error;
-    throw new InputFileError(`plan ${path}: ${(error as Error).message}`, { cause: error });
+    throw new InputFileError(`${what} ${path}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** Reads and validates a plan file (YAML or JSON). */
+export async function loadPlanFile(path: string): Promise<Plan> {
+  return loadPlanFileSync(path);
 }

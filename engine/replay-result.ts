@@ -1,4 +1,5 @@
 import type { FailoverLock, LockDecision, LockRelease } from '../functions/common/workflow-state.js';
+import { causeText } from './execution-facts.js';
 import type { StateEvent } from './timeline.js';
 
 /** How an execution ended, as the replay reports it (the CLI's exit code follows it). */
@@ -64,18 +65,6 @@ export function rtoOf(output: unknown): number | null {
   const to = state?.repoint?.repointedAt;
   if (from === undefined || to === undefined) return null;
   return Math.round((Date.parse(to) - Date.parse(from)) / 100) / 10;
-}
-
-/** Lambda error causes are JSON; show their message. */
-export function causeText(cause: unknown): string {
-  const text = typeof cause === 'string' ? cause : JSON.stringify(cause);
-  try {
-    const parsed = JSON.parse(text) as { errorMessage?: string };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // plain text
-  }
-  return text;
 }
 
 const LOCK_STATES = new Set(['Acquire Lock', 'Record Failover Start']);

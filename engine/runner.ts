@@ -18,6 +18,7 @@ import { localHandlerFactory } from './local-lambda.js';
 import { lockOf, outcomeOf, rtoOf, summaryOf, type ReplayLock, type ReplayOutcome } from './replay-result.js';
 import {
   createSimulatedCloud,
+  DEFAULT_START_TIME,
   setSoleExecution,
   type CallRecord,
   type CloudSnapshot,
@@ -33,7 +34,6 @@ export const FAILOVER_ASL_PATH = fileURLToPath(
   new URL('../state-machines/failover.asl.json', import.meta.url),
 );
 const LOCAL_ACCOUNT = '000000000000';
-const DEFAULT_START = '2026-01-01T00:00:00.000Z';
 
 export interface ReplayResult {
   readonly outcome: ReplayOutcome;
@@ -130,7 +130,7 @@ export function startTimeFor(event: unknown, scenario: Scenario): number {
       // not a timestamp: the replay still runs, from the default start
     }
   }
-  return Date.parse(DEFAULT_START);
+  return Date.parse(DEFAULT_START_TIME);
 }
 
 /** The cloud `replay` would build for this event: scenario seconds count from the replay's start. */

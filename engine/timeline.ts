@@ -1,4 +1,5 @@
 import type { StateMachine } from 'aws-local-stepfunctions';
+import { itemLabel } from './execution-facts.js';
 
 /** The engine's event type; the package does not export it by name. */
 export type EventLog =
@@ -31,12 +32,6 @@ interface OpenEntry {
   open: boolean;
   /** The current run failed: its StateExited (after a Catch) must not read as a success. */
   runFailed: boolean;
-}
-
-function itemLabel(input: unknown): string | undefined {
-  if (input === null || typeof input !== 'object') return undefined;
-  const record = input as { database?: { replica?: string }; group?: { name?: string } };
-  return record.database?.replica ?? record.group?.name;
 }
 
 /**

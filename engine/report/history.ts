@@ -7,6 +7,9 @@ import {
   type ExecutionStep,
   type StepOutcome,
 } from './execution-record.js';
+import { causeText, itemLabel } from '../execution-facts.js';
+
+export { causeText, itemLabel };
 
 /**
  * Folds a live execution history (GetExecutionHistory, oldest first) into the normalised
@@ -41,21 +44,6 @@ export function parseJson(text: string | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The replica or group a Map iteration's state ran for, from the state's input. */
-export function itemLabel(input: unknown): string | undefined {
-  if (input === null || typeof input !== 'object') return undefined;
-  const record = input as { database?: { replica?: unknown }; group?: { name?: unknown } };
-  const label = record.database?.replica ?? record.group?.name;
-  return typeof label === 'string' ? label : undefined;
-}
-
-/** Lambda error causes are JSON `{"errorType","errorMessage",...}`; show their message. */
-export function causeText(cause: string | undefined): string {
-  if (cause === undefined) return '';
-  const parsed = parseJson(cause) as { errorMessage?: unknown } | undefined;
-  return typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : cause;
 }
 
 /** The error and cause any failure event carries, whichever details field holds them. */
