@@ -5,7 +5,7 @@ import { replay } from '../../engine/runner.js';
 import { examplePlan, fixtureEvent, sampleEvent } from './support.js';
 
 const plan = examplePlan();
-const fixtures = readdirSync('../shared/aws-fixtures/events').filter((file) => file.endsWith('.json'));
+const fixtures = readdirSync('test/fixtures/aws/events').filter((file) => file.endsWith('.json'));
 const alarmFixtures = fixtures.filter((file) => file.startsWith('cloudwatch-alarm-state-change'));
 
 describe('real documented AWS events replayed against the example plan', () => {

@@ -9,7 +9,7 @@ export const examplePlan = (): Plan =>
 export const sampleEvent = (name: string): unknown => JSON.parse(readFileSync(`events/${name}.json`, 'utf8'));
 
 export const fixtureEvent = (file: string): unknown =>
-  JSON.parse(readFileSync(`../shared/aws-fixtures/events/${file}`, 'utf8'));
+  JSON.parse(readFileSync(`test/fixtures/aws/events/${file}`, 'utf8'));
 
 export const scenario = (name: string): Scenario =>
   parseScenario(JSON.parse(readFileSync(`events/scenarios/${name}.json`, 'utf8')));
