@@ -1,5 +1,5 @@
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import { autoScalingClient } from './aws-clients.js';
+import { autoScalingClient } from './clients/autoscaling.js';
 import { ScalingGroupNotFoundError } from './errors.js';
 import type { ScalingGroupPlan } from './plan.js';
 

@@ -1,15 +1,19 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 /**
- * One place creates every AWS SDK client the steps use, cached per service and region so a
- * warm Lambda reuses its connections. Local replay installs an interceptor here that serves
+ * One place configures and caches every AWS SDK client the steps use, per service and region,
+ * so a warm Lambda reuses its connections. Local replay installs an interceptor here that serves
  * the clients' commands from the simulated AWS; the handlers do not know the difference.
+ *
+ * The clients themselves are created in one module per service (functions/common/clients/):
+ * this file imports SDK types only, so a Lambda bundle carries exactly the clients its code
+ * calls (a bundle that imported every client was ~1 MiB).
  */
 export type AwsService = 'rds' | 'cloudwatch' | 'autoscaling' | 'ssm' | 'sns' | 'dynamodb' | 'sfn';
 
@@ -29,19 +33,22 @@ export const BEST_EFFORT: ClientOptions = { requestTimeoutMs: 2_000, maxAttempts
 /** Calls on the failover path, in the recovery region. */
 export const ON_PATH: ClientOptions = { requestTimeoutMs: 10_000, maxAttempts: 3 };
 
-type Constructors = {
-  rds: RDSClient;
-  cloudwatch: CloudWatchClient;
-  autoscaling: AutoScalingClient;
-  ssm: SSMClient;
-  sns: SNSClient;
-  dynamodb: DynamoDBClient;
-  sfn: SFNClient;
-};
-type AnyClient = Constructors[AwsService];
+export type AnyClient =
+  RDSClient | CloudWatchClient | AutoScalingClient | SSMClient | SNSClient | DynamoDBClient | SFNClient;
 
 /** Adds behaviour to each new client, e.g. the local engine's simulated transport. */
 export type ClientInterceptor = (client: AnyClient, settings: ClientSettings) => void;
+
+/** What every client is built with. */
+export interface ClientConfig {
+  readonly region: string;
+  readonly maxAttempts: number;
+  readonly requestHandler: {
+    readonly requestTimeout: number;
+    readonly throwOnRequestTimeout: boolean;
+    readonly connectionTimeout: number;
+  };
+}
 
 let interceptor: ClientInterceptor | undefined;
 const cache = new Map<string, AnyClient>();
@@ -52,12 +59,17 @@ export function setClientInterceptor(next: ClientInterceptor | undefined): void 
   cache.clear();
 }
 
-function create<S extends AwsService>(service: S, region: string, options: ClientOptions): Constructors[S] {
-  const settings: ClientSettings = { service, region, ...options };
+/** The cached client of `service` in `region`, built by `make` the first time. */
+export function cachedClient<C extends AnyClient>(
+  service: AwsService,
+  region: string,
+  options: ClientOptions,
+  make: (config: ClientConfig) => C,
+): C {
   const key = `${service}:${region}:${options.requestTimeoutMs}:${options.maxAttempts}`;
   const cached = cache.get(key);
-  if (cached) return cached as Constructors[S];
-  const config = {
+  if (cached) return cached as C;
+  const client = make({
     region,
     maxAttempts: options.maxAttempts,
     requestHandler: {
@@ -67,33 +79,8 @@ function create<S extends AwsService>(service: S, region: string, options: Clien
       throwOnRequestTimeout: true,
       connectionTimeout: Math.min(3_000, options.requestTimeoutMs),
     },
-  };
-  const clients: { [K in AwsService]: () => Constructors[K] } = {
-    rds: () => new RDSClient(config),
-    cloudwatch: () => new CloudWatchClient(config),
-    autoscaling: () => new AutoScalingClient(config),
-    ssm: () => new SSMClient(config),
-    sns: () => new SNSClient(config),
-    dynamodb: () => new DynamoDBClient(config),
-    sfn: () => new SFNClient(config),
-  };
-  const client = clients[service]() as Constructors[S];
-  interceptor?.(client, settings);
+  });
+  interceptor?.(client, { service, region, ...options });
   cache.set(key, client);
   return client;
 }
-
-export const rdsClient = (region: string, options: ClientOptions = ON_PATH): RDSClient =>
-  create('rds', region, options);
-export const cloudWatchClient = (region: string, options: ClientOptions = ON_PATH): CloudWatchClient =>
-  create('cloudwatch', region, options);
-export const autoScalingClient = (region: string, options: ClientOptions = ON_PATH): AutoScalingClient =>
-  create('autoscaling', region, options);
-export const ssmClient = (region: string, options: ClientOptions = ON_PATH): SSMClient =>
-  create('ssm', region, options);
-export const snsClient = (region: string, options: ClientOptions = ON_PATH): SNSClient =>
-  create('sns', region, options);
-export const dynamoDbClient = (region: string, options: ClientOptions = ON_PATH): DynamoDBClient =>
-  create('dynamodb', region, options);
-export const sfnClient = (region: string, options: ClientOptions = ON_PATH): SFNClient =>
-  create('sfn', region, options);

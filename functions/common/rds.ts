@@ -1,5 +1,5 @@
 import { DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
-import { rdsClient } from './aws-clients.js';
+import { rdsClient } from './clients/rds.js';
 import { ReplicaNotFoundError } from './errors.js';
 import type { DatabaseEndpoint } from './workflow-state.js';
 

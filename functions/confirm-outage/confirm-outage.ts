@@ -1,5 +1,6 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { BEST_EFFORT, cloudWatchClient } from '../common/aws-clients.js';
+import { BEST_EFFORT } from '../common/aws-clients.js';
+import { cloudWatchClient } from '../common/clients/cloudwatch.js';
 import { describeError } from '../common/errors.js';
 import { nowIso } from '../common/step-handler.js';
 import type { Confirmation, ConfirmOutageInput } from '../common/workflow-state.js';

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../common/aws-clients.js';
+import { sfnClient } from '../common/clients/sfn.js';
 import { describeError } from '../common/errors.js';
 
 /** DescribeExecution's status, or NOT_FOUND when the execution does not exist (or aged out of the 90-day history). */

@@ -4,7 +4,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../common/aws-clients.js';
+import { dynamoDbClient } from '../common/clients/dynamodb.js';
 
 /**
  * The lock item: one per plan, in a DynamoDB table in the recovery region (partition key

@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { snsClient } from '../common/aws-clients.js';
+import { snsClient } from '../common/clients/sns.js';
 import { notificationTopicArn } from '../common/config.js';
 import type { Plan } from '../common/plan.js';
 import type { FailoverLock, Trigger } from '../common/workflow-state.js';

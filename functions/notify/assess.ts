@@ -1,5 +1,5 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { ssmClient } from '../common/aws-clients.js';
+import { ssmClient } from '../common/clients/ssm.js';
 import { describeGroup, inServiceCount } from '../common/autoscaling.js';
 import { describeError } from '../common/errors.js';
 import type { Plan } from '../common/plan.js';

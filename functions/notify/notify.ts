@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { snsClient } from '../common/aws-clients.js';
+import { snsClient } from '../common/clients/sns.js';
 import { deployedPlan, notificationTopicArn } from '../common/config.js';
 import type { Notification, NotifyInput } from '../common/workflow-state.js';
 import { assessFailover } from './assess.js';

@@ -1,5 +1,5 @@
 import { PromoteReadReplicaCommand, type DBInstance } from '@aws-sdk/client-rds';
-import { rdsClient } from '../common/aws-clients.js';
+import { rdsClient } from '../common/clients/rds.js';
 import { PromotionFailedError, PromotionTimeoutError } from '../common/errors.js';
 import {
   describeInstance,

@@ -1,5 +1,5 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { cloudWatchClient } from '../common/aws-clients.js';
+import { cloudWatchClient } from '../common/clients/cloudwatch.js';
 import { ReplicaLagExceededError, ReplicaLagUnknownError } from '../common/errors.js';
 import { describeInstance, isReplica } from '../common/rds.js';
 import { nowIso, secondsSince } from '../common/step-handler.js';

@@ -1,5 +1,5 @@
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { cloudWatchClient } from '../common/aws-clients.js';
+import { cloudWatchClient } from '../common/clients/cloudwatch.js';
 import type { Plan } from '../common/plan.js';
 import type { Readiness } from './readiness-check.js';
 

@@ -1,5 +1,5 @@
 import { GetParameterCommand, PutParameterCommand, type ParameterType } from '@aws-sdk/client-ssm';
-import { ssmClient } from '../common/aws-clients.js';
+import { ssmClient } from '../common/clients/ssm.js';
 import { ParameterTemplateError } from '../common/errors.js';
 import { nowIso } from '../common/step-handler.js';
 import { renderTemplate, type TemplateContext } from '../common/templates.js';

@@ -1,5 +1,5 @@
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { autoScalingClient } from '../common/aws-clients.js';
+import { autoScalingClient } from '../common/clients/autoscaling.js';
 import { describeGroup, inServiceCount, requiredInService } from '../common/autoscaling.js';
 import { nowIso } from '../common/step-handler.js';
 import type { GroupCapacity, ScaleGroupInput, Scaling } from '../common/workflow-state.js';

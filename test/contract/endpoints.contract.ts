@@ -7,16 +7,14 @@ import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import type { MetadataBearer } from '@smithy/types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  autoScalingClient,
-  cloudWatchClient,
-  dynamoDbClient,
-  rdsClient,
-  sfnClient,
-  setClientInterceptor,
-  snsClient,
-  ssmClient,
-} from '../../functions/common/aws-clients.js';
+import { setClientInterceptor } from '../../functions/common/aws-clients.js';
+import { autoScalingClient } from '../../functions/common/clients/autoscaling.js';
+import { cloudWatchClient } from '../../functions/common/clients/cloudwatch.js';
+import { dynamoDbClient } from '../../functions/common/clients/dynamodb.js';
+import { rdsClient } from '../../functions/common/clients/rds.js';
+import { sfnClient } from '../../functions/common/clients/sfn.js';
+import { snsClient } from '../../functions/common/clients/sns.js';
+import { ssmClient } from '../../functions/common/clients/ssm.js';
 import { recordStepCalls, stepCalls } from './step-calls.js';
 import { motoEndpoint, RECOVERY } from './support.js';
 

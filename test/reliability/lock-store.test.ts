@@ -14,7 +14,8 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dynamoDbClient, sfnClient } from '../../functions/common/aws-clients.js';
+import { dynamoDbClient } from '../../functions/common/clients/dynamodb.js';
+import { sfnClient } from '../../functions/common/clients/sfn.js';
 import { runAsExecution } from '../../engine/sim/index.js';
 import { failure, RECOVERY, settle, simulate, teardown } from '../sim/support.js';
 

@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloudWatchClient, rdsClient } from '../../functions/common/aws-clients.js';
+import { cloudWatchClient } from '../../functions/common/clients/cloudwatch.js';
+import { rdsClient } from '../../functions/common/clients/rds.js';
 import { HEALTH_ALARM, PRIMARY, RECOVERY, REPLICA, settle, simulate, teardown } from './support.js';
 
 afterEach(teardown);

@@ -1,7 +1,8 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
-import { autoScalingClient, rdsClient } from '../../functions/common/aws-clients.js';
+import { autoScalingClient } from '../../functions/common/clients/autoscaling.js';
+import { rdsClient } from '../../functions/common/clients/rds.js';
 import { fixtureReplica, scalingGroup } from '../fixtures/aws-fixtures.js';
 import { GROUP, RECOVERY, REPLICA, settle, simulate, teardown } from './support.js';
 

@@ -13,15 +13,12 @@ import {
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  autoScalingClient,
-  BEST_EFFORT,
-  cloudWatchClient,
-  ON_PATH,
-  rdsClient,
-  snsClient,
-  ssmClient,
-} from '../../functions/common/aws-clients.js';
+import { BEST_EFFORT, ON_PATH } from '../../functions/common/aws-clients.js';
+import { autoScalingClient } from '../../functions/common/clients/autoscaling.js';
+import { cloudWatchClient } from '../../functions/common/clients/cloudwatch.js';
+import { rdsClient } from '../../functions/common/clients/rds.js';
+import { snsClient } from '../../functions/common/clients/sns.js';
+import { ssmClient } from '../../functions/common/clients/ssm.js';
 import type { Scenario } from '../../engine/sim/index.js';
 import {
   failure,

@@ -6,7 +6,7 @@ import {
   PromoteReadReplicaCommand,
 } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rdsClient } from '../../functions/common/aws-clients.js';
+import { rdsClient } from '../../functions/common/clients/rds.js';
 import {
   failure,
   PRIMARY,

@@ -7,7 +7,8 @@ import {
   PutParameterCommand,
 } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { snsClient, ssmClient } from '../../functions/common/aws-clients.js';
+import { snsClient } from '../../functions/common/clients/sns.js';
+import { ssmClient } from '../../functions/common/clients/ssm.js';
 import { failure, PRIMARY, RECOVERY, settle, simulate, teardown, TOPIC } from './support.js';
 
 afterEach(teardown);

@@ -5,16 +5,16 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  autoScalingClient,
   BEST_EFFORT,
-  cloudWatchClient,
   ON_PATH,
-  rdsClient,
   setClientInterceptor,
-  snsClient,
-  ssmClient,
   type ClientInterceptor,
 } from '../../functions/common/aws-clients.js';
+import { autoScalingClient } from '../../functions/common/clients/autoscaling.js';
+import { cloudWatchClient } from '../../functions/common/clients/cloudwatch.js';
+import { rdsClient } from '../../functions/common/clients/rds.js';
+import { snsClient } from '../../functions/common/clients/sns.js';
+import { ssmClient } from '../../functions/common/clients/ssm.js';
 
 beforeEach(() => {
   setClientInterceptor(undefined);
