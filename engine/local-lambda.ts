@@ -1,6 +1,6 @@
 import type { StateMachine, StateMachineDefinition } from 'aws-local-stepfunctions';
 import { runAsExecution } from './sim/execution-context.js';
-import { STEP_HANDLERS, type StepHandler, type SubstitutionVariable } from './step-registry.js';
+import type { StepHandler } from './step-registry.js';
 
 /**
  * The ASL's Task states served in-process by the real step handlers, as Lambda would run them:
@@ -73,17 +73,14 @@ export type LocalHandlers = Record<string, (input: JsonValue) => Promise<JsonVal
  */
 export function localHandlerFactory(
   definition: StateMachineDefinition,
-  arns: ReadonlyMap<string, SubstitutionVariable>,
+  handlersByArn: ReadonlyMap<string, StepHandler>,
 ): (executionArn: string) => LocalHandlers {
   const tasks = [...taskStates(definition.States as Record<string, AslState>)].map(
     ([stateName, resource]) => {
-      const variable = arns.get(resource);
-      if (variable === undefined)
+      const served = handlersByArn.get(resource);
+      if (served === undefined)
         throw new Error(`Task "${stateName}" has Resource ${resource}, which no local handler serves`);
-      const handler = STEP_HANDLERS[variable].handler as StepHandler as (
-        event: unknown,
-        context: unknown,
-      ) => Promise<unknown>;
+      const handler = served as (event: unknown, context: unknown) => Promise<unknown>;
       return { stateName, resource, handler };
     },
   );

@@ -1,4 +1,10 @@
-import type { FailoverLock, LockDecision, LockRelease } from '../functions/common/workflow-state.js';
+import type {
+  FailoverLock,
+  LockDecision,
+  LockRelease,
+  WorkflowState,
+} from '../functions/common/workflow-state.js';
+import { completedAt } from './report/failover-report.js';
 import { causeText } from './execution-facts.js';
 import type { StateEvent } from './timeline.js';
 
@@ -60,10 +66,10 @@ export function summaryOf(outcome: ReplayOutcome, settled: Settled): string {
 }
 
 export function rtoOf(output: unknown): number | null {
-  const state = output as { trigger?: { triggeredAt?: string }; repoint?: { repointedAt?: string } } | null;
+  const state = output as WorkflowState | null;
   const from = state?.trigger?.triggeredAt;
-  const to = state?.repoint?.repointedAt;
-  if (from === undefined || to === undefined) return null;
+  const to = completedAt(state);
+  if (from === undefined || to === null) return null;
   return Math.round((Date.parse(to) - Date.parse(from)) / 100) / 10;
 }
 

@@ -1,7 +1,5 @@
 import './polyfills.js';
 import './local-env.js';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import FakeTimers from '@sinonjs/fake-timers';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { setClientInterceptor } from '../functions/common/aws-clients.js';
@@ -25,14 +23,12 @@ import {
   type Scenario,
   type SimulatedCloud,
 } from './sim/index.js';
-import { STEP_HANDLERS, type SubstitutionVariable } from './step-registry.js';
+import { stepFunctionsFor, type StepHandler } from './step-registry.js';
+import { buildWorkflow } from '../state-machines/workflow-builder.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
 
 export type { ReplayLock, ReplayOutcome } from './replay-result.js';
 
-export const FAILOVER_ASL_PATH = fileURLToPath(
-  new URL('../state-machines/failover.asl.json', import.meta.url),
-);
 const LOCAL_ACCOUNT = '000000000000';
 
 export interface ReplayResult {
@@ -99,20 +95,24 @@ export interface ConcurrentReplayResult {
   readonly wallMs: number;
 }
 
-/** Reads the ASL and substitutes `${Var}` with local function ARNs, exactly as CDK does with real ones. */
-export function loadDefinition(
+/**
+ * Builds the plan's workflow definition (the builder CDK deploys from) and substitutes `${Var}`
+ * with local function ARNs, exactly as CDK does with real ones.
+ */
+export async function loadDefinition(
   plan: Plan,
-  path = FAILOVER_ASL_PATH,
-): { definition: StateMachineDefinition; arns: Map<string, SubstitutionVariable> } {
-  const arns = new Map<string, SubstitutionVariable>();
-  const text = readFileSync(path, 'utf8').replace(/\$\{(\w+)\}/g, (_whole, name: string) => {
-    if (!(name in STEP_HANDLERS)) throw new Error(`${path}: no local handler for substitution \${${name}}`);
-    const variable = name as SubstitutionVariable;
-    const arn = `arn:aws:lambda:${plan.recoveryRegion}:${LOCAL_ACCOUNT}:function:failover-${STEP_HANDLERS[variable].step}`;
-    arns.set(arn, variable);
+): Promise<{ definition: StateMachineDefinition; handlers: Map<string, StepHandler> }> {
+  const functions = await stepFunctionsFor(plan);
+  const byVariable = new Map(functions.map((entry) => [entry.variable, entry]));
+  const handlers = new Map<string, StepHandler>();
+  const text = JSON.stringify(buildWorkflow(plan)).replace(/\$\{(\w+)\}/g, (_whole, name: string) => {
+    const entry = byVariable.get(name);
+    if (entry === undefined) throw new Error(`no local handler for substitution \${${name}}`);
+    const arn = `arn:aws:lambda:${plan.recoveryRegion}:${LOCAL_ACCOUNT}:function:failover-${entry.id}`;
+    handlers.set(arn, entry.handler);
     return arn;
   });
-  return { definition: JSON.parse(text) as StateMachineDefinition, arns };
+  return { definition: JSON.parse(text) as StateMachineDefinition, handlers };
 }
 
 /**
@@ -153,9 +153,9 @@ async function runExecutions(
   clock: Clock,
   wallStart: number,
 ): Promise<ConcurrentReplayResult> {
-  const { definition, arns } = loadDefinition(plan);
+  const { definition, handlers } = await loadDefinition(plan);
   const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-  const handlersFor = localHandlerFactory(definition, arns);
+  const handlersFor = localHandlerFactory(definition, handlers);
   const runs: Running[] = specs.map((spec) => ({
     spec,
     executionArn: executionArnFor(plan, spec.name),

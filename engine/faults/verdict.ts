@@ -1,5 +1,5 @@
 import type { Plan } from '../../functions/common/plan.js';
-import { HOPELESS_STATUSES } from '../../functions/common/rds.js';
+import { HOPELESS_STATUSES } from '../../functions/kinds/rds-replica/rds.js';
 import type { ReplayOutcome, ReplayResult } from '../runner.js';
 import type { CloudSnapshot, PublishedMessage } from '../sim/index.js';
 import type { TimelineEntry } from '../timeline.js';

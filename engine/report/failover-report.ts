@@ -61,6 +61,24 @@ export interface FailoverReport {
   readonly local: NonNullable<ExecutionRecord['local']> | null;
 }
 
+/** One database's look of the RPO gate, as the failover record keeps it. */
+export interface GateRecordLook {
+  readonly replica?: string;
+  readonly lagSeconds?: number | null;
+  readonly maxLagSeconds?: number;
+  readonly promotedOverThreshold?: boolean;
+  readonly message?: string;
+}
+
+/** When the last resource of the last phase was done: where the RTO ends. */
+export function completedAt(state: WorkflowState | null): string | null {
+  const times = [...(state?.recover ?? []), ...(state?.route ?? [])]
+    .map((summary) => summary.completedAt)
+    .filter((at): at is string => at !== undefined)
+    .sort();
+  return times.at(-1) ?? null;
+}
+
 /** Tenths of a second, as the replay's own figures are rounded. */
 const tenths = (ms: number): number => Math.round(ms / 100) / 10;
 const millis = (ms: number): number => Math.round(ms) / 1000;
@@ -74,19 +92,32 @@ function verdict(seconds: number | null, objectiveSeconds: number | null): Objec
 
 function rtoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['rto'] {
   const from = state?.trigger?.triggeredAt ?? null;
-  const to = state?.repoint?.repointedAt ?? null;
+  const to = completedAt(state);
   const achieved = from === null || to === null ? null : tenths(Date.parse(to) - Date.parse(from));
   return { achievedSeconds: achieved, ...verdict(achieved, plan?.objectives.rtoSeconds ?? null), from, to };
 }
 
-function rpoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['rpo'] {
-  const databases: DatabaseLag[] = (state?.lagGate?.databases ?? []).map((check, i) => ({
+function rpoOf(
+  state: WorkflowState | null,
+  plan: Plan | null,
+  gateLooks: readonly GateRecordLook[],
+): FailoverReport['rpo'] {
+  const databases: DatabaseLag[] = gateLooks.map((check, i) => ({
     replica: check.replica ?? plan?.databases[i]?.replica ?? `database ${i + 1}`,
     lagSeconds: typeof check.lagSeconds === 'number' ? check.lagSeconds : null,
     maxLagSeconds: check.maxLagSeconds ?? null,
     promotedOverThreshold: check.promotedOverThreshold === true,
     message: check.message ?? null,
   }));
+  if (databases.length === 0) {
+    // Live histories carry the gate's summary only: its largest lag is the estimate.
+    const lag = (state?.gate ?? [])
+      .map((summary) => summary.maxLagSeconds)
+      .find((value) => typeof value === 'number');
+    if (typeof lag === 'number') {
+      return { estimateSeconds: lag, ...verdict(lag, plan?.objectives.rpoSeconds ?? null), databases };
+    }
+  }
   const lags = databases.map((db) => db.lagSeconds).filter((lag): lag is number => lag !== null);
   const estimate = lags.length === 0 ? null : Math.max(...lags);
   return { estimateSeconds: estimate, ...verdict(estimate, plan?.objectives.rpoSeconds ?? null), databases };
@@ -97,9 +128,13 @@ function rpoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['
  * state (every state after Validate Trigger carries it), else from `plan` (the file the run
  * was started with).
  */
-export function buildFailoverReport(record: ExecutionRecord, plan?: Plan): FailoverReport {
+export function buildFailoverReport(
+  record: ExecutionRecord,
+  plan?: Plan,
+  gateLooks: readonly GateRecordLook[] = [],
+): FailoverReport {
   const state = record.state;
-  const effectivePlan = state?.plan ?? plan ?? null;
+  const effectivePlan = plan ?? null;
   const trigger = state?.trigger;
   return {
     executionName: record.executionName,
@@ -131,7 +166,7 @@ export function buildFailoverReport(record: ExecutionRecord, plan?: Plan): Failo
     durationSeconds: tenths(Date.parse(record.endedAt) - Date.parse(record.startedAt)),
     error: record.error ?? null,
     rto: rtoOf(state, effectivePlan),
-    rpo: rpoOf(state, effectivePlan),
+    rpo: rpoOf(state, effectivePlan, gateLooks),
     steps: record.steps.map((step) => ({
       ...step,
       durationSeconds: millis(Date.parse(step.endedAt) - Date.parse(step.startedAt)),

@@ -197,13 +197,13 @@ function lastFailState(events: readonly HistoryEvent[]): string | undefined {
 
 /**
  * The latest execution state: the output when the execution succeeded, else the latest output
- * of a top-level state (the one that carries the plan; Map iterations carry a single item).
+ * of a top-level state (the one that carries the trigger; a branch's states carry only their summary).
  */
 function latestState(events: readonly HistoryEvent[]): WorkflowState | null {
   for (const event of [...events].reverse()) {
     const output = event.executionSucceededEventDetails?.output ?? event.stateExitedEventDetails?.output;
     const state = asWorkflowState(parseJson(output));
-    if (state !== null && (event.type === 'ExecutionSucceeded' || state.plan !== undefined)) return state;
+    if (state !== null && (event.type === 'ExecutionSucceeded' || state.trigger !== undefined)) return state;
   }
   return null;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PlanValidationError, type PlanIssue } from './errors.js';
-import { templateReferences } from './templates.js';
+import { KINDS } from '../kinds/registry.js';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const regionSchema = z.string().regex(REGION, 'must be an AWS region code such as us-west-2');
@@ -17,48 +17,14 @@ const alarmSchema = z.strictObject({
   region: regionSchema.optional(),
 });
 
-const databaseSchema = z.strictObject({
-  /** Short id used in parameter templates: `{{databases.<id>.endpoint}}`. */
-  id: z
-    .string()
-    .regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/, 'must start with a letter and use letters, digits, _ or -'),
-  /** DB instance identifier of the cross-region read replica in the recovery region. */
-  replica: z
-    .string()
-    .regex(
-      /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/,
-      'must be an RDS DB instance identifier (letters, digits, hyphens)',
-    ),
-  /** Highest acceptable ReplicaLag at promotion (the RPO gate). */
-  maxLagSeconds: seconds(86_400),
-  /** How long to wait for lag to fall under the threshold before applying `onLagExceeded`. @default 120 */
-  lagWaitSeconds: seconds(3_600).default(120),
-  /** What to do when lag is still too high after `lagWaitSeconds`. @default 'abort' */
-  onLagExceeded: z.enum(['abort', 'promote']).default('abort'),
-  /** Give up on promotion after this long. RDS promotion usually takes minutes. @default 1800 */
-  promotionTimeoutSeconds: seconds(86_400).min(60).default(1_800),
-});
-
-const scalingGroupSchema = z.strictObject({
-  /** Auto Scaling group name in the recovery region. */
-  name: z.string().min(1).max(255),
-  min: z.number().int().min(0).max(10_000),
-  desired: z.number().int().min(0).max(10_000),
-  max: z.number().int().min(1).max(10_000),
-  /** Give up waiting for InService instances after this long. @default 900 */
-  capacityTimeoutSeconds: seconds(86_400).min(60).default(900),
-  /** Share of `desired` that must be InService and Healthy for the group to count as ready. @default 100 */
-  minHealthyPercent: z.number().int().min(1).max(100).default(100),
-});
-
-const parameterSchema = z.strictObject({
-  /** SSM parameter name (hierarchical, starts with `/`). */
-  name: z
-    .string()
-    .regex(/^\/[a-zA-Z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter path such as /shop/db/host'),
-  /** New value; `{{databases.<id>.endpoint}}`, `{{recoveryRegion}}` … are filled from step outputs. */
-  value: z.string().min(1).max(4096),
-});
+type Kinds = (typeof KINDS)[number];
+/** Each kind's section of the plan: an array of its items, empty by default. */
+type KindSections = {
+  readonly [K in Kinds as K['planKey']]: z.ZodDefault<z.ZodArray<K['itemSchema']>>;
+};
+const kindSections = Object.fromEntries(
+  KINDS.map((kind) => [kind.planKey, z.array(kind.itemSchema).max(kind.maxItems).default([])]),
+) as unknown as KindSections;
 
 /** The failover plan: one file feeds CDK, the CLI and local replay. */
 export const planSchema = z.strictObject({
@@ -80,9 +46,7 @@ export const planSchema = z.strictObject({
     /** Refuse a new failover within this many minutes of the last one. @default 60 */
     minMinutesBetweenExecutions: z.number().int().min(0).max(10_080).default(60),
   }),
-  databases: z.array(databaseSchema).max(100).default([]),
-  scalingGroups: z.array(scalingGroupSchema).max(100).default([]),
-  parameters: z.array(parameterSchema).max(200).default([]),
+  ...kindSections,
   notifications: z
     .strictObject({
       /** SNS topic for started/succeeded/failed messages. @default the topic the CDK construct creates */
@@ -108,9 +72,9 @@ export type Plan = Omit<z.output<typeof planSchema>, 'triggers'> & {
     readonly alarms: AlarmRef[];
   };
 };
-export type DatabasePlan = Plan['databases'][number];
-export type ScalingGroupPlan = Plan['scalingGroups'][number];
-export type ParameterPlan = Plan['parameters'][number];
+export type { DatabasePlan } from '../kinds/rds-replica/definition.js';
+export type { ScalingGroupPlan } from '../kinds/auto-scaling-group/definition.js';
+export type { ParameterPlan } from '../kinds/ssm-parameter/definition.js';
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
@@ -147,11 +111,7 @@ function crossFieldIssues(document: unknown): PlanIssue[] {
   const objectives = asRecord(doc.objectives);
   const triggers = asRecord(doc.triggers);
   const rto = asNumber(objectives.rtoSeconds);
-  const rpo = asNumber(objectives.rpoSeconds);
   const confirmSeconds = asNumber(triggers.confirmSeconds) ?? 60;
-  const databases = asArray(doc.databases);
-  const groups = asArray(doc.scalingGroups);
-  const parameters = asArray(doc.parameters);
 
   if (primaryRegion !== undefined && primaryRegion === recoveryRegion) {
     issues.push({ path: 'recoveryRegion', message: `must differ from primaryRegion (${primaryRegion})` });
@@ -162,45 +122,7 @@ function crossFieldIssues(document: unknown): PlanIssue[] {
       message: `${confirmSeconds}s confirm window leaves no time within objectives.rtoSeconds (${rto}s)`,
     });
   }
-  databases.forEach((db, i) => {
-    const maxLag = asNumber(db.maxLagSeconds);
-    if (maxLag !== undefined && rpo !== undefined && maxLag > rpo) {
-      issues.push({
-        path: `databases[${i}].maxLagSeconds`,
-        message: `${maxLag}s exceeds objectives.rpoSeconds (${rpo}s): the RPO gate would allow breaking the RPO`,
-      });
-    }
-  });
-  for (const id of duplicates(present(databases.map((db) => asString(db.id))))) {
-    issues.push({ path: 'databases', message: `database id "${id}" is used more than once` });
-  }
-  for (const replica of duplicates(present(databases.map((db) => asString(db.replica))))) {
-    issues.push({ path: 'databases', message: `replica "${replica}" is listed more than once` });
-  }
-  groups.forEach((group, i) => {
-    const [min, desired, max] = [asNumber(group.min), asNumber(group.desired), asNumber(group.max)];
-    if (min === undefined || desired === undefined || max === undefined) return;
-    if (!(min <= desired && desired <= max)) {
-      issues.push({
-        path: `scalingGroups[${i}]`,
-        message: `needs min <= desired <= max, got min ${min}, desired ${desired}, max ${max}`,
-      });
-    }
-  });
-  for (const name of duplicates(present(groups.map((group) => asString(group.name))))) {
-    issues.push({ path: 'scalingGroups', message: `group "${name}" is listed more than once` });
-  }
-  for (const name of duplicates(present(parameters.map((parameter) => asString(parameter.name))))) {
-    issues.push({ path: 'parameters', message: `parameter "${name}" is listed more than once` });
-  }
-  const databaseIds = new Set(present(databases.map((db) => asString(db.id))));
-  parameters.forEach((parameter, i) => {
-    const value = asString(parameter.value);
-    if (value === undefined) return;
-    for (const problem of templateReferences(value, databaseIds).problems) {
-      issues.push({ path: `parameters[${i}].value`, message: problem });
-    }
-  });
+  for (const kind of KINDS) issues.push(...(kind.crossFieldIssues?.(doc) ?? []));
   const alarmKeys = (Array.isArray(triggers.alarms) ? triggers.alarms : []).map((alarm: unknown) =>
     typeof alarm === 'string'
       ? `${primaryRegion}/${alarm}`
@@ -216,10 +138,10 @@ function crossFieldIssues(document: unknown): PlanIssue[] {
       message: `topic is in ${topicRegion}, but notifications must not depend on the failed region: use a topic in recoveryRegion (${recoveryRegion})`,
     });
   }
-  if (databases.length + groups.length + parameters.length === 0) {
+  if (KINDS.every((kind) => asArray(doc[kind.planKey]).length === 0)) {
     issues.push({
       path: '(root)',
-      message: 'the plan fails over nothing: add databases, scalingGroups or parameters',
+      message: `the plan fails over nothing: add ${KINDS.map((kind) => kind.planKey).join(', ')}`,
     });
   }
   return issues;

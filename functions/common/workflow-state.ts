@@ -1,8 +1,13 @@
-import type { DatabasePlan, Plan, ScalingGroupPlan } from './plan.js';
+import type { KindSummary } from '../kinds/kind-step.js';
+import type { LockDecision, NotificationKind, TriggerDecision } from './vocabulary.js';
 
 /**
- * The shapes that travel between the states of state-machines/failover.asl.json. Each step's
- * input is what the ASL's `Parameters` build; each output lands at the state's `ResultPath`.
+ * The shapes that travel between the states of the workflow (state-machines/workflow-builder.ts).
+ * Each step's input is what the definition's `Parameters` build; each output lands at the
+ * state's `ResultPath`. The state carries references and small facts only: the plan comes with
+ * each function's code and everything per resource goes to the failover record
+ * (functions/common/failover-record.ts), so a state stays far below Step Functions' 262,144 bytes
+ * whatever the plan's size.
  */
 
 /** What started this execution, normalised from an alarm event or a drill request. */
@@ -30,11 +35,14 @@ export interface ValidateTriggerInput {
 }
 
 export type ValidateTriggerOutput =
-  | { readonly decision: 'proceed'; readonly message: string; readonly plan: Plan; readonly trigger: Trigger }
-  | { readonly decision: 'ignore'; readonly message: string };
+  | {
+      readonly decision: Extract<TriggerDecision, 'proceed'>;
+      readonly message: string;
+      readonly trigger: Trigger;
+    }
+  | { readonly decision: Extract<TriggerDecision, 'ignore'>; readonly message: string };
 
-/** What the one-failover-at-a-time guard decided for this execution. */
-export type LockDecision = 'acquired' | 'duplicate' | 'refused';
+export type { LockDecision };
 
 /** An execution that holds (or held) a plan's failover lock, as another execution saw it. */
 export interface LockHolder {
@@ -82,7 +90,6 @@ export interface FailoverLock {
 export type FailoverLockInput =
   | {
       readonly action: 'acquire';
-      readonly plan: Plan;
       readonly trigger: Trigger;
       readonly executionId: string;
     }
@@ -107,192 +114,6 @@ export interface Confirmation {
   readonly message: string;
 }
 
-export interface LagCheck {
-  readonly checks: number;
-  readonly firstCheckedAt?: string;
-  readonly checkedAt?: string;
-  readonly replica?: string;
-  /** Latest ReplicaLag datapoint in seconds; null when the metric had no datapoint. */
-  readonly lagSeconds?: number | null;
-  readonly maxLagSeconds?: number;
-  /** `wait` loops through a Wait state; `proceed` passes the gate. */
-  readonly decision?: 'proceed' | 'wait';
-  readonly waitSeconds?: number;
-  /** Passed the gate with lag above the threshold because the policy is `promote`. */
-  readonly promotedOverThreshold?: boolean;
-  readonly message?: string;
-}
-
-export interface ReadReplicaLagInput {
-  readonly database: DatabasePlan;
-  readonly recoveryRegion: string;
-  readonly previous: LagCheck;
-}
-
-/** "Check Replica Lag" gates every database of the plan in one invocation per look. */
-export interface ReadReplicaLagsInput {
-  readonly recoveryRegion: string;
-  readonly databases: readonly DatabasePlan[];
-  /** The previous look's checks (empty on the first), matched to databases by replica. */
-  readonly previous: readonly LagCheck[];
-}
-
-export interface LagGate {
-  /** Every database passed the gate (within threshold, standalone, or promote-anyway). */
-  readonly done: boolean;
-  /** Seconds until the next look, when not done. */
-  readonly waitSeconds: number;
-  /** One check per database, in plan order. */
-  readonly databases: readonly LagCheck[];
-}
-
-export interface DatabaseEndpoint {
-  readonly address: string;
-  readonly port: number;
-}
-
-export interface Promotion {
-  /** `waiting-to-promote`: not promotable yet (e.g. `backing-up`), try again after pollSeconds. */
-  readonly status: 'waiting-to-promote' | 'promoting' | 'promoted';
-  readonly instanceId: string;
-  readonly instanceStatus: string;
-  /** When the step first found the replica not promotable yet (bounds the wait). */
-  readonly waitingSince?: string;
-  /** When PromoteReadReplica was accepted (or the step first saw the instance standalone). */
-  readonly startedAt?: string;
-  readonly promotedAt?: string;
-  readonly pollSeconds: number;
-  readonly endpoint?: DatabaseEndpoint;
-  /** The replica was already standalone when the step ran: nothing was called. */
-  readonly alreadyPromoted?: boolean;
-  readonly dryRun: boolean;
-  readonly message: string;
-}
-
-export interface PromoteReplicaInput {
-  readonly database: DatabasePlan;
-  readonly recoveryRegion: string;
-  readonly dryRun: boolean;
-  /** The previous attempt's result; `{ status: 'not-started' }` on the first. */
-  readonly previous: Promotion | { readonly status: 'not-started' };
-}
-
-export interface CheckPromotionInput {
-  readonly database: DatabasePlan;
-  readonly recoveryRegion: string;
-  readonly promotion: Promotion;
-}
-
-export interface GroupCapacity {
-  readonly min: number;
-  readonly desired: number;
-  readonly max: number;
-}
-
-export interface Scaling {
-  readonly status: 'scaling' | 'ready';
-  readonly groupName: string;
-  readonly previous: GroupCapacity;
-  readonly target: GroupCapacity;
-  /** Instances InService and Healthy at the last look. */
-  readonly inService: number;
-  /** How many InService instances count as ready (minHealthyPercent of target desired). */
-  readonly required: number;
-  readonly startedAt: string;
-  readonly readyAt?: string;
-  readonly pollSeconds: number;
-  readonly dryRun: boolean;
-  readonly message: string;
-}
-
-export interface ScaleGroupInput {
-  readonly group: ScalingGroupPlan;
-  readonly recoveryRegion: string;
-  readonly dryRun: boolean;
-}
-
-export interface CheckGroupCapacityInput {
-  readonly group: ScalingGroupPlan;
-  readonly recoveryRegion: string;
-  readonly scaling: Scaling;
-}
-
-/** One database of the "Promote Replicas" branch's output: where its promotion stands. */
-export interface PromotedDatabase {
-  readonly id: string;
-  readonly replica: string;
-  readonly promotion: Promotion;
-}
-
-/** A database being polled by "Check Promotions": its plan entry comes along. */
-export interface PromotionItem extends PromotedDatabase {
-  readonly database: DatabasePlan;
-}
-
-/** One group of the "Scale Recovery Groups" branch's output. */
-export interface ScaledGroup {
-  readonly name: string;
-  readonly scaling: Scaling;
-}
-
-/** A group being polled by "Check Group Capacities": its plan entry comes along. */
-export interface ScalingItem extends ScaledGroup {
-  readonly group: ScalingGroupPlan;
-}
-
-/**
- * "Check Promotions" polls every database of the plan in one invocation (one Lambda call and
- * three state transitions per poll, whatever the number of databases).
- */
-export interface CheckPromotionsInput {
-  readonly recoveryRegion: string;
-  readonly databases: readonly PromotionItem[];
-}
-
-export interface PromotionsCheck {
-  /** Echoed: this output is the whole state of the polling loop. */
-  readonly recoveryRegion: string;
-  /** Every database is promoted: standalone and available. */
-  readonly done: boolean;
-  readonly pollSeconds: number;
-  readonly databases: readonly PromotionItem[];
-}
-
-/** "Check Group Capacities" polls every group of the plan in one invocation. */
-export interface CheckGroupCapacitiesInput {
-  readonly recoveryRegion: string;
-  readonly groups: readonly ScalingItem[];
-}
-
-export interface GroupCapacitiesCheck {
-  /** Echoed: this output is the whole state of the polling loop. */
-  readonly recoveryRegion: string;
-  /** Every group has enough InService instances. */
-  readonly done: boolean;
-  readonly pollSeconds: number;
-  readonly groups: readonly ScalingItem[];
-}
-
-export interface RepointParametersInput {
-  readonly plan: Plan;
-  readonly databases: readonly PromotedDatabase[];
-  readonly dryRun: boolean;
-}
-
-export interface RepointedParameter {
-  readonly name: string;
-  /** Value before the failover (null when the parameter did not exist): what failback restores. */
-  readonly previousValue: string | null;
-  readonly value: string;
-  readonly changed: boolean;
-}
-
-export interface Repoint {
-  readonly parameters: readonly RepointedParameter[];
-  readonly repointedAt: string;
-  readonly dryRun: boolean;
-}
-
 /** A caught error as Step Functions records it at a Catch's ResultPath. */
 export interface CaughtFailure {
   readonly Error: string;
@@ -302,18 +123,17 @@ export interface CaughtFailure {
 
 /** The execution state as the notify step sees it: everything so far, some parts absent. */
 export interface WorkflowState {
-  readonly plan?: Plan;
   readonly trigger?: Trigger;
   readonly decision?: string;
   readonly message?: string;
   readonly lock?: FailoverLock;
   readonly confirmation?: Confirmation;
-  readonly lagGate?: { readonly databases: readonly LagCheck[] };
-  readonly failover?: {
-    readonly databases: readonly PromotedDatabase[];
-    readonly groups: readonly ScaledGroup[];
-  };
-  readonly repoint?: Repoint;
+  /** One summary per kind with a gate, once the gate passed. */
+  readonly gate?: readonly KindSummary[];
+  /** One summary per kind of the recover phase, once every one is done. */
+  readonly recover?: readonly KindSummary[];
+  /** One summary per kind of the route phase. */
+  readonly route?: readonly KindSummary[];
   readonly failedStep?: string;
   readonly failure?: CaughtFailure;
   /** The STARTED message could not be sent; the failover went on. */
@@ -321,13 +141,14 @@ export interface WorkflowState {
   /** Best effort: the lock is released after the final notification; a failure only lands here. */
   readonly lockRelease?: LockRelease;
   readonly lockReleaseFailure?: CaughtFailure;
-  readonly event?: unknown;
 }
 
-export type NotificationKind = 'started' | 'succeeded' | 'failed' | 'aborted';
+export type { NotificationKind };
 
 export interface NotifyInput {
   readonly kind: NotificationKind;
+  /** `$$.Execution.Id`: names the failover record the notice reads. */
+  readonly executionId: string;
   readonly state: WorkflowState;
 }
 

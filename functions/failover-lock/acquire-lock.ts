@@ -34,7 +34,7 @@ import { publishRefusal, type Refusal } from './refusal-notice.js';
 /** A lost race means someone else now holds the lock; more rounds than this means something is wrong. */
 const MAX_ROUNDS = 3;
 
-type AcquireInput = Extract<FailoverLockInput, { action: 'acquire' }>;
+type AcquireInput = Extract<FailoverLockInput, { action: 'acquire' }> & { readonly plan: Plan };
 
 interface Attempt {
   readonly ref: LockTableRef;

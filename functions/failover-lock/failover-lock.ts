@@ -1,3 +1,4 @@
+import { deployedPlan } from '../common/config.js';
 import type { FailoverLock, FailoverLockInput, LockRelease } from '../common/workflow-state.js';
 import { acquireLock } from './acquire-lock.js';
 import { InvalidLockRequestError } from './errors.js';
@@ -11,7 +12,7 @@ import { recordStart, releaseLock } from './release-lock.js';
 export async function failoverLock(input: FailoverLockInput): Promise<FailoverLock | LockRelease> {
   switch (input.action) {
     case 'acquire':
-      return acquireLock(input);
+      return acquireLock({ ...input, plan: deployedPlan() });
     case 'record-start':
       return recordStart(input.lock);
     case 'release':

@@ -1,6 +1,7 @@
 import type { Plan } from '../common/plan.js';
 import type { CaughtFailure, NotificationKind, WorkflowState } from '../common/workflow-state.js';
-import type { AssessedResource } from './assess.js';
+import type { Assessed } from '../kinds/kind-step.js';
+import type { Kind } from '../kinds/registry.js';
 
 export interface Message {
   readonly subject: string;
@@ -36,69 +37,102 @@ function triggerLines(state: WorkflowState): string[] {
   return lines;
 }
 
-function planLines(plan: Plan): string[] {
-  return [
-    `Databases to promote: ${plan.databases.map((db) => db.replica).join(', ') || 'none'}`,
-    `Groups to scale: ${plan.scalingGroups.map((group) => `${group.name} -> ${group.desired}`).join(', ') || 'none'}`,
-    `Parameters to repoint: ${plan.parameters.map((parameter) => parameter.name).join(', ') || 'none'}`,
-  ];
+/** What the failover record holds for one kind, as the notice reads it. */
+export interface KindRecord {
+  readonly kind: Kind;
+  /** The kind's resources in plan order, with their notice labels. */
+  readonly labels: readonly string[];
+  /** Each resource's last progress (start/check), when the kind's step ran. */
+  readonly progress?: readonly ({ readonly message?: string } | null)[];
+  /** The gate's last look at each resource (kinds with a gate). */
+  readonly gate?: readonly GateLook[];
+  /** Read back from AWS before a failure notice. */
+  readonly assessment?: readonly Assessed[];
 }
 
-function succeededLines(plan: Plan, state: WorkflowState, now: Date): string[] {
+export interface GateLook {
+  readonly lagSeconds?: number | null;
+  readonly promotedOverThreshold?: boolean;
+  readonly message?: string;
+}
+
+const singular = (noun: string): string => noun.replace(/s$/, '');
+
+function planLines(records: readonly KindRecord[]): string[] {
+  return records.map((record) => `${record.kind.title} to fail over: ${record.labels.join(', ') || 'none'}`);
+}
+
+function succeededLines(
+  plan: Plan,
+  state: WorkflowState,
+  records: readonly KindRecord[],
+  now: Date,
+): string[] {
   const lines: string[] = [];
   const dryRun = state.trigger?.dryRun === true;
   if (dryRun) lines.push('DRY RUN: nothing was changed. What the failover would do:');
-  for (const db of state.failover?.databases ?? [])
-    lines.push(`- database ${db.replica}: ${db.promotion.message}`);
-  for (const group of state.failover?.groups ?? [])
-    lines.push(`- group ${group.name}: ${group.scaling.message}`);
-  for (const parameter of state.repoint?.parameters ?? []) {
-    const verb = parameter.changed
-      ? 'repointed'
-      : dryRun && parameter.previousValue !== parameter.value
-        ? 'would repoint'
-        : 'already';
-    lines.push(
-      `- parameter ${parameter.name}: ${verb} ${parameter.previousValue ?? '(absent)'} -> ${parameter.value}`,
-    );
+  for (const record of records) {
+    record.labels.forEach((label, i) => {
+      const message = record.progress?.[i]?.message ?? 'no step recorded for it';
+      lines.push(`- ${singular(record.kind.noun)} ${label}: ${message}`);
+    });
   }
-  const lags = (state.lagGate?.databases ?? [])
-    .map((check) => check.lagSeconds)
-    .filter((lag) => typeof lag === 'number');
-  const over = (state.lagGate?.databases ?? []).filter((check) => check.promotedOverThreshold);
+  const looks = records.flatMap((record) => record.gate ?? []);
+  const lags = looks.map((look) => look.lagSeconds).filter((lag): lag is number => typeof lag === 'number');
   if (state.trigger) {
     lines.push(
       `RTO achieved: ${seconds(state.trigger.triggeredAt, now)}s (objective ${plan.objectives.rtoSeconds}s)`,
     );
   }
-  const rpo = lags.length > 0 ? `${Math.max(...lags)}s` : 'n/a (no lag datapoint)';
-  lines.push(`RPO estimate (replica lag at promotion): ${rpo} (objective ${plan.objectives.rpoSeconds}s)`);
-  for (const check of over) lines.push(`WARNING: ${check.message}`);
+  if (records.some((record) => record.kind.hasGate)) {
+    const rpo = lags.length > 0 ? `${Math.max(...lags)}s` : 'n/a (no lag datapoint)';
+    lines.push(`RPO estimate (replica lag at promotion): ${rpo} (objective ${plan.objectives.rpoSeconds}s)`);
+  }
+  for (const look of looks.filter((candidate) => candidate.promotedOverThreshold === true))
+    lines.push(`WARNING: ${look.message ?? 'promoted over the lag threshold'}`);
   lines.push(dryRun ? 'Not done: everything (dry run).' : 'Not done: nothing; the failover is complete.');
   return lines;
 }
 
-function failedLines(state: WorkflowState, assessment: readonly AssessedResource[]): string[] {
-  const done = assessment.filter((resource) => resource.done);
-  const notDone = assessment.filter((resource) => !resource.done);
-  const line = (resource: AssessedResource) => `- ${resource.kind} ${resource.name}: ${resource.detail}`;
+function failedLines(state: WorkflowState, records: readonly KindRecord[]): string[] {
+  const assessed = records.flatMap((record) =>
+    record.labels.map((label, i) => {
+      const found = record.assessment?.[i];
+      return {
+        line: `- ${singular(record.kind.noun)} ${label}: ${found?.detail ?? 'unknown: it could not be read back'}`,
+        done: found?.done === true,
+      };
+    }),
+  );
+  const done = assessed.filter((resource) => resource.done);
+  const notDone = assessed.filter((resource) => !resource.done);
   return [
     `Failed step: ${state.failedStep ?? 'unknown'}`,
     `Error: ${failureText(state.failure)}`,
     `Done (read back from AWS):${done.length === 0 ? ' nothing' : ''}`,
-    ...done.map(line),
+    ...done.map((resource) => resource.line),
     `Not done:${notDone.length === 0 ? ' nothing' : ''}`,
-    ...notDone.map(line),
+    ...notDone.map((resource) => resource.line),
     'The workflow stopped here and will not retry by itself. Finish or undo by hand, or start a new execution.',
   ];
 }
 
-/** The text of one notification; `assessment` is read back from AWS for failures. */
+/** SNS takes a message of at most 256 KB; the notice is cut well before, saying so. */
+const MAX_BODY_BYTES = 200_000;
+
+function bounded(lines: readonly string[]): string {
+  const body = lines.join('\n');
+  if (Buffer.byteLength(body, 'utf8') <= MAX_BODY_BYTES) return body;
+  const cut = Buffer.from(body, 'utf8').subarray(0, MAX_BODY_BYTES).toString('utf8');
+  return `${cut.slice(0, cut.lastIndexOf('\n'))}\n… (cut to ${MAX_BODY_BYTES} bytes; the failover record holds every resource)`;
+}
+
+/** The text of one notification, from the state and the failover record. */
 export function composeMessage(
   kind: NotificationKind,
   plan: Plan,
   state: WorkflowState,
-  assessment: readonly AssessedResource[],
+  records: readonly KindRecord[],
   now: Date,
 ): Message {
   const mode = state.trigger?.dryRun ? ' [dry run]' : '';
@@ -110,10 +144,10 @@ export function composeMessage(
     aborted: `Failover ABORTED: ${plan.name}, ${state.confirmation?.alarmState === 'OK' ? 'alarm recovered' : 'outage not confirmed'}`,
   };
   const bodies: Record<NotificationKind, () => string[]> = {
-    started: () => [...planLines(plan), 'Nothing has been changed yet.'],
-    succeeded: () => succeededLines(plan, state, now),
-    failed: () => failedLines(state, assessment),
-    aborted: () => ['Nothing was changed: no database promoted, no group scaled, no parameter repointed.'],
+    started: () => [...planLines(records), 'Nothing has been changed yet.'],
+    succeeded: () => succeededLines(plan, state, records, now),
+    failed: () => failedLines(state, records),
+    aborted: () => ['Nothing was changed: no resource of the plan was touched.'],
   };
   const warnings = state.notifyStartedFailure
     ? [
@@ -123,6 +157,6 @@ export function composeMessage(
     : [];
   return {
     subject: subjectLine(headers[kind]),
-    body: [headers[kind], '', ...triggerLines(state), '', ...bodies[kind](), ...warnings].join('\n'),
+    body: bounded([headers[kind], '', ...triggerLines(state), '', ...bodies[kind](), ...warnings]),
   };
 }

@@ -1,20 +1,41 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { snsClient } from '../common/clients/sns.js';
 import { deployedPlan, notificationTopicArn } from '../common/config.js';
+import { readAssessment, readGate, readProgress, type RecordScope } from '../common/failover-record.js';
+import type { Plan } from '../common/plan.js';
 import type { Notification, NotifyInput } from '../common/workflow-state.js';
-import { assessFailover } from './assess.js';
-import { composeMessage } from './compose.js';
+import type { Assessed } from '../kinds/kind-step.js';
+import { KINDS } from '../kinds/registry.js';
+import { composeMessage, type GateLook, type KindRecord } from './compose.js';
+
+/** What the failover record holds for each kind the plan uses (one read per kind and part). */
+async function kindRecords(plan: Plan, scope: RecordScope, kind: NotifyInput['kind']): Promise<KindRecord[]> {
+  const used = KINDS.filter((candidate) => (plan[candidate.planKey] as readonly unknown[]).length > 0);
+  return Promise.all(
+    used.map(async (candidate): Promise<KindRecord> => {
+      const items = plan[candidate.planKey] as readonly Parameters<typeof candidate.label>[0][];
+      const labels = items.map((item) => (candidate.label as (value: unknown) => string)(item));
+      if (kind === 'started' || kind === 'aborted') return { kind: candidate, labels };
+      const [progress, gate, assessment] = await Promise.all([
+        readProgress<({ message?: string } | null)[]>(scope, candidate.id),
+        candidate.hasGate ? readGate<GateLook[]>(scope, candidate.id) : Promise.resolve(undefined),
+        kind === 'failed' ? readAssessment<Assessed[]>(scope, candidate.id) : Promise.resolve(undefined),
+      ]);
+      return { kind: candidate, labels, progress, gate, assessment };
+    }),
+  );
+}
 
 /**
  * Publishes one notification to the plan's topic in the recovery region. Every path through
  * the workflow ends here: started, succeeded, aborted (no change) or failed (with what was and
- * was not done, read back from AWS).
+ * was not done, as each kind read it back from AWS into the failover record).
  */
-export async function notify({ kind, state }: NotifyInput): Promise<Notification> {
-  const plan = state.plan ?? deployedPlan();
+export async function notify({ kind, executionId, state }: NotifyInput): Promise<Notification> {
+  const plan = deployedPlan();
   const topicArn = notificationTopicArn(plan);
-  const assessment = kind === 'failed' ? await assessFailover(plan) : [];
-  const message = composeMessage(kind, plan, state, assessment, new Date());
+  const records = await kindRecords(plan, { planName: plan.name, executionId }, kind);
+  const message = composeMessage(kind, plan, state, records, new Date());
   const region = topicArn.split(':')[3] ?? plan.recoveryRegion;
   const response = await snsClient(region).send(
     new PublishCommand({

@@ -1,16 +1,9 @@
 import type { Plan } from '../common/plan.js';
-import type { ReadinessCheck } from './checks.js';
-import { databaseChecks } from './database-checks.js';
-import {
-  alarmChecks,
-  groupChecks,
-  parameterChecks,
-  stateMachineChecks,
-  topicChecks,
-  type StateMachineTarget,
-} from './resource-checks.js';
+import type { ReadinessCheck } from '../common/readiness-checks.js';
+import { KINDS } from '../kinds/registry.js';
+import { alarmChecks, stateMachineChecks, topicChecks, type StateMachineTarget } from './resource-checks.js';
 
-export type { ReadinessCheck } from './checks.js';
+export type { ReadinessCheck } from '../common/readiness-checks.js';
 export type { StateMachineTarget } from './resource-checks.js';
 
 /** Whether the plan could fail over now, with every check that says so. */
@@ -36,12 +29,14 @@ export interface ReadinessOptions {
 export async function checkReadiness(plan: Plan, options: ReadinessOptions): Promise<Readiness> {
   const region = plan.recoveryRegion;
   const groups = await Promise.all([
-    ...plan.databases.map((database) => databaseChecks(database, region)),
-    ...plan.scalingGroups.map((group) => groupChecks(group, region)),
-    parameterChecks(
-      plan.parameters.map((parameter) => parameter.name),
-      region,
-    ),
+    ...KINDS.filter((kind) => (plan[kind.planKey] as readonly unknown[]).length > 0).map(async (kind) => {
+      // Each kind's checks live in its folder (functions/kinds/<id>/readiness.ts), found by
+      // convention so that a new kind needs no line here; esbuild bundles every match.
+      const module = (await import(`../kinds/${kind.id}/readiness.ts`)) as {
+        kindReadiness: (plan: Plan) => Promise<ReadinessCheck[]>;
+      };
+      return module.kindReadiness(plan);
+    }),
     topicChecks(plan.notifications.topicArn ?? options.topicArn),
     ...plan.triggers.alarms.map((alarm) => alarmChecks(alarm)),
     stateMachineChecks(options.stateMachine),

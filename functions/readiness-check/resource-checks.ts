@@ -1,66 +1,15 @@
 import { DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
-import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
-import { describeGroup } from '../common/autoscaling.js';
 import { cloudWatchClient } from '../common/clients/cloudwatch.js';
 import { sfnClient } from '../common/clients/sfn.js';
 import { snsClient } from '../common/clients/sns.js';
-import { ssmClient } from '../common/clients/ssm.js';
-import { ScalingGroupNotFoundError } from '../common/errors.js';
-import type { AlarmRef, ScalingGroupPlan } from '../common/plan.js';
-import { fail, guarded, pass, skip, type ReadinessCheck } from './checks.js';
+import type { AlarmRef } from '../common/plan.js';
+import { fail, guarded, pass, skip, type ReadinessCheck } from '../common/readiness-checks.js';
 
 /** Route 53 publishes its metrics (HealthCheckStatus …) only here (DESIGN.md, AWS facts). */
 export const ROUTE53_METRICS_REGION = 'us-east-1';
 const ROUTE53_NAMESPACE = 'AWS/Route53';
-/** GetParameters takes at most 10 names. */
-const PARAMETERS_PER_CALL = 10;
-
-export function groupChecks(group: ScalingGroupPlan, region: string): Promise<ReadinessCheck[]> {
-  return guarded('group-exists', group.name, `group ${group.name} in ${region}`, async () => {
-    let found;
-    try {
-      found = await describeGroup(region, group.name);
-    } catch (error) {
-      if (error instanceof ScalingGroupNotFoundError)
-        return [fail('group-exists', group.name, `group ${group.name} not found in ${region}`)];
-      throw error;
-    }
-    const [min, desired, max] = [found.MinSize ?? 0, found.DesiredCapacity ?? 0, found.MaxSize ?? 0];
-    return [
-      pass(
-        'group-exists',
-        group.name,
-        `group ${group.name} exists in ${region} (min ${min}, desired ${desired}, max ${max})`,
-      ),
-      max >= group.desired
-        ? pass('group-max', group.name, `group ${group.name} MaxSize ${max} >= plan desired ${group.desired}`)
-        : fail('group-max', group.name, `group ${group.name} MaxSize ${max} < plan desired ${group.desired}`),
-    ];
-  });
-}
-
-export async function parameterChecks(names: readonly string[], region: string): Promise<ReadinessCheck[]> {
-  const batches: string[][] = [];
-  for (let i = 0; i < names.length; i += PARAMETERS_PER_CALL)
-    batches.push(names.slice(i, i + PARAMETERS_PER_CALL));
-  const results = await Promise.all(
-    batches.map(async (batch) => {
-      const resource = batch.join(', ');
-      return guarded('parameter-exists', resource, `parameters ${resource} in ${region}`, async () => {
-        const response = await ssmClient(region).send(new GetParametersCommand({ Names: batch }));
-        const missing = new Set(response.InvalidParameters ?? []);
-        return batch.map((name) =>
-          missing.has(name)
-            ? fail('parameter-exists', name, `parameter ${name} not found in ${region}`)
-            : pass('parameter-exists', name, `parameter ${name} exists in ${region}`),
-        );
-      });
-    }),
-  );
-  return results.flat();
-}
 
 export function topicChecks(topicArn: string | undefined): Promise<ReadinessCheck[]> {
   if (topicArn === undefined) {

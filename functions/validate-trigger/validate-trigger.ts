@@ -96,7 +96,6 @@ function fromAlarmEvent(
   return {
     decision: 'proceed',
     message: `alarm "${alarmName}" entered ALARM in ${event.region}`,
-    plan,
     trigger,
   };
 }
@@ -141,7 +140,6 @@ export function validateTrigger(input: ValidateTriggerInput, plan: Plan): Valida
     return {
       decision: 'proceed',
       message: `${mode} drill requested by ${trigger.requestedBy}`,
-      plan,
       trigger,
     };
   }

@@ -1,7 +1,7 @@
 import { DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
-import { rdsClient } from './clients/rds.js';
-import { ReplicaNotFoundError } from './errors.js';
-import type { DatabaseEndpoint } from './workflow-state.js';
+import { rdsClient } from '../../common/clients/rds.js';
+import { ReplicaNotFoundError } from '../../common/errors.js';
+import type { DatabaseEndpoint } from './types.js';
 
 /**
  * Statuses from which an instance will not become a usable primary without a person:

@@ -1,9 +1,10 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
-import { ReplicaNotFoundError } from '../common/errors.js';
-import type { DatabasePlan } from '../common/plan.js';
-import { describeInstance } from '../common/rds.js';
-import { latestReplicaLag } from '../read-replica-lag/read-replica-lag.js';
-import { fail, guarded, pass, type ReadinessCheck } from './checks.js';
+import { ReplicaNotFoundError } from '../../common/errors.js';
+import type { Plan } from '../../common/plan.js';
+import type { DatabasePlan } from './definition.js';
+import { describeInstance } from './rds.js';
+import { latestReplicaLag } from './replica-lag.js';
+import { fail, guarded, pass, type ReadinessCheck } from '../../common/readiness-checks.js';
 
 function replication(replica: string, instance: DBInstance): ReadinessCheck {
   const source =
@@ -123,4 +124,11 @@ export function databaseChecks(database: DatabasePlan, region: string): Promise<
         : []),
     ];
   });
+}
+
+/** Every replica of the plan exists, replicates, can be promoted and is within its lag threshold. */
+export async function kindReadiness(plan: Plan): Promise<ReadinessCheck[]> {
+  return (
+    await Promise.all(plan.databases.map((database) => databaseChecks(database, plan.recoveryRegion)))
+  ).flat();
 }

@@ -1,7 +1,7 @@
-import { PromotionFailedError, PromotionTimeoutError } from '../common/errors.js';
-import { describeInstance, endpointOf, HOPELESS_STATUSES, isPromotedAndAvailable } from '../common/rds.js';
-import { nowIso, secondsSince } from '../common/step-handler.js';
-import type { CheckPromotionInput, Promotion } from '../common/workflow-state.js';
+import { PromotionFailedError, PromotionTimeoutError } from '../../common/errors.js';
+import { describeInstance, endpointOf, HOPELESS_STATUSES, isPromotedAndAvailable } from './rds.js';
+import { nowIso, secondsSince } from '../../common/step-handler.js';
+import type { CheckPromotionInput, Promotion } from './types.js';
 
 /**
  * Polled after PromoteReadReplica: the promotion is done when the instance has no source and

@@ -1,8 +1,8 @@
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { autoScalingClient } from '../common/clients/autoscaling.js';
-import { describeGroup, inServiceCount, requiredInService } from '../common/autoscaling.js';
-import { nowIso } from '../common/step-handler.js';
-import type { GroupCapacity, ScaleGroupInput, Scaling } from '../common/workflow-state.js';
+import { autoScalingClient } from '../../common/clients/autoscaling.js';
+import { describeGroup, inServiceCount, requiredInService } from './autoscaling.js';
+import { nowIso } from '../../common/step-handler.js';
+import type { GroupCapacity, ScaleGroupInput, Scaling } from './types.js';
 
 /** Instances take tens of seconds to boot and pass health checks. */
 export const CAPACITY_POLL_SECONDS = 15;
@@ -14,20 +14,27 @@ const sameCapacity = (a: GroupCapacity, b: GroupCapacity): boolean =>
  * Scales one recovery-region group up to the plan's capacity. It never scales down: a group
  * already larger than the plan (someone scaled it by hand during the incident) keeps its size.
  * Idempotent: setting the same capacity twice changes nothing, and no call is made when the
- * group is already there. `ScalingActivityInProgressFault` propagates for the ASL to retry.
+ * group is already there; the previous capacity is recorded once (`rememberPrevious`). `ScalingActivityInProgressFault` propagates for the ASL to retry.
  * @throws ScalingGroupNotFoundError
  */
-export async function scaleGroup({ group, recoveryRegion, dryRun }: ScaleGroupInput): Promise<Scaling> {
+export async function scaleGroup(
+  { group, recoveryRegion, dryRun }: ScaleGroupInput,
+  rememberPrevious: (capacity: GroupCapacity) => Promise<GroupCapacity> = (capacity) =>
+    Promise.resolve(capacity),
+): Promise<Scaling> {
   const current = await describeGroup(recoveryRegion, group.name);
-  const previous: GroupCapacity = {
+  const now: GroupCapacity = {
     min: current.MinSize ?? 0,
     desired: current.DesiredCapacity ?? 0,
     max: current.MaxSize ?? 0,
   };
+  // Recorded before the first change, once: a step retried after its update reads the new
+  // capacity as "now", but the capacity to restore stays the one recorded first.
+  const previous = dryRun ? now : await rememberPrevious(now);
   const target: GroupCapacity = {
-    min: Math.max(previous.min, group.min),
-    desired: Math.max(previous.desired, group.desired),
-    max: Math.max(previous.max, group.max),
+    min: Math.max(now.min, group.min),
+    desired: Math.max(now.desired, group.desired),
+    max: Math.max(now.max, group.max),
   };
   const inService = inServiceCount(current);
   // Ready means the plan's capacity serves traffic, even if someone scaled the group higher by hand.
@@ -44,12 +51,12 @@ export async function scaleGroup({ group, recoveryRegion, dryRun }: ScaleGroupIn
   };
   const capacityText = `min ${target.min} desired ${target.desired} max ${target.max}`;
   if (dryRun) {
-    const message = sameCapacity(previous, target)
+    const message = sameCapacity(now, target)
       ? `dry run: ${group.name} is already at ${capacityText}`
-      : `dry run: would set ${group.name} to ${capacityText} (now min ${previous.min} desired ${previous.desired} max ${previous.max})`;
+      : `dry run: would set ${group.name} to ${capacityText} (now min ${now.min} desired ${now.desired} max ${now.max})`;
     return { ...base, status: 'ready', readyAt: startedAt, dryRun, message };
   }
-  if (!sameCapacity(previous, target)) {
+  if (!sameCapacity(now, target)) {
     await autoScalingClient(recoveryRegion).send(
       new UpdateAutoScalingGroupCommand({
         AutoScalingGroupName: group.name,

@@ -1,4 +1,4 @@
-import { describeError } from '../common/errors.js';
+import { describeError } from './errors.js';
 
 /**
  * One readiness check's verdict. `skip` is for what cannot be checked from here (e.g. no topic

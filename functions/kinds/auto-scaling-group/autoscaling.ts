@@ -1,7 +1,7 @@
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import { autoScalingClient } from './clients/autoscaling.js';
-import { ScalingGroupNotFoundError } from './errors.js';
-import type { ScalingGroupPlan } from './plan.js';
+import { autoScalingClient } from '../../common/clients/autoscaling.js';
+import { ScalingGroupNotFoundError } from '../../common/errors.js';
+import type { ScalingGroupPlan } from './definition.js';
 
 /**
  * Describes one Auto Scaling group. An unknown name is not an error to the API: the group is

@@ -1,16 +1,10 @@
 import { PromoteReadReplicaCommand, type DBInstance } from '@aws-sdk/client-rds';
-import { rdsClient } from '../common/clients/rds.js';
-import { PromotionFailedError, PromotionTimeoutError } from '../common/errors.js';
-import {
-  describeInstance,
-  endpointOf,
-  HOPELESS_STATUSES,
-  isPromotedAndAvailable,
-  isReplica,
-} from '../common/rds.js';
-import { nowIso, secondsSince } from '../common/step-handler.js';
-import type { DatabasePlan } from '../common/plan.js';
-import type { PromoteReplicaInput, Promotion } from '../common/workflow-state.js';
+import { rdsClient } from '../../common/clients/rds.js';
+import { PromotionFailedError, PromotionTimeoutError } from '../../common/errors.js';
+import { describeInstance, endpointOf, HOPELESS_STATUSES, isPromotedAndAvailable, isReplica } from './rds.js';
+import { nowIso, secondsSince } from '../../common/step-handler.js';
+import type { DatabasePlan } from './definition.js';
+import type { PromoteReplicaInput, Promotion } from './types.js';
 
 /** RDS promotion takes minutes; a short poll keeps the achieved RTO close to the real duration. */
 export const PROMOTION_POLL_SECONDS = 15;

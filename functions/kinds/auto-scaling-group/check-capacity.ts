@@ -1,9 +1,9 @@
-import { describeGroup, inServiceCount } from '../common/autoscaling.js';
-import { GroupCapacityTimeoutError } from '../common/errors.js';
-import { nowIso, secondsSince } from '../common/step-handler.js';
+import { describeGroup, inServiceCount } from './autoscaling.js';
+import { GroupCapacityTimeoutError } from '../../common/errors.js';
+import { nowIso, secondsSince } from '../../common/step-handler.js';
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import type { ScalingGroupPlan } from '../common/plan.js';
-import type { CheckGroupCapacityInput, Scaling } from '../common/workflow-state.js';
+import type { ScalingGroupPlan } from './definition.js';
+import type { CheckGroupCapacityInput, Scaling } from './types.js';
 
 /**
  * Polled after scaling: the group is ready when enough instances are InService and Healthy.

@@ -1,9 +1,9 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { cloudWatchClient } from '../common/clients/cloudwatch.js';
-import { ReplicaLagExceededError, ReplicaLagUnknownError } from '../common/errors.js';
-import { describeInstance, isReplica } from '../common/rds.js';
-import { nowIso, secondsSince } from '../common/step-handler.js';
-import type { LagCheck, ReadReplicaLagInput } from '../common/workflow-state.js';
+import { cloudWatchClient } from '../../common/clients/cloudwatch.js';
+import { ReplicaLagExceededError, ReplicaLagUnknownError } from '../../common/errors.js';
+import { describeInstance, isReplica } from './rds.js';
+import { nowIso, secondsSince } from '../../common/step-handler.js';
+import type { LagCheck, ReadReplicaLagInput } from './types.js';
 
 /** RDS publishes ReplicaLag once a minute; re-reading more often mostly sees the same datapoint. */
 export const LAG_POLL_SECONDS = 20;

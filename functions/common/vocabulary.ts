@@ -1,0 +1,73 @@
+/**
+ * One vocabulary for the workflow: state names, Fail-state error names, decisions, outcomes and
+ * notification kinds, shared by the workflow builder (state-machines/), the handlers, the local
+ * engine and both report paths (replays and live histories). A test checks that every state name
+ * of a built definition comes from here or from a kind's own `states`.
+ */
+
+/** How an execution ended, in every report, replay and notice. */
+export const OUTCOMES = ['succeeded', 'ignored', 'duplicate', 'refused', 'aborted', 'failed'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** What Validate Trigger decided. */
+export const TRIGGER_DECISIONS = { proceed: 'proceed', ignore: 'ignore' } as const;
+export type TriggerDecision = (typeof TRIGGER_DECISIONS)[keyof typeof TRIGGER_DECISIONS];
+
+/** What the one-failover-at-a-time guard decided. */
+export const LOCK_DECISIONS = { acquired: 'acquired', duplicate: 'duplicate', refused: 'refused' } as const;
+export type LockDecision = (typeof LOCK_DECISIONS)[keyof typeof LOCK_DECISIONS];
+
+/** The Fail states' error names (the execution's `error` in AWS and in a replay). */
+export const FAIL_ERRORS = { refused: 'FailoverRefused', aborted: 'FailoverAborted' } as const;
+
+/** The workflow's direction; the builder takes it (failback builds on the same kinds). */
+export const DIRECTIONS = ['failover'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const NOTIFICATION_KINDS = ['started', 'succeeded', 'failed', 'aborted'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** What a kind's Lambda is asked to do. */
+export const KIND_ACTIONS = ['gate', 'start', 'check', 'read-back'] as const;
+export type KindAction = (typeof KIND_ACTIONS)[number];
+
+/** The phases of the workflow a kind takes part in. */
+export const PHASES = { recover: 'recover', route: 'route' } as const;
+export type Phase = (typeof PHASES)[keyof typeof PHASES];
+
+/** The workflow's own states (a kind's states are named by the kind: see functions/kinds/). */
+export const STATES = {
+  validateTrigger: 'Validate Trigger',
+  isEventForThisPlan: 'Is Event For This Plan?',
+  eventIgnored: 'Event Ignored',
+  acquireLock: 'Acquire Lock',
+  lockAcquired: 'Lock Acquired?',
+  duplicateIgnored: 'Duplicate Ignored',
+  failoverRefused: 'Failover Refused',
+  needsConfirmation: 'Needs Confirmation?',
+  waitConfirmWindow: 'Wait Confirm Window',
+  confirmOutage: 'Confirm Outage',
+  outageConfirmed: 'Outage Confirmed?',
+  notifyAborted: 'Notify Aborted',
+  releaseLockAfterAbort: 'Release Lock After Abort',
+  failoverAborted: 'Failover Aborted',
+  recordFailoverStart: 'Record Failover Start',
+  notifyStarted: 'Notify Started',
+  selectStepInputs: 'Select Step Inputs',
+  gate: 'Gate',
+  recover: 'Recover',
+  route: 'Route',
+  waitForInFlightSteps: 'Wait For In-Flight Steps',
+  readBack: 'Read Back',
+  notifySucceeded: 'Notify Succeeded',
+  releaseLockAfterSuccess: 'Release Lock After Success',
+  failoverSucceeded: 'Failover Succeeded',
+  notifyFailed: 'Notify Failed',
+  lockHeldAfterFailure: 'Lock Held After Failure?',
+  releaseLockAfterFailure: 'Release Lock After Failure',
+  failoverFailed: 'Failover Failed',
+} as const;
+export type WorkflowStateName = (typeof STATES)[keyof typeof STATES];
+
+/** The Pass state that records which step failed: "<step> Failed". */
+export const failedStateName = (step: string): string => `${step} Failed`;

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { defineKind } from '../kind-definition.js';
+
+const seconds = (max: number) => z.number().int('must be a whole number of seconds').min(0).max(max);
+
+/** One Auto Scaling group of the recovery region to scale up (the plan's `scalingGroups[]`). */
+export const scalingGroupSchema = z.strictObject({
+  /** Auto Scaling group name in the recovery region. */
+  name: z.string().min(1).max(255),
+  min: z.number().int().min(0).max(10_000),
+  desired: z.number().int().min(0).max(10_000),
+  max: z.number().int().min(1).max(10_000),
+  /** Give up waiting for InService instances after this long. @default 900 */
+  capacityTimeoutSeconds: seconds(86_400).min(60).default(900),
+  /** Share of `desired` that must be InService and Healthy for the group to count as ready. @default 100 */
+  minHealthyPercent: z.number().int().min(1).max(100).default(100),
+});
+export type ScalingGroupPlan = z.output<typeof scalingGroupSchema>;
+
+type Loose = Readonly<Record<string, unknown>>;
+const records = (value: unknown): Loose[] =>
+  Array.isArray(value)
+    ? value.map((item) => (item !== null && typeof item === 'object' ? (item as Loose) : {}))
+    : [];
+
+export const autoScalingGroupKind = defineKind({
+  id: 'auto-scaling-group',
+  planKey: 'scalingGroups',
+  itemSchema: scalingGroupSchema,
+  maxItems: 100,
+  noun: 'groups',
+  title: 'Auto Scaling groups',
+  phase: 'recover',
+  hasGate: false,
+  states: {
+    start: 'Scale Recovery Groups',
+    check: 'Check Group Capacities',
+    wait: 'Wait For Instances',
+    doneChoice: 'All Groups Ready?',
+    done: 'Groups Scaled',
+    readBack: 'Read Back Groups',
+    readBackFailed: 'Groups Not Read Back',
+  },
+  // An update racing a scaling activity is refused for a moment; retry it on its own schedule.
+  extraRetry: [
+    { errors: ['ScalingActivityInProgressFault'], intervalSeconds: 5, maxAttempts: 6, backoffRate: 1.5 },
+  ],
+  services: ['autoscaling'],
+  label: (item) => item.name,
+  crossFieldIssues: (document) => {
+    const groups = records(document.scalingGroups);
+    const issues = groups.flatMap((group, i) => {
+      const [min, desired, max] = [group.min, group.desired, group.max];
+      if (typeof min !== 'number' || typeof desired !== 'number' || typeof max !== 'number') return [];
+      return min <= desired && desired <= max
+        ? []
+        : [
+            {
+              path: `scalingGroups[${i}]`,
+              message: `needs min <= desired <= max, got min ${min}, desired ${desired}, max ${max}`,
+            },
+          ];
+    });
+    const seen = new Set<unknown>();
+    for (const group of groups) {
+      if (typeof group.name === 'string' && seen.has(group.name))
+        issues.push({ path: 'scalingGroups', message: `group "${group.name}" is listed more than once` });
+      seen.add(group.name);
+    }
+    return issues;
+  },
+  permissions: (plan, { partition, account }) => {
+    // Group ARNs carry a UUID unknown until the group exists: it is the one wildcard, the name is exact.
+    const groups = plan.scalingGroups.map(
+      (group) =>
+        `arn:${partition}:autoscaling:${plan.recoveryRegion}:${account}:autoScalingGroup:*:autoScalingGroupName/${group.name}`,
+    );
+    if (groups.length === 0) return [];
+    return [
+      { actions: ['autoscaling:UpdateAutoScalingGroup'], resources: groups },
+      // DescribeAutoScalingGroups has no resource-level permissions.
+      { actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] },
+    ];
+  },
+});

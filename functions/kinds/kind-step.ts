@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { deployedPlan } from '../common/config.js';
+import { FailoverError } from '../common/errors.js';
+import type { RecordScope } from '../common/failover-record.js';
+import type { Plan } from '../common/plan.js';
+import { stepHandler } from '../common/step-handler.js';
+import { KIND_ACTIONS, type KindAction } from '../common/vocabulary.js';
+
+/**
+ * The Lambda side of a resource kind: the one function a kind deploys answers every action the
+ * workflow asks of it. The state carries only this input and the small summary below; the plan
+ * comes with the code (deployedPlan) and everything per resource goes to the failover record.
+ */
+
+export const kindStepInputSchema = z.strictObject({
+  action: z.enum(KIND_ACTIONS),
+  /** `$$.Execution.Id`: names the failover record. */
+  executionId: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/),
+  /** Read-only run: report what would be done, change nothing. */
+  dryRun: z.boolean(),
+});
+export type KindStepInput = z.infer<typeof kindStepInputSchema>;
+
+/** What a kind's step returns to the workflow: a few numbers and one line, whatever the plan's size. */
+export interface KindSummary {
+  readonly kind: string;
+  readonly action: KindAction;
+  /** Every resource of the kind is through this action (gate passed, failed over, read back). */
+  readonly done: boolean;
+  /** Seconds until the next look, when not done. */
+  readonly waitSeconds: number;
+  readonly total: number;
+  /** Resources not yet done. */
+  readonly pending: number;
+  /** When the last resource got done (for the RTO); present once done. */
+  readonly completedAt?: string;
+  /** Gates that measure replication lag: the largest lag at the last look (the RPO estimate). */
+  readonly maxLagSeconds?: number | null;
+  readonly message: string;
+}
+
+/** What a kind's logic gets: the deployed plan, the record scope and the run's mode. */
+export interface KindContext {
+  readonly plan: Plan;
+  readonly scope: RecordScope;
+  readonly dryRun: boolean;
+}
+
+/** One resource as read back from AWS for a notice or report. */
+export interface Assessed {
+  readonly label: string;
+  readonly done: boolean;
+  readonly detail: string;
+}
+
+/** A kind's logic for each action; `gate` is absent for kinds with nothing to check before changes. */
+export interface KindRuntime {
+  readonly kind: string;
+  readonly gate?: (context: KindContext) => Promise<KindSummary>;
+  readonly start: (context: KindContext) => Promise<KindSummary>;
+  readonly check: (context: KindContext) => Promise<KindSummary>;
+  readonly readBack: (context: KindContext) => Promise<readonly Assessed[]>;
+}
+
+/** The step input did not match the schema: a workflow definition and handler out of step. */
+export class StepInputError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'StepInputError';
+  }
+}
+
+export function parseKindStepInput(input: unknown): KindStepInput {
+  const parsed = kindStepInputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new StepInputError(
+      `invalid step input: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'} ${issue.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Runs one action of a kind; the handler of every kind's Lambda. */
+export async function runKindStep(runtime: KindRuntime, input: unknown): Promise<KindSummary> {
+  const { action, executionId, dryRun } = parseKindStepInput(input);
+  const plan = deployedPlan();
+  const context: KindContext = { plan, scope: { planName: plan.name, executionId }, dryRun };
+  switch (action) {
+    case 'gate':
+      if (runtime.gate === undefined) throw new StepInputError(`${runtime.kind} has no gate`);
+      return runtime.gate(context);
+    case 'start':
+      return runtime.start(context);
+    case 'check':
+      return runtime.check(context);
+    case 'read-back': {
+      const assessed = await runtime.readBack(context);
+      const pending = assessed.filter((item) => !item.done).length;
+      return {
+        kind: runtime.kind,
+        action,
+        done: true,
+        waitSeconds: 0,
+        total: assessed.length,
+        pending,
+        message: `${assessed.length - pending} of ${assessed.length} done`,
+      };
+    }
+  }
+}
+
+/** The Lambda handler of a kind: validates the input, runs the action. */
+export const kindHandler = (runtime: KindRuntime) =>
+  stepHandler(runtime.kind, (input: unknown) => runKindStep(runtime, input));
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping order in the results. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Summary of a start/check over items that each have a status and a poll interval. */
+export function summarise(
+  kind: string,
+  action: KindAction,
+  items: readonly { readonly done: boolean; readonly pollSeconds: number; readonly doneAt?: string }[],
+  noun: string,
+): KindSummary {
+  const pending = items.filter((item) => !item.done);
+  const doneTimes = items.map((item) => item.doneAt).filter((at): at is string => at !== undefined);
+  const completedAt =
+    pending.length === 0 ? (doneTimes.sort().at(-1) ?? new Date().toISOString()) : undefined;
+  return {
+    kind,
+    action,
+    done: pending.length === 0,
+    waitSeconds: pending.length === 0 ? 0 : Math.max(1, Math.min(...pending.map((item) => item.pollSeconds))),
+    total: items.length,
+    pending: pending.length,
+    ...(completedAt !== undefined ? { completedAt } : {}),
+    message:
+      pending.length === 0
+        ? `${items.length} ${noun} done`
+        : `${items.length - pending.length} of ${items.length} ${noun} done`,
+  };
+}

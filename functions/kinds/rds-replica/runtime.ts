@@ -1,0 +1,136 @@
+import { describeError } from '../../common/errors.js';
+import {
+  readGate,
+  readProgress,
+  rememberOnce,
+  writeAssessment,
+  writeGate,
+  writeProgress,
+} from '../../common/failover-record.js';
+import {
+  mapBounded,
+  summarise,
+  type Assessed,
+  type KindContext,
+  type KindRuntime,
+  type KindSummary,
+} from '../kind-step.js';
+import { checkPromotion } from './check-promotion.js';
+import { rdsReplicaKind } from './definition.js';
+import { promoteReplica } from './promote-replica.js';
+import { describeInstance, endpointOf, isReplica } from './rds.js';
+import { readReplicaLag } from './replica-lag.js';
+import type { DatabaseFacts, LagCheck, Promotion, PromotionProgress } from './types.js';
+
+const KIND = rdsReplicaKind.id;
+/** Calls in flight at once inside one invocation (RDS control-plane calls are rate limited). */
+const CONCURRENCY = 10;
+
+/**
+ * The RDS read replica kind, every database of the plan per invocation: the RPO gate (one look
+ * at every database not yet through it), promotion (idempotent), and polling until each
+ * promoted instance is standalone and available. Progress lives in the failover record.
+ */
+
+async function gate({ plan, scope }: KindContext): Promise<KindSummary> {
+  const previous = (await readGate<LagCheck[]>(scope, KIND)) ?? [];
+  const checks = await mapBounded(plan.databases, CONCURRENCY, (database, i) => {
+    const last = previous[i];
+    if (last?.decision === 'proceed') return Promise.resolve(last);
+    return readReplicaLag({ database, recoveryRegion: plan.recoveryRegion, previous: last ?? { checks: 0 } });
+  });
+  await writeGate(scope, KIND, checks);
+  const summary = summarise(
+    KIND,
+    'gate',
+    checks.map((check) => ({ done: check.decision === 'proceed', pollSeconds: check.waitSeconds ?? 1 })),
+    'replicas through the RPO gate',
+  );
+  const lags = checks
+    .map((check) => check.lagSeconds)
+    .filter((lag): lag is number => typeof lag === 'number');
+  const over = checks.filter((check) => check.promotedOverThreshold === true).length;
+  return {
+    ...summary,
+    maxLagSeconds: lags.length === 0 ? null : Math.max(...lags),
+    ...(over > 0
+      ? { message: `${summary.message}; ${over} over the lag threshold (onLagExceeded: promote)` }
+      : {}),
+  };
+}
+
+/** Records where a promoted database answers, once (template outputs and failback). */
+async function recordPromoted({ scope }: KindContext, index: number, promotion: Promotion): Promise<void> {
+  if (promotion.status !== 'promoted') return;
+  await rememberOnce<DatabaseFacts>(scope, KIND, index, {
+    instanceId: promotion.instanceId,
+    ...(promotion.endpoint !== undefined
+      ? { endpoint: promotion.endpoint.address, port: String(promotion.endpoint.port) }
+      : {}),
+    ...(promotion.promotedAt !== undefined ? { promotedAt: promotion.promotedAt } : {}),
+  });
+}
+
+async function advance(context: KindContext, action: 'start' | 'check'): Promise<KindSummary> {
+  const { plan, scope, dryRun } = context;
+  const recorded = await readProgress<PromotionProgress[]>(scope, KIND);
+  const progress = await mapBounded(plan.databases, CONCURRENCY, async (database, i) => {
+    const previous: PromotionProgress = recorded?.[i] ?? { status: 'not-started' };
+    if (previous.status === 'promoted') return previous;
+    const next =
+      previous.status === 'promoting'
+        ? await checkPromotion({ database, recoveryRegion: plan.recoveryRegion, promotion: previous })
+        : await promoteReplica({ database, recoveryRegion: plan.recoveryRegion, dryRun, previous });
+    await recordPromoted(context, i, next);
+    return next;
+  });
+  await writeProgress(scope, KIND, progress);
+  return summarise(
+    KIND,
+    action,
+    progress.map((promotion) => ({
+      done: promotion.status === 'promoted',
+      pollSeconds: promotion.pollSeconds,
+      doneAt: promotion.promotedAt,
+    })),
+    'replicas promoted',
+  );
+}
+
+/** What each replica is now, read from RDS (read-only, a failure to read is "unknown"). */
+async function readBack(context: KindContext): Promise<readonly Assessed[]> {
+  const { plan, scope } = context;
+  const assessed = await mapBounded(plan.databases, CONCURRENCY, async (database, i): Promise<Assessed> => {
+    const label = database.replica;
+    try {
+      const instance = await describeInstance(plan.recoveryRegion, database.replica);
+      const status = instance.DBInstanceStatus ?? 'unknown';
+      if (isReplica(instance)) {
+        // PromoteReadReplica leaves the instance `modifying` with its source for minutes: say so, it cannot be undone.
+        const promoting = status === 'modifying' ? ': a promotion may be under way and cannot be undone' : '';
+        return { label, done: false, detail: `still a read replica (${status})${promoting}` };
+      }
+      const done = status === 'available';
+      const endpoint = endpointOf(instance);
+      if (done && !context.dryRun) {
+        await rememberOnce<DatabaseFacts>(scope, KIND, i, {
+          instanceId: database.replica,
+          ...(endpoint !== undefined ? { endpoint: endpoint.address, port: String(endpoint.port) } : {}),
+        });
+      }
+      return { label, done, detail: done ? 'promoted: standalone and available' : `standalone, ${status}` };
+    } catch (error) {
+      return { label, done: false, detail: `unknown: ${describeError(error)}` };
+    }
+  });
+  await writeAssessment(scope, KIND, assessed);
+  return assessed;
+}
+
+export const rdsReplicaRuntime: KindRuntime = {
+  kind: KIND,
+  gate,
+  start: (context) => advance(context, 'start'),
+  check: (context) => advance(context, 'check'),
+  readBack,
+};

@@ -1,0 +1,73 @@
+import type { DatabasePlan } from './definition.js';
+
+/** The shapes the RDS read replica kind keeps in the failover record. */
+
+export interface DatabaseEndpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** One look of the RPO gate at one database. */
+export interface LagCheck {
+  readonly checks: number;
+  readonly firstCheckedAt?: string;
+  readonly checkedAt?: string;
+  readonly replica?: string;
+  /** Latest ReplicaLag datapoint in seconds; null when the metric had no datapoint. */
+  readonly lagSeconds?: number | null;
+  readonly maxLagSeconds?: number;
+  /** `wait` loops through a Wait state; `proceed` passes the gate. */
+  readonly decision?: 'proceed' | 'wait';
+  readonly waitSeconds?: number;
+  /** Passed the gate with lag above the threshold because the policy is `promote`. */
+  readonly promotedOverThreshold?: boolean;
+  readonly message?: string;
+}
+
+export interface ReadReplicaLagInput {
+  readonly database: DatabasePlan;
+  readonly recoveryRegion: string;
+  readonly previous: LagCheck;
+}
+
+export interface Promotion {
+  /** `waiting-to-promote`: not promotable yet (e.g. `backing-up`), try again after pollSeconds. */
+  readonly status: 'waiting-to-promote' | 'promoting' | 'promoted';
+  readonly instanceId: string;
+  readonly instanceStatus: string;
+  /** When the step first found the replica not promotable yet (bounds the wait). */
+  readonly waitingSince?: string;
+  /** When PromoteReadReplica was accepted (or the step first saw the instance standalone). */
+  readonly startedAt?: string;
+  readonly promotedAt?: string;
+  readonly pollSeconds: number;
+  readonly endpoint?: DatabaseEndpoint;
+  /** The replica was already standalone when the step ran: nothing was called. */
+  readonly alreadyPromoted?: boolean;
+  readonly dryRun: boolean;
+  readonly message: string;
+}
+
+export type PromotionProgress = Promotion | { readonly status: 'not-started' };
+
+export interface PromoteReplicaInput {
+  readonly database: DatabasePlan;
+  readonly recoveryRegion: string;
+  readonly dryRun: boolean;
+  /** The previous attempt's result; `{ status: 'not-started' }` on the first. */
+  readonly previous: PromotionProgress;
+}
+
+export interface CheckPromotionInput {
+  readonly database: DatabasePlan;
+  readonly recoveryRegion: string;
+  readonly promotion: Promotion;
+}
+
+/** What is recorded once per database: where the promoted instance answers (template outputs). */
+export interface DatabaseFacts {
+  readonly instanceId: string;
+  readonly endpoint?: string;
+  readonly port?: string;
+  readonly promotedAt?: string;
+}

@@ -1,0 +1,14 @@
+import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
+import { rdsReplicaKind } from './rds-replica/definition.js';
+import { ssmParameterKind } from './ssm-parameter/definition.js';
+
+/**
+ * Every resource kind the orchestrator knows, in the order the workflow runs them within a
+ * phase and lists them in notices. Adding a kind: a folder under functions/kinds/ and one line
+ * here (README, "Adding a resource kind").
+ */
+export const KINDS = [rdsReplicaKind, autoScalingGroupKind, ssmParameterKind] as const;
+
+export type Kind = (typeof KINDS)[number];
+export type KindId = Kind['id'];
+export type PlanKey = Kind['planKey'];

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { templateReferences } from '../../common/templates.js';
+import { defineKind } from '../kind-definition.js';
+
+/** One SSM parameter to repoint at the recovery region (the plan's `parameters[]`). */
+export const parameterSchema = z.strictObject({
+  /** SSM parameter name (hierarchical, starts with `/`). */
+  name: z
+    .string()
+    .regex(/^\/[a-zA-Z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter path such as /shop/db/host'),
+  /** New value; `{{databases.<id>.endpoint}}`, `{{recoveryRegion}}` … are filled from step outputs. */
+  value: z.string().min(1).max(4096),
+});
+export type ParameterPlan = z.output<typeof parameterSchema>;
+
+type Loose = Readonly<Record<string, unknown>>;
+const records = (value: unknown): Loose[] =>
+  Array.isArray(value)
+    ? value.map((item) => (item !== null && typeof item === 'object' ? (item as Loose) : {}))
+    : [];
+
+export const ssmParameterKind = defineKind({
+  id: 'ssm-parameter',
+  planKey: 'parameters',
+  itemSchema: parameterSchema,
+  maxItems: 200,
+  noun: 'parameters',
+  title: 'SSM parameters',
+  phase: 'route',
+  hasGate: false,
+  states: {
+    start: 'Repoint Parameters',
+    check: 'Check Parameters',
+    wait: 'Wait For Parameters',
+    doneChoice: 'All Parameters Repointed?',
+    done: 'Parameters Repointed',
+    readBack: 'Read Back Parameters',
+    readBackFailed: 'Parameters Not Read Back',
+  },
+  services: ['ssm'],
+  label: (item) => item.name,
+  crossFieldIssues: (document) => {
+    const parameters = records(document.parameters);
+    const databaseIds = new Set(
+      records(document.databases)
+        .map((db) => db.id)
+        .filter((id): id is string => typeof id === 'string'),
+    );
+    const issues = parameters.flatMap((parameter, i) =>
+      typeof parameter.value === 'string'
+        ? templateReferences(parameter.value, databaseIds).problems.map((problem) => ({
+            path: `parameters[${i}].value`,
+            message: problem,
+          }))
+        : [],
+    );
+    const seen = new Set<unknown>();
+    for (const parameter of parameters) {
+      if (typeof parameter.name === 'string' && seen.has(parameter.name))
+        issues.unshift({
+          path: 'parameters',
+          message: `parameter "${parameter.name}" is listed more than once`,
+        });
+      seen.add(parameter.name);
+    }
+    return issues;
+  },
+  permissions: (plan, { partition, account }) => {
+    const parameters = plan.parameters.map(
+      (parameter) =>
+        `arn:${partition}:ssm:${plan.recoveryRegion}:${account}:parameter/${parameter.name.replace(/^\//, '')}`,
+    );
+    return parameters.length === 0
+      ? []
+      : [{ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: parameters }];
+  },
+});

@@ -1,0 +1,121 @@
+import { GetParameterCommand, PutParameterCommand, type ParameterType } from '@aws-sdk/client-ssm';
+import { ssmClient } from '../../common/clients/ssm.js';
+import { ParameterTemplateError } from '../../common/errors.js';
+import { readFacts, rememberOnce, type RecordScope } from '../../common/failover-record.js';
+import type { Plan } from '../../common/plan.js';
+import { nowIso } from '../../common/step-handler.js';
+import { renderTemplate, type TemplateContext } from '../../common/templates.js';
+import { mapBounded } from '../kind-step.js';
+import { rdsReplicaKind } from '../rds-replica/definition.js';
+import type { DatabaseFacts } from '../rds-replica/types.js';
+import type { ParameterFacts, ParameterProgress } from './types.js';
+
+/** PutParameter is rate limited per account (TooManyUpdates); a few in flight finish 200 quickly. */
+const CONCURRENCY = 8;
+const NOTICE_VALUE_LENGTH = 200;
+
+/**
+ * Only a database whose promotion finished has recorded facts, so only it can be named in a
+ * parameter: a value must never point the application at an instance that is still a replica.
+ */
+export async function templateContext(plan: Plan, scope: RecordScope): Promise<TemplateContext> {
+  const facts = await mapBounded(plan.databases, 10, (_db, i) =>
+    readFacts<DatabaseFacts>(scope, rdsReplicaKind.id, i),
+  );
+  const databases: Record<string, { endpoint?: string; port?: string; instanceId?: string }> = {};
+  plan.databases.forEach((database, i) => {
+    const recorded = facts[i];
+    if (recorded !== undefined)
+      databases[database.id] = {
+        endpoint: recorded.endpoint,
+        port: recorded.port,
+        instanceId: recorded.instanceId,
+      };
+  });
+  return {
+    recoveryRegion: plan.recoveryRegion,
+    primaryRegion: plan.primaryRegion,
+    planName: plan.name,
+    databases,
+  };
+}
+
+export async function currentValue(
+  region: string,
+  name: string,
+): Promise<{ value: string | null; type: ParameterType }> {
+  try {
+    const response = await ssmClient(region).send(
+      new GetParameterCommand({ Name: name, WithDecryption: true }),
+    );
+    return {
+      value: response.Parameter?.Value ?? null,
+      type: (response.Parameter?.Type as ParameterType) ?? 'String',
+    };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ParameterNotFound') return { value: null, type: 'String' };
+    throw error;
+  }
+}
+
+/** Renders every template before the first write, so a template that cannot be filled changes nothing. */
+export function renderAll(plan: Plan, context: TemplateContext): string[] {
+  return plan.parameters.map((parameter) => {
+    try {
+      return renderTemplate(parameter.value, context);
+    } catch (error) {
+      if (error instanceof ParameterTemplateError) {
+        throw new ParameterTemplateError(`${parameter.name}: ${error.message}; no parameter was changed`);
+      }
+      throw error;
+    }
+  });
+}
+
+const short = (value: string | null): string | null =>
+  value === null || value.length <= NOTICE_VALUE_LENGTH ? value : `${value.slice(0, NOTICE_VALUE_LENGTH)}…`;
+
+/**
+ * Points the recovery region's SSM parameters at the new endpoints, a few at a time. Each
+ * previous value is recorded once, before the parameter's first write (failback restores it);
+ * a parameter that already holds its new value is not written again, so a retried step is
+ * harmless and still reports the value from before the failover.
+ * @throws ParameterTemplateError
+ */
+export async function repointParameters(
+  plan: Plan,
+  scope: RecordScope,
+  dryRun: boolean,
+): Promise<ParameterProgress[]> {
+  const region = plan.recoveryRegion;
+  const values = renderAll(plan, await templateContext(plan, scope));
+  return mapBounded(plan.parameters, CONCURRENCY, async (parameter, i): Promise<ParameterProgress> => {
+    const value = values[i] ?? '';
+    const current = await currentValue(region, parameter.name);
+    const facts = dryRun
+      ? { previousValue: current.value, type: current.type }
+      : await rememberOnce<ParameterFacts>(scope, 'ssm-parameter', i, {
+          previousValue: current.value,
+          type: current.type,
+        });
+    if (current.value !== value && !dryRun) {
+      await ssmClient(region).send(
+        new PutParameterCommand({
+          Name: parameter.name,
+          Value: value,
+          Type: current.type,
+          Overwrite: current.value !== null,
+        }),
+      );
+    }
+    const status = facts.previousValue === value ? 'already' : dryRun ? 'would-repoint' : 'repointed';
+    const verb = { already: 'already', 'would-repoint': 'would repoint', repointed: 'repointed' }[status];
+    return {
+      status,
+      previousValue: short(facts.previousValue),
+      repointedAt: nowIso(),
+      dryRun,
+      message: `${verb} ${short(facts.previousValue) ?? '(absent)'} -> ${short(value)}`,
+    };
+  });
+}

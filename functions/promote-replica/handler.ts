@@ -1,4 +1,0 @@
-import { stepHandler } from '../common/step-handler.js';
-import { promoteReplica } from './promote-replica.js';
-
-export const handler = stepHandler('Promote Replica', promoteReplica);

@@ -1,4 +1,0 @@
-import { stepHandler } from '../common/step-handler.js';
-import { repointParameters } from './repoint-parameters.js';
-
-export const handler = stepHandler('Repoint Parameters', repointParameters);

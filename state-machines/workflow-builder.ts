@@ -1,0 +1,491 @@
+import type { Plan } from '../functions/common/plan.js';
+import {
+  failedStateName,
+  FAIL_ERRORS,
+  LOCK_DECISIONS,
+  PHASES,
+  STATES,
+  TRIGGER_DECISIONS,
+  type Direction,
+  type Phase,
+} from '../functions/common/vocabulary.js';
+import { functionArnVariable } from '../functions/kinds/kind-definition.js';
+import { KINDS, type Kind } from '../functions/kinds/registry.js';
+import {
+  EXECUTION_TIMEOUT_SECONDS,
+  RETRY_POLICY,
+  TASK_TIMEOUT_SECONDS,
+  WAIT_FOR_IN_FLIGHT_SECONDS,
+  type Retrier,
+} from './policies.js';
+
+/**
+ * Builds the workflow definition (Amazon States Language, JSONPath) for a plan from the kind
+ * registry. CDK deploys what this returns and the local engine runs the same: one retry and
+ * one catch policy on every Task, every name from functions/common/vocabulary.ts or a kind's
+ * `states`, one branch per kind the plan uses (a kind absent from the plan leaves no trace).
+ * Lambda ARNs are `${<Id>FunctionArn}` placeholders, substituted by CDK
+ * (DefinitionSubstitutions) and by the local engine alike.
+ */
+
+export type AslState = Record<string, unknown>;
+export interface AslDefinition {
+  readonly Comment: string;
+  readonly StartAt: string;
+  readonly TimeoutSeconds: number;
+  readonly States: Record<string, AslState>;
+}
+
+/** The workflow's own functions (the kinds' functions are named by their ids). */
+export const WORKFLOW_FUNCTIONS = ['validate-trigger', 'failover-lock', 'confirm-outage', 'notify'] as const;
+export type WorkflowFunctionId = (typeof WORKFLOW_FUNCTIONS)[number];
+
+/** The kinds this plan uses, in registry order. */
+export const kindsInPlan = (plan: Plan): Kind[] =>
+  KINDS.filter((kind) => (plan[kind.planKey] as readonly unknown[]).length > 0);
+
+/** Every function the plan's definition invokes: the workflow's own, then one per kind used. */
+export function workflowFunctionIds(plan: Plan): string[] {
+  return [...WORKFLOW_FUNCTIONS, ...kindsInPlan(plan).map((kind) => kind.id)];
+}
+
+const arn = (functionId: string): string => `\${${functionArnVariable(functionId)}}`;
+
+interface TaskOptions {
+  readonly comment?: string;
+  readonly resultPath?: string | null;
+  readonly next?: string;
+  readonly end?: boolean;
+  /** Where a failure goes, and where it is kept; absent inside Parallel branches (the Parallel catches). */
+  readonly catch?: { readonly next: string; readonly resultPath: string };
+  readonly extraRetry?: readonly Retrier[];
+}
+
+function task(functionId: string, parameters: Record<string, unknown>, options: TaskOptions): AslState {
+  return {
+    Type: 'Task',
+    ...(options.comment !== undefined ? { Comment: options.comment } : {}),
+    Resource: arn(functionId),
+    Parameters: parameters,
+    ...(options.resultPath !== undefined ? { ResultPath: options.resultPath } : {}),
+    TimeoutSeconds: TASK_TIMEOUT_SECONDS,
+    Retry: [...RETRY_POLICY, ...(options.extraRetry ?? [])],
+    ...(options.catch !== undefined
+      ? {
+          Catch: [
+            { ErrorEquals: ['States.ALL'], ResultPath: options.catch.resultPath, Next: options.catch.next },
+          ],
+        }
+      : {}),
+    ...(options.end === true ? { End: true } : { Next: options.next }),
+  };
+}
+
+/** The Pass state that records which step failed, then goes on to the failure path. */
+const recordFailedStep = (step: string, next: string): AslState => ({
+  Type: 'Pass',
+  Comment: `Records that '${step}' failed, for the failure notification.`,
+  Result: step,
+  ResultPath: '$.failedStep',
+  Next: next,
+});
+
+const kindRetry = (kind: Kind): Retrier[] =>
+  (kind.extraRetry ?? []).map((retry) => ({
+    ErrorEquals: retry.errors,
+    IntervalSeconds: retry.intervalSeconds,
+    MaxAttempts: retry.maxAttempts,
+    BackoffRate: retry.backoffRate,
+  }));
+
+const kindParameters = (action: string) => ({
+  action,
+  'executionId.$': '$$.Execution.Id',
+  'dryRun.$': '$.dryRun',
+});
+
+/** A kind's gate loop: look, and while not done, wait and look again. Read-only. */
+function gateBranch(kind: Kind): AslState {
+  const { gate, gateWait, gatePassed } = kind.states;
+  if (gate === undefined || gateWait === undefined || gatePassed === undefined)
+    throw new Error(`kind ${kind.id} has a gate but does not name its gate states`);
+  const passed = `${gate} Passed`;
+  return {
+    StartAt: gate,
+    States: {
+      [gate]: task(kind.id, kindParameters('gate'), {
+        comment: `Read-only: every ${kind.noun.replace(/s$/, '')} of the plan in one invocation.`,
+        resultPath: '$.summary',
+        next: gatePassed,
+        extraRetry: kindRetry(kind),
+      }),
+      [gatePassed]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.summary.done', BooleanEquals: true, Next: passed }],
+        Default: gateWait,
+      },
+      [gateWait]: { Type: 'Wait', SecondsPath: '$.summary.waitSeconds', Next: gate },
+      [passed]: { Type: 'Pass', OutputPath: '$.summary', End: true },
+    },
+  };
+}
+
+/** A kind's change loop: start every item, then poll every pending item until all are done. */
+function changeBranch(kind: Kind): AslState {
+  const { start, check, wait, doneChoice, done } = kind.states;
+  return {
+    StartAt: start,
+    States: {
+      [start]: task(kind.id, kindParameters('start'), {
+        comment: `Idempotent: starts every ${kind.noun.replace(/s$/, '')} of the plan, a few at a time.`,
+        resultPath: '$.summary',
+        next: doneChoice,
+        extraRetry: kindRetry(kind),
+      }),
+      [doneChoice]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.summary.done', BooleanEquals: true, Next: done }],
+        Default: wait,
+      },
+      [wait]: { Type: 'Wait', SecondsPath: '$.summary.waitSeconds', Next: check },
+      [check]: task(kind.id, kindParameters('check'), {
+        comment: `Polls every ${kind.noun.replace(/s$/, '')} still under way in one invocation.`,
+        resultPath: '$.summary',
+        next: doneChoice,
+        extraRetry: kindRetry(kind),
+      }),
+      [done]: { Type: 'Pass', OutputPath: '$.summary', End: true },
+    },
+  };
+}
+
+/** Reads back one kind from AWS for the failure notice; a read-back that fails only says so. */
+function readBackBranch(kind: Kind): AslState {
+  return {
+    StartAt: kind.states.readBack,
+    States: {
+      [kind.states.readBack]: task(
+        kind.id,
+        // Read-only whatever the run; the notice reads what this records.
+        { action: 'read-back', 'executionId.$': '$$.Execution.Id', dryRun: false },
+        { catch: { next: kind.states.readBackFailed, resultPath: '$.failure' }, end: true },
+      ),
+      [kind.states.readBackFailed]: { Type: 'Pass', End: true },
+    },
+  };
+}
+
+interface PhaseSpec {
+  readonly name: string;
+  readonly resultPath: string;
+  readonly kinds: readonly Kind[];
+  readonly branch: (kind: Kind) => AslState;
+  /** The phase changes resources: a failure waits out functions still running in other branches. */
+  readonly mutates: boolean;
+  readonly comment: string;
+}
+
+/**
+ * Builds the workflow definition for `plan`. Only the failover direction exists today; the
+ * builder takes the direction so that failback builds on the same kinds.
+ */
+export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): AslDefinition {
+  if (direction !== 'failover') throw new Error(`no ${String(direction)} workflow`);
+  const kinds = kindsInPlan(plan);
+  const inPhase = (phase: Phase) => kinds.filter((kind) => kind.phase === phase);
+  const phases: PhaseSpec[] = [
+    {
+      name: STATES.gate,
+      resultPath: '$.gate',
+      kinds: kinds.filter((kind) => kind.hasGate),
+      branch: gateBranch,
+      mutates: false,
+      comment:
+        'Read-only, before any change: every kind with a gate checks every resource (RPO: replica lag). One over its threshold stops the whole failover while nothing has changed.',
+    },
+    {
+      name: STATES.recover,
+      resultPath: '$.recover',
+      kinds: inPhase(PHASES.recover),
+      branch: changeBranch,
+      mutates: true,
+      comment:
+        'Data and compute fail over side by side: one branch per kind, each polling all its resources per look.',
+    },
+    {
+      name: STATES.route,
+      resultPath: '$.route',
+      kinds: inPhase(PHASES.route),
+      branch: changeBranch,
+      mutates: true,
+      comment: 'Traffic and configuration follow once data and compute are ready.',
+    },
+  ].filter((phase) => phase.kinds.length > 0);
+
+  const readBackPhases = [inPhase(PHASES.recover), inPhase(PHASES.route)].filter((list) => list.length > 0);
+  const readBackNames = readBackPhases.map((_list, i) =>
+    i === 0 ? STATES.readBack : `${STATES.readBack} ${i + 1}`,
+  );
+  const failurePath = readBackNames[0] ?? STATES.notifyFailed;
+
+  const states: Record<string, AslState> = {
+    [STATES.validateTrigger]: task(
+      'validate-trigger',
+      {
+        'event.$': '$',
+        'executionId.$': '$$.Execution.Id',
+        'executionStartedAt.$': '$$.Execution.StartTime',
+      },
+      {
+        comment:
+          'Parses the alarm event or drill request against the deployed plan. Its output replaces the state: {trigger, decision, message} (the event itself is not carried on).',
+        catch: { next: failedStateName(STATES.validateTrigger), resultPath: '$.failure' },
+        next: STATES.isEventForThisPlan,
+      },
+    ),
+    [failedStateName(STATES.validateTrigger)]: recordFailedStep(STATES.validateTrigger, failurePath),
+    [STATES.isEventForThisPlan]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.decision', StringEquals: TRIGGER_DECISIONS.ignore, Next: STATES.eventIgnored },
+      ],
+      Default: STATES.acquireLock,
+    },
+    [STATES.eventIgnored]: {
+      Type: 'Succeed',
+      Comment:
+        'Not an alarm of this plan entering ALARM: nothing was changed, nobody is paged. $.message says why.',
+    },
+    [STATES.acquireLock]: task(
+      'failover-lock',
+      { action: 'acquire', 'trigger.$': '$.trigger', 'executionId.$': '$$.Execution.Id' },
+      {
+        comment:
+          "One failover per plan at a time: a conditional write on the plan's lock item (DynamoDB, recovery region), before the confirm window so that duplicates end within seconds. $.lock.decision: acquired, duplicate or refused (within the plan's minimum interval: notified).",
+        resultPath: '$.lock',
+        catch: { next: failedStateName(STATES.acquireLock), resultPath: '$.failure' },
+        next: STATES.lockAcquired,
+      },
+    ),
+    [failedStateName(STATES.acquireLock)]: recordFailedStep(STATES.acquireLock, failurePath),
+    [STATES.lockAcquired]: {
+      Type: 'Choice',
+      Choices: [
+        {
+          Variable: '$.lock.decision',
+          StringEquals: LOCK_DECISIONS.acquired,
+          Next: STATES.needsConfirmation,
+        },
+        { Variable: '$.lock.decision', StringEquals: LOCK_DECISIONS.refused, Next: STATES.failoverRefused },
+      ],
+      Default: STATES.duplicateIgnored,
+    },
+    [STATES.duplicateIgnored]: {
+      Type: 'Pass',
+      Comment:
+        'Another execution of this plan is running, or already handled this very event: nothing was changed, nobody is paged. $.message says which execution.',
+      Parameters: {
+        decision: LOCK_DECISIONS.duplicate,
+        'message.$': '$.lock.message',
+        'trigger.$': '$.trigger',
+        'lock.$': '$.lock',
+      },
+      End: true,
+    },
+    [STATES.failoverRefused]: {
+      Type: 'Fail',
+      Comment:
+        "Within the plan's minimum interval since the last failover started: nothing was changed; Acquire Lock notified why and until when.",
+      Error: FAIL_ERRORS.refused,
+      CausePath: '$.lock.message',
+    },
+    [STATES.needsConfirmation]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.trigger.confirmSeconds', NumericGreaterThan: 0, Next: STATES.waitConfirmWindow },
+      ],
+      Default: STATES.recordFailoverStart,
+    },
+    [STATES.waitConfirmWindow]: {
+      Type: 'Wait',
+      Comment: 'Flap damping: an alarm that recovers within the window aborts the failover.',
+      SecondsPath: '$.trigger.confirmSeconds',
+      Next: STATES.confirmOutage,
+    },
+    [STATES.confirmOutage]: task(
+      'confirm-outage',
+      { 'trigger.$': '$.trigger' },
+      {
+        resultPath: '$.confirmation',
+        catch: { next: failedStateName(STATES.confirmOutage), resultPath: '$.failure' },
+        next: STATES.outageConfirmed,
+      },
+    ),
+    [failedStateName(STATES.confirmOutage)]: recordFailedStep(STATES.confirmOutage, failurePath),
+    [STATES.outageConfirmed]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.confirmation.confirmed', BooleanEquals: true, Next: STATES.recordFailoverStart },
+      ],
+      Default: STATES.notifyAborted,
+    },
+    [STATES.notifyAborted]: task(
+      'notify',
+      { kind: 'aborted', 'executionId.$': '$$.Execution.Id', 'state.$': '$' },
+      {
+        resultPath: '$.notified',
+        catch: { next: STATES.releaseLockAfterAbort, resultPath: '$.failure' },
+        next: STATES.releaseLockAfterAbort,
+      },
+    ),
+    [STATES.releaseLockAfterAbort]: task(
+      'failover-lock',
+      { action: 'release', 'lock.$': '$.lock' },
+      {
+        comment:
+          'Best effort, after the notification: a failure is kept at $.lockReleaseFailure; a lock left behind is reclaimed by the next execution, whose holder check finds this one no longer running.',
+        resultPath: '$.lockRelease',
+        catch: { next: STATES.failoverAborted, resultPath: '$.lockReleaseFailure' },
+        next: STATES.failoverAborted,
+      },
+    ),
+    [STATES.failoverAborted]: {
+      Type: 'Fail',
+      Error: FAIL_ERRORS.aborted,
+      Cause: 'The alarm was no longer in ALARM after the confirm window; nothing was changed.',
+    },
+    [STATES.recordFailoverStart]: task(
+      'failover-lock',
+      { action: 'record-start', 'lock.$': '$.lock' },
+      {
+        comment:
+          "The outage is confirmed and the first change is next: record this live failover's start on the lock item. Conditioned on still holding the lock, so an execution that lost it stops before changing anything.",
+        resultPath: '$.lock',
+        catch: { next: failedStateName(STATES.recordFailoverStart), resultPath: '$.failure' },
+        next: STATES.notifyStarted,
+      },
+    ),
+    [failedStateName(STATES.recordFailoverStart)]: recordFailedStep(STATES.recordFailoverStart, failurePath),
+    [STATES.notifyStarted]: task(
+      'notify',
+      { kind: 'started', 'executionId.$': '$$.Execution.Id', 'state.$': '$' },
+      {
+        comment:
+          'A STARTED message that cannot be sent does not stop the failover of a real outage: the error is kept at $.notifyStartedFailure and the final message reports it.',
+        resultPath: '$.notified',
+        catch: { next: STATES.selectStepInputs, resultPath: '$.notifyStartedFailure' },
+        next: STATES.selectStepInputs,
+      },
+    ),
+    [STATES.selectStepInputs]: {
+      Type: 'Pass',
+      Comment: "What every kind's step needs besides the execution id: the run's mode. Nothing else travels.",
+      Parameters: { 'dryRun.$': '$.trigger.dryRun' },
+      ResultPath: '$.stepInputs',
+      Next: phases[0]?.name ?? STATES.notifySucceeded,
+    },
+  };
+
+  phases.forEach((phase, i) => {
+    const failed = failedStateName(phase.name);
+    const parallelBranches = phase.kinds.length > 1;
+    states[phase.name] = {
+      Type: 'Parallel',
+      Comment: phase.comment,
+      InputPath: '$.stepInputs',
+      Branches: phase.kinds.map(phase.branch),
+      ResultPath: phase.resultPath,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: failed }],
+      Next: phases[i + 1]?.name ?? STATES.notifySucceeded,
+    };
+    states[failed] = recordFailedStep(
+      phase.name,
+      phase.mutates && parallelBranches ? STATES.waitForInFlightSteps : failurePath,
+    );
+  });
+  if (phases.some((phase) => phase.mutates && phase.kinds.length > 1)) {
+    states[STATES.waitForInFlightSteps] = {
+      Type: 'Wait',
+      Comment:
+        "A failed branch stops the Parallel, but a Lambda already running in another branch cannot be stopped: wait out the functions' timeout (the construct caps it at this wait) so that the read-back sees a settled state.",
+      Seconds: WAIT_FOR_IN_FLIGHT_SECONDS,
+      Next: failurePath,
+    };
+  }
+
+  readBackPhases.forEach((list, i) => {
+    states[readBackNames[i] as string] = {
+      Type: 'Parallel',
+      Comment:
+        'Before the failure notice: each kind reads its resources back from AWS (read-only) into the failover record, so the notice says what really was and was not done. Data first, then what routes to it.',
+      Branches: list.map(readBackBranch),
+      ResultPath: null,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.readBackFailure', Next: STATES.notifyFailed }],
+      Next: readBackNames[i + 1] ?? STATES.notifyFailed,
+    };
+  });
+
+  Object.assign(states, {
+    [STATES.notifySucceeded]: task(
+      'notify',
+      { kind: 'succeeded', 'executionId.$': '$$.Execution.Id', 'state.$': '$' },
+      {
+        resultPath: '$.notified',
+        catch: { next: failedStateName(STATES.notifySucceeded), resultPath: '$.failure' },
+        next: STATES.releaseLockAfterSuccess,
+      },
+    ),
+    [failedStateName(STATES.notifySucceeded)]: {
+      Type: 'Pass',
+      Comment:
+        'Failover is done but the success message could not be sent: fail the execution so that it is seen.',
+      Result: STATES.notifySucceeded,
+      ResultPath: '$.failedStep',
+      Next: STATES.lockHeldAfterFailure,
+    },
+    [STATES.releaseLockAfterSuccess]: task(
+      'failover-lock',
+      { action: 'release', 'lock.$': '$.lock' },
+      {
+        comment:
+          'Best effort, after the notification: a failure is kept at $.lockReleaseFailure and the failover still succeeds.',
+        resultPath: '$.lockRelease',
+        catch: { next: STATES.failoverSucceeded, resultPath: '$.lockReleaseFailure' },
+        next: STATES.failoverSucceeded,
+      },
+    ),
+    [STATES.failoverSucceeded]: { Type: 'Succeed' },
+    [STATES.notifyFailed]: task(
+      'notify',
+      { kind: 'failed', 'executionId.$': '$$.Execution.Id', 'state.$': '$' },
+      {
+        comment: 'The failed step, its error, and what was and was not done (from the read-back).',
+        resultPath: '$.notified',
+        catch: { next: STATES.lockHeldAfterFailure, resultPath: '$.notifyFailure' },
+        next: STATES.lockHeldAfterFailure,
+      },
+    ),
+    [STATES.lockHeldAfterFailure]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.lock', IsPresent: true, Next: STATES.releaseLockAfterFailure }],
+      Default: STATES.failoverFailed,
+    },
+    [STATES.releaseLockAfterFailure]: task(
+      'failover-lock',
+      { action: 'release', 'lock.$': '$.lock' },
+      {
+        resultPath: '$.lockRelease',
+        catch: { next: STATES.failoverFailed, resultPath: '$.lockReleaseFailure' },
+        next: STATES.failoverFailed,
+      },
+    ),
+    [STATES.failoverFailed]: { Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' },
+  });
+
+  return {
+    Comment: `failover-orchestrator: fail plan ${plan.name} over to ${plan.recoveryRegion}. Built by state-machines/workflow-builder.ts from the plan and the kind registry; JSONPath only. \${...} are Lambda ARNs substituted by CDK and by the local engine.`,
+    StartAt: STATES.validateTrigger,
+    TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
+    States: states,
+  };
+}
