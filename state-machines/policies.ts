@@ -72,5 +72,8 @@ export const TASK_TIMEOUT_SECONDS = 120;
  */
 export const WAIT_FOR_IN_FLIGHT_SECONDS = 60;
 
-/** The execution's own limit: the longest failover the workflow lets run (Standard allows a year). */
-export const EXECUTION_TIMEOUT_SECONDS = 14_400;
+/**
+ * Beyond the kinds' own timeouts, what the execution's limit leaves for everything else: the
+ * workflow's own steps, retries with back-off, the in-flight wait and the failure notice.
+ */
+export const EXECUTION_MARGIN_SECONDS = 3_600;

@@ -12,7 +12,7 @@ import {
 import { functionArnVariable } from '../functions/kinds/kind-definition.js';
 import { KINDS, type Kind } from '../functions/kinds/registry.js';
 import {
-  EXECUTION_TIMEOUT_SECONDS,
+  EXECUTION_MARGIN_SECONDS,
   RETRY_POLICY,
   TASK_TIMEOUT_SECONDS,
   WAIT_FOR_IN_FLIGHT_SECONDS,
@@ -173,6 +173,28 @@ function readBackBranch(kind: Kind): AslState {
       [kind.states.readBackFailed]: { Type: 'Pass', End: true },
     },
   };
+}
+
+/**
+ * The execution's limit: the confirm window, then the longest gate and the longest change of
+ * each phase (the kinds' own timeouts), and a margin. A kind's timeout ends in a failure notice;
+ * the execution's would end with none, so it must come last.
+ */
+export function executionTimeoutSeconds(plan: Plan): number {
+  const budgets = kindsInPlan(plan).map((kind) => ({
+    kind,
+    ...(kind.budgetSeconds as (items: readonly unknown[]) => { gate: number; change: number })(
+      plan[kind.planKey] as readonly unknown[],
+    ),
+  }));
+  const longest = (values: number[]) => Math.max(0, ...values);
+  return (
+    plan.triggers.confirmSeconds +
+    longest(budgets.map((budget) => budget.gate)) +
+    longest(budgets.filter((budget) => budget.kind.phase === PHASES.recover).map((budget) => budget.change)) +
+    longest(budgets.filter((budget) => budget.kind.phase === PHASES.route).map((budget) => budget.change)) +
+    EXECUTION_MARGIN_SECONDS
+  );
 }
 
 interface PhaseSpec {
@@ -485,7 +507,7 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
   return {
     Comment: `failover-orchestrator: fail plan ${plan.name} over to ${plan.recoveryRegion}. Built by state-machines/workflow-builder.ts from the plan and the kind registry; JSONPath only. \${...} are Lambda ARNs substituted by CDK and by the local engine.`,
     StartAt: STATES.validateTrigger,
-    TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
+    TimeoutSeconds: executionTimeoutSeconds(plan),
     States: states,
   };
 }

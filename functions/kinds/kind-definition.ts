@@ -72,6 +72,15 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
     readonly maxAttempts: number;
     readonly backoffRate: number;
   }[];
+  /**
+   * The longest its gate and its change may take for these items (their own timeouts): the
+   * builder sizes the execution's timeout from them, so that a kind's own timeout, which ends
+   * in a failure notice, always fires before the execution's, which would not.
+   */
+  readonly budgetSeconds: (items: readonly z.output<Schema>[]) => {
+    readonly gate: number;
+    readonly change: number;
+  };
   /** The SDK clients its function uses (the record's DynamoDB is added by infra). */
   readonly services: readonly AwsService[];
   /** The label of one item in notices and reports (e.g. the replica's identifier). */

@@ -131,6 +131,19 @@ export async function mapBounded<T, R>(
   return results;
 }
 
+/**
+ * How long to wait before the next look at a resource that has been under way for `elapsed`
+ * seconds: the kind's own interval while a change is young (RDS promotes in minutes, instances
+ * boot in one or two), then longer. A failover waiting hours for a stuck resource then costs a
+ * bounded number of looks, and Step Functions' 25,000-event history is never reached: at most
+ * 600 s / base + 50 + (timeout - 3600) / 300 looks per kind.
+ */
+export function pollInterval(baseSeconds: number, elapsedSeconds: number): number {
+  if (elapsedSeconds < 600) return baseSeconds;
+  if (elapsedSeconds < 3_600) return Math.max(baseSeconds, 60);
+  return Math.max(baseSeconds, 300);
+}
+
 /** Summary of a start/check over items that each have a status and a poll interval. */
 export function summarise(
   kind: string,

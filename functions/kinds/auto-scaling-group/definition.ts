@@ -45,6 +45,10 @@ export const autoScalingGroupKind = defineKind({
   extraRetry: [
     { errors: ['ScalingActivityInProgressFault'], intervalSeconds: 5, maxAttempts: 6, backoffRate: 1.5 },
   ],
+  budgetSeconds: (items) => ({
+    gate: 0,
+    change: Math.max(0, ...items.map((group) => group.capacityTimeoutSeconds)),
+  }),
   services: ['autoscaling'],
   label: (item) => item.name,
   crossFieldIssues: (document) => {

@@ -1,7 +1,9 @@
 import { describeError } from '../../common/errors.js';
+import { secondsSince } from '../../common/step-handler.js';
 import { readProgress, rememberOnce, writeAssessment, writeProgress } from '../../common/failover-record.js';
 import {
   mapBounded,
+  pollInterval,
   summarise,
   type Assessed,
   type KindContext,
@@ -30,7 +32,7 @@ const summary = (action: 'start' | 'check', progress: readonly Scaling[]): KindS
     action,
     progress.map((scaling) => ({
       done: scaling.status === 'ready',
-      pollSeconds: scaling.pollSeconds,
+      pollSeconds: pollInterval(scaling.pollSeconds, secondsSince(scaling.startedAt)),
       doneAt: scaling.readyAt,
     })),
     'groups ready',

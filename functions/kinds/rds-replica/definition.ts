@@ -54,6 +54,11 @@ export const rdsReplicaKind = defineKind({
     readBack: 'Read Back Replicas',
     readBackFailed: 'Replicas Not Read Back',
   },
+  budgetSeconds: (items) => ({
+    gate: Math.max(0, ...items.map((db) => db.lagWaitSeconds)),
+    // Waiting for a promotable state (backing-up) and the promotion are each bounded by the timeout.
+    change: 2 * Math.max(0, ...items.map((db) => db.promotionTimeoutSeconds)),
+  }),
   services: ['rds', 'cloudwatch'],
   label: (item) => item.replica,
   crossFieldIssues: (document) => {

@@ -1,4 +1,5 @@
 import { describeError } from '../../common/errors.js';
+import { nowIso, secondsSince } from '../../common/step-handler.js';
 import {
   readGate,
   readProgress,
@@ -9,6 +10,7 @@ import {
 } from '../../common/failover-record.js';
 import {
   mapBounded,
+  pollInterval,
   summarise,
   type Assessed,
   type KindContext,
@@ -90,7 +92,10 @@ async function advance(context: KindContext, action: 'start' | 'check'): Promise
     action,
     progress.map((promotion) => ({
       done: promotion.status === 'promoted',
-      pollSeconds: promotion.pollSeconds,
+      pollSeconds: pollInterval(
+        promotion.pollSeconds,
+        secondsSince(promotion.startedAt ?? promotion.waitingSince ?? nowIso()),
+      ),
       doneAt: promotion.promotedAt,
     })),
     'replicas promoted',

@@ -37,6 +37,8 @@ export const ssmParameterKind = defineKind({
     readBack: 'Read Back Parameters',
     readBackFailed: 'Parameters Not Read Back',
   },
+  // One invocation writes every parameter, a few at a time.
+  budgetSeconds: () => ({ gate: 0, change: 60 }),
   services: ['ssm'],
   label: (item) => item.name,
   crossFieldIssues: (document) => {
