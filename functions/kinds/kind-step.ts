@@ -144,7 +144,10 @@ export function pollInterval(baseSeconds: number, elapsedSeconds: number): numbe
   return Math.max(baseSeconds, 300);
 }
 
-/** Summary of a start/check over items that each have a status and a poll interval. */
+/**
+ * Summary of a start/check over items that each have a status and a poll interval. `noun` names
+ * the items that are done, e.g. 'replicas promoted': "1 of 2 replicas promoted".
+ */
 export function summarise(
   kind: string,
   action: KindAction,
@@ -165,7 +168,7 @@ export function summarise(
     ...(completedAt !== undefined ? { completedAt } : {}),
     message:
       pending.length === 0
-        ? `${items.length} ${noun} done`
-        : `${items.length - pending.length} of ${items.length} ${noun} done`,
+        ? `${items.length} ${noun}`
+        : `${items.length - pending.length} of ${items.length} ${noun}`,
   };
 }

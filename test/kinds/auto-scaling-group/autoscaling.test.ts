@@ -1,12 +1,16 @@
-import './support/aws-sdk-matchers.js';
+import '../../unit/support/aws-sdk-matchers.js';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { setClientInterceptor } from '../../functions/common/aws-clients.js';
-import { describeGroup, inServiceCount, requiredInService } from '../../functions/common/autoscaling.js';
-import { ScalingGroupNotFoundError } from '../../functions/common/errors.js';
-import type { ScalingGroupPlan } from '../../functions/common/plan.js';
-import { describeGroupsOutput, groupInstances, scalingGroup } from '../fixtures/aws-fixtures.js';
+import { setClientInterceptor } from '../../../functions/common/aws-clients.js';
+import {
+  describeGroup,
+  inServiceCount,
+  requiredInService,
+} from '../../../functions/kinds/auto-scaling-group/autoscaling.js';
+import { ScalingGroupNotFoundError } from '../../../functions/common/errors.js';
+import type { ScalingGroupPlan } from '../../../functions/common/plan.js';
+import { describeGroupsOutput, groupInstances, scalingGroup } from '../../fixtures/aws-fixtures.js';
 
 const autoScaling = mockClient(AutoScalingClient);
 

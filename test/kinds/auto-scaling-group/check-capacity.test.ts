@@ -1,4 +1,4 @@
-import './support/aws-sdk-matchers.js';
+import '../../unit/support/aws-sdk-matchers.js';
 import {
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
@@ -6,19 +6,13 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setClientInterceptor } from '../../functions/common/aws-clients.js';
-import { GroupCapacityTimeoutError, ScalingGroupNotFoundError } from '../../functions/common/errors.js';
-import type { ScalingGroupPlan } from '../../functions/common/plan.js';
-import type {
-  CheckGroupCapacitiesInput,
-  CheckGroupCapacityInput,
-  Scaling,
-} from '../../functions/common/workflow-state.js';
-import { checkGroupCapacity } from '../../functions/check-group-capacity/check-group-capacity.js';
-import { handler } from '../../functions/check-group-capacity/handler.js';
-import { describeGroupsOutput, groupInstances, scalingGroup } from '../fixtures/aws-fixtures.js';
-import { lambdaContext } from '../fixtures/lambda-context.js';
-import { examplePlan } from '../fixtures/plans.js';
+import { setClientInterceptor } from '../../../functions/common/aws-clients.js';
+import { GroupCapacityTimeoutError, ScalingGroupNotFoundError } from '../../../functions/common/errors.js';
+import type { ScalingGroupPlan } from '../../../functions/common/plan.js';
+import type { CheckGroupCapacityInput, Scaling } from '../../../functions/kinds/auto-scaling-group/types.js';
+import { checkGroupCapacity } from '../../../functions/kinds/auto-scaling-group/check-capacity.js';
+import { describeGroupsOutput, groupInstances, scalingGroup } from '../../fixtures/aws-fixtures.js';
+import { examplePlan } from '../../fixtures/plans.js';
 
 const autoScaling = mockClient(AutoScalingClient);
 const NOW = new Date('2026-11-24T09:08:00.000Z');
@@ -155,47 +149,5 @@ describe('checkGroupCapacity', () => {
 
     // Assert
     await expect(scaling).rejects.toThrow(ScalingGroupNotFoundError);
-  });
-});
-
-describe('check-group-capacity handler (Check Group Capacities: every group in one poll)', () => {
-  const batch = (...scalings: Scaling[]): CheckGroupCapacitiesInput => ({
-    recoveryRegion: 'us-west-2',
-    groups: scalings.map((scaling) => ({ name: GROUP, group: appGroup(), scaling })),
-  });
-
-  it('is done when every group of the poll is ready', async () => {
-    // Arrange
-    describesWith(groupInstances(6));
-
-    // Act
-    const result = await handler(batch(scalingSince(60)), lambdaContext('check-group-capacity'));
-
-    // Assert
-    expect(result.done).toBe(true);
-    expect(result.groups[0]?.scaling).toMatchObject({ status: 'ready', inService: 6 });
-  });
-
-  it('is not done while a group lacks instances, and asks for the next poll', async () => {
-    // Arrange
-    describesWith(groupInstances(2));
-
-    // Act
-    const result = await handler(batch(scalingSince(60)), lambdaContext('check-group-capacity'));
-
-    // Assert
-    expect(result).toMatchObject({ done: false, pollSeconds: 15 });
-    expect(result.groups[0]?.scaling).toMatchObject({ status: 'scaling', inService: 2 });
-  });
-
-  it('fails with the error name GroupCapacityTimeoutError', async () => {
-    // Arrange
-    describesWith(groupInstances(1));
-
-    // Act
-    const invocation = handler(batch(scalingSince(1_000)), lambdaContext('check-group-capacity'));
-
-    // Assert
-    await expect(invocation).rejects.toHaveProperty('name', 'GroupCapacityTimeoutError');
   });
 });

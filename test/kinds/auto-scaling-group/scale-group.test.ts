@@ -1,4 +1,4 @@
-import './support/aws-sdk-matchers.js';
+import '../../unit/support/aws-sdk-matchers.js';
 import {
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
@@ -8,15 +8,16 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setClientInterceptor } from '../../functions/common/aws-clients.js';
-import { ScalingGroupNotFoundError } from '../../functions/common/errors.js';
-import type { ScalingGroupPlan } from '../../functions/common/plan.js';
-import type { ScaleGroupInput } from '../../functions/common/workflow-state.js';
-import { handler } from '../../functions/scale-group/handler.js';
-import { CAPACITY_POLL_SECONDS, scaleGroup } from '../../functions/scale-group/scale-group.js';
-import { describeGroupsOutput, groupInstances, scalingGroup } from '../fixtures/aws-fixtures.js';
-import { lambdaContext } from '../fixtures/lambda-context.js';
-import { examplePlan } from '../fixtures/plans.js';
+import { setClientInterceptor } from '../../../functions/common/aws-clients.js';
+import { ScalingGroupNotFoundError } from '../../../functions/common/errors.js';
+import type { ScalingGroupPlan } from '../../../functions/common/plan.js';
+import type { ScaleGroupInput } from '../../../functions/kinds/auto-scaling-group/types.js';
+import {
+  CAPACITY_POLL_SECONDS,
+  scaleGroup,
+} from '../../../functions/kinds/auto-scaling-group/scale-group.js';
+import { describeGroupsOutput, groupInstances, scalingGroup } from '../../fixtures/aws-fixtures.js';
+import { examplePlan } from '../../fixtures/plans.js';
 
 const autoScaling = mockClient(AutoScalingClient);
 const NOW = new Date('2026-11-24T09:05:00.000Z');
@@ -212,46 +213,5 @@ describe('scaleGroup', () => {
 
     // Assert
     await expect(scaling).rejects.toMatchObject({ name: 'ScalingActivityInProgressFault' });
-  });
-});
-
-describe('scale-group handler', () => {
-  it('scales the group of the Map item', async () => {
-    // Arrange
-    describesAs();
-
-    // Act
-    const scaling = await handler(scale(), lambdaContext('scale-group'));
-
-    // Assert
-    expect(scaling).toMatchObject({ status: 'scaling', target: { min: 3, desired: 6, max: 12 } });
-    expect(autoScaling).toHaveReceivedCommandTimes(UpdateAutoScalingGroupCommand, 1);
-  });
-
-  it('fails with the error name ScalingActivityInProgressFault, which the ASL retries', async () => {
-    // Arrange
-    describesAs();
-    autoScaling
-      .on(UpdateAutoScalingGroupCommand)
-      .rejects(
-        new ScalingActivityInProgressFault({ message: 'scaling activities in progress', $metadata: {} }),
-      );
-
-    // Act
-    const invocation = handler(scale(), lambdaContext('scale-group'));
-
-    // Assert
-    await expect(invocation).rejects.toHaveProperty('name', 'ScalingActivityInProgressFault');
-  });
-
-  it('fails with the error name ScalingGroupNotFoundError', async () => {
-    // Arrange
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(describeGroupsOutput());
-
-    // Act
-    const invocation = handler(scale(), lambdaContext('scale-group'));
-
-    // Assert
-    await expect(invocation).rejects.toHaveProperty('name', 'ScalingGroupNotFoundError');
   });
 });

@@ -1,4 +1,4 @@
-import './support/aws-sdk-matchers.js';
+import '../../unit/support/aws-sdk-matchers.js';
 import {
   DBInstanceNotFoundFault,
   DescribeDBInstancesCommand,
@@ -7,28 +7,22 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setClientInterceptor } from '../../functions/common/aws-clients.js';
+import { setClientInterceptor } from '../../../functions/common/aws-clients.js';
 import {
   PromotionFailedError,
   PromotionTimeoutError,
   ReplicaNotFoundError,
-} from '../../functions/common/errors.js';
-import type { DatabasePlan } from '../../functions/common/plan.js';
-import type {
-  CheckPromotionInput,
-  CheckPromotionsInput,
-  Promotion,
-} from '../../functions/common/workflow-state.js';
-import { checkPromotion } from '../../functions/check-promotion/check-promotion.js';
-import { handler } from '../../functions/check-promotion/handler.js';
+} from '../../../functions/common/errors.js';
+import type { DatabasePlan } from '../../../functions/common/plan.js';
+import type { CheckPromotionInput, Promotion } from '../../../functions/kinds/rds-replica/types.js';
+import { checkPromotion } from '../../../functions/kinds/rds-replica/check-promotion.js';
 import {
   describeDBInstancesOutput,
   promoteReadReplicaOutput,
   replicaInstance,
   standaloneInstance,
-} from '../fixtures/aws-fixtures.js';
-import { lambdaContext } from '../fixtures/lambda-context.js';
-import { examplePlan } from '../fixtures/plans.js';
+} from '../../fixtures/aws-fixtures.js';
+import { examplePlan } from '../../fixtures/plans.js';
 
 const rds = mockClient(RDSClient);
 const NOW = new Date('2026-11-24T09:10:00.000Z');
@@ -204,67 +198,5 @@ describe('checkPromotion', () => {
 
     // Assert
     await expect(promotion).rejects.toThrow(ReplicaNotFoundError);
-  });
-});
-
-describe('check-promotion handler (Check Promotions: every database in one poll)', () => {
-  const batch = (...promotions: Promotion[]): CheckPromotionsInput => ({
-    recoveryRegion: 'us-west-2',
-    databases: promotions.map((promotion) => ({
-      id: mainDatabase().id,
-      replica: REPLICA,
-      database: mainDatabase(),
-      promotion,
-    })),
-  });
-
-  it('is done when every database of the poll is promoted', async () => {
-    // Arrange
-    describesAs(standaloneInstance(REPLICA));
-
-    // Act
-    const result = await handler(batch(promotingSince(200)), lambdaContext('check-promotion'));
-
-    // Assert
-    expect(result.done).toBe(true);
-    expect(result.databases[0]?.promotion).toMatchObject({
-      status: 'promoted',
-      promotedAt: NOW.toISOString(),
-    });
-  });
-
-  it('is not done while a promotion is under way, and asks for the next poll', async () => {
-    // Arrange
-    describesAs(justAccepted());
-
-    // Act
-    const result = await handler(batch(promotingSince(30)), lambdaContext('check-promotion'));
-
-    // Assert
-    expect(result).toMatchObject({ done: false, pollSeconds: 15 });
-    expect(result.databases[0]?.promotion.status).toBe('promoting');
-  });
-
-  it('does not describe a database that is already promoted', async () => {
-    // Arrange
-    const promoted = { ...promotingSince(200), status: 'promoted' as const };
-
-    // Act
-    const result = await handler(batch(promoted), lambdaContext('check-promotion'));
-
-    // Assert
-    expect(result.done).toBe(true);
-    expect(rds.commandCalls(DescribeDBInstancesCommand)).toHaveLength(0);
-  });
-
-  it('fails with the error name PromotionTimeoutError', async () => {
-    // Arrange
-    describesAs(justAccepted());
-
-    // Act
-    const invocation = handler(batch(promotingSince(3_600)), lambdaContext('check-promotion'));
-
-    // Assert
-    await expect(invocation).rejects.toHaveProperty('name', 'PromotionTimeoutError');
   });
 });

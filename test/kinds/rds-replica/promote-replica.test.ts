@@ -1,4 +1,4 @@
-import './support/aws-sdk-matchers.js';
+import '../../unit/support/aws-sdk-matchers.js';
 import {
   DBInstanceNotFoundFault,
   DescribeDBInstancesCommand,
@@ -9,28 +9,26 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setClientInterceptor } from '../../functions/common/aws-clients.js';
+import { setClientInterceptor } from '../../../functions/common/aws-clients.js';
 import {
   PromotionFailedError,
   PromotionTimeoutError,
   ReplicaNotFoundError,
-} from '../../functions/common/errors.js';
-import type { DatabasePlan } from '../../functions/common/plan.js';
-import type { PromoteReplicaInput, Promotion } from '../../functions/common/workflow-state.js';
-import { handler } from '../../functions/promote-replica/handler.js';
+} from '../../../functions/common/errors.js';
+import type { DatabasePlan } from '../../../functions/common/plan.js';
+import type { PromoteReplicaInput, Promotion } from '../../../functions/kinds/rds-replica/types.js';
 import {
   NOT_PROMOTABLE_POLL_SECONDS,
   PROMOTION_POLL_SECONDS,
   promoteReplica,
-} from '../../functions/promote-replica/promote-replica.js';
+} from '../../../functions/kinds/rds-replica/promote-replica.js';
 import {
   describeDBInstancesOutput,
   promoteReadReplicaOutput,
   replicaInstance,
   standaloneInstance,
-} from '../fixtures/aws-fixtures.js';
-import { lambdaContext } from '../fixtures/lambda-context.js';
-import { examplePlan } from '../fixtures/plans.js';
+} from '../../fixtures/aws-fixtures.js';
+import { examplePlan } from '../../fixtures/plans.js';
 
 const rds = mockClient(RDSClient);
 const NOW = new Date('2026-11-24T09:05:00.000Z');
@@ -389,33 +387,5 @@ describe('promoteReplica', () => {
       expect(rds).not.toHaveReceivedCommand(PromoteReadReplicaCommand);
       expect(promotion).toMatchObject({ status: 'promoted', dryRun: true });
     });
-  });
-});
-
-describe('promote-replica handler', () => {
-  it('promotes the replica of the Map item', async () => {
-    // Arrange
-    describesAs({});
-    rds.on(PromoteReadReplicaCommand).resolves(promoteReadReplicaOutput());
-
-    // Act
-    const promotion = await handler(firstAttempt(), lambdaContext('promote-replica'));
-
-    // Assert
-    expect(promotion).toMatchObject({ status: 'promoting', instanceId: REPLICA });
-    expect(rds).toHaveReceivedCommandExactlyOnceWith(PromoteReadReplicaCommand, {
-      DBInstanceIdentifier: REPLICA,
-    });
-  });
-
-  it('fails with the error name PromotionFailedError for a failed replica', async () => {
-    // Arrange
-    describesAs({ DBInstanceStatus: 'failed' });
-
-    // Act
-    const invocation = handler(firstAttempt(), lambdaContext('promote-replica'));
-
-    // Assert
-    await expect(invocation).rejects.toHaveProperty('name', 'PromotionFailedError');
   });
 });

@@ -1,4 +1,4 @@
-import './support/aws-sdk-matchers.js';
+import '../../unit/support/aws-sdk-matchers.js';
 import {
   DBInstanceNotFoundFault,
   DescribeDBInstancesCommand,
@@ -7,20 +7,20 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { setClientInterceptor } from '../../functions/common/aws-clients.js';
-import { ReplicaNotFoundError } from '../../functions/common/errors.js';
+import { setClientInterceptor } from '../../../functions/common/aws-clients.js';
+import { ReplicaNotFoundError } from '../../../functions/common/errors.js';
 import {
   describeInstance,
   endpointOf,
   isPromotedAndAvailable,
   isReplica,
-} from '../../functions/common/rds.js';
+} from '../../../functions/kinds/rds-replica/rds.js';
 import {
   describeDBInstancesOutput,
   fixtureReplica,
   replicaInstance,
   standaloneInstance,
-} from '../fixtures/aws-fixtures.js';
+} from '../../fixtures/aws-fixtures.js';
 
 const rds = mockClient(RDSClient);
 

@@ -1,4 +1,4 @@
-import './support/aws-sdk-matchers.js';
+import '../../unit/support/aws-sdk-matchers.js';
 import {
   CloudWatchClient,
   GetMetricDataCommand,
@@ -7,19 +7,21 @@ import {
 import { DBInstanceNotFoundFault, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setClientInterceptor } from '../../functions/common/aws-clients.js';
+import { setClientInterceptor } from '../../../functions/common/aws-clients.js';
 import {
   ReplicaLagExceededError,
   ReplicaLagUnknownError,
   ReplicaNotFoundError,
-} from '../../functions/common/errors.js';
-import type { DatabasePlan } from '../../functions/common/plan.js';
-import type { LagCheck } from '../../functions/common/workflow-state.js';
-import { handler } from '../../functions/read-replica-lag/handler.js';
-import { readReplicaLag } from '../../functions/read-replica-lag/read-replica-lag.js';
-import { describeDBInstancesOutput, replicaInstance, standaloneInstance } from '../fixtures/aws-fixtures.js';
-import { lambdaContext } from '../fixtures/lambda-context.js';
-import { examplePlan } from '../fixtures/plans.js';
+} from '../../../functions/common/errors.js';
+import type { DatabasePlan } from '../../../functions/common/plan.js';
+import type { LagCheck } from '../../../functions/kinds/rds-replica/types.js';
+import { readReplicaLag } from '../../../functions/kinds/rds-replica/replica-lag.js';
+import {
+  describeDBInstancesOutput,
+  replicaInstance,
+  standaloneInstance,
+} from '../../fixtures/aws-fixtures.js';
+import { examplePlan } from '../../fixtures/plans.js';
 
 const rds = mockClient(RDSClient);
 const cloudWatch = mockClient(CloudWatchClient);
@@ -305,72 +307,5 @@ describe('readReplicaLag', () => {
 
     // Assert
     await expect(check).rejects.toThrow(ReplicaNotFoundError);
-  });
-});
-
-describe('read-replica-lag handler (Check Replica Lag: every database in one look)', () => {
-  it('passes the gate when every database is within its threshold', async () => {
-    // Arrange
-    cloudWatch.on(GetMetricDataCommand).resolves(lagData(5));
-
-    // Act
-    const gate = await handler(
-      { recoveryRegion: REGION, databases: [mainDatabase()], previous: [] },
-      lambdaContext('read-replica-lag'),
-    );
-
-    // Assert
-    expect(gate.done).toBe(true);
-    expect(gate.databases[0]).toMatchObject({ decision: 'proceed', lagSeconds: 5, checks: 1 });
-  });
-
-  it('asks to look again after the shortest wait while a database is over its threshold', async () => {
-    // Arrange
-    cloudWatch.on(GetMetricDataCommand).resolves(lagData(90));
-
-    // Act
-    const gate = await handler(
-      { recoveryRegion: REGION, databases: [mainDatabase()], previous: [] },
-      lambdaContext('read-replica-lag'),
-    );
-
-    // Assert
-    expect(gate).toMatchObject({ done: false, waitSeconds: 20 });
-    expect(gate.databases[0]).toMatchObject({ decision: 'wait', lagSeconds: 90, checks: 1 });
-  });
-
-  it('does not look again at a database that already passed', async () => {
-    // Arrange
-    const passed: LagCheck = {
-      checks: 1,
-      replica: mainDatabase().replica,
-      decision: 'proceed',
-      lagSeconds: 2,
-    };
-
-    // Act
-    const gate = await handler(
-      { recoveryRegion: REGION, databases: [mainDatabase()], previous: [passed] },
-      lambdaContext('read-replica-lag'),
-    );
-
-    // Assert
-    expect(gate).toMatchObject({ done: true, databases: [passed] });
-    expect(cloudWatch.commandCalls(GetMetricDataCommand)).toHaveLength(0);
-  });
-
-  it('fails with the error name ReplicaLagExceededError', async () => {
-    // Arrange
-    cloudWatch.on(GetMetricDataCommand).resolves(lagData(600));
-    const waiting: LagCheck = { ...startedAgo(600), replica: mainDatabase().replica, decision: 'wait' };
-
-    // Act
-    const invocation = handler(
-      { recoveryRegion: REGION, databases: [mainDatabase()], previous: [waiting] },
-      lambdaContext('read-replica-lag'),
-    );
-
-    // Assert
-    await expect(invocation).rejects.toHaveProperty('name', 'ReplicaLagExceededError');
   });
 });

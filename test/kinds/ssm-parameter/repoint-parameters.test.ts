@@ -1,4 +1,4 @@
-import './support/aws-sdk-matchers.js';
+import '../../unit/support/aws-sdk-matchers.js';
 import {
   AccessDeniedException,
   GetParameterCommand,
@@ -7,52 +7,50 @@ import {
   SSMClient,
   type ParameterType,
 } from '@aws-sdk/client-ssm';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setClientInterceptor } from '../../functions/common/aws-clients.js';
-import { ParameterTemplateError } from '../../functions/common/errors.js';
-import type { Plan } from '../../functions/common/plan.js';
-import type {
-  PromotedDatabase,
-  Promotion,
-  RepointParametersInput,
-} from '../../functions/common/workflow-state.js';
-import { handler } from '../../functions/repoint-parameters/handler.js';
-import { repointParameters } from '../../functions/repoint-parameters/repoint-parameters.js';
-import { lambdaContext } from '../fixtures/lambda-context.js';
-import { examplePlan } from '../fixtures/plans.js';
+import { setClientInterceptor } from '../../../functions/common/aws-clients.js';
+import { ParameterTemplateError } from '../../../functions/common/errors.js';
+import type { Plan } from '../../../functions/common/plan.js';
+import type { DatabaseFacts } from '../../../functions/kinds/rds-replica/types.js';
+import { repointParameters } from '../../../functions/kinds/ssm-parameter/repoint-parameters.js';
+import type { ParameterFacts, ParameterProgress } from '../../../functions/kinds/ssm-parameter/types.js';
+import { examplePlan } from '../../fixtures/plans.js';
+import { mockRecordTable, RECORD_SCOPE, RECORD_TABLE } from '../record-table.js';
 
 const ssm = mockClient(SSMClient);
+const record = mockRecordTable();
 const NOW = new Date('2026-11-24T09:12:00.000Z');
 const NEW_HOST = 'shop-db-replica.abcdefgh0ijk.us-west-2.rds.amazonaws.com';
 const OLD_HOST = 'shop-db.cluster0abc.us-east-1.rds.amazonaws.com';
+const KIND = 'ssm-parameter';
 
-const promotion = (overrides: Partial<Promotion> = {}): Promotion => ({
-  status: 'promoted',
-  instanceId: 'shop-db-replica',
-  instanceStatus: 'available',
-  startedAt: '2026-11-24T09:03:00.000Z',
-  promotedAt: '2026-11-24T09:11:00.000Z',
-  pollSeconds: 15,
-  endpoint: { address: NEW_HOST, port: 5432 },
-  dryRun: false,
-  message: 'shop-db-replica is standalone and available',
-  ...overrides,
-});
+/** What the RDS replica kind records once a database is promoted: where it answers. */
+const databasePromoted = (index = 0, facts: Partial<DatabaseFacts> = {}) =>
+  record.seed(RECORD_SCOPE, ['rds-replica', index], 'facts', {
+    instanceId: 'shop-db-replica',
+    endpoint: NEW_HOST,
+    port: '5432',
+    ...facts,
+  });
 
-const promoted = (overrides: Partial<Promotion> = {}): PromotedDatabase[] => [
-  { id: 'main', replica: 'shop-db-replica', promotion: promotion(overrides) },
-];
+const repoint = (plan: Plan = examplePlan(), dryRun = false) => repointParameters(plan, RECORD_SCOPE, dryRun);
 
-const repoint = (
-  databases: PromotedDatabase[] = promoted(),
+const progress = (
+  status: ParameterProgress['status'],
+  previousValue: string | null,
+  value: string,
   dryRun = false,
-  plan: Plan = examplePlan(),
-): RepointParametersInput => ({
-  plan,
-  databases,
+): ParameterProgress => ({
+  status,
+  previousValue,
+  repointedAt: NOW.toISOString(),
   dryRun,
+  message: `${{ repointed: 'repointed', already: 'already', 'would-repoint': 'would repoint' }[status]} ${previousValue ?? '(absent)'} -> ${value}`,
 });
+
+const recordedFacts = (index: number) => record.read<ParameterFacts>(RECORD_SCOPE, [KIND, index], 'facts');
 
 /** The recovery region's parameters before the failover: still pointing at the primary. */
 const currentParameters = (values: Record<string, { value: string; type?: ParameterType } | undefined>) => {
@@ -70,6 +68,9 @@ const currentParameters = (values: Record<string, { value: string; type?: Parame
 
 beforeEach(() => {
   setClientInterceptor(undefined);
+  process.env.FAILOVER_LOCK_TABLE = RECORD_TABLE;
+  record.reset();
+  databasePromoted();
   ssm.reset();
   ssm.on(PutParameterCommand).resolves({ Version: 4, Tier: 'Standard' });
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -81,7 +82,7 @@ afterEach(() => {
 });
 
 describe('repointParameters', () => {
-  it('renders every template from the promoted endpoints and records the previous values', async () => {
+  it('renders every template from the recorded endpoints and records each previous value once', async () => {
     // Arrange
     currentParameters({
       '/shop/db/host': { value: OLD_HOST },
@@ -90,18 +91,19 @@ describe('repointParameters', () => {
     });
 
     // Act
-    const result = await repointParameters(repoint());
+    const result = await repoint();
 
     // Assert
-    expect(result).toEqual({
-      parameters: [
-        { name: '/shop/db/host', previousValue: OLD_HOST, value: NEW_HOST, changed: true },
-        { name: '/shop/db/port', previousValue: '3306', value: '5432', changed: true },
-        { name: '/shop/active-region', previousValue: 'us-east-1', value: 'us-west-2', changed: true },
-      ],
-      repointedAt: NOW.toISOString(),
-      dryRun: false,
-    });
+    expect(result).toEqual([
+      progress('repointed', OLD_HOST, NEW_HOST),
+      progress('repointed', '3306', '5432'),
+      progress('repointed', 'us-east-1', 'us-west-2'),
+    ]);
+    expect([0, 1, 2].map(recordedFacts)).toEqual([
+      { previousValue: OLD_HOST, type: 'String' },
+      { previousValue: '3306', type: 'String' },
+      { previousValue: 'us-east-1', type: 'String' },
+    ]);
     expect(ssm).toHaveReceivedCommandTimes(PutParameterCommand, 3);
     expect(ssm).toHaveReceivedNthCommandWith(PutParameterCommand, 1, {
       Name: '/shop/db/host',
@@ -124,7 +126,7 @@ describe('repointParameters', () => {
     });
 
     // Act
-    await repointParameters(repoint());
+    await repoint();
 
     // Assert
     const client = ssm.commandCalls(PutParameterCommand)[0]?.thisValue as SSMClient;
@@ -140,9 +142,10 @@ describe('repointParameters', () => {
     });
 
     // Act
-    await repointParameters(repoint());
+    await repoint();
 
     // Assert
+    expect(recordedFacts(0)).toEqual({ previousValue: OLD_HOST, type: 'SecureString' });
     expect(ssm).toHaveReceivedCommandExactlyOnceWith(PutParameterCommand, {
       Name: '/shop/db/host',
       Value: NEW_HOST,
@@ -160,14 +163,11 @@ describe('repointParameters', () => {
     });
 
     // Act
-    const result = await repointParameters(repoint());
+    const result = await repoint();
 
     // Assert
-    expect(result.parameters.map(({ name, changed }) => [name, changed])).toEqual([
-      ['/shop/db/host', false],
-      ['/shop/db/port', false],
-      ['/shop/active-region', true],
-    ]);
+    expect(result.map(({ status }) => status)).toEqual(['already', 'already', 'repointed']);
+    expect(result[0]?.message).toBe(`already ${NEW_HOST} -> ${NEW_HOST}`);
     expect(ssm).toHaveReceivedCommandExactlyOnceWith(PutParameterCommand, {
       Name: '/shop/active-region',
       Value: 'us-west-2',
@@ -183,7 +183,7 @@ describe('repointParameters', () => {
     });
 
     // Act
-    const result = await repointParameters(repoint());
+    const result = await repoint();
 
     // Assert
     expect(ssm).toHaveReceivedCommandExactlyOnceWith(PutParameterCommand, {
@@ -192,12 +192,8 @@ describe('repointParameters', () => {
       Type: 'String',
       Overwrite: false,
     });
-    expect(result.parameters[2]).toEqual({
-      name: '/shop/active-region',
-      previousValue: null,
-      value: 'us-west-2',
-      changed: true,
-    });
+    expect(result[2]).toEqual(progress('repointed', null, 'us-west-2'));
+    expect(recordedFacts(2)).toEqual({ previousValue: null, type: 'String' });
   });
 
   it('writes nothing in a dry run, but reports the values it would write', async () => {
@@ -209,27 +205,27 @@ describe('repointParameters', () => {
     });
 
     // Act
-    const result = await repointParameters(repoint(promoted({ dryRun: true }), true));
+    const result = await repoint(examplePlan(), true);
 
     // Assert
     expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
-    expect(result).toEqual({
-      parameters: [
-        { name: '/shop/db/host', previousValue: OLD_HOST, value: NEW_HOST, changed: false },
-        { name: '/shop/db/port', previousValue: '5432', value: '5432', changed: false },
-        { name: '/shop/active-region', previousValue: null, value: 'us-west-2', changed: false },
-      ],
-      repointedAt: NOW.toISOString(),
-      dryRun: true,
-    });
+    expect(record.dynamoDb).not.toHaveReceivedCommand(UpdateItemCommand);
+    expect(result).toEqual([
+      progress('would-repoint', OLD_HOST, NEW_HOST, true),
+      progress('already', '5432', '5432', true),
+      progress('would-repoint', null, 'us-west-2', true),
+    ]);
   });
 
   it.each([
-    ['is still promoting', promoted({ status: 'promoting', endpoint: undefined })],
-    ['is waiting to promote', promoted({ status: 'waiting-to-promote', endpoint: undefined })],
-    ['is missing from the failover output', []],
-  ])('throws ParameterTemplateError and changes nothing when the database %s', async (_case, databases) => {
+    ['was not promoted (no facts recorded)', () => record.reset()],
+    [
+      'was recorded without an endpoint',
+      () => (record.reset(), databasePromoted(0, { endpoint: undefined })),
+    ],
+  ])('throws ParameterTemplateError and changes nothing when the database %s', async (_case, arrange) => {
     // Arrange
+    arrange();
     currentParameters({
       '/shop/db/host': { value: OLD_HOST },
       '/shop/db/port': { value: '5432' },
@@ -237,7 +233,7 @@ describe('repointParameters', () => {
     });
 
     // Act
-    const result = repointParameters(repoint(databases));
+    const result = repoint();
 
     // Assert
     await expect(result).rejects.toThrow(ParameterTemplateError);
@@ -257,7 +253,7 @@ describe('repointParameters', () => {
     currentParameters({ '/shop/db/host': { value: OLD_HOST } });
 
     // Act
-    const result = repointParameters(repoint(promoted(), false, plan));
+    const result = repoint(plan);
 
     // Assert
     await expect(result).rejects.toThrow('/orders/db/host: {{databases.orders.endpoint}} has no value');
@@ -275,41 +271,57 @@ describe('repointParameters', () => {
     );
 
     // Act
-    const result = repointParameters(repoint());
+    const result = repoint();
 
     // Assert
     await expect(result).rejects.toHaveProperty('name', 'AccessDeniedException');
     expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
   });
-});
 
-describe('repoint-parameters handler', () => {
-  it('repoints the plan parameters from the failover output', async () => {
-    // Arrange
+  it('keeps the value from before the failover when it is retried after its write', async () => {
+    // Arrange: the first run repointed the host, then its response was lost.
     currentParameters({
       '/shop/db/host': { value: OLD_HOST },
       '/shop/db/port': { value: '5432' },
       '/shop/active-region': { value: 'us-east-1' },
     });
+    await repoint();
+    ssm.reset();
+    ssm.on(PutParameterCommand).resolves({ Version: 5, Tier: 'Standard' });
+    currentParameters({
+      '/shop/db/host': { value: NEW_HOST },
+      '/shop/db/port': { value: '5432' },
+      '/shop/active-region': { value: 'us-west-2' },
+    });
 
     // Act
-    const result = await handler(repoint(), lambdaContext('repoint-parameters'));
+    const retried = await repoint();
 
     // Assert
-    expect(
-      result.parameters.filter((parameter) => parameter.changed).map((parameter) => parameter.name),
-    ).toEqual(['/shop/db/host', '/shop/active-region']);
+    expect(retried).toEqual([
+      progress('repointed', OLD_HOST, NEW_HOST),
+      progress('already', '5432', '5432'),
+      progress('repointed', 'us-east-1', 'us-west-2'),
+    ]);
+    expect(recordedFacts(0)).toEqual({ previousValue: OLD_HOST, type: 'String' });
+    expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
   });
 
-  it('fails with the error name ParameterTemplateError', async () => {
+  it('cuts long values to 200 characters in its progress, and records the full previous value', async () => {
+    // Arrange
+    const long = `x${'y'.repeat(300)}`;
+    currentParameters({
+      '/shop/db/host': { value: long },
+      '/shop/db/port': { value: '5432' },
+      '/shop/active-region': { value: 'us-west-2' },
+    });
+
     // Act
-    const invocation = handler(
-      repoint(promoted({ status: 'promoting' })),
-      lambdaContext('repoint-parameters'),
-    );
+    const [host] = await repoint();
 
     // Assert
-    await expect(invocation).rejects.toHaveProperty('name', 'ParameterTemplateError');
-    expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
+    expect(host?.previousValue).toBe(`${long.slice(0, 200)}…`);
+    expect(host?.message).toBe(`repointed ${long.slice(0, 200)}… -> ${NEW_HOST}`);
+    expect(recordedFacts(0)?.previousValue).toBe(long);
   });
 });
