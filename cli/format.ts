@@ -1,3 +1,4 @@
+import type { ResourceOutcome } from '../engine/report/index.js';
 import type { ReplayResult } from '../engine/runner.js';
 import type { TimelineEntry } from '../engine/timeline.js';
 
@@ -17,8 +18,11 @@ function timelineRow(entry: TimelineEntry): string {
   return `  ${pad(name + runs, 52)} ${clock(entry.start)}  ${clock(entry.end)}  ${pad(entry.outcome, 9)}${retries}${error}`;
 }
 
-/** The human-readable replay report: timeline in simulated time, then the simulated cloud's end state. */
-export function formatReplay(result: ReplayResult): string {
+/**
+ * The human-readable replay report: timeline in simulated time, what each resource did (the
+ * failover record), then the simulated cloud's end state.
+ */
+export function formatReplay(result: ReplayResult, resources: readonly ResourceOutcome[] = []): string {
   const { cloud } = result;
   const lines = [
     `Replay ${result.executionName}: ${result.summary}`,
@@ -30,6 +34,15 @@ export function formatReplay(result: ReplayResult): string {
     `RTO achieved: ${result.rtoSeconds === null ? 'n/a' : `${result.rtoSeconds}s`}; critical path of simulated AWS durations: ${result.criticalPathSeconds}s`,
     `AWS calls: ${result.apiCalls} (${result.mutatingCalls} mutating)`,
     '',
+    ...(resources.length === 0
+      ? []
+      : [
+          'What each resource did (failover record):',
+          ...resources.map(
+            (resource) => `  ${resource.noun} ${resource.label}: ${resource.status}: ${resource.detail}`,
+          ),
+          '',
+        ]),
     'End state of the simulated cloud:',
     ...cloud.databases.map(
       (db) =>

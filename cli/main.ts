@@ -27,7 +27,8 @@ check    checks that the plan could fail over now (replicas, groups, parameters,
          state machine), on AWS or with --local on the simulated AWS.
 The state machine is --state-machine-arn, else FAILOVER_STATE_MACHINE_ARN, else the one named
 <plan>-failover in --region (default: the plan's recoveryRegion).
-Exit codes: 0 succeeded, ignored or ready; 1 failed, aborted, stopped, timed out or not ready;
+Exit codes: 0 succeeded, ignored, duplicate or ready; 1 refused, aborted, failed, stopped, timed out
+or not ready;
 2 bad input; 130 stopped following with Ctrl-C (the execution keeps running).`;
 
 const REPLAY_OPTIONS = {

@@ -2,11 +2,11 @@ import { InvalidTriggerError, PlanValidationError } from '../functions/common/er
 import { validateTrigger } from '../functions/validate-trigger/validate-trigger.js';
 import { InputFileError, loadPlanFile, readJsonFile } from '../engine/files.js';
 import { replay } from '../engine/runner.js';
-import { recordFromReplay } from '../engine/report/index.js';
+import { recordFromReplay, resourceOutcomes, runRecordFromTables } from '../engine/report/index.js';
 import { loadScenario, ScenarioValidationError } from '../engine/sim/index.js';
 import { formatReplay } from './format.js';
 import { DEFAULT_PLAN, EXIT, type CliIo } from './cli-io.js';
-import { reportRun } from './report-output.js';
+import { exitCodeFor, reportRun } from './report-output.js';
 
 interface ReplayArgs {
   readonly positionals: string[];
@@ -54,7 +54,12 @@ export async function replayCommand({ positionals, values }: ReplayArgs, io: Cli
     throw error;
   }
   const result = await replay(inputs);
-  io.out(values.json ? JSON.stringify(result, null, 2) : formatReplay(result));
+  // What each resource did, from the run's failover record in the simulated lock table.
+  const resources = resourceOutcomes(
+    runRecordFromTables(result.cloud.tables, result.executionName),
+    inputs.plan,
+  );
+  io.out(values.json ? JSON.stringify({ ...result, resources }, null, 2) : formatReplay(result, resources));
   if (values['report-dir'] !== undefined) {
     // With --json, stdout is the result alone: say where the report went on stderr.
     const reportIo = values.json ? { out: io.err, err: io.err } : io;
@@ -65,5 +70,5 @@ export async function replayCommand({ positionals, values }: ReplayArgs, io: Cli
     );
   }
   if (!values.json) io.err(result.summary);
-  return result.outcome === 'succeeded' || result.outcome === 'ignored' ? EXIT.ok : EXIT.failed;
+  return exitCodeFor(result.outcome);
 }

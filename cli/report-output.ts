@@ -9,9 +9,15 @@ import {
 } from '../engine/report/index.js';
 import { EXIT, type CliIo } from './cli-io.js';
 
-/** 0 when the failover succeeded or the event was rightly ignored, 1 for every other end. */
+/** The endings that need nobody: the failover succeeded, or nothing had to be done. */
+const OK_OUTCOMES: ReadonlySet<ExecutionOutcome> = new Set(['succeeded', 'ignored', 'duplicate']);
+
+/**
+ * 0 when the failover succeeded or the event was rightly left alone (ignored, a duplicate of a
+ * running failover); 1 for every other end (refused, aborted, failed, stopped, timed out).
+ */
 export function exitCodeFor(outcome: ExecutionOutcome): number {
-  return outcome === 'succeeded' || outcome === 'ignored' ? EXIT.ok : EXIT.failed;
+  return OK_OUTCOMES.has(outcome) ? EXIT.ok : EXIT.failed;
 }
 
 /** One line saying how the execution ended, for stderr. */
@@ -23,6 +29,10 @@ export function outcomeLine(report: FailoverReport): string {
       return `failover succeeded${mode}`;
     case 'ignored':
       return 'event ignored: not for this plan';
+    case 'duplicate':
+      return 'duplicate: another execution of this plan holds the lock (nothing was changed)';
+    case 'refused':
+      return `failover refused${mode}: ${report.error?.cause ?? ''}`;
     case 'aborted':
       return `failover aborted${mode}: ${report.error?.cause ?? ''}`;
     case 'stopped':
@@ -46,6 +56,19 @@ export function figureLines(report: FailoverReport): string[] {
   ];
 }
 
+/** One line per resource: what it did, from the failover record (or each kind's summary). */
+export function resourceLines(report: FailoverReport): string[] {
+  if (report.resources !== null) {
+    return report.resources.map(
+      (resource) => `  ${resource.noun} ${resource.label}: ${resource.status}: ${resource.detail}`,
+    );
+  }
+  return report.phases.map(
+    (phase) =>
+      `  ${phase.phase} ${phase.kind}: ${phase.total - phase.pending} of ${phase.total} done: ${phase.message}`,
+  );
+}
+
 /** Builds the report of a run, writes the Markdown and JSON, and says where. */
 export async function reportRun(
   record: ExecutionRecord,
@@ -54,7 +77,11 @@ export async function reportRun(
 ): Promise<FailoverReport> {
   const report = buildFailoverReport(record, options.plan);
   const written = await writeReport(report, options.dir ?? DEFAULT_REPORT_DIR);
-  if (options.figures !== false) for (const line of figureLines(report)) io.out(line);
+  if (options.figures !== false) {
+    const resources = resourceLines(report);
+    if (resources.length > 0) io.out(['What each resource did:', ...resources].join('\n'));
+    for (const line of figureLines(report)) io.out(line);
+  }
   io.out(`Report: ${written.markdownPath} (facts: ${written.jsonPath})`);
   return report;
 }

@@ -1,3 +1,10 @@
+import {
+  FAIL_ERRORS,
+  LOCK_DECISIONS,
+  STATES,
+  TRIGGER_DECISIONS,
+  type Outcome,
+} from '../functions/common/vocabulary.js';
 import type {
   FailoverLock,
   LockDecision,
@@ -9,7 +16,7 @@ import { causeText } from './execution-facts.js';
 import type { StateEvent } from './timeline.js';
 
 /** How an execution ended, as the replay reports it (the CLI's exit code follows it). */
-export type ReplayOutcome = 'succeeded' | 'ignored' | 'aborted' | 'failed';
+export type ReplayOutcome = Outcome;
 
 /** How the local engine saw an execution end (Step Functions' own statuses). */
 export type Settled =
@@ -37,30 +44,36 @@ export interface ReplayLock {
 }
 
 /**
- * `duplicate` ends as `ignored` (nothing to do, nobody paged: exit 0) and `refused` as `aborted`
- * (the failover did not happen and a notification says why: exit 1); `lock.decision` tells them
- * apart from the other ignored and aborted executions.
+ * The one outcome vocabulary (functions/common/vocabulary.ts OUTCOMES): `ignored` not an event
+ * for this plan, `duplicate` another execution holds the lock (both: nothing changed, nobody
+ * paged), `refused` within the plan's minimum interval (notified), `aborted` the alarm recovered
+ * during the confirm window, or the execution was stopped from outside.
  */
 export function outcomeOf(settled: Settled): ReplayOutcome {
   if (settled.status === 'SUCCEEDED') {
     const decision = (settled.output as { decision?: string } | null)?.decision;
-    return decision === 'ignore' || decision === 'duplicate' ? 'ignored' : 'succeeded';
+    if (decision === TRIGGER_DECISIONS.ignore) return 'ignored';
+    if (decision === LOCK_DECISIONS.duplicate) return 'duplicate';
+    return 'succeeded';
   }
   if (settled.status === 'ABORTED') return 'aborted';
-  return ['FailoverAborted', 'FailoverRefused'].includes(settled.error.error) ? 'aborted' : 'failed';
+  if (settled.error.error === FAIL_ERRORS.refused) return 'refused';
+  if (settled.error.error === FAIL_ERRORS.aborted) return 'aborted';
+  return 'failed';
 }
 
 export function summaryOf(outcome: ReplayOutcome, settled: Settled): string {
   if (settled.status === 'SUCCEEDED') {
     const { decision, message } = (settled.output ?? {}) as { decision?: string; message?: string };
     if (outcome === 'succeeded') return 'failover succeeded';
-    if (decision === 'duplicate') return `duplicate: ${message ?? 'another execution holds the lock'}`;
+    if (decision === LOCK_DECISIONS.duplicate)
+      return `duplicate: ${message ?? 'another execution holds the lock'}`;
     return `event ignored: ${message ?? 'not for this plan'}`;
   }
   const { error, cause } = settled.error;
   if (settled.status === 'ABORTED') return `execution stopped: ${error}: ${cause}`;
   if (settled.status === 'TIMED_OUT') return `execution timed out: ${cause}`;
-  if (error === 'FailoverRefused') return `failover refused: ${cause}`;
+  if (error === FAIL_ERRORS.refused) return `failover refused: ${cause}`;
   if (outcome === 'aborted') return `failover aborted: ${cause}`;
   return `failover failed: ${error}: ${cause}`;
 }
@@ -73,7 +86,12 @@ export function rtoOf(output: unknown): number | null {
   return Math.round((Date.parse(to) - Date.parse(from)) / 100) / 10;
 }
 
-const LOCK_STATES = new Set(['Acquire Lock', 'Record Failover Start']);
+const LOCK_STATES = new Set<string>([STATES.acquireLock, STATES.recordFailoverStart]);
+const RELEASE_STATES = new Set<string>([
+  STATES.releaseLockAfterAbort,
+  STATES.releaseLockAfterSuccess,
+  STATES.releaseLockAfterFailure,
+]);
 
 /**
  * The lock's story, read from the states' outputs in the event log (a failed execution has no
@@ -87,7 +105,7 @@ export function lockOf(events: readonly StateEvent[]): ReplayLock | null {
     if (event.type === 'StateExited') {
       if (LOCK_STATES.has(event.name) && event.lock) lock = event.lock as FailoverLock;
       const lockRelease = event.lockRelease as LockRelease | undefined;
-      if (event.name.startsWith('Release Lock') && lockRelease) {
+      if (RELEASE_STATES.has(event.name) && lockRelease) {
         release = lockRelease.released ? 'released' : 'not-held';
       }
     }

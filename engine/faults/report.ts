@@ -17,7 +17,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 function notifiedText(row: MatrixRow): string {
   if (row.verdict === 'sns-down') return 'impossible: SNS down';
   if (row.notified) return 'yes';
-  return row.outcome === 'ignored' ? 'n/a' : 'NO';
+  return row.outcome === 'ignored' || row.outcome === 'duplicate' ? 'n/a' : 'NO';
 }
 
 function terminalText(row: MatrixRow): string {

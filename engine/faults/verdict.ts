@@ -1,6 +1,7 @@
 import type { Plan } from '../../functions/common/plan.js';
 import { HOPELESS_STATUSES } from '../../functions/kinds/rds-replica/rds.js';
-import type { ReplayOutcome, ReplayResult } from '../runner.js';
+import { KINDS } from '../../functions/kinds/registry.js';
+import type { ReplayOutcome } from '../runner.js';
 import type { CloudSnapshot, PublishedMessage } from '../sim/index.js';
 import type { TimelineEntry } from '../timeline.js';
 import type { ObservedReplay } from './observed-replay.js';
@@ -62,10 +63,42 @@ const mentionsPromotion = (detail: string): boolean =>
   /promot|standalone|unknown/i.test(detail) ||
   [...HOPELESS_STATUSES].some((status) => detail.includes(`(${status})`));
 
-/** The line a failure notification writes for one resource: `- database shop-db-replica: …`. */
-function resourceLine(body: string, kind: string, name: string): string | undefined {
-  return body.split('\n').find((line) => line.startsWith(`- ${kind} ${name}: `));
+/** A read-back that could not read the resource sends the operator to look: never wrong. */
+const isUnknown = (detail: string): boolean => detail.startsWith('unknown');
+
+/** One resource of the plan as the failure notice names it: `- <noun> <label>: <detail>`. */
+interface NoticeResource {
+  readonly kind: string;
+  readonly noun: string;
+  readonly label: string;
 }
+
+/** Every resource of the plan, in the notice's words (each kind's singular noun and label). */
+function planResources(plan: Plan): NoticeResource[] {
+  return KINDS.flatMap((kind) =>
+    (plan[kind.planKey] as readonly unknown[]).map((item) => ({
+      kind: kind.id,
+      noun: kind.noun.replace(/s$/, ''),
+      label: (kind.label as (value: unknown) => string)(item),
+    })),
+  );
+}
+
+/** The notice's line for one resource and whether it is listed under "Done" or "Not done". */
+function resourceLine(
+  body: string,
+  resource: NoticeResource,
+): { readonly detail: string; readonly done: boolean } | undefined {
+  const lines = body.split('\n');
+  const notDoneAt = lines.findIndex((line) => line.startsWith('Not done:'));
+  const prefix = `- ${resource.noun} ${resource.label}: `;
+  const at = lines.findIndex((line) => line.startsWith(prefix));
+  if (at < 0) return undefined;
+  return { detail: (lines[at] ?? '').slice(prefix.length), done: notDoneAt < 0 || at < notDoneAt };
+}
+
+/** A changed resource of the plan: `<noun> <label>`, as the notice names it. */
+const changedName = (noun: string, label: string): string => `${noun} ${label}`;
 
 /** Plan resources whose state differs between the two snapshots (or whose promotion started). */
 export function changedResources(before: CloudSnapshot, after: CloudSnapshot): string[] {
@@ -75,7 +108,7 @@ export function changedResources(before: CloudSnapshot, after: CloudSnapshot): s
       (candidate) => candidate.id === db.id && candidate.region === db.region,
     );
     if (db.promotionStartedAt !== null || (was !== undefined && was.isReplica !== db.isReplica)) {
-      changed.push(`database ${db.id}`);
+      changed.push(changedName('replica', db.id));
     }
   }
   for (const group of after.groups) {
@@ -86,25 +119,87 @@ export function changedResources(before: CloudSnapshot, after: CloudSnapshot): s
       was.desired !== group.desired ||
       was.max !== group.max
     ) {
-      changed.push(`group ${group.name}`);
+      changed.push(changedName('group', group.name));
     }
   }
   for (const [name, parameter] of Object.entries(after.parameters)) {
-    if (before.parameters[name]?.value !== parameter.value) changed.push(`parameter ${name}`);
+    if (before.parameters[name]?.value !== parameter.value) changed.push(changedName('parameter', name));
   }
   return changed;
 }
 
 /**
+ * Whether the notice's line for a resource agrees with the cloud: a changed resource must not
+ * read as untouched (described in its pre-failover state), and a resource listed as done must be
+ * done. The read-back writes what it found (functions/kinds/<kind>/runtime.ts); a line saying it
+ * could not read the resource ("unknown: …", "not found") sends the operator to look, and is
+ * not wrong.
+ */
+function lineProblems(
+  plan: Plan,
+  resource: NoticeResource,
+  line: { readonly detail: string; readonly done: boolean },
+  changed: boolean,
+  { before, cloud }: { readonly before: CloudSnapshot; readonly cloud: CloudSnapshot },
+): string[] {
+  const { detail } = line;
+  if (isUnknown(detail)) return [];
+  const said = `the notification says "${resource.noun} ${resource.label}: ${detail}"`;
+  switch (resource.noun) {
+    case 'replica': {
+      // A replica whose promotion RDS accepted cannot be un-promoted: calling it "still a read
+      // replica (available)" tells the operator nothing happened. Naming the promotion, a
+      // standalone instance, an unknown state or a broken one (`failed`…) sends them to look.
+      const db = cloud.databases.find(
+        (candidate) => candidate.id === resource.label && candidate.region === plan.recoveryRegion,
+      );
+      if (changed && !mentionsPromotion(detail))
+        return [`a promotion of ${resource.label} was started, but ${said}`];
+      if (line.done && (db === undefined || db.isReplica || db.status !== 'available'))
+        return [
+          `${resource.label} is ${db?.isReplica === false ? db.status : 'still a read replica'}, but ${said} under Done`,
+        ];
+      return [];
+    }
+    case 'group': {
+      const group = cloud.groups.find((candidate) => candidate.name === resource.label);
+      if (group === undefined) return [];
+      // Reading as its pre-failover size while the cloud shows it scaled is reading as untouched.
+      const was = before.groups.find((candidate) => candidate.name === resource.label);
+      if (changed && was !== undefined && detail.includes(`desired ${was.desired} `))
+        return [`${resource.label} was scaled from desired ${was.desired} to ${group.desired}, but ${said}`];
+      const planned = plan.scalingGroups.find((candidate) => candidate.name === resource.label);
+      if (line.done && planned !== undefined && group.desired < planned.desired)
+        return [
+          `${resource.label} has desired ${group.desired} of ${planned.desired}, but ${said} under Done`,
+        ];
+      return [];
+    }
+    case 'parameter': {
+      // Reading as holding its pre-failover value while the cloud holds another is reading as untouched.
+      const value = cloud.parameters[resource.label]?.value;
+      const was = before.parameters[resource.label]?.value;
+      if (changed && was !== undefined && detail.endsWith(`holds ${was}`))
+        return [`${resource.label} was changed from ${was} to ${value ?? '(deleted)'}, but ${said}`];
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
  * Checks that a failure notification names the step and the error, lists what was and was not
- * done, and does not describe a changed resource as untouched.
+ * done, mentions every resource of the plan, and describes every resource as the cloud shows it
+ * (a changed replica, group or parameter never as untouched; nothing as done that is not).
  */
 function failureNotificationProblems(
   plan: Plan,
-  result: ReplayResult,
+  observed: ObservedReplay,
   body: string,
   changed: readonly string[],
 ): string[] {
+  const { result, before } = observed;
   const problems: string[] = [];
   const step = /^Failed step: (.+)$/m.exec(body)?.[1];
   if (step === undefined || step === 'unknown')
@@ -115,24 +210,20 @@ function failureNotificationProblems(
   if (!body.includes('Done (read back from AWS):') || !body.includes('Not done:')) {
     problems.push('the failure notification does not say what was and was not done');
   }
-  const expected = [
-    ...plan.databases.map((db) => ['database', db.replica] as const),
-    ...plan.scalingGroups.map((group) => ['group', group.name] as const),
-    ...plan.parameters.map((parameter) => ['parameter', parameter.name] as const),
-  ];
-  for (const [kind, name] of expected) {
-    const line = resourceLine(body, kind, name);
+  const resources = planResources(plan);
+  for (const resource of resources) {
+    const line = resourceLine(body, resource);
     if (line === undefined) {
-      problems.push(`the failure notification does not mention ${kind} ${name}`);
+      problems.push(`the failure notification does not mention ${resource.noun} ${resource.label}`);
       continue;
     }
-    // A replica whose promotion RDS accepted cannot be un-promoted: calling it "still a read
-    // replica (available)" tells the operator nothing happened. Naming the promotion, a
-    // standalone instance, an unknown state or a broken one (`failed`…) sends them to look.
-    const detail = line.slice(line.indexOf(': ') + 2);
-    if (kind === 'database' && changed.includes(`database ${name}`) && !mentionsPromotion(detail)) {
-      problems.push(`a promotion of ${name} was started, but the notification says "${line.slice(2)}"`);
-    }
+    const wasChanged = changed.includes(changedName(resource.noun, resource.label));
+    problems.push(...lineProblems(plan, resource, line, wasChanged, { before, cloud: result.cloud }));
+  }
+  // A change to anything the plan does not name is a change nobody is told about.
+  for (const name of changed) {
+    if (!resources.some((resource) => changedName(resource.noun, resource.label) === name))
+      problems.push(`${name} was changed, but it is not a resource of the plan`);
   }
   return problems;
 }
@@ -187,8 +278,18 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
       problems.push('succeeded without a success notification');
       break;
     case 'ignored':
+    case 'duplicate':
+      // Nothing to do and nobody to page: the one rule is that nothing was changed.
       if (mutatingCalls === 0) return verdict('notified', false);
-      problems.push('an ignored event made mutating calls');
+      problems.push(`an execution that ended ${result.outcome} made mutating calls`);
+      break;
+    case 'refused':
+      // Acquire Lock publishes the refusal itself, before anything could change.
+      if (mutatingCalls === 0 && lastKind === 'refused') return verdict('notified', true);
+      if (mutatingCalls === 0 && snsDown) return verdict('sns-down', false);
+      problems.push(
+        mutatingCalls > 0 ? 'refused after mutating calls' : 'refused without a refusal notification',
+      );
       break;
     case 'aborted':
       if (lastKind === 'aborted' && mutatingCalls === 0) return verdict('notified', true);
@@ -202,7 +303,7 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
       break;
     case 'failed':
       if (lastKind === 'failed' && last !== undefined) {
-        const content = failureNotificationProblems(plan, result, last.message, changed);
+        const content = failureNotificationProblems(plan, observed, last.message, changed);
         if (content.length === 0) return verdict('notified', true);
         problems.push(...content);
       } else if (snsDown) {

@@ -1,6 +1,8 @@
+import type { Outcome } from '../../functions/common/vocabulary.js';
 import type { WorkflowState } from '../../functions/common/workflow-state.js';
 import type { ReplayResult } from '../runner.js';
 import type { TimelineEntry } from '../timeline.js';
+import { runRecordFromTables, type RunRecord } from './run-record.js';
 
 /**
  * The normalised record of one execution that every report is built from. A local replay
@@ -11,7 +13,7 @@ import type { TimelineEntry } from '../timeline.js';
 /** `caught`: the step failed and a Catch took over; `aborted`: the execution ended around it. */
 export type StepOutcome = 'succeeded' | 'failed' | 'caught' | 'aborted' | 'running';
 
-/** One row of the timeline: a state (and the Map item it ran for), first entry to last exit. */
+/** One row of the timeline: a state, first entry to last exit. */
 export interface ExecutionStep {
   readonly state: string;
   /** The replica or group name a Map iteration ran for. */
@@ -26,11 +28,12 @@ export interface ExecutionStep {
 }
 
 /**
- * `aborted`: the workflow's own abort (the alarm recovered during the confirm window);
- * `stopped`: someone stopped the execution (Step Functions status ABORTED).
+ * How the workflow ended, in the one vocabulary (functions/common/vocabulary.ts OUTCOMES:
+ * `duplicate` another execution had it, `refused` within the plan's minimum interval, `aborted`
+ * the alarm recovered during the confirm window), or how Step Functions ended it from outside:
+ * `stopped` (StopExecution: status ABORTED), `timed-out`, or still `running`.
  */
-export type ExecutionOutcome =
-  'succeeded' | 'ignored' | 'aborted' | 'failed' | 'stopped' | 'timed-out' | 'running';
+export type ExecutionOutcome = Outcome | 'stopped' | 'timed-out' | 'running';
 
 export interface ExecutionRecord {
   readonly source: 'local' | 'live';
@@ -44,6 +47,11 @@ export interface ExecutionRecord {
   readonly steps: readonly ExecutionStep[];
   /** The latest execution state seen (the output when it succeeded); null when none is known. */
   readonly state: WorkflowState | null;
+  /**
+   * What the failover record says each resource did (local replays: read from the simulated
+   * lock table); absent when unknown, e.g. for a live history.
+   */
+  readonly failoverRecord?: RunRecord | null;
   /** Local replays only: what the simulated AWS saw. */
   readonly local?: {
     readonly apiCalls: number;
@@ -60,8 +68,8 @@ export const asWorkflowState = (value: unknown): WorkflowState | null =>
   isObject(value) ? (value as WorkflowState) : null;
 
 /**
- * The local timeline lets a state's exit overwrite its failure (a Map whose iteration failed
- * into the Map's Catch ends as `succeeded` with the error). An exited row with an error and no
+ * The local timeline lets a state's exit overwrite its failure (a Parallel whose branch failed
+ * into the Parallel's Catch ends as `succeeded` with the error). An exited row with an error and no
  * retry to explain it was caught.
  */
 function localOutcome(entry: TimelineEntry): StepOutcome {
@@ -73,6 +81,7 @@ function localOutcome(entry: TimelineEntry): StepOutcome {
 export function recordFromReplay(result: ReplayResult): ExecutionRecord {
   const origin = Date.parse(result.startedAt);
   const at = (seconds: number) => new Date(origin + Math.round(seconds * 1000)).toISOString();
+  const tables = (result.cloud as Partial<ReplayResult['cloud']> | undefined)?.tables;
   return {
     source: 'local',
     executionName: result.executionName,
@@ -91,6 +100,8 @@ export function recordFromReplay(result: ReplayResult): ExecutionRecord {
       ...(entry.error === undefined ? {} : { error: entry.error }),
     })),
     state: asWorkflowState(result.output),
+    // A saved result without the cloud (trimmed by hand) reports without the record.
+    ...(tables === undefined ? {} : { failoverRecord: runRecordFromTables(tables, result.executionName) }),
     local: {
       apiCalls: result.apiCalls,
       mutatingCalls: result.mutatingCalls,

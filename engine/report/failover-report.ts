@@ -1,6 +1,8 @@
 import type { Plan } from '../../functions/common/plan.js';
 import type { WorkflowState } from '../../functions/common/workflow-state.js';
+import { rdsReplicaKind } from '../../functions/kinds/rds-replica/definition.js';
 import type { ExecutionOutcome, ExecutionRecord, ExecutionStep } from './execution-record.js';
+import { resourceOutcomes, type ResourceOutcome } from './run-record.js';
 
 /** One database's replica lag as the RPO gate last read it, before promotion. */
 export interface DatabaseLag {
@@ -47,7 +49,7 @@ export interface FailoverReport {
   readonly durationSeconds: number;
   readonly error: { readonly error: string; readonly cause: string } | null;
   readonly rto: ObjectiveVerdict & {
-    /** Trigger (alarm timestamp or drill request) to the last parameter repointed; null when not reached. */
+    /** Trigger (alarm timestamp or drill request) to the last resource failed over (recover and route phases); null when not reached. */
     readonly achievedSeconds: number | null;
     readonly from: string | null;
     readonly to: string | null;
@@ -58,7 +60,25 @@ export interface FailoverReport {
     readonly databases: readonly DatabaseLag[];
   };
   readonly steps: readonly ReportStep[];
+  /**
+   * What each resource of the plan did, from the failover record; null when the record was not
+   * available (a live execution: its state carries only each kind's counts, see `phases`).
+   */
+  readonly resources: readonly ResourceOutcome[] | null;
+  /** Each kind's last summary per phase, as the execution state carries it. */
+  readonly phases: readonly PhaseSummary[];
   readonly local: NonNullable<ExecutionRecord['local']> | null;
+}
+
+/** One kind's summary in one phase of the workflow (gate, recover, route). */
+export interface PhaseSummary {
+  readonly phase: 'gate' | 'recover' | 'route';
+  readonly kind: string;
+  readonly done: boolean;
+  readonly total: number;
+  readonly pending: number;
+  readonly completedAt: string | null;
+  readonly message: string;
 }
 
 /** One database's look of the RPO gate, as the failover record keeps it. */
@@ -123,15 +143,37 @@ function rpoOf(
   return { estimateSeconds: estimate, ...verdict(estimate, plan?.objectives.rpoSeconds ?? null), databases };
 }
 
+function phasesOf(state: WorkflowState | null): PhaseSummary[] {
+  const phases = ['gate', 'recover', 'route'] as const;
+  return phases.flatMap((phase) =>
+    (state?.[phase] ?? []).map((summary) => ({
+      phase,
+      kind: summary.kind,
+      done: summary.done,
+      total: summary.total,
+      pending: summary.pending,
+      completedAt: summary.completedAt ?? null,
+      message: summary.message,
+    })),
+  );
+}
+
+/** The RPO gate's looks at each database, as the failover record keeps them. */
+function recordedGateLooks(record: ExecutionRecord): readonly GateRecordLook[] {
+  const kept = record.failoverRecord?.kinds.find((kind) => kind.kind === rdsReplicaKind.id);
+  return (kept?.gate ?? []) as readonly GateRecordLook[];
+}
+
 /**
- * The report's facts from a normalised execution record. The plan comes from the execution
- * state (every state after Validate Trigger carries it), else from `plan` (the file the run
- * was started with).
+ * The report's facts from a normalised execution record. The plan is `plan` (the file the run
+ * was started with: the state carries no plan); without it, objectives are unknown. The RPO
+ * comes from `gateLooks` (the rds-replica gate record), by default the one in the execution
+ * record's failover record, else from the gate summary's largest lag.
  */
 export function buildFailoverReport(
   record: ExecutionRecord,
   plan?: Plan,
-  gateLooks: readonly GateRecordLook[] = [],
+  gateLooks: readonly GateRecordLook[] = recordedGateLooks(record),
 ): FailoverReport {
   const state = record.state;
   const effectivePlan = plan ?? null;
@@ -171,6 +213,8 @@ export function buildFailoverReport(
       ...step,
       durationSeconds: millis(Date.parse(step.endedAt) - Date.parse(step.startedAt)),
     })),
+    resources: record.failoverRecord === undefined ? null : resourceOutcomes(record.failoverRecord, plan),
+    phases: phasesOf(state),
     local: record.local ?? null,
   };
 }

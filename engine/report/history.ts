@@ -1,4 +1,5 @@
 import type { DescribeExecutionCommandOutput, HistoryEvent } from '@aws-sdk/client-sfn';
+import { FAIL_ERRORS, LOCK_DECISIONS, TRIGGER_DECISIONS } from '../../functions/common/vocabulary.js';
 import type { WorkflowState } from '../../functions/common/workflow-state.js';
 import {
   asWorkflowState,
@@ -209,6 +210,27 @@ function latestState(events: readonly HistoryEvent[]): WorkflowState | null {
 }
 
 /**
+ * The workflow's own ending, in the one vocabulary: a succeeded execution that ignored the
+ * event or found another execution holding the lock, and the Fail states that refuse (minimum
+ * interval) or abort (alarm recovered), are not failovers that succeeded or failed.
+ */
+function workflowOutcome(
+  outcome: ExecutionOutcome,
+  state: WorkflowState | null,
+  errorName: string | undefined,
+): ExecutionOutcome {
+  if (outcome === 'succeeded') {
+    if (state?.decision === TRIGGER_DECISIONS.ignore) return 'ignored';
+    if (state?.decision === LOCK_DECISIONS.duplicate) return 'duplicate';
+  }
+  if (outcome === 'failed') {
+    if (errorName === FAIL_ERRORS.aborted) return 'aborted';
+    if (errorName === FAIL_ERRORS.refused) return 'refused';
+  }
+  return outcome;
+}
+
+/**
  * Builds the normalised record of a live execution from its full history (oldest first) and,
  * optionally, DescribeExecution (which knows the status before the history has a terminal event).
  */
@@ -229,11 +251,10 @@ export function recordFromHistory(
   const failure = terminal === undefined ? undefined : failureOf(terminal);
   const errorName = failure?.error ?? description?.error;
   const cause = causeText(failure?.cause ?? description?.cause);
-  if (outcome === 'succeeded' && state?.decision === 'ignore') outcome = 'ignored';
-  if (outcome === 'failed' && errorName === 'FailoverAborted') outcome = 'aborted';
+  outcome = workflowOutcome(outcome, state, errorName);
   const first = events[0]?.timestamp ?? description?.startDate ?? new Date(0);
   const last = terminal?.timestamp ?? description?.stopDate ?? events.at(-1)?.timestamp ?? first;
-  const hasError = outcome !== 'succeeded' && outcome !== 'ignored' && outcome !== 'running';
+  const hasError = !['succeeded', 'ignored', 'duplicate', 'running'].includes(outcome);
   return {
     source: 'live',
     executionName: description?.name ?? executionArn.split(':').at(-1) ?? executionArn,

@@ -1,9 +1,10 @@
+import { KINDS } from '../../functions/kinds/registry.js';
 import type { FailoverReport, ObjectiveVerdict, ReportStep } from './failover-report.js';
 
 /**
- * The Markdown report: a summary, a Mermaid gantt of the steps, the table of steps and the
- * replica lag behind the RPO estimate. Every figure comes from the FailoverReport, which the
- * JSON sibling holds as is.
+ * The Markdown report: a summary, a Mermaid gantt of the steps, the table of steps, what each
+ * resource did and the replica lag behind the RPO estimate. Every figure comes from the
+ * FailoverReport, which the JSON sibling holds as is.
  */
 
 /**
@@ -30,14 +31,31 @@ function ganttTag(step: ReportStep): string {
   return step.outcome === 'succeeded' ? 'done' : 'active';
 }
 
+/** Each kind's state names (its Parallel branch in every phase), to its title. */
+const KIND_SECTIONS = new Map<string, string>(
+  KINDS.flatMap((kind) => {
+    const names = Object.values(kind.states).filter((name): name is string => name !== undefined);
+    // The gate branch ends in "<gate> Passed" (state-machines/workflow-builder.ts).
+    const passed = kind.states.gate === undefined ? [] : [`${kind.states.gate} Passed`];
+    return [...names, ...passed].map((name) => [name, kind.title] as const);
+  }),
+);
+
 /**
- * The gantt: one task per timeline row, grouped into a section per Map item (replica, group)
- * after the workflow's own states. No `title` line: the Markdown heading carries it.
+ * The gantt: one task per timeline row, the workflow's own states first, then a section per
+ * resource kind (its branch in the Gate, Recover, Route and Read Back Parallels). No `title`
+ * line: the Markdown heading carries it.
  */
 export function renderGantt(report: FailoverReport): string {
   const sections = new Map<string, { step: ReportStep; index: number }[]>([[WORKFLOW_SECTION, []]]);
   report.steps.forEach((step, index) => {
-    const section = step.item === undefined ? WORKFLOW_SECTION : ganttText(step.item);
+    const kind = KIND_SECTIONS.get(step.state);
+    const section =
+      step.item !== undefined
+        ? ganttText(step.item)
+        : kind === undefined
+          ? WORKFLOW_SECTION
+          : ganttText(kind);
     sections.set(section, [...(sections.get(section) ?? []), { step, index }]);
   });
   const lines = [
@@ -96,7 +114,7 @@ function summaryRows(report: FailoverReport): string[] {
     ],
     [
       'RTO achieved',
-      `${seconds(report.rto.achievedSeconds)} (trigger → last parameter repointed) against objective ${seconds(report.rto.objectiveSeconds)}: ${verdict(report.rto.achievedSeconds, report.rto)}`,
+      `${seconds(report.rto.achievedSeconds)} (trigger → last resource failed over) against objective ${seconds(report.rto.objectiveSeconds)}: ${verdict(report.rto.achievedSeconds, report.rto)}`,
     ],
     [
       'RPO estimate',
@@ -113,12 +131,40 @@ function summaryRows(report: FailoverReport): string[] {
 }
 
 function stepRows(report: FailoverReport): string[] {
+  // Only results saved before the workflow polled per kind have per-item rows.
+  const items = report.steps.some((step) => step.item !== undefined);
+  const item = (step: ReportStep) => (items ? ` ${cell(step.item ?? '')} |` : '');
   return [
-    '| # | Step | Item | Start | End | Duration | Outcome | Runs | Retries | Error |',
-    '|---:|---|---|---|---|---:|---|---:|---:|---|',
+    `| # | Step |${items ? ' Item |' : ''} Start | End | Duration | Outcome | Runs | Retries | Error |`,
+    `|---:|---|${items ? '---|' : ''}---|---|---:|---|---:|---:|---|`,
     ...report.steps.map(
       (step, i) =>
-        `| ${i + 1} | ${cell(step.state)} | ${cell(step.item ?? '')} | ${clock(step.startedAt)} | ${clock(step.endedAt)} | ${step.durationSeconds} s | ${step.outcome} | ${step.runs} | ${step.retries} | ${cell(step.error ?? '')} |`,
+        `| ${i + 1} | ${cell(step.state)} |${item(step)} ${clock(step.startedAt)} | ${clock(step.endedAt)} | ${step.durationSeconds} s | ${step.outcome} | ${step.runs} | ${step.retries} | ${cell(step.error ?? '')} |`,
+    ),
+  ];
+}
+
+function resourceRows(report: FailoverReport): string[] {
+  if (report.resources === null) {
+    if (report.phases.length === 0) return ['The run did not reach any resource: nothing was changed.'];
+    return [
+      'The failover record was not read: each kind as the execution state summarises it.',
+      '',
+      '| Phase | Kind | Done | Pending | Completed | Summary |',
+      '|---|---|---|---:|---|---|',
+      ...report.phases.map(
+        (phase) =>
+          `| ${phase.phase} | ${cell(phase.kind)} | ${phase.done ? 'yes' : 'no'} | ${phase.pending} of ${phase.total} | ${phase.completedAt ?? ''} | ${cell(phase.message)} |`,
+      ),
+    ];
+  }
+  if (report.resources.length === 0) return ['The run did not reach any resource: nothing was changed.'];
+  return [
+    '| Kind | Resource | Status | What happened |',
+    '|---|---|---|---|',
+    ...report.resources.map(
+      (resource) =>
+        `| ${resource.noun} | ${cell(resource.label)} | ${resource.status} | ${cell(resource.detail)} |`,
     ),
   ];
 }
@@ -153,6 +199,10 @@ export function renderMarkdown(report: FailoverReport): string {
     `## Steps (${zone})`,
     '',
     ...stepRows(report),
+    '',
+    '## What each resource did',
+    '',
+    ...resourceRows(report),
     '',
     '## Replica lag at promotion (RPO)',
     '',

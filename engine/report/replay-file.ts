@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTCOMES } from '../../functions/common/vocabulary.js';
 import type { ReplayResult } from '../runner.js';
 
 /**
@@ -17,7 +18,7 @@ const timelineEntrySchema = z.looseObject({
 });
 
 const replayResultSchema = z.looseObject({
-  outcome: z.enum(['succeeded', 'ignored', 'aborted', 'failed']),
+  outcome: z.enum(OUTCOMES),
   summary: z.string(),
   executionName: z.string().min(1),
   startedAt: z.iso.datetime(),
@@ -28,6 +29,11 @@ const replayResultSchema = z.looseObject({
   mutatingCalls: z.number().int(),
   apiCalls: z.number().int(),
   criticalPathSeconds: z.number(),
+  // The simulated cloud's end state: its tables hold the run's failover record (optional: a
+  // result without it still reports, without what each resource did).
+  cloud: z
+    .looseObject({ tables: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))) })
+    .optional(),
 });
 
 /** A saved replay result, or a message saying what is wrong with it. */

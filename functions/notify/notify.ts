@@ -16,11 +16,12 @@ async function kindRecords(plan: Plan, scope: RecordScope, kind: NotifyInput['ki
       const items = plan[candidate.planKey] as readonly Parameters<typeof candidate.label>[0][];
       const labels = items.map((item) => (candidate.label as (value: unknown) => string)(item));
       if (kind === 'started' || kind === 'aborted') return { kind: candidate, labels };
+      // Best effort: a record that cannot be read must not stop the notice (each resource then reads "unknown").
       const [progress, gate, assessment] = await Promise.all([
         readProgress<({ message?: string } | null)[]>(scope, candidate.id),
         candidate.hasGate ? readGate<GateLook[]>(scope, candidate.id) : Promise.resolve(undefined),
         kind === 'failed' ? readAssessment<Assessed[]>(scope, candidate.id) : Promise.resolve(undefined),
-      ]);
+      ]).catch(() => [undefined, undefined, undefined] as const);
       return { kind: candidate, labels, progress, gate, assessment };
     }),
   );
