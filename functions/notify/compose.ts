@@ -22,8 +22,11 @@ export function failureText(failure: CaughtFailure | undefined): string {
 
 const seconds = (from: string, to: Date): number => Math.round((to.getTime() - Date.parse(from)) / 1000);
 
-/** SNS subjects are ASCII, at most 100 characters. */
-const subjectLine = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+/**
+ * SNS Publish `Subject`: printable ASCII, no line breaks, and "must be less than 100
+ * characters long" (SNS API reference): at most 99.
+ */
+const subjectLine = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 99);
 
 function triggerLines(state: WorkflowState): string[] {
   const trigger = state.trigger;

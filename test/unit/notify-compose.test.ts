@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NotificationKind, WorkflowState } from '../../functions/common/workflow-state.js';
-import type { AssessedResource } from '../../functions/notify/assess.js';
-import { composeMessage, failureText } from '../../functions/notify/compose.js';
+import type { Assessed } from '../../functions/kinds/kind-step.js';
+import { KINDS as RESOURCE_KINDS } from '../../functions/kinds/registry.js';
+import { composeMessage, failureText, type KindRecord } from '../../functions/notify/compose.js';
 import { examplePlan } from '../fixtures/plans.js';
 import {
   alarmTrigger,
@@ -11,6 +12,8 @@ import {
   lagCheck,
   NEW_HOST,
   OLD_HOST,
+  plannedRecords,
+  succeededRecords,
   succeededState,
 } from '../fixtures/workflow-states.js';
 
@@ -59,7 +62,7 @@ describe('composeMessage', () => {
     const plan = examplePlan();
 
     // Act
-    const message = composeMessage('started', plan, { plan, trigger: alarmTrigger() }, [], NOW);
+    const message = composeMessage('started', plan, { trigger: alarmTrigger() }, plannedRecords(plan), NOW);
 
     // Assert
     expect(message.subject).toBe('Failover STARTED: shop-prod us-east-1 -> us-west-2');
@@ -69,9 +72,9 @@ describe('composeMessage', () => {
       'Trigger: alarm "shop-primary-health" (us-east-1) entered ALARM at 2026-11-24T09:00:00.000Z: Threshold Crossed: 3 out of the last 3 datapoints were less than the threshold (1.0)',
       'Execution: arn:aws:states:us-west-2:111111111111:execution:failover:run-1',
       '',
-      'Databases to promote: shop-db-replica',
-      'Groups to scale: shop-app-usw2 -> 6',
-      'Parameters to repoint: /shop/db/host, /shop/db/port, /shop/active-region',
+      'RDS read replicas to fail over: shop-db-replica',
+      'Auto Scaling groups to fail over: shop-app-usw2',
+      'SSM parameters to fail over: /shop/db/host, /shop/db/port, /shop/active-region',
       'Nothing has been changed yet.',
     ]);
   });
@@ -81,14 +84,14 @@ describe('composeMessage', () => {
     const plan = examplePlan();
 
     // Act
-    const message = composeMessage('succeeded', plan, succeededState(plan), [], NOW);
+    const message = composeMessage('succeeded', plan, succeededState(plan), succeededRecords(plan), NOW);
 
     // Assert
     expect(message.subject).toBe('Failover SUCCEEDED: shop-prod us-east-1 -> us-west-2');
     expect(lines(message.body)).toEqual(
       expect.arrayContaining([
         'Confirmation: alarm "shop-primary-health" still ALARM after 60s',
-        '- database shop-db-replica: shop-db-replica is standalone and available',
+        '- replica shop-db-replica: shop-db-replica is standalone and available',
         '- group shop-app-usw2: shop-app-usw2 has 6/6 InService',
         `- parameter /shop/db/host: repointed ${OLD_HOST} -> ${NEW_HOST}`,
         '- parameter /shop/db/port: already 5432 -> 5432',
@@ -111,7 +114,13 @@ describe('composeMessage', () => {
     });
 
     // Act
-    const message = composeMessage('succeeded', plan, succeededState(plan, { lag: over }), [], NOW);
+    const message = composeMessage(
+      'succeeded',
+      plan,
+      succeededState(plan, { lag: over }),
+      succeededRecords(plan, { lag: over }),
+      NOW,
+    );
 
     // Assert
     expect(lines(message.body)).toEqual(
@@ -127,7 +136,14 @@ describe('composeMessage', () => {
     const plan = examplePlan();
 
     // Act
-    const message = composeMessage('succeeded', plan, succeededState(plan, { lag: lagCheck(null) }), [], NOW);
+    const lag = lagCheck(null);
+    const message = composeMessage(
+      'succeeded',
+      plan,
+      succeededState(plan, { lag }),
+      succeededRecords(plan, { lag }),
+      NOW,
+    );
 
     // Assert
     expect(message.body).toContain(
@@ -141,7 +157,7 @@ describe('composeMessage', () => {
     const state = succeededState(plan, { trigger: drillTrigger(true) });
 
     // Act
-    const message = composeMessage('succeeded', plan, state, [], NOW);
+    const message = composeMessage('succeeded', plan, state, succeededRecords(plan, { dryRun: true }), NOW);
 
     // Assert
     expect(message.subject).toBe('Failover SUCCEEDED [dry run]: shop-prod us-east-1 -> us-west-2');
@@ -149,7 +165,7 @@ describe('composeMessage', () => {
       expect.arrayContaining([
         'Trigger: DRY-RUN drill requested by sre-oncall@example.com at 2026-11-24T09:00:00.000Z: Q4 game day',
         'DRY RUN: nothing was changed. What the failover would do:',
-        '- database shop-db-replica: dry run: would call PromoteReadReplica on shop-db-replica',
+        '- replica shop-db-replica: dry run: would call PromoteReadReplica on shop-db-replica',
         `- parameter /shop/db/host: would repoint ${OLD_HOST} -> ${NEW_HOST}`,
         '- parameter /shop/db/port: already 5432 -> 5432',
       ]),
@@ -161,30 +177,40 @@ describe('composeMessage', () => {
     // Arrange
     const plan = examplePlan();
     const state = failedState(
-      plan,
-      'Promote And Scale',
+      'Recover',
       'PromotionFailedError',
       'shop-db-replica went failed during promotion',
     );
-    const assessment: AssessedResource[] = [
-      { kind: 'database', name: 'shop-db-replica', done: false, detail: 'standalone, failed' },
-      { kind: 'group', name: 'shop-app-usw2', done: true, detail: 'desired 6 (plan 6), 6 InService' },
-      { kind: 'parameter', name: '/shop/db/host', done: false, detail: `not repointed: holds ${OLD_HOST}` },
-    ];
+    const assessments: Record<string, Assessed[]> = {
+      'rds-replica': [{ label: 'shop-db-replica', done: false, detail: 'standalone, failed' }],
+      'auto-scaling-group': [
+        { label: 'shop-app-usw2', done: true, detail: 'desired 6 (plan 6), 6 InService' },
+      ],
+      'ssm-parameter': [
+        { label: '/shop/db/host', done: false, detail: `not repointed: holds ${OLD_HOST}` },
+        { label: '/shop/db/port', done: true, detail: 'points at 5432' },
+      ],
+    };
+    const records = plannedRecords(plan).map((record) => ({
+      ...record,
+      assessment: assessments[record.kind.id],
+    }));
 
     // Act
-    const message = composeMessage('failed', plan, state, assessment, NOW);
+    const message = composeMessage('failed', plan, state, records, NOW);
 
     // Assert
-    expect(message.subject).toBe('Failover FAILED: shop-prod at Promote And Scale');
+    expect(message.subject).toBe('Failover FAILED: shop-prod at Recover');
     expect(lines(message.body).slice(5)).toEqual([
-      'Failed step: Promote And Scale',
+      'Failed step: Recover',
       'Error: PromotionFailedError: shop-db-replica went failed during promotion',
       'Done (read back from AWS):',
       '- group shop-app-usw2: desired 6 (plan 6), 6 InService',
+      '- parameter /shop/db/port: points at 5432',
       'Not done:',
-      '- database shop-db-replica: standalone, failed',
+      '- replica shop-db-replica: standalone, failed',
       `- parameter /shop/db/host: not repointed: holds ${OLD_HOST}`,
+      '- parameter /shop/active-region: unknown: it could not be read back',
       'The workflow stopped here and will not retry by itself. Finish or undo by hand, or start a new execution.',
     ]);
   });
@@ -192,16 +218,14 @@ describe('composeMessage', () => {
   it('says nothing was done when the assessment finds nothing done', () => {
     // Arrange
     const plan = examplePlan();
-    const state = failedState(plan, 'Check Replica Lag', 'ReplicaLagExceededError', 'lag too high');
+    const state = failedState('Gate', 'ReplicaLagExceededError', 'lag too high');
+    const records = plannedRecords(plan).map((record) => ({
+      ...record,
+      assessment: record.labels.map((label) => ({ label, done: false, detail: 'not changed' })),
+    }));
 
     // Act
-    const message = composeMessage(
-      'failed',
-      plan,
-      state,
-      [{ kind: 'group', name: 'g', done: false, detail: 'desired 2 (plan 6), 2 InService' }],
-      NOW,
-    );
+    const message = composeMessage('failed', plan, state, records, NOW);
 
     // Assert
     expect(lines(message.body)).toEqual(
@@ -213,7 +237,6 @@ describe('composeMessage', () => {
     // Arrange
     const plan = examplePlan();
     const state: WorkflowState = {
-      plan,
       trigger: alarmTrigger(),
       confirmation: {
         confirmed: false,
@@ -224,14 +247,14 @@ describe('composeMessage', () => {
     };
 
     // Act
-    const message = composeMessage('aborted', plan, state, [], NOW);
+    const message = composeMessage('aborted', plan, state, plannedRecords(plan), NOW);
 
     // Assert
     expect(message.subject).toBe('Failover ABORTED: shop-prod, alarm recovered');
     expect(lines(message.body)).toEqual(
       expect.arrayContaining([
         'Confirmation: alarm returned to OK',
-        'Nothing was changed: no database promoted, no group scaled, no parameter repointed.',
+        'Nothing was changed: no resource of the plan was touched.',
       ]),
     );
   });
@@ -248,22 +271,88 @@ describe('composeMessage', () => {
     expect(message.body).toContain('Error: unknown error');
   });
 
-  it.each(KINDS)('keeps the %s subject within 100 printable ASCII characters', (kind) => {
+  it.each(KINDS)('keeps the %s subject under 100 printable ASCII characters (SNS Subject)', (kind) => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (failedStep) => {
         // Arrange
         const plan = examplePlan((document) => {
           document.name = 'a'.repeat(63);
         });
-        const state: WorkflowState = { plan, trigger: drillTrigger(true), failedStep };
+        const state: WorkflowState = { trigger: drillTrigger(true), failedStep };
 
         // Act
         const { subject } = composeMessage(kind, plan, state, [], NOW);
 
         // Assert
-        expect(subject.length).toBeLessThanOrEqual(100);
+        expect(subject.length).toBeLessThan(100);
         expect(subject).toMatch(/^[\x20-\x7e]*$/);
       }),
     );
+  });
+
+  describe('for the largest plan the schema allows', () => {
+    /** Every kind at its maxItems, every name and value at its longest. */
+    const largestPlan = () =>
+      examplePlan((document) => {
+        document.name = 'p'.repeat(63);
+        document.databases = Array.from({ length: 100 }, (_, i) => ({
+          id: `db${i}`,
+          replica: `r${String(i).padStart(3, '0')}${'x'.repeat(59)}`,
+          maxLagSeconds: 30,
+        }));
+        document.scalingGroups = Array.from({ length: 100 }, (_, i) => ({
+          name: `${String(i).padStart(3, '0')}${'é'.repeat(252)}`,
+          min: 1,
+          desired: 2,
+          max: 3,
+        }));
+        document.parameters = Array.from({ length: 200 }, (_, i) => ({
+          name: `/${String(i).padStart(3, '0')}${'p'.repeat(1007)}`,
+          value: 'v'.repeat(4096),
+        }));
+      });
+    const BYTES_256_KB = 262_144;
+    const longText = 'ü'.repeat(8_192);
+
+    /** Records as long as the kinds write them, and read-backs quoting whole (8 KB) parameter values. */
+    const largestRecords = (plan: ReturnType<typeof largestPlan>): KindRecord[] =>
+      RESOURCE_KINDS.map((kind) => {
+        const labels = (plan[kind.planKey] as readonly unknown[]).map((item) =>
+          (kind.label as (value: unknown) => string)(item),
+        );
+        return {
+          kind,
+          labels,
+          progress: labels.map(() => ({ message: `repointed ${'a'.repeat(201)} -> ${'b'.repeat(201)}` })),
+          gate: kind.hasGate
+            ? labels.map(() => lagCheck(20, { promotedOverThreshold: true, message: longText }))
+            : undefined,
+          assessment: labels.map((label, i) => ({
+            label,
+            done: i % 2 === 0,
+            detail: `not repointed: holds ${longText}`,
+          })),
+        };
+      });
+
+    it.each(KINDS)('keeps the %s message within the 256 KB SNS allows, and says when it was cut', (kind) => {
+      // Arrange
+      const plan = largestPlan();
+      const state: WorkflowState = {
+        ...succeededState(plan),
+        failedStep: 'Recover',
+        failure: { Error: 'States.TaskFailed', Cause: longText.repeat(4) },
+      };
+
+      // Act
+      const { subject, body } = composeMessage(kind, plan, state, largestRecords(plan), NOW);
+
+      // Assert
+      expect(Buffer.byteLength(body, 'utf8')).toBeLessThanOrEqual(BYTES_256_KB);
+      expect(subject.length).toBeLessThan(100);
+      if (kind !== 'aborted')
+        expect(body).toMatch(/\n… \(cut to \d+ bytes; the failover record holds every resource\)$/);
+      expect(body).not.toContain('\uFFFD');
+    });
   });
 });

@@ -1,33 +1,43 @@
 import './support/aws-sdk-matchers.js';
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { AuthorizationErrorException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setClientInterceptor } from '../../functions/common/aws-clients.js';
-import type { NotifyInput } from '../../functions/common/workflow-state.js';
+import type { Plan } from '../../functions/common/plan.js';
+import type { NotifyInput, WorkflowState } from '../../functions/common/workflow-state.js';
+import type { Assessed } from '../../functions/kinds/kind-step.js';
 import { handler } from '../../functions/notify/handler.js';
 import { notify } from '../../functions/notify/notify.js';
-import {
-  describeDBInstancesOutput,
-  describeGroupsOutput,
-  groupInstances,
-  replicaInstance,
-  scalingGroup,
-} from '../fixtures/aws-fixtures.js';
 import { lambdaContext } from '../fixtures/lambda-context.js';
-import { examplePlan, examplePlanDocument } from '../fixtures/plans.js';
-import { alarmTrigger, failedState, succeededState } from '../fixtures/workflow-states.js';
+import { examplePlan } from '../fixtures/plans.js';
+import { mockRecordTable, RECORD_SCOPE, RECORD_TABLE } from '../fixtures/record-table.js';
+import {
+  alarmTrigger,
+  failedState,
+  lagCheck,
+  OLD_HOST,
+  succeededState,
+} from '../fixtures/workflow-states.js';
 
 const sns = mockClient(SNSClient);
 const rds = mockClient(RDSClient);
-const autoScaling = mockClient(AutoScalingClient);
-const ssm = mockClient(SSMClient);
+const record = mockRecordTable();
 
 const NOW = new Date('2026-11-24T09:07:00.000Z');
 const PLAN_TOPIC = 'arn:aws:sns:us-west-2:111111111111:shop-failover';
 const CONSTRUCT_TOPIC = 'arn:aws:sns:eu-central-1:222222222222:failover-orchestrator-topic';
+const EXECUTION_ID = RECORD_SCOPE.executionId;
+
+/** Deploys `plan` as the CDK construct does (the bundle's FAILOVER_PLAN). */
+const deploy = (plan: Plan = examplePlan()) => vi.stubEnv('FAILOVER_PLAN', JSON.stringify(plan));
+
+const input = (kind: NotifyInput['kind'], state: WorkflowState): NotifyInput => ({
+  kind,
+  executionId: EXECUTION_ID,
+  state,
+});
 
 /** The message body of the one Publish call. */
 const publishedBody = (): string => {
@@ -38,8 +48,12 @@ const publishedBody = (): string => {
 
 beforeEach(() => {
   setClientInterceptor(undefined);
-  for (const mock of [sns, rds, autoScaling, ssm]) mock.reset();
+  sns.reset();
+  rds.reset();
+  record.reset();
   sns.on(PublishCommand).resolves({ MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e' });
+  vi.stubEnv('FAILOVER_LOCK_TABLE', RECORD_TABLE);
+  deploy();
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(NOW);
 });
@@ -50,12 +64,9 @@ afterEach(() => {
 });
 
 describe('notify', () => {
-  it("publishes a started message to the plan's topic in the topic's region", async () => {
-    // Arrange
-    const plan = examplePlan();
-
+  it("publishes a started message to the deployed plan's topic in the topic's region", async () => {
     // Act
-    const notification = await notify({ kind: 'started', state: { plan, trigger: alarmTrigger() } });
+    const notification = await notify(input('started', { trigger: alarmTrigger() }));
 
     // Assert
     expect(notification).toEqual({
@@ -72,6 +83,7 @@ describe('notify', () => {
         plan: { DataType: 'String', StringValue: 'shop-prod' },
       },
     });
+    expect(publishedBody()).toContain('RDS read replicas to fail over: shop-db-replica');
     expect(publishedBody()).toContain('Nothing has been changed yet.');
     const client = sns.call(0).thisValue as SNSClient;
     await expect(client.config.region()).resolves.toBe('us-west-2');
@@ -80,12 +92,14 @@ describe('notify', () => {
   it('publishes to FAILOVER_TOPIC_ARN, in its region, when the plan names no topic', async () => {
     // Arrange
     vi.stubEnv('FAILOVER_TOPIC_ARN', CONSTRUCT_TOPIC);
-    const plan = examplePlan((document) => {
-      delete document.notifications;
-    });
+    deploy(
+      examplePlan((document) => {
+        delete document.notifications;
+      }),
+    );
 
     // Act
-    const notification = await notify({ kind: 'aborted', state: { plan, trigger: alarmTrigger() } });
+    const notification = await notify(input('aborted', { trigger: alarmTrigger() }));
 
     // Assert
     expect(notification.topicArn).toBe(CONSTRUCT_TOPIC);
@@ -99,10 +113,7 @@ describe('notify', () => {
     vi.stubEnv('FAILOVER_TOPIC_ARN', CONSTRUCT_TOPIC);
 
     // Act
-    const notification = await notify({
-      kind: 'started',
-      state: { plan: examplePlan(), trigger: alarmTrigger() },
-    });
+    const notification = await notify(input('started', { trigger: alarmTrigger() }));
 
     // Assert
     expect(notification.topicArn).toBe(PLAN_TOPIC);
@@ -111,37 +122,94 @@ describe('notify', () => {
   it('fails before publishing when there is no topic at all', async () => {
     // Arrange
     vi.stubEnv('FAILOVER_TOPIC_ARN', '');
-    const plan = examplePlan((document) => {
-      delete document.notifications;
-    });
+    deploy(
+      examplePlan((document) => {
+        delete document.notifications;
+      }),
+    );
 
     // Act
-    const notification = notify({ kind: 'started', state: { plan } });
+    const notification = notify(input('started', {}));
 
     // Assert
     await expect(notification).rejects.toThrow('no notification topic');
     expect(sns).not.toHaveReceivedAnyCommand();
   });
 
-  it('uses the deployed plan from FAILOVER_PLAN when the state has none (Validate Trigger failed)', async () => {
+  it('fails before publishing when it was deployed without a plan', async () => {
     // Arrange
-    vi.stubEnv('FAILOVER_PLAN', JSON.stringify(examplePlanDocument()));
-    rds
-      .on(DescribeDBInstancesCommand)
-      .resolves(describeDBInstancesOutput(replicaInstance('shop-db-replica')));
-    autoScaling
-      .on(DescribeAutoScalingGroupsCommand)
-      .resolves(describeGroupsOutput(scalingGroup('shop-app-usw2')));
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'unchanged' } });
+    vi.stubEnv('FAILOVER_PLAN', '');
+
+    // Act
+    const notification = notify(input('started', {}));
+
+    // Assert
+    await expect(notification).rejects.toThrow('FAILOVER_PLAN is not set');
+    expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
+  it("reports a failure with what each kind's read-back recorded as done and not done", async () => {
+    // Arrange
+    const assessed: Record<string, Assessed[]> = {
+      'rds-replica': [{ label: 'shop-db-replica', done: false, detail: 'still a read replica (failed)' }],
+      'auto-scaling-group': [
+        { label: 'shop-app-usw2', done: true, detail: 'desired 6 (plan 6), 6 InService' },
+      ],
+      'ssm-parameter': [
+        { label: '/shop/db/host', done: false, detail: `not repointed: holds ${OLD_HOST}` },
+        { label: '/shop/db/port', done: false, detail: 'not repointed: holds 5432' },
+        { label: '/shop/active-region', done: true, detail: 'points at us-west-2' },
+      ],
+    };
+    for (const [kind, assessment] of Object.entries(assessed))
+      record.seed(RECORD_SCOPE, [kind], 'assessment', assessment);
     const state = failedState(
-      undefined,
+      'Recover',
+      'PromotionFailedError',
+      'shop-db-replica went failed during promotion',
+    );
+
+    // Act
+    await notify(input('failed', state));
+
+    // Assert
+    expect(publishedBody().split('\n').slice(5)).toEqual([
+      'Failed step: Recover',
+      'Error: PromotionFailedError: shop-db-replica went failed during promotion',
+      'Done (read back from AWS):',
+      '- group shop-app-usw2: desired 6 (plan 6), 6 InService',
+      '- parameter /shop/active-region: points at us-west-2',
+      'Not done:',
+      '- replica shop-db-replica: still a read replica (failed)',
+      `- parameter /shop/db/host: not repointed: holds ${OLD_HOST}`,
+      '- parameter /shop/db/port: not repointed: holds 5432',
+      'The workflow stopped here and will not retry by itself. Finish or undo by hand, or start a new execution.',
+    ]);
+    expect(rds).not.toHaveReceivedAnyCommand();
+  });
+
+  it('reads the record of its own execution, consistently', async () => {
+    // Act
+    await notify(input('failed', failedState('Gate', 'ReplicaLagExceededError', 'lag too high')));
+
+    // Assert
+    expect(record.dynamoDb).toHaveReceivedCommandWith(GetItemCommand, {
+      TableName: RECORD_TABLE,
+      Key: { planName: { S: 'shop-prod#record#run-1#rds-replica' } },
+      ConsistentRead: true,
+    });
+  });
+
+  it('says a resource could not be read back when its kind recorded nothing (Read Back failed)', async () => {
+    // Arrange
+    const state = failedState(
       'Validate Trigger',
       'InvalidTriggerError',
       'execution input must be an event object, got null',
     );
 
     // Act
-    const notification = await notify({ kind: 'failed', state });
+    const notification = await notify(input('failed', state));
 
     // Assert
     expect(notification).toMatchObject({
@@ -151,83 +219,48 @@ describe('notify', () => {
     expect(publishedBody()).toContain(
       'Error: InvalidTriggerError: execution input must be an event object, got null',
     );
+    expect(publishedBody()).toContain('- replica shop-db-replica: unknown: it could not be read back');
+    expect(publishedBody()).toContain('Done (read back from AWS): nothing');
   });
 
-  it('reads back from AWS what was and was not done before reporting a failure', async () => {
+  it("lists each resource's recorded progress and states RTO and RPO on success", async () => {
     // Arrange
-    const plan = examplePlan();
-    rds
-      .on(DescribeDBInstancesCommand)
-      .resolves(
-        describeDBInstancesOutput(replicaInstance('shop-db-replica', { DBInstanceStatus: 'failed' })),
-      );
-    autoScaling
-      .on(DescribeAutoScalingGroupsCommand)
-      .resolves(
-        describeGroupsOutput(
-          scalingGroup('shop-app-usw2', { DesiredCapacity: 6, Instances: groupInstances(6) }),
-        ),
-      );
-    ssm
-      .on(GetParameterCommand)
-      .resolves({ Parameter: { Value: 'shop-db.cluster0abc.us-east-1.rds.amazonaws.com' } });
-    ssm
-      .on(GetParameterCommand, { Name: '/shop/active-region' })
-      .resolves({ Parameter: { Value: 'us-west-2' } });
-    const state = failedState(
-      plan,
-      'Promote And Scale',
-      'PromotionFailedError',
-      'shop-db-replica went failed during promotion',
-    );
+    record.seed(RECORD_SCOPE, ['rds-replica'], 'progress', [
+      { message: 'shop-db-replica is standalone and available' },
+    ]);
+    record.seed(RECORD_SCOPE, ['rds-replica'], 'gate', [lagCheck(12)]);
+    record.seed(RECORD_SCOPE, ['auto-scaling-group'], 'progress', [
+      { message: 'shop-app-usw2 has 6/6 InService' },
+    ]);
+    record.seed(RECORD_SCOPE, ['ssm-parameter'], 'progress', [
+      { message: 'repointed a -> b' },
+      { message: 'already 5432 -> 5432' },
+    ]);
 
     // Act
-    await notify({ kind: 'failed', state });
+    await notify(input('succeeded', succeededState(examplePlan())));
 
     // Assert
-    expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, {
-      DBInstanceIdentifier: 'shop-db-replica',
-    });
-    expect(autoScaling).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, {
-      AutoScalingGroupNames: ['shop-app-usw2'],
-    });
-    expect(publishedBody().split('\n').slice(5)).toEqual([
-      'Failed step: Promote And Scale',
-      'Error: PromotionFailedError: shop-db-replica went failed during promotion',
-      'Done (read back from AWS):',
-      '- group shop-app-usw2: desired 6 (plan 6), 6 InService',
-      '- parameter /shop/active-region: points at us-west-2',
-      'Not done:',
-      '- database shop-db-replica: still a read replica (failed)',
-      '- parameter /shop/db/host: not repointed: holds shop-db.cluster0abc.us-east-1.rds.amazonaws.com',
-      '- parameter /shop/db/port: not repointed: holds shop-db.cluster0abc.us-east-1.rds.amazonaws.com',
-      'The workflow stopped here and will not retry by itself. Finish or undo by hand, or start a new execution.',
-    ]);
+    const body = publishedBody().split('\n');
+    expect(body).toEqual(
+      expect.arrayContaining([
+        '- replica shop-db-replica: shop-db-replica is standalone and available',
+        '- group shop-app-usw2: shop-app-usw2 has 6/6 InService',
+        '- parameter /shop/db/host: repointed a -> b',
+        '- parameter /shop/db/port: already 5432 -> 5432',
+        '- parameter /shop/active-region: no step recorded for it',
+        'RTO achieved: 420s (objective 900s)',
+        'RPO estimate (replica lag at promotion): 12s (objective 60s)',
+      ]),
+    );
   });
 
-  it.each(['started', 'succeeded', 'aborted'] as const)(
-    'reads nothing back from AWS for a %s message',
-    async (kind) => {
-      // Arrange
-      const plan = examplePlan();
-
-      // Act
-      await notify({ kind, state: succeededState(plan) });
-
-      // Assert
-      expect(rds).not.toHaveReceivedAnyCommand();
-      expect(autoScaling).not.toHaveReceivedAnyCommand();
-      expect(ssm).not.toHaveReceivedAnyCommand();
-    },
-  );
-
-  it('reports RTO and RPO against the objectives on success', async () => {
+  it.each(['started', 'aborted'] as const)('reads nothing from the record for a %s message', async (kind) => {
     // Act
-    await notify({ kind: 'succeeded', state: succeededState(examplePlan()) });
+    await notify(input(kind, { trigger: alarmTrigger() }));
 
     // Assert
-    expect(publishedBody()).toContain('RTO achieved: 420s (objective 900s)');
-    expect(publishedBody()).toContain('RPO estimate (replica lag at promotion): 12s (objective 60s)');
+    expect(record.dynamoDb).not.toHaveReceivedAnyCommand();
   });
 
   it('returns a null messageId when SNS answers without one', async () => {
@@ -235,7 +268,7 @@ describe('notify', () => {
     sns.on(PublishCommand).resolves({});
 
     // Act
-    const notification = await notify({ kind: 'started', state: { plan: examplePlan() } });
+    const notification = await notify(input('started', {}));
 
     // Assert
     expect(notification.messageId).toBeNull();
@@ -248,7 +281,7 @@ describe('notify', () => {
       .rejects(new AuthorizationErrorException({ message: 'not authorized to publish', $metadata: {} }));
 
     // Act
-    const notification = notify({ kind: 'started', state: { plan: examplePlan() } });
+    const notification = notify(input('started', {}));
 
     // Assert
     await expect(notification).rejects.toHaveProperty('name', 'AuthorizationErrorException');
@@ -256,12 +289,12 @@ describe('notify', () => {
 });
 
 describe('notify handler', () => {
-  it('publishes the notification the ASL asks for', async () => {
-    // Arrange
-    const input: NotifyInput = { kind: 'succeeded', state: succeededState(examplePlan()) };
-
+  it('publishes the notification the definition asks for', async () => {
     // Act
-    const notification = await handler(input, lambdaContext('notify'));
+    const notification = await handler(
+      input('succeeded', succeededState(examplePlan())),
+      lambdaContext('notify'),
+    );
 
     // Assert
     expect(notification).toMatchObject({

@@ -160,4 +160,29 @@ describe('auto-scaling-group runtime: read-back', () => {
       { label: GROUP, done: false, detail: 'desired 1 (plan 6), 1 InService' },
     ]);
   });
+
+  it('reports groups it cannot read as unknown and not done, without failing', async () => {
+    // Arrange
+    const harness = kindHarness(handler, {
+      scenario: {
+        faults: [
+          {
+            service: 'autoscaling',
+            operation: 'DescribeAutoScalingGroups',
+            calls: 'all',
+            error: 'accessDenied',
+          },
+        ],
+      },
+    });
+
+    // Act
+    const summary = await harness.run('read-back');
+
+    // Assert
+    expect(summary).toMatchObject({ done: true, pending: 1 });
+    const [found] = (await harness.assessment<Assessed[]>(KIND)) ?? [];
+    expect(found).toMatchObject({ label: GROUP, done: false });
+    expect(found?.detail).toMatch(/^unknown: AccessDenied/);
+  });
 });

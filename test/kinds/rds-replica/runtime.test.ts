@@ -250,4 +250,22 @@ describe('rds-replica runtime: read-back', () => {
     ]);
     expect(harness.cloud.mutatingCalls().filter((call) => call.service !== 'dynamodb')).toEqual([]);
   });
+
+  it('reports a replica it cannot read as unknown and not done, without failing', async () => {
+    // Arrange
+    const harness = kindHarness(handler, {
+      scenario: {
+        faults: [{ service: 'rds', operation: 'DescribeDBInstances', calls: 'all', error: 'accessDenied' }],
+      },
+    });
+
+    // Act
+    const summary = await harness.run('read-back');
+
+    // Assert
+    expect(summary).toMatchObject({ done: true, pending: 1 });
+    const [replica] = (await harness.assessment<Assessed[]>(KIND)) ?? [];
+    expect(replica).toMatchObject({ label: REPLICA, done: false });
+    expect(replica?.detail).toMatch(/^unknown: AccessDenied/);
+  });
 });

@@ -17,7 +17,7 @@ import type { DatabaseFacts } from '../../../functions/kinds/rds-replica/types.j
 import { repointParameters } from '../../../functions/kinds/ssm-parameter/repoint-parameters.js';
 import type { ParameterFacts, ParameterProgress } from '../../../functions/kinds/ssm-parameter/types.js';
 import { examplePlan } from '../../fixtures/plans.js';
-import { mockRecordTable, RECORD_SCOPE, RECORD_TABLE } from '../record-table.js';
+import { mockRecordTable, RECORD_SCOPE, RECORD_TABLE } from '../../fixtures/record-table.js';
 
 const ssm = mockClient(SSMClient);
 const record = mockRecordTable();

@@ -131,4 +131,25 @@ describe('ssm-parameter runtime: read-back', () => {
       { label: REGION, done: true, detail: 'points at us-west-2' },
     ]);
   });
+
+  it('reports a parameter it cannot read as unknown and not done, without failing', async () => {
+    // Arrange
+    const harness = kindHarness(handler, {
+      scenario: {
+        faults: [{ service: 'ssm', operation: 'GetParameter', calls: 'all', error: 'accessDenied' }],
+      },
+    });
+
+    // Act
+    const summary = await harness.run('read-back');
+
+    // Assert
+    expect(summary).toMatchObject({ done: true, pending: 2 });
+    const assessed = (await harness.assessment<Assessed[]>(KIND)) ?? [];
+    expect(assessed.map((item) => [item.label, item.done])).toEqual([
+      [HOST, false],
+      [REGION, false],
+    ]);
+    expect(assessed[0]?.detail).toMatch(/^unknown: AccessDenied/);
+  });
 });
