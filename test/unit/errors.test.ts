@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   describeError,
@@ -14,6 +13,9 @@ import {
   ReplicaNotFoundError,
   ScalingGroupNotFoundError,
 } from '../../functions/common/errors.js';
+import { StepInputError } from '../../functions/kinds/kind-step.js';
+import { buildWorkflow } from '../../state-machines/workflow-builder.js';
+import { examplePlan } from '../fixtures/plans.js';
 
 const MESSAGE_ERRORS = [
   InvalidTriggerError,
@@ -25,6 +27,7 @@ const MESSAGE_ERRORS = [
   ScalingGroupNotFoundError,
   GroupCapacityTimeoutError,
   ParameterTemplateError,
+  StepInputError,
 ] as const;
 
 interface AslState {
@@ -98,13 +101,9 @@ describe('failover errors', () => {
     );
   });
 
-  it('is never retried by the ASL: a deliberate failover error is not transient', () => {
+  it('is never retried by the definition: a deliberate failover error is not transient', () => {
     // Arrange
-    const definition = JSON.parse(
-      readFileSync(new URL('../../state-machines/failover.asl.json', import.meta.url), 'utf8'),
-    ) as {
-      States: Record<string, AslState>;
-    };
+    const definition = buildWorkflow(examplePlan()) as unknown as { States: Record<string, AslState> };
     const names = new Set<string>([
       ...MESSAGE_ERRORS.map((ErrorClass) => ErrorClass.name),
       'PlanValidationError',
@@ -120,19 +119,16 @@ describe('failover errors', () => {
     expect(retried).toEqual([]);
   });
 
-  it('lets the ASL retry ScalingActivityInProgressFault, which scale-group lets through on purpose', () => {
+  it('lets the definition retry ScalingActivityInProgressFault, which scaling lets through on purpose', () => {
     // Arrange
-    const definition = JSON.parse(
-      readFileSync(new URL('../../state-machines/failover.asl.json', import.meta.url), 'utf8'),
-    ) as {
-      States: Record<string, AslState>;
-    };
+    const definition = buildWorkflow(examplePlan()) as unknown as { States: Record<string, AslState> };
 
     // Act
-    const scaleGroupRetries = retriedErrors(definition.States).get('Scale Group');
+    const retried = retriedErrors(definition.States);
 
     // Assert
-    expect(scaleGroupRetries?.has('ScalingActivityInProgressFault')).toBe(true);
+    for (const state of ['Scale Recovery Groups', 'Check Group Capacities'])
+      expect(retried.get(state)?.has('ScalingActivityInProgressFault')).toBe(true);
   });
 });
 

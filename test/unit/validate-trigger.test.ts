@@ -73,7 +73,6 @@ describe('validateTrigger', () => {
         expect(output).toEqual({
           decision: 'proceed',
           message: `alarm "${alarmName}" entered ALARM in us-east-1`,
-          plan,
           trigger: {
             kind: 'alarm',
             alarmName,
@@ -252,7 +251,6 @@ describe('validateTrigger', () => {
       expect(output).toEqual({
         decision: 'proceed',
         message: 'live drill requested by sre-oncall@example.com',
-        plan,
         trigger: {
           kind: 'drill',
           reason: 'Q4 game day: rehearse region failover',
@@ -354,9 +352,10 @@ describe('validate-trigger handler', () => {
     // Assert
     expect(output).toMatchObject({
       decision: 'proceed',
-      plan: { name: 'shop-prod' },
       trigger: { alarmName: 'shop-primary-health' },
     });
+    // State by reference: every function reads the plan from its own bundle.
+    expect(output).not.toHaveProperty('plan');
   });
 
   it('ignores a real alarm sample of another stack', async () => {
