@@ -71,3 +71,10 @@ export type WorkflowStateName = (typeof STATES)[keyof typeof STATES];
 
 /** The Pass state that records which step failed: "<step> Failed". */
 export const failedStateName = (step: string): string => `${step} Failed`;
+
+/**
+ * The read-back Parallel of the n-th changing phase (0-based): "Read Back", then "Read Back 2"
+ * for the route phase, so that data is read back before what routes to it.
+ */
+export const readBackStateName = (phaseIndex: number): string =>
+  phaseIndex === 0 ? STATES.readBack : `${STATES.readBack} ${phaseIndex + 1}`;

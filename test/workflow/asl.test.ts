@@ -1,7 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { STEP_HANDLERS } from '../../engine/step-registry.js';
+import type { Plan } from '../../functions/common/plan.js';
+import { failedStateName, readBackStateName, STATES } from '../../functions/common/vocabulary.js';
+import { functionArnVariable } from '../../functions/kinds/kind-definition.js';
+import { KINDS, type Kind } from '../../functions/kinds/registry.js';
+import { stepFunctionsFor } from '../../engine/step-registry.js';
+import {
+  RETRY_POLICY,
+  TASK_TIMEOUT_SECONDS,
+  WAIT_FOR_IN_FLIGHT_SECONDS,
+} from '../../state-machines/policies.js';
+import {
+  buildWorkflow,
+  workflowFunctionIds,
+  type AslDefinition,
+} from '../../state-machines/workflow-builder.js';
+import { examplePlan } from '../fixtures/plans.js';
 
 // asl-validator is CommonJS without types, and it mutates the definition it is given.
 const require = createRequire(import.meta.url);
@@ -10,129 +24,268 @@ const validator = require('asl-validator') as (definition: unknown) => {
   errors: unknown[];
 };
 
-const aslFiles = readdirSync('state-machines').filter((file) => file.endsWith('.asl.json'));
-
 interface State {
   Type: string;
   Resource?: string;
-  Retry?: { ErrorEquals: string[] }[];
+  Retry?: unknown[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
   Next?: string;
   Default?: string;
+  Seconds?: number;
+  TimeoutSeconds?: number;
   Choices?: { Next: string }[];
   Branches?: { States: Record<string, State> }[];
   ItemProcessor?: { States: Record<string, State> };
 }
 
-function walk(
-  states: Record<string, State>,
-  visit: (name: string, state: State, nested: boolean) => void,
-  nested = false,
-) {
-  for (const [name, state] of Object.entries(states)) {
-    visit(name, state, nested);
-    for (const branch of state.Branches ?? []) walk(branch.States, visit, true);
-    if (state.ItemProcessor) walk(state.ItemProcessor.States, visit, true);
-  }
+interface Visit {
+  readonly name: string;
+  readonly state: State;
+  /** The Parallel states around this one, innermost last. */
+  readonly parents: readonly State[];
 }
 
-describe('state machine definitions', () => {
-  it('has at least the failover definition', () => {
-    expect(aslFiles).toContain('failover.asl.json');
+function walk(states: Record<string, State>, parents: readonly State[] = []): Visit[] {
+  return Object.entries(states).flatMap(([name, state]) => [
+    { name, state, parents },
+    ...(state.Branches ?? []).flatMap((branch) => walk(branch.States, [...parents, state])),
+    ...(state.ItemProcessor ? walk(state.ItemProcessor.States, [...parents, state]) : []),
+  ]);
+}
+
+const statesOf = (definition: AslDefinition) => walk(definition.States as Record<string, State>);
+const catchesAll = (state: State) =>
+  state.Catch?.some((handler) => handler.ErrorEquals.includes('States.ALL')) === true;
+const kindRetry = (kind: Kind) =>
+  (kind.extraRetry ?? []).map((retry) => ({
+    ErrorEquals: retry.errors,
+    IntervalSeconds: retry.intervalSeconds,
+    MaxAttempts: retry.maxAttempts,
+    BackoffRate: retry.backoffRate,
+  }));
+
+/** The example plan keeping only the kinds in `ids`. */
+function planWith(ids: readonly string[]): Plan {
+  return examplePlan((document) => {
+    for (const kind of KINDS)
+      if (!ids.includes(kind.id)) (document as Record<string, unknown>)[kind.planKey] = [];
+    // Without databases, only the parameters that name none.
+    if (!ids.includes('rds-replica'))
+      document.parameters = document.parameters?.filter(
+        (parameter) => !parameter.value.includes('databases.'),
+      );
+  });
+}
+
+/** Every non-empty subset of the registry's kinds. */
+const SUBSETS: string[][] = Array.from({ length: 2 ** KINDS.length - 1 }, (_, mask) =>
+  KINDS.filter((_kind, i) => ((mask + 1) & (1 << i)) !== 0).map((kind) => kind.id),
+);
+const SUBSET_CASES = SUBSETS.map((ids) => [ids.join(' + '), ids] as const);
+
+/** Names a definition may use: the vocabulary's, "<step> Failed", and each kind's own. */
+function allowedNames(): Set<string> {
+  const names = new Set<string>(Object.values(STATES));
+  for (const name of Object.values(STATES)) names.add(failedStateName(name));
+  for (const i of [0, 1]) names.add(readBackStateName(i));
+  for (const kind of KINDS) {
+    for (const name of Object.values(kind.states)) if (name !== undefined) names.add(name);
+    if (kind.states.gate !== undefined) names.add(`${kind.states.gate} Passed`);
+  }
+  return names;
+}
+
+const variablesOf = (definition: AslDefinition): Set<string> =>
+  new Set([...JSON.stringify(definition).matchAll(/\$\{(\w+)\}/g)].map((match) => match[1] ?? ''));
+
+describe('buildWorkflow', () => {
+  it.each([['the example plan', KINDS.map((kind) => kind.id)] as const, ...SUBSET_CASES])(
+    'builds a definition asl-validator accepts for %s',
+    (_case, ids) => {
+      // Arrange
+      const definition = buildWorkflow(planWith(ids));
+
+      // Act
+      const result = validator(structuredClone(definition));
+
+      // Assert
+      expect(result.errors).toEqual([]);
+      expect(result.isValid).toBe(true);
+    },
+  );
+
+  it.each(SUBSET_CASES)('names every state of %s from the vocabulary or a kind', (_case, ids) => {
+    // Arrange
+    const allowed = allowedNames();
+
+    // Act
+    const names = statesOf(buildWorkflow(planWith(ids))).map(({ name }) => name);
+
+    // Assert
+    expect(names.filter((name) => !allowed.has(name))).toEqual([]);
   });
 
-  it.each(aslFiles)('%s passes asl-validator', (file) => {
-    const definition = JSON.parse(readFileSync(`state-machines/${file}`, 'utf8')) as unknown;
-    const result = validator(structuredClone(definition));
-    expect(result.errors).toEqual([]);
-    expect(result.isValid).toBe(true);
-  });
+  it.each(SUBSET_CASES)(
+    "gives every Task of %s exactly the retry policy (and its kind's own), the task timeout, and a catch",
+    (_case, ids) => {
+      // Arrange
+      const plan = planWith(ids);
+      const byVariable = new Map(KINDS.map((kind) => [`\${${functionArnVariable(kind.id)}}`, kind]));
 
-  it.each(aslFiles)('%s names only substitution variables that a step handler serves', (file) => {
-    const text = readFileSync(`state-machines/${file}`, 'utf8');
-    const variables = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
-    expect([...variables].filter((name) => !(name! in STEP_HANDLERS))).toEqual([]);
-  });
-});
+      // Act
+      const tasks = statesOf(buildWorkflow(plan)).filter(({ state }) => state.Type === 'Task');
 
-describe('failover.asl.json', () => {
-  const definition = JSON.parse(readFileSync('state-machines/failover.asl.json', 'utf8')) as {
-    States: Record<string, State>;
-  };
-
-  it('retries every Task on the Lambda service errors and on AWS throttling', () => {
-    const missing: string[] = [];
-    walk(definition.States, (name, state) => {
-      if (state.Type !== 'Task') return;
-      const retried = new Set(state.Retry?.flatMap((retry) => retry.ErrorEquals));
-      for (const error of [
-        'Lambda.ServiceException',
-        'Lambda.AWSLambdaException',
-        'Lambda.SdkClientException',
-        'Lambda.TooManyRequestsException',
-        'Throttling',
-      ]) {
-        if (!retried.has(error)) missing.push(`${name}: ${error}`);
+      // Assert
+      expect(tasks.length).toBeGreaterThan(8);
+      for (const { name, state, parents } of tasks) {
+        const kind = byVariable.get(state.Resource ?? '');
+        const policy = [...RETRY_POLICY, ...(kind === undefined ? [] : kindRetry(kind))];
+        // A read-back only reads: the kind's own retriers (for its changes) may be left out.
+        const readBack = kind !== undefined && name === kind.states.readBack;
+        const expected = readBack && state.Retry?.length === RETRY_POLICY.length ? [...RETRY_POLICY] : policy;
+        expect({ name, retry: state.Retry }).toEqual({ name, retry: expected });
+        expect({ name, timeout: state.TimeoutSeconds }).toEqual({ name, timeout: TASK_TIMEOUT_SECONDS });
+        const caught = catchesAll(state) || parents.some(catchesAll);
+        expect({ name, caught }).toEqual({ name, caught: true });
       }
-    });
-    expect(missing).toEqual([]);
+    },
+  );
+
+  it.each(SUBSET_CASES)('leaves no trace of a kind absent from the plan (%s)', (_case, ids) => {
+    // Arrange
+    const absent = KINDS.filter((kind) => !ids.includes(kind.id));
+
+    // Act
+    const definition = buildWorkflow(planWith(ids));
+
+    // Assert
+    const names = new Set(statesOf(definition).map(({ name }) => name));
+    const variables = variablesOf(definition);
+    for (const kind of absent) {
+      const traces = [
+        ...Object.values(kind.states).filter((name) => name !== undefined && names.has(name)),
+        ...(variables.has(functionArnVariable(kind.id)) ? [functionArnVariable(kind.id)] : []),
+      ];
+      expect({ kind: kind.id, traces }).toEqual({ kind: kind.id, traces: [] });
+    }
   });
 
-  it('catches every error of every top-level Task, Map and Parallel state', () => {
-    const uncaught: string[] = [];
-    walk(definition.States, (name, state, nested) => {
-      if (nested || !['Task', 'Map', 'Parallel'].includes(state.Type)) return;
-      if (!state.Catch?.some((handler) => handler.ErrorEquals.includes('States.ALL'))) uncaught.push(name);
-    });
+  it.each(SUBSET_CASES)(
+    'names only the functions the plan uses, each served by the local engine (%s)',
+    async (_case, ids) => {
+      // Arrange
+      const plan = planWith(ids);
+
+      // Act
+      const variables = variablesOf(buildWorkflow(plan));
+      const served = (await stepFunctionsFor(plan)).map((entry) => entry.variable);
+
+      // Assert
+      expect([...variables].sort()).toEqual(workflowFunctionIds(plan).map(functionArnVariable).sort());
+      expect(served.sort()).toEqual([...variables].sort());
+    },
+  );
+
+  it('catches every error of every top-level Task and Parallel state', () => {
+    // Act
+    const uncaught = statesOf(buildWorkflow(examplePlan()))
+      .filter(
+        ({ state, parents }) => parents.length === 0 && ['Task', 'Map', 'Parallel'].includes(state.Type),
+      )
+      .filter(({ state }) => !catchesAll(state))
+      .map(({ name }) => name);
+
+    // Assert
     expect(uncaught).toEqual([]);
   });
 
   it('sends every failure path through a notification before the execution ends', () => {
-    // A notify state's own Catch cannot notify (SNS itself failed): it goes straight to Fail.
-    // A lock release runs after the final notification, best effort: its Catch ends the execution.
-    const catchTargets = new Set<string>();
-    walk(definition.States, (name, state, nested) => {
-      if (nested || name.startsWith('Notify') || name.startsWith('Release Lock')) return;
-      for (const handler of state.Catch ?? []) catchTargets.add(handler.Next);
-    });
-    expect(catchTargets.size).toBeGreaterThan(4);
-    const followed = [...catchTargets].map((target) => {
-      let name = target;
+    // Arrange: a notify state's own Catch cannot notify (SNS itself failed); a lock release runs
+    // after the final notification, best effort, and its Catch ends the execution.
+    const definition = buildWorkflow(examplePlan());
+    const states = definition.States as Record<string, State>;
+    const catchTargets = statesOf(definition)
+      .filter(
+        ({ name, parents }) =>
+          parents.length === 0 && !name.startsWith('Notify') && !name.startsWith('Release Lock'),
+      )
+      .flatMap(({ state }) => (state.Catch ?? []).map((handler) => handler.Next));
+
+    // Act
+    const paths = [...new Set(catchTargets)].map((target) => {
       const seen: string[] = [];
-      while (definition.States[name] && !seen.includes(name)) {
+      for (let name = target; states[name] !== undefined && !seen.includes(name);) {
         seen.push(name);
-        const state = definition.States[name]!;
+        const state = states[name]!;
         if (state.Type === 'Fail' || state.Type === 'Succeed') break;
-        name = state.Next ?? '';
+        name = state.Next ?? state.Default ?? '';
       }
       return seen;
     });
-    for (const path of followed) {
-      const notifies = path.some((name) => name.startsWith('Notify'));
-      expect({ path, notifies }).toEqual({ path, notifies: true });
-    }
+
+    // Assert
+    expect(paths.length).toBeGreaterThan(4);
+    for (const path of paths)
+      expect({ path, notifies: path.includes(STATES.notifyFailed) }).toEqual({ path, notifies: true });
   });
 
   it('waits in Wait states, never in a Lambda: every polling loop goes through a Wait', () => {
-    const waits: string[] = [];
-    walk(definition.States, (name, state) => {
-      if (state.Type === 'Wait') waits.push(name);
-    });
+    // Act
+    const waits = statesOf(buildWorkflow(examplePlan()))
+      .filter(({ state }) => state.Type === 'Wait')
+      .map(({ name }) => name);
+
+    // Assert
     expect(waits).toEqual(
       expect.arrayContaining([
-        'Wait Confirm Window',
+        STATES.waitConfirmWindow,
         'Wait For Lag To Fall',
         'Wait For Promotions',
-        'Wait Before Promoting',
         'Wait For Instances',
+        'Wait For Parameters',
       ]),
     );
   });
-  it('waits 60 s, the longest a step may run (infra caps stepTimeout at 60 s), before reporting a Promote And Scale failure', () => {
-    const failed = definition.States['Promote And Scale Failed']!;
-    const wait = definition.States[failed.Next ?? ''] as State & { Seconds?: number };
 
-    expect(failed.Next).toBe('Wait For In-Flight Steps');
-    expect(wait).toMatchObject({ Type: 'Wait', Seconds: 60, Next: 'Notify Failed' });
+  it('waits out steps still running in other branches before reading back a failed Recover', () => {
+    // Arrange
+    const states = buildWorkflow(examplePlan()).States as Record<string, State>;
+
+    // Act
+    const failed = states[failedStateName(STATES.recover)];
+    const wait = states[failed?.Next ?? ''];
+
+    // Assert
+    expect(failed?.Next).toBe(STATES.waitForInFlightSteps);
+    expect(wait).toMatchObject({ Type: 'Wait', Seconds: WAIT_FOR_IN_FLIGHT_SECONDS, Next: STATES.readBack });
+  });
+
+  it('reads back straight away when the failed phase had only one branch', () => {
+    // Arrange
+    const states = buildWorkflow(planWith(['rds-replica', 'ssm-parameter'])).States as Record<string, State>;
+
+    // Act
+    const failed = states[failedStateName(STATES.recover)];
+
+    // Assert
+    expect(failed?.Next).toBe(STATES.readBack);
+    expect(states[STATES.waitForInFlightSteps]).toBeUndefined();
+  });
+
+  it('reads back the data before what routes to it, then notifies', () => {
+    // Arrange
+    const states = buildWorkflow(examplePlan()).States as Record<string, State>;
+
+    // Act
+    const first = states[readBackStateName(0)];
+    const second = states[readBackStateName(1)];
+
+    // Assert
+    expect(first?.Next).toBe(readBackStateName(1));
+    expect(second?.Next).toBe(STATES.notifyFailed);
+  });
+
+  it('refuses a direction it cannot build', () => {
+    expect(() => buildWorkflow(examplePlan(), 'failback' as never)).toThrow('no failback workflow');
   });
 });
