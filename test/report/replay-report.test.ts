@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowState } from '../../functions/common/workflow-state.js';
 import { loadPlanFile, readJsonFile } from '../../engine/files.js';
 import { replay, type ReplayResult } from '../../engine/runner.js';
 import { loadScenario } from '../../engine/sim/index.js';
@@ -10,6 +9,7 @@ import {
   buildFailoverReport,
   recordFromReplay,
   renderMarkdown,
+  runRecordFromTables,
   writeReport,
   type FailoverReport,
 } from '../../engine/report/index.js';
@@ -70,14 +70,28 @@ describe('the report of a succeeded replay', () => {
     expect(report.rto.objectiveSeconds).toBe(plan.objectives.rtoSeconds);
     expect(report.rto.met).toBe(true);
     expect(markdown).toContain(
-      `| RTO achieved | ${result.rtoSeconds} s (trigger → last parameter repointed) against objective 900 s: met |`,
+      `| RTO achieved | ${result.rtoSeconds} s (trigger → last resource failed over) against objective 900 s: met |`,
     );
   });
 
-  it('estimates the RPO as the replica lag the gate accepted', () => {
-    const lags = (result.output as WorkflowState).lagGate?.databases.map((db) => db.lagSeconds);
+  it('ends the RTO when the last resource of the recover and route phases was done', () => {
+    const state = recordFromReplay(result).state;
+    const last = [...(state?.recover ?? []), ...(state?.route ?? [])]
+      .map((summary) => summary.completedAt ?? '')
+      .sort()
+      .at(-1);
 
-    expect(lags).toEqual([1]);
+    expect(report.rto.to).toBe(last);
+    expect(report.rto.from).toBe(state?.trigger?.triggeredAt);
+  });
+
+  it('estimates the RPO as the replica lag the gate accepted, from the rds-replica gate record', () => {
+    const record = runRecordFromTables(result.cloud.tables, result.executionName);
+    const looks = record?.kinds.find((kind) => kind.kind === 'rds-replica')?.gate as
+      readonly { lagSeconds: number }[] | undefined;
+
+    expect(looks?.map((look) => look.lagSeconds)).toEqual([1]);
+    expect(report.rpo.databases.map((db) => db.replica)).toEqual(['shop-db-replica']);
     expect(report.rpo.estimateSeconds).toBe(1);
     expect(report.rpo.met).toBe(true);
     expect(markdown).toContain(
@@ -93,9 +107,44 @@ describe('the report of a succeeded replay', () => {
       const row = result.timeline[i];
       const cells = line.split(' | ');
       expect(cells[1]).toBe(row?.state);
-      expect(cells[5]).toBe(`${row === undefined ? NaN : rowSeconds(row)} s`);
-      expect(cells[6]).toBe(row?.outcome);
+      expect(cells[4]).toBe(`${row === undefined ? NaN : rowSeconds(row)} s`);
+      expect(cells[5]).toBe(row?.outcome);
     });
+  });
+
+  it('says what each resource did, from the failover record', () => {
+    expect(report.resources?.map((resource) => [resource.noun, resource.label, resource.status])).toEqual([
+      ['replica', 'shop-db-replica', 'promoted'],
+      ['group', 'shop-app-usw2', 'ready'],
+      ['parameter', '/shop/db/host', 'repointed'],
+      ['parameter', '/shop/db/port', 'already'],
+      ['parameter', '/shop/active-region', 'repointed'],
+    ]);
+    expect(markdown).toContain(
+      '| replica | shop-db-replica | promoted | shop-db-replica is standalone and available |',
+    );
+    expect(markdown).toContain('| group | shop-app-usw2 | ready | shop-app-usw2 has 6/6 InService |');
+    expect(markdown).toContain(
+      '| parameter | /shop/active-region | repointed | repointed us-east-1 -> us-west-2 |',
+    );
+  });
+
+  it('groups the gantt into the workflow and a section per resource kind', async () => {
+    const gantt = await parseGantt(mermaidBlocks(markdown)[0] ?? '');
+
+    const sectionOf = (name: string) => gantt.tasks.find((task) => task.name.startsWith(name))?.section;
+    expect(sectionOf('Acquire Lock')).toBe('Workflow');
+    expect(sectionOf('Recover')).toBe('Workflow');
+    expect(sectionOf('Check Promotions')).toBe('RDS read replicas');
+    expect(sectionOf('Check Group Capacities')).toBe('Auto Scaling groups');
+    expect(sectionOf('Repoint Parameters')).toBe('SSM parameters');
+  });
+
+  it('groups a polling loop into one row with its run count', () => {
+    const polls = result.timeline.find((row) => row.state === 'Check Promotions');
+
+    expect(polls?.runs).toBeGreaterThan(10);
+    expect(markdown).toMatch(new RegExp(`Wait For Promotions x${polls?.runs} :done`));
   });
 
   it('writes the Markdown and a JSON sibling holding the same facts', async () => {
@@ -125,6 +174,40 @@ describe('the report of a failed replay', () => {
     expect(report.error?.error).toBe('ReplicaLagExceededError');
     expect(report.rto.achievedSeconds).toBeNull();
     expect(renderMarkdown(report)).toContain('against objective 900 s: not measured');
+  });
+
+  it('says what the read-back found for each resource after a failure, and that nothing was promoted', async () => {
+    const result = await replayOf('promotion-fails');
+
+    const report = buildFailoverReport(recordFromReplay(result), plan);
+
+    expect(report.resources?.map((resource) => [resource.label, resource.status, resource.detail])).toEqual([
+      ['shop-db-replica', 'not-done', 'still a read replica (failed)'],
+      ['shop-app-usw2', 'done', 'desired 6 (plan 6), 6 InService'],
+      ['/shop/db/host', 'not-done', expect.stringMatching(/^not repointed: holds shop-db\./)],
+      ['/shop/db/port', 'not-done', 'not repointed: holds 5432'],
+      ['/shop/active-region', 'not-done', 'not repointed: holds us-east-1'],
+    ]);
+    expect(renderMarkdown(report)).toContain(
+      '| replica | shop-db-replica | not-done | still a read replica (failed) |',
+    );
+  });
+
+  it('reads a saved result without its cloud without inventing what the resources did', async () => {
+    const result = await replayOf();
+    const { cloud: _cloud, ...saved } = result;
+
+    const report = buildFailoverReport(recordFromReplay(saved as unknown as ReplayResult), plan);
+
+    expect(report.resources).toBeNull();
+    expect(report.phases.map((phase) => [phase.phase, phase.kind, phase.done])).toEqual([
+      ['gate', 'rds-replica', true],
+      ['recover', 'rds-replica', true],
+      ['recover', 'auto-scaling-group', true],
+      ['route', 'ssm-parameter', true],
+    ]);
+    expect(report.rpo.estimateSeconds).toBe(1);
+    expect(renderMarkdown(report)).toContain('| recover | auto-scaling-group | yes | 0 of 1 |');
   });
 
   it('takes the objectives from the plan it was run with when the failed run left no state', async () => {

@@ -29,11 +29,21 @@ describe('failover report <replay result file>', () => {
     const file = join(dir, 'result.json');
     writeFileSync(file, replayed.out);
 
-    const { code, out, err } = await runCli(['report', file, '--report-dir', dir]);
+    const { code, out, err } = await runCli([
+      'report',
+      file,
+      '--plan',
+      'examples/shop-prod.plan.yaml',
+      '--report-dir',
+      dir,
+    ]);
 
     expect(code).toBe(0);
     expect(err).toBe('failover succeeded');
     expect(out).toContain(`RTO achieved: ${result.rtoSeconds}s against objective 900s (met)`);
+    // What each resource did comes from the failover record the saved result's cloud holds.
+    expect(out).toContain('replica shop-db-replica: promoted: shop-db-replica is standalone and available');
+    expect(out).toContain('parameter /shop/active-region: repointed: repointed us-east-1 -> us-west-2');
     const facts = readFacts(result.executionName);
     expect(facts.rto.achievedSeconds).toBe(result.rtoSeconds);
     expect(facts.steps).toHaveLength(result.timeline.length);
@@ -42,6 +52,17 @@ describe('failover report <replay result file>', () => {
       mutatingCalls: result.mutatingCalls,
       criticalPathSeconds: result.criticalPathSeconds,
     });
+  });
+
+  it('has no objectives to measure against without --plan (the execution state carries no plan)', async () => {
+    const replayed = await runCli(['replay', 'events/route53-health-alarm.json', '--json']);
+    const file = join(dir, 'result.json');
+    writeFileSync(file, replayed.out);
+
+    const { code, out } = await runCli(['report', file, '--report-dir', dir]);
+
+    expect(code).toBe(0);
+    expect(out).toMatch(/RTO achieved: [\d.]+s against objective n\/a/);
   });
 
   it('exits 1 for a failed run, with the plan from --plan when the run left no state', async () => {
@@ -110,10 +131,18 @@ describe('failover report <execution ARN>', () => {
       };
     });
 
-    const { code, out } = await runCli(['report', run.executionArn, '--report-dir', dir]);
+    const { code, out } = await runCli([
+      'report',
+      run.executionArn,
+      '--plan',
+      'examples/shop-prod.plan.yaml',
+      '--report-dir',
+      dir,
+    ]);
 
     expect(code).toBe(0);
     expect(out).toContain('RTO achieved: 390s against objective 900s (met)');
+    expect(out).toContain('recover auto-scaling-group: 1 of 1 done');
     expect(sfn.commandCalls(GetExecutionHistoryCommand).length).toBe(Math.ceil(run.events.length / 25));
     expect(readFacts('gameday-shop-prod-20261124T090000Z')).toMatchObject({
       outcome: 'succeeded',
