@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay, type ReplayResult } from '../../engine/runner.js';
+import type { PromotionProgress } from '../../functions/kinds/rds-replica/types.js';
+import { OUTCOMES } from '../../functions/common/vocabulary.js';
 import { examplePlan, sampleEvent, scenario } from './support.js';
 
 const plan = examplePlan();
@@ -11,6 +13,16 @@ const database = (result: ReplayResult) => result.cloud.databases.find((db) => d
 const group = (result: ReplayResult) => result.cloud.groups.find((candidate) => candidate.name === GROUP)!;
 const subjects = (result: ReplayResult) => result.cloud.notifications.map((message) => message.subject ?? '');
 const statesRun = (result: ReplayResult) => result.timeline.map((entry) => entry.state);
+const runsOf = (result: ReplayResult, state: string) =>
+  result.timeline.find((entry) => entry.state === state)?.runs ?? 0;
+
+/** What the failover record (in the simulated lock table) holds for one kind. */
+function recorded<T>(result: ReplayResult, kind: string, attribute: string): T | undefined {
+  const items = Object.values(result.cloud.tables).flat();
+  const item = items.find((candidate) => String(candidate.planName).endsWith(`#${kind}`));
+  const value = item?.[attribute];
+  return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
+}
 
 describe('replay of a Route 53 health-check alarm on a healthy recovery region', () => {
   it('ends in a succeeded failover with the replica promoted, the group at desired and parameters repointed', async () => {
@@ -68,9 +80,10 @@ describe('replay scenarios', () => {
     expect(database(result).isReplica).toBe(true);
     expect(group(result).desired).toBe(1);
     const failed = result.cloud.notifications.at(-1)!;
-    expect(failed.subject).toBe('Failover FAILED: shop-prod at Check Replica Lag');
+    expect(failed.subject).toBe('Failover FAILED: shop-prod at Gate');
     expect(failed.message).toContain('lag 240s is above 30s');
-    expect(failed.message).toMatch(/Not done:\n- database shop-db-replica: still a read replica/);
+    expect(failed.message).toMatch(/Not done:\n- replica shop-db-replica: still a read replica/);
+    expect(statesRun(result)).not.toContain('Promote Replicas');
   });
 
   it('waits for lag to fall under the threshold, then completes', async () => {
@@ -91,7 +104,7 @@ describe('replay scenarios', () => {
     expect(database(result).status).toBe('failed');
     expect(result.cloud.parameters['/shop/db/host']?.value).toContain('us-east-1');
     const failed = result.cloud.notifications.at(-1)!;
-    expect(failed.subject).toBe('Failover FAILED: shop-prod at Promote And Scale');
+    expect(failed.subject).toBe('Failover FAILED: shop-prod at Recover');
     expect(failed.message).toContain(
       'Error: PromotionFailedError: shop-db-replica went failed during promotion',
     );
@@ -115,8 +128,10 @@ describe('replay scenarios', () => {
     const result = await replay({ plan, event: alarm, scenario: scenario('replica-backing-up') });
 
     expect(result.outcome).toBe('succeeded');
-    const promote = result.timeline.find((entry) => entry.state === 'Promote Replica')!;
-    expect(promote.runs).toBeGreaterThan(1);
+    // Promote Replicas finds it backing-up; the checks try again until RDS accepts the promotion.
+    expect(runsOf(result, 'Promote Replicas')).toBe(1);
+    expect(runsOf(result, 'Check Promotions')).toBeGreaterThan(1);
+    expect(database(result).isReplica).toBe(false);
     expect(result.rtoSeconds! / result.criticalPathSeconds).toBeLessThanOrEqual(1.1);
   });
 
@@ -124,12 +139,72 @@ describe('replay scenarios', () => {
     const result = await replay({ plan, event: alarm, scenario: scenario('already-promoted') });
 
     expect(result.outcome).toBe('succeeded');
+    expect(recorded<PromotionProgress[]>(result, 'rds-replica', 'progress')).toEqual([
+      expect.objectContaining({ status: 'promoted', alreadyPromoted: true }),
+    ]);
+    // The start finds it promoted: no polling loop.
     expect(result.output).toMatchObject({
-      failover: { databases: [{ promotion: { alreadyPromoted: true } }] },
+      recover: expect.arrayContaining([
+        expect.objectContaining({ kind: 'rds-replica', action: 'start', done: true }),
+      ]),
     });
-    // One look finds it promoted: no polling loop.
-    expect(result.timeline.find((entry) => entry.state === 'Check Promotions')?.runs).toBe(1);
+    expect(statesRun(result)).not.toContain('Check Promotions');
     expect(statesRun(result)).not.toContain('Wait For Promotions');
+  });
+
+  it('keeps the capacity from before the failover when a retried scaling step runs again', async () => {
+    // Arrange: Auto Scaling applies the update, but every SDK attempt of the first call times out,
+    // so the step fails and the definition's retry runs it again on a group already scaled.
+    const lostResponse = {
+      faults: [
+        {
+          service: 'autoscaling' as const,
+          operation: 'UpdateAutoScalingGroup',
+          calls: [1, 2, 3],
+          error: 'timeoutAfterApply' as const,
+        },
+      ],
+    };
+
+    // Act
+    const result = await replay({ plan, event: alarm, scenario: lostResponse });
+
+    // Assert
+    expect(result.outcome).toBe('succeeded');
+    expect(result.timeline.find((entry) => entry.state === 'Scale Recovery Groups')?.retries).toBeGreaterThan(
+      0,
+    );
+    expect(recorded<{ previous: unknown }[]>(result, 'auto-scaling-group', 'progress')).toEqual([
+      expect.objectContaining({
+        previous: { min: 1, desired: 1, max: 12 },
+        target: { min: 3, desired: 6, max: 12 },
+      }),
+    ]);
+  });
+
+  it('says a parameter repointed by a retried step was repointed, from its value before the failover', async () => {
+    // Arrange: SSM applies the first write, but its answer never arrives; the step is retried.
+    const lostResponse = {
+      faults: [
+        {
+          service: 'ssm' as const,
+          operation: 'PutParameter',
+          calls: [1, 2, 3],
+          error: 'timeoutAfterApply' as const,
+        },
+      ],
+    };
+
+    // Act
+    const result = await replay({ plan, event: alarm, scenario: lostResponse });
+
+    // Assert
+    expect(result.outcome).toBe('succeeded');
+    const body = result.cloud.notifications.at(-1)!.message;
+    expect(body).toMatch(
+      /- parameter \/shop\/db\/host: repointed shop-db\.\S+us-east-1\S* -> shop-db-replica\./,
+    );
+    expect(body).not.toMatch(/: already shop-db-replica/);
   });
 
   it('absorbs API throttling with retries and completes', async () => {
@@ -138,6 +213,20 @@ describe('replay scenarios', () => {
     expect(result.outcome).toBe('succeeded');
     expect(database(result).isReplica).toBe(false);
     expect(group(result).desired).toBe(6);
+  });
+});
+
+describe('replay outcomes', () => {
+  it.each([
+    ['alarm-recovers-during-confirm', 'aborted'],
+    ['lag-too-high', 'failed'],
+    ['promotion-fails', 'failed'],
+    ['already-promoted', 'succeeded'],
+  ] as const)('ends the %s scenario with an outcome of the one vocabulary: %s', async (name, outcome) => {
+    const result = await replay({ plan, event: alarm, scenario: scenario(name) });
+
+    expect(OUTCOMES).toContain(result.outcome);
+    expect(result.outcome).toBe(outcome);
   });
 });
 
