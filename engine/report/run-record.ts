@@ -167,11 +167,14 @@ export function resourceOutcomes(record: RunRecord | null, plan?: Plan): Resourc
         };
       }
       if (isObject(progress) && text(progress.status) !== 'not-started') {
+        const status = text(progress.status) ?? 'unknown';
+        // A dry run records its kind's done status ("promoted") for what it only would have done.
+        const dryRun = progress.dryRun === true && status !== 'already' && !status.startsWith('would');
         return {
           kind: kind.id,
           noun,
           label,
-          status: text(progress.status) ?? 'unknown',
+          status: dryRun ? 'dry-run' : status,
           detail: text(progress.message) ?? '',
         };
       }

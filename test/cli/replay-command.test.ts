@@ -30,6 +30,15 @@ describe('failover replay', () => {
     expect(err).toBe('failover succeeded');
   });
 
+  it('says what each resource did, from the run’s failover record', async () => {
+    const { out } = await run('replay', 'events/route53-health-alarm.json');
+
+    expect(out).toContain('What each resource did (failover record):');
+    expect(out).toContain('  replica shop-db-replica: promoted: shop-db-replica is standalone and available');
+    expect(out).toContain('  group shop-app-usw2: ready: shop-app-usw2 has 6/6 InService');
+    expect(out).toContain('  parameter /shop/db/port: already: already 5432 -> 5432');
+  });
+
   it('prints the same facts as JSON with --json', async () => {
     const { code, out } = await run('replay', 'events/route53-health-alarm.json', '--json');
 
@@ -37,9 +46,17 @@ describe('failover replay', () => {
       outcome: string;
       timeline: unknown[];
       cloud: { databases: { isReplica: boolean }[] };
+      resources: { label: string; status: string }[];
     };
     expect(code).toBe(0);
     expect(result.outcome).toBe('succeeded');
+    expect(result.resources.map((resource) => `${resource.label} ${resource.status}`)).toEqual([
+      'shop-db-replica promoted',
+      'shop-app-usw2 ready',
+      '/shop/db/host repointed',
+      '/shop/db/port already',
+      '/shop/active-region repointed',
+    ]);
     expect(result.timeline.length).toBeGreaterThan(10);
     expect(result.cloud.databases.some((db) => !db.isReplica)).toBe(true);
   });

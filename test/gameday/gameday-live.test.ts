@@ -121,10 +121,8 @@ describe('failover gameday (live)', () => {
     const enteredEvents = run.events.filter((event) => event.type?.endsWith('StateEntered'));
     expect(entered).toHaveLength(enteredEvents.length);
     expect(outLines.filter((line) => line.endsWith('▶ Validate Trigger'))).toHaveLength(1);
-    expect(outLines).toContainEqual(expect.stringMatching(/✓ Read Replica Lag \[shop-db-replica\] {2}2s$/));
-    expect(outLines).toContainEqual(
-      expect.stringMatching(/✗ Read Replica Lag \[shop-db-replica\]: Throttling: Rate exceeded$/),
-    );
+    expect(outLines).toContainEqual(expect.stringMatching(/✓ Check Replica Lag {2}2s$/));
+    expect(outLines).toContainEqual(expect.stringMatching(/✗ Check Replica Lag: Throttling: Rate exceeded$/));
     expect(outLines).toContainEqual(expect.stringMatching(/✓ execution succeeded$/));
     expect(env.sleeps).toEqual([2_500, 2_500]);
     const calls = sfn.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input);
@@ -143,6 +141,8 @@ describe('failover gameday (live)', () => {
     expect(err).toBe('failover succeeded');
     expect(out).toContain('RTO achieved: 390s against objective 900s (met)');
     expect(out).toContain('RPO estimate: 12s against objective 60s (met)');
+    // A live history carries each kind's summary, not the record: the counts per phase.
+    expect(out).toContain('route ssm-parameter: 3 of 3 done');
     const facts = JSON.parse(readFileSync(join(dir, `${NAME}.json`), 'utf8')) as FailoverReport;
     expect(facts).toMatchObject({
       executionArn: ARN,
@@ -160,11 +160,12 @@ describe('failover gameday (live)', () => {
 
     expect(code).toBe(1);
     expect(err).toBe(`failover failed: ReplicaLagExceededError: ${LAG_EXCEEDED}`);
-    expect(out).toContain(`✗ Read Replica Lag [shop-db-replica]: ReplicaLagExceededError: ${LAG_EXCEEDED}`);
+    expect(out).toContain(`✗ Check Replica Lag: ReplicaLagExceededError: ${LAG_EXCEEDED}`);
     expect(out).toContain(`✗ execution failed: ReplicaLagExceededError: ${LAG_EXCEEDED}`);
     const facts = JSON.parse(readFileSync(join(dir, `${NAME}.json`), 'utf8')) as FailoverReport;
     expect(facts.outcome).toBe('failed');
-    expect(facts.steps.find((step) => step.state === 'Read Replica Lag')?.outcome).toBe('failed');
+    expect(facts.steps.find((step) => step.state === 'Check Replica Lag')?.outcome).toBe('failed');
+    expect(facts.steps.find((step) => step.state === 'Gate')?.outcome).toBe('caught');
   });
 
   it('exits 1 for an execution someone stopped (ABORTED)', async () => {
@@ -176,7 +177,7 @@ describe('failover gameday (live)', () => {
     expect(out).toContain('■ execution stopped (aborted)');
     expect(err).toBe('execution stopped (ABORTED in Step Functions): Stopped: stopped by sre');
     const facts = JSON.parse(readFileSync(join(dir, `${NAME}.json`), 'utf8')) as FailoverReport;
-    expect(facts.steps.find((step) => step.state === 'Wait For Promotion')?.outcome).toBe('aborted');
+    expect(facts.steps.find((step) => step.state === 'Wait For Promotions')?.outcome).toBe('aborted');
   });
 });
 

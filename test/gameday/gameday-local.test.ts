@@ -40,8 +40,14 @@ describe('failover gameday --local --dry-run', () => {
       `Game day ${name}: dry-run drill of plan shop-prod on the simulated AWS (local engine)`,
     );
     expect(out).toMatch(/\+00:00\.\d {2}✓ Validate Trigger/);
-    expect(out).toMatch(/✓ Promote Replica \[shop-db-replica\]/);
+    expect(out).toMatch(/✓ Promote Replicas/);
     expect(out).toMatch(/✓ Repoint Parameters/);
+    expect(out).toContain(
+      'replica shop-db-replica: dry-run: dry run: would call PromoteReadReplica on shop-db-replica',
+    );
+    expect(out).toContain(
+      'parameter /shop/active-region: would-repoint: would repoint us-east-1 -> us-west-2',
+    );
     expect(out).toContain('AWS calls: ');
     expect(out).toContain(' (0 mutating)');
     expect(out).toContain(`Report: ${join(dir, `${name}.md`)} (facts: ${join(dir, `${name}.json`)})`);
@@ -111,6 +117,7 @@ describe('failover gameday --local', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/Wait For Promotions x\d+/);
     expect(out).toMatch(/RTO achieved: \d+(\.\d)?s against objective 900s \(met\)/);
+    expect(out).toContain('replica shop-db-replica: promoted: shop-db-replica is standalone and available');
     const facts = JSON.parse(
       readFileSync(join(dir, `${gamedayExecutionName(plan, NOW, false)}.json`), 'utf8'),
     ) as FailoverReport;
