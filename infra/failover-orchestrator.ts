@@ -18,34 +18,31 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Plan } from '../functions/common/plan.js';
+import { functionArnVariable } from '../functions/kinds/kind-definition.js';
+import { KINDS } from '../functions/kinds/registry.js';
 import {
-  FailoverStepFunction,
-  FAILOVER_STEPS,
-  stepEnvironment,
-  type FailoverStepId,
-} from './failover-steps.js';
+  acknowledgeKindWildcards,
+  acknowledgeLockExecutions,
+  acknowledgeStateMachineRole,
+  functionPolicyStatements,
+  stateMachineExecutionsArn,
+  stateMachineStatements,
+} from './function-permissions.js';
+import { functionEnvironment, OrchestratorFunction } from './orchestrator-function.js';
 import { validateProps, type FailoverOrchestratorProps } from './orchestrator-props.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
 
 export { FailoverOrchestratorPropsError, type FailoverOrchestratorProps } from './orchestrator-props.js';
-import {
-  acknowledgeLockExecutions,
-  acknowledgeScalingGroupArns,
-  acknowledgeStateMachineRole,
-  PlanResourceArns,
-  stateMachineExecutionsArn,
-  stateMachineStatements,
-  stepPolicyStatements,
-} from './step-permissions.js';
 
 /** functions/failover-lock/lock-table.ts LOCK_TABLE_KEY (the infra test checks they agree). */
 const LOCK_TABLE_PARTITION_KEY = 'planName';
 
 /**
  * The failover orchestrator for one plan, deployed in the plan's recovery region: the Standard
- * state machine from `state-machines/failover.asl.json` (the same file local replay runs), one
- * Lambda function per step with least-privilege permissions on the plan's resources, the
- * DynamoDB table holding the plan's failover lock, the SNS topic for notifications, the
+ * state machine `buildWorkflow(plan)` defines (state-machines/workflow-builder.ts, which local
+ * replay runs too), one Lambda function per workflow step and per resource kind the plan uses,
+ * each with least-privilege permissions on the plan's resources and the plan compiled in, the
+ * DynamoDB table holding the plan's failover lock and failover record, the SNS topic for notifications, the
  * EventBridge rule that starts a failover when one of the plan's alarms enters ALARM (alarms in
  * other regions arrive through `AlarmForwardingStack`), and the readiness check that runs every
  * 30 minutes with an alarm on its verdict.
@@ -55,8 +52,12 @@ export class FailoverOrchestrator extends Construct {
   public readonly stateMachine: StateMachine;
   public readonly stateMachineLogGroup: LogGroup;
   public readonly stateMachineRole: Role;
-  /** Step functions by step id (`validate-trigger`, `notify`, …). */
-  public readonly stepFunctions: Readonly<Record<FailoverStepId, NodejsFunction>>;
+  /**
+   * The functions the state machine invokes, by id (`workflowFunctionIds(plan)`): the workflow's
+   * steps (`validate-trigger`, `failover-lock`, `confirm-outage`, `notify`) and one per resource
+   * kind the plan uses (`rds-replica`, …).
+   */
+  public readonly workflowFunctions: Readonly<Record<string, NodejsFunction>>;
   /** The notification topic: created, or imported from `plan.notifications.topicArn`. */
   public readonly topic: ITopic;
   /** The key encrypting the created topic; undefined when the plan names its own topic. */
@@ -67,8 +68,9 @@ export class FailoverOrchestrator extends Construct {
   public readonly deadLetterQueue: Queue;
   /**
    * The failover lock: one item per plan (partition key `planName`), so only one failover of the
-   * plan runs at a time. Retained when the stack is deleted: it holds when the last failover
-   * started, which the plan's minimum interval between failovers counts from.
+   * plan runs at a time; and the failover record (functions/common/failover-record.ts: what each
+   * execution did, keyed `<plan>#record#…`). Retained when the stack is deleted: it holds when the
+   * last failover started, which the plan's minimum interval between failovers counts from.
    */
   public readonly lockTable: Table;
   /** The readiness check (functions/readiness-check): read-only, publishes `FailoverOrchestrator Readiness`. */
@@ -111,7 +113,6 @@ export class FailoverOrchestrator extends Construct {
     });
 
     const stack = Stack.of(this);
-    const arns = new PlanResourceArns(plan, stack);
     const functionOptions = {
       plan,
       projectRoot: settings.projectRoot,
@@ -126,33 +127,33 @@ export class FailoverOrchestrator extends Construct {
       lockTable: this.lockTable.tableArn,
       executions: stateMachineExecutionsArn(stack, settings.stateMachineName),
     };
-    const steps = FAILOVER_STEPS.map((step) => {
-      const stepFunction = new FailoverStepFunction(this, pascalCase(step.id), step, {
+    const functions = settings.workflowFunctionIds.map((functionId) => {
+      const orchestratorFunction = new OrchestratorFunction(this, pascalCase(functionId), functionId, {
         ...functionOptions,
-        environment: stepEnvironment(step.id, {
+        environment: functionEnvironment(functionId, {
           topicArn: this.topic.topicArn,
           lockTableName: this.lockTable.tableName,
         }),
       });
-      for (const statement of stepPolicyStatements(step.id, arns, own)) {
-        stepFunction.role.addToPrincipalPolicy(statement);
-      }
-      if (step.id === 'scale-group') acknowledgeScalingGroupArns(stepFunction.role, plan);
-      if (step.id === 'failover-lock')
-        acknowledgeLockExecutions(stepFunction.role, settings.stateMachineName);
-      return { step, stepFunction };
+      const statements = functionPolicyStatements(functionId, plan, stack, own);
+      for (const statement of statements) orchestratorFunction.role.addToPrincipalPolicy(statement);
+      const kind = KINDS.find((candidate) => candidate.id === functionId);
+      if (kind) acknowledgeKindWildcards(orchestratorFunction.role, kind, statements);
+      if (functionId === 'failover-lock')
+        acknowledgeLockExecutions(orchestratorFunction.role, settings.stateMachineName);
+      return { functionId, orchestratorFunction };
     });
-    this.stepFunctions = Object.fromEntries(
-      steps.map(({ step, stepFunction }) => [step.id, stepFunction.function]),
-    ) as Record<FailoverStepId, NodejsFunction>;
+    this.workflowFunctions = Object.fromEntries(
+      functions.map(({ functionId, orchestratorFunction }) => [functionId, orchestratorFunction.function]),
+    );
 
     if (this.topicKey) {
       // SNS encrypts each message with the topic's key on the publisher's behalf: the publishers
       // (notify, and the lock step announcing a refusal) need GenerateDataKey and Decrypt on it,
       // through SNS only.
-      const publishers: IRole[] = steps
-        .filter(({ step }) => step.id === 'notify' || step.id === 'failover-lock')
-        .map(({ stepFunction }) => stepFunction.role);
+      const publishers: IRole[] = functions
+        .filter(({ functionId }) => functionId === 'notify' || functionId === 'failover-lock')
+        .map(({ orchestratorFunction }) => orchestratorFunction.role);
       this.topicKey.addToResourcePolicy(
         new PolicyStatement({
           principals: publishers,
@@ -170,7 +171,10 @@ export class FailoverOrchestrator extends Construct {
       retention: settings.logRetention,
     });
     const substitutions = Object.fromEntries(
-      steps.map(({ step, stepFunction }) => [step.substitution, stepFunction.function.functionArn]),
+      functions.map(({ functionId, orchestratorFunction }) => [
+        functionArnVariable(functionId),
+        orchestratorFunction.function.functionArn,
+      ]),
     );
     // CDK would grant the logging actions on "*"; three of them accept the account's log ARNs, so
     // the role is ours and CDK's own additions are dropped (`withoutPolicyUpdates`).
@@ -182,7 +186,7 @@ export class FailoverOrchestrator extends Construct {
       stateMachineName: settings.stateMachineName,
       role: this.stateMachineRole.withoutPolicyUpdates(),
       stateMachineType: StateMachineType.STANDARD,
-      // Inline, not DefinitionBody.fromFile (an S3 asset): the template then shows the definition.
+      // buildWorkflow(plan), inline (not an S3 asset): the template then shows the definition.
       definitionBody: DefinitionBody.fromString(settings.definition),
       definitionSubstitutions: substitutions,
       logs: { destination: this.stateMachineLogGroup, level: LogLevel.ALL, includeExecutionData: true },
@@ -198,7 +202,7 @@ export class FailoverOrchestrator extends Construct {
     });
     for (const statement of stateMachineStatements(
       Stack.of(this),
-      steps.map(({ stepFunction }) => stepFunction.function.functionArn),
+      functions.map(({ orchestratorFunction }) => orchestratorFunction.function.functionArn),
     )) {
       this.stateMachineRole.addToPrincipalPolicy(statement);
     }
@@ -237,7 +241,6 @@ export class FailoverOrchestrator extends Construct {
 
     const readiness = new ReadinessMonitor(this, 'Readiness', {
       plan,
-      arns,
       functionOptions,
       topic: this.topic,
       topicKey: this.topicKey,

@@ -1,7 +1,9 @@
-import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack, Token, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { Plan } from '../functions/common/plan.js';
-import type { FailoverStepId } from './failover-steps.js';
+import type { ArnScope, KindPermission } from '../functions/kinds/kind-definition.js';
+import { KINDS, type Kind } from '../functions/kinds/registry.js';
+import { kindsInPlan } from '../state-machines/workflow-builder.js';
 
 /**
  * Actions that have no resource-level permissions: IAM accepts only `Resource: "*"` for them
@@ -107,97 +109,69 @@ export function stateMachineExecutionsArn(stack: Stack, stateMachineName: string
   });
 }
 
-/** The ARNs of the plan's resources, as the steps' IAM policies name them. */
-export class PlanResourceArns {
-  public constructor(
-    private readonly plan: Plan,
-    private readonly stack: Stack,
-  ) {}
+/** The partition and account the kinds build their ARNs from (tokens at synth). */
+export const arnScopeOf = (stack: Stack): ArnScope => ({ partition: Aws.PARTITION, account: stack.account });
 
-  /** `arn:aws:cloudwatch:<alarm region>:<account>:alarm:<name>` for every trigger alarm. */
-  public alarms(): string[] {
-    return this.plan.triggers.alarms.map((alarm) =>
-      this.stack.formatArn({
-        service: 'cloudwatch',
-        region: alarm.region,
-        resource: 'alarm',
-        resourceName: alarm.name,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
-    );
-  }
-
-  /** `arn:aws:rds:<recoveryRegion>:<account>:db:<replica>` for every database. */
-  public replicas(): string[] {
-    return this.plan.databases.map((database) =>
-      this.stack.formatArn({
-        service: 'rds',
-        region: this.plan.recoveryRegion,
-        resource: 'db',
-        resourceName: database.replica,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
-    );
-  }
-
-  /**
-   * Auto Scaling group ARNs carry a generated UUID (`autoScalingGroup:<uuid>:autoScalingGroupName/<name>`)
-   * that is unknown until the group exists, so the UUID is the one wildcard; the name is exact.
-   */
-  public scalingGroups(): string[] {
-    return this.plan.scalingGroups.map((group) =>
-      this.stack.formatArn({
-        service: 'autoscaling',
-        region: this.plan.recoveryRegion,
-        resource: 'autoScalingGroup',
-        resourceName: `*:autoScalingGroupName/${group.name}`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
-    );
-  }
-
-  /** `arn:aws:ssm:<recoveryRegion>:<account>:parameter/<name without the leading slash>`. */
-  public parameters(): string[] {
-    return this.plan.parameters.map((parameter) =>
-      this.stack.formatArn({
-        service: 'ssm',
-        region: this.plan.recoveryRegion,
-        resource: 'parameter',
-        resourceName: parameter.name.replace(/^\//, ''),
-        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-      }),
-    );
-  }
+/** `arn:aws:cloudwatch:<alarm region>:<account>:alarm:<name>` for every trigger alarm. */
+export function alarmArns(plan: Plan, stack: Stack): string[] {
+  return plan.triggers.alarms.map((alarm) =>
+    stack.formatArn({
+      service: 'cloudwatch',
+      region: alarm.region,
+      resource: 'alarm',
+      resourceName: alarm.name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  );
 }
+
+/** What a kind's function needs for this plan: the kind's own word (its definition's `permissions`). */
+export function kindPermissions(kind: Kind, plan: Plan, stack: Stack): KindPermission[] {
+  return kind.permissions(plan, arnScopeOf(stack));
+}
+
+/** A kind's permission as an IAM statement: its actions, its resources, its conditions. */
+export const kindStatement = (permission: KindPermission): PolicyStatement =>
+  new PolicyStatement({
+    actions: [...permission.actions],
+    resources: [...permission.resources],
+    ...(permission.conditions ? { conditions: structuredClone(permission.conditions) } : {}),
+  });
 
 function allow(actions: string[], resources: string[]): PolicyStatement[] {
   return resources.length === 0 ? [] : [new PolicyStatement({ actions, resources })];
 }
 
-const describeScalingGroups = (): PolicyStatement[] =>
-  allow(['autoscaling:DescribeAutoScalingGroups'], ['*']);
+/**
+ * The failover record (functions/common/failover-record.ts) lives in the lock table: the kinds
+ * read and write it, notify only reads it.
+ */
+const RECORD_READ = ['dynamodb:GetItem'];
+const RECORD_READ_WRITE = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** What the orchestrator itself creates (or imports from the plan), as the policies name it. */
 export interface OrchestratorResourceArns {
   /** The notification topic. */
   readonly topic: string;
-  /** The failover lock table. */
+  /** The failover lock table, which also holds the failover record. */
   readonly lockTable: string;
   /** Every execution of the failover state machine (`stateMachineExecutionsArn`). */
   readonly executions: string;
 }
 
 /**
- * What each step may do, and on what: only its own API calls, only on the plan's resources.
- * A plan without databases (or groups, or parameters) grants nothing for them.
+ * What each workflow function may do, and on what: only its own API calls, only on the plan's
+ * resources. A kind's function gets exactly what the kind declares (functions/kinds/<id>/
+ * definition.ts `permissions`) plus the failover record; a plan without a kind's resources has
+ * no function for it.
  */
-export function stepPolicyStatements(
-  step: FailoverStepId,
-  arns: PlanResourceArns,
+export function functionPolicyStatements(
+  functionId: string,
+  plan: Plan,
+  stack: Stack,
   own: OrchestratorResourceArns,
 ): PolicyStatement[] {
-  const topicArn = own.topic;
-  switch (step) {
+  switch (functionId) {
     case 'validate-trigger':
       return [];
     case 'failover-lock':
@@ -207,56 +181,72 @@ export function stepPolicyStatements(
       return [
         ...allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [own.lockTable]),
         ...allow(['states:DescribeExecution', 'states:StopExecution'], [own.executions]),
-        ...allow(['sns:Publish'], [topicArn]),
+        ...allow(['sns:Publish'], [own.topic]),
       ];
     case 'confirm-outage':
-      return allow(['cloudwatch:DescribeAlarms'], arns.alarms());
-    case 'read-replica-lag':
-      return [
-        // The step reads ReplicaLag with GetMetricData only (GetMetricStatistics is not called).
-        ...allow(['cloudwatch:GetMetricData'], arns.replicas().length ? ['*'] : []),
-        ...allow(['rds:DescribeDBInstances'], arns.replicas()),
-      ];
-    case 'promote-replica':
-      return allow(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], arns.replicas());
-    case 'check-promotion':
-      return allow(['rds:DescribeDBInstances'], arns.replicas());
-    case 'scale-group':
-      return [
-        ...allow(['autoscaling:UpdateAutoScalingGroup'], arns.scalingGroups()),
-        ...(arns.scalingGroups().length ? describeScalingGroups() : []),
-      ];
-    case 'check-group-capacity':
-      return arns.scalingGroups().length ? describeScalingGroups() : [];
-    case 'repoint-parameters':
-      return allow(['ssm:GetParameter', 'ssm:PutParameter'], arns.parameters());
+      return allow(['cloudwatch:DescribeAlarms'], alarmArns(plan, stack));
     case 'notify':
-      // Reads back what was and was not done, for the message; never changes anything.
+      // Reads what each kind recorded (progress, read-back assessment); never changes anything.
+      return [...allow(['sns:Publish'], [own.topic]), ...allow(RECORD_READ, [own.lockTable])];
+    default: {
+      const kind = KINDS.find((candidate) => candidate.id === functionId);
+      if (kind === undefined) throw new Error(`no permissions known for function ${functionId}`);
       return [
-        ...allow(['sns:Publish'], [topicArn]),
-        ...allow(['rds:DescribeDBInstances'], arns.replicas()),
-        ...(arns.scalingGroups().length ? describeScalingGroups() : []),
-        ...allow(['ssm:GetParameter'], arns.parameters()),
+        ...kindPermissions(kind, plan, stack).map(kindStatement),
+        ...allow(RECORD_READ_WRITE, [own.lockTable]),
       ];
+    }
   }
 }
 
 /**
+ * What each kind's readiness checks (functions/kinds/<id>/readiness.ts) call, read-only, and
+ * which of the kind's own permissions names the resources they call it on. A kind missing here
+ * fails the synth of a plan that uses it; a call missing here fails the infra IAM test.
+ */
+const KIND_READINESS: Readonly<Record<string, readonly { actions: string[]; resourcesOf: string }[]>> = {
+  'rds-replica': [
+    { actions: ['rds:DescribeDBInstances'], resourcesOf: 'rds:DescribeDBInstances' },
+    // ReplicaLag through GetMetricData (replica-lag.ts latestReplicaLag).
+    { actions: ['cloudwatch:GetMetricData'], resourcesOf: 'cloudwatch:GetMetricData' },
+  ],
+  'auto-scaling-group': [
+    {
+      actions: ['autoscaling:DescribeAutoScalingGroups'],
+      resourcesOf: 'autoscaling:DescribeAutoScalingGroups',
+    },
+  ],
+  'ssm-parameter': [{ actions: ['ssm:GetParameters'], resourcesOf: 'ssm:GetParameter' }],
+};
+
+/**
  * The scheduled readiness check (functions/readiness-check): read-only calls on everything the
- * plan fails over, DescribeAlarms in each alarm's own region, and PutMetricData of its verdict,
- * only into its own namespace.
+ * plan fails over (on the ARNs each kind declares), DescribeAlarms in each alarm's own region,
+ * and PutMetricData of its verdict, only into its own namespace.
  */
 export function readinessCheckStatements(
-  arns: PlanResourceArns,
+  plan: Plan,
+  stack: Stack,
   own: { readonly topic: string; readonly stateMachine: string },
 ): PolicyStatement[] {
+  const kindStatements = kindsInPlan(plan).flatMap((kind) => {
+    const permissions = kindPermissions(kind, plan, stack);
+    const readiness = KIND_READINESS[kind.id];
+    if (readiness === undefined)
+      throw new Error(`no readiness permissions known for kind ${kind.id} (infra/function-permissions.ts)`);
+    return readiness.flatMap(({ actions, resourcesOf }) =>
+      allow(actions, [
+        ...new Set(
+          permissions
+            .filter((permission) => permission.actions.includes(resourcesOf))
+            .flatMap((permission) => permission.resources),
+        ),
+      ]),
+    );
+  });
   return [
-    ...allow(['rds:DescribeDBInstances'], arns.replicas()),
-    // ReplicaLag through GetMetricData (read-replica-lag.ts latestReplicaLag).
-    ...allow(['cloudwatch:GetMetricData'], arns.replicas().length ? ['*'] : []),
-    ...(arns.scalingGroups().length ? describeScalingGroups() : []),
-    ...allow(['ssm:GetParameters'], arns.parameters()),
-    ...allow(['cloudwatch:DescribeAlarms'], arns.alarms()),
+    ...kindStatements,
+    ...allow(['cloudwatch:DescribeAlarms'], alarmArns(plan, stack)),
     ...allow(['sns:GetTopicAttributes'], [own.topic]),
     ...allow(['states:DescribeStateMachine'], [own.stateMachine]),
     new PolicyStatement({
@@ -284,17 +274,44 @@ export function acknowledgeLockExecutions(role: Role, stateMachineName: string):
 }
 
 /**
- * cdk-nag reports the scaling group ARNs because of their `*`: the group's UUID, which exists
- * only once the group does. The name part is exact, so each group is acknowledged by its ARN.
+ * How cdk-nag writes a resource in a finding: references as `<Name>` (`<AWS::Partition>`,
+ * `<AWS::AccountId>`, `<Logical.Attr>`), joined.
  */
-export function acknowledgeScalingGroupArns(role: Role, plan: Plan): void {
-  const account = Stack.of(role).account;
-  const accountInFinding = Token.isUnresolved(account) ? '<AWS::AccountId>' : account;
-  for (const group of plan.scalingGroups) {
-    const arn = `arn:<AWS::Partition>:autoscaling:${plan.recoveryRegion}:${accountInFinding}:autoScalingGroup:*:autoScalingGroupName/${group.name}`;
+function findingText(stack: Stack, resource: string): string {
+  const render = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const object = value as Record<string, unknown>;
+    if (typeof object.Ref === 'string') return `<${object.Ref}>`;
+    if (Array.isArray(object['Fn::GetAtt'])) return `<${(object['Fn::GetAtt'] as string[]).join('.')}>`;
+    const join = object['Fn::Join'] as [string, unknown[]] | undefined;
+    if (join) return join[1].map(render).join(join[0]);
+    return JSON.stringify(value);
+  };
+  return render(stack.resolve(resource));
+}
+
+/**
+ * cdk-nag reports every ARN with a `*` in it. The kinds use one only for a part AWS generates
+ * when the resource is created (the UUID in an Auto Scaling group ARN): each such ARN is
+ * acknowledged on its own, the rest of it (the resource name) being exact. Resource "*" is
+ * acknowledged with the role (OrchestratorFunction).
+ */
+export function acknowledgeKindWildcards(
+  role: Role,
+  kind: Kind,
+  statements: readonly PolicyStatement[],
+): void {
+  const stack = Stack.of(role);
+  const wildcards = new Set(
+    statements.flatMap((statement) => statement.resources).filter((arn) => arn !== '*' && arn.includes('*')),
+  );
+  for (const arn of wildcards) {
     Validations.of(role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arn}]`,
-      reason: `The "*" is the UUID Auto Scaling puts in every group ARN; the group name (${group.name}) is exact.`,
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${findingText(stack, arn)}]`,
+      reason:
+        `The "*" is a part AWS generates when the resource is created (such as the UUID in an Auto ` +
+        `Scaling group ARN), so it cannot be known at deploy time; the resource name is exact ` +
+        `(functions/kinds/${kind.id}/definition.ts permissions).`,
     });
   }
 }

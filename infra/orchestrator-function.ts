@@ -1,48 +1,29 @@
-import { join } from 'node:path';
-import { Validations, type Duration } from 'aws-cdk-lib';
-import { Role, ServicePrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Validations, type CfnResource, type Duration } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Tracing, type Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { join } from 'node:path';
 import type { Plan } from '../functions/common/plan.js';
-import { WORKFLOW_STEPS, type WorkflowStep, type WorkflowStepId } from '../functions/common/steps.js';
+import { FUNCTION_ID_METADATA, functionEntry, isKindId } from './function-settings.js';
 
-/** The workflow's Lambda steps (functions/common/steps.ts: the list local replay uses too). */
-export const FAILOVER_STEPS = WORKFLOW_STEPS;
-
-export type FailoverStep = WorkflowStep;
-export type FailoverStepId = WorkflowStepId;
-
-/** A function the orchestrator deploys from `functions/<id>/handler.ts`: a step, or the readiness check. */
-export interface OrchestratorFunctionSpec {
-  readonly id: string;
-  /** Compile the plan into the bundle (the handler calls `deployedPlan()`). */
-  readonly bakesPlan: boolean;
-}
-
-/**
- * The scheduled readiness check (functions/readiness-check). Not a step: the state machine never
- * invokes it, so it is not in FAILOVER_STEPS (nor in the state machine's invoke permission).
- */
-export const READINESS_CHECK = { id: 'readiness-check', bakesPlan: true } as const;
-
-/** What the steps' environment variables are set from. */
-export interface StepEnvironmentValues {
+/** What the functions' environment variables are set from. */
+export interface FunctionEnvironmentValues {
   readonly topicArn: string;
   readonly lockTableName: string;
 }
 
-/** The variables each step reads (functions/common/config.ts, functions/failover-lock/lock-table.ts). */
-export function stepEnvironment(step: FailoverStepId, values: StepEnvironmentValues): Record<string, string> {
-  switch (step) {
-    case 'failover-lock':
-      return { FAILOVER_LOCK_TABLE: values.lockTableName, FAILOVER_TOPIC_ARN: values.topicArn };
-    case 'notify':
-      return { FAILOVER_TOPIC_ARN: values.topicArn };
-    default:
-      return {};
-  }
+/**
+ * The variables each workflow function reads besides the plan (compiled in): the lock table for
+ * the lock and for everything that keeps or reads the failover record (functions/common/
+ * failover-record.ts: every kind, and notify), the topic for whatever publishes.
+ */
+export function functionEnvironment(id: string, values: FunctionEnvironmentValues): Record<string, string> {
+  if (id === 'failover-lock' || id === 'notify')
+    return { FAILOVER_LOCK_TABLE: values.lockTableName, FAILOVER_TOPIC_ARN: values.topicArn };
+  if (isKindId(id)) return { FAILOVER_LOCK_TABLE: values.lockTableName };
+  return {};
 }
 
 /**
@@ -53,9 +34,9 @@ export function stepEnvironment(step: FailoverStepId, values: StepEnvironmentVal
 const CREATE_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
-export interface StepFunctionOptions {
+export interface OrchestratorFunctionOptions {
   readonly plan: Plan;
-  /** Repository root: holds `functions/`, `package-lock.json` and the ASL. */
+  /** Repository root: holds `functions/` and `package-lock.json`. */
   readonly projectRoot: string;
   readonly runtime: Runtime;
   readonly memorySize: number;
@@ -63,31 +44,30 @@ export interface StepFunctionOptions {
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
   /**
-   * Variables the handler reads, besides the Powertools settings (see `stepEnvironment`).
+   * Variables the handler reads, besides the Powertools settings (see `functionEnvironment`).
    * @default none
    */
   readonly environment?: Readonly<Record<string, string>>;
 }
 
-/** One step's function (or the readiness check's), with its own role and log group (nothing shared). */
-export class FailoverStepFunction extends Construct {
+/**
+ * One orchestrator function (a workflow step, a kind, or the readiness check) with its own role
+ * and log group (nothing shared), and the plan compiled into its bundle: every function reads
+ * the plan from its code (functions/common/config.ts `deployedPlan`), never from the state.
+ */
+export class OrchestratorFunction extends Construct {
   public readonly function: NodejsFunction;
   public readonly role: Role;
   public readonly logGroup: LogGroup;
 
-  public constructor(
-    scope: Construct,
-    id: string,
-    step: OrchestratorFunctionSpec,
-    options: StepFunctionOptions,
-  ) {
+  public constructor(scope: Construct, id: string, functionId: string, options: OrchestratorFunctionOptions) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'LogGroup', { retention: options.logRetention });
     // An explicit role instead of the default one: the default attaches the AWS managed
     // AWSLambdaBasicExecutionRole (logs:* on every log group); this one writes to its own group only.
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `failover-orchestrator ${options.plan.name}: ${step.id} step`,
+      description: `failover-orchestrator ${options.plan.name}: ${functionId} function`,
     });
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -104,8 +84,8 @@ export class FailoverStepFunction extends Construct {
     };
 
     this.function = new NodejsFunction(this, 'Function', {
-      description: `failover-orchestrator ${options.plan.name}: ${step.id}`,
-      entry: join(options.projectRoot, 'functions', step.id, 'handler.ts'),
+      description: `failover-orchestrator ${options.plan.name}: ${functionId}`,
+      entry: functionEntry(options.projectRoot, functionId),
       handler: 'handler',
       projectRoot: options.projectRoot,
       depsLockFilePath: join(options.projectRoot, 'package-lock.json'),
@@ -122,21 +102,25 @@ export class FailoverStepFunction extends Construct {
         format: OutputFormat.ESM,
         mainFields: ['module', 'main'],
         banner: CREATE_REQUIRE_BANNER,
-        // The SDK is bundled, not taken from the runtime: the steps then run the exact client
-        // versions the unit tests and local replay ran (package-lock.json), and a bundled ESM
-        // cold start measured no slower than an external one (TOOLCHAIN.md, ~250 vs ~275 ms).
-        externalModules: [],
+        // The AWS SDK comes from the runtime (Node.js 18 and later carry SDK v3, importable from
+        // ES modules), not from the bundle. Bundled, SDK v3 3.116x weighs 300-450 KB minified per
+        // function (@smithy/core, the protocol serde, the credential chain's nested STS/SSO
+        // clients), so every function with two clients broke the 500 KiB budget (readiness check:
+        // 1.3 MB with six). The price: a cold start measured ~25 ms slower for a one-client
+        // function (TOOLCHAIN.md, ~275 vs ~250 ms), and deployed functions run the runtime's SDK
+        // version, not package-lock.json's; the commands they send (test/infra/
+        // iam-least-privilege.test.ts reads them from the bundles) are long-stable APIs.
+        externalModules: ['@aws-sdk/*'],
         minify: true,
         logLevel: LogLevel.WARNING,
         sourceMap: true,
         sourcesContent: false,
-        // The plan can exceed Lambda's 4 KB environment limit, so it is compiled into the
-        // bundles that read it (functions/common/config.ts); esbuild wants a JS expression.
-        define: step.bakesPlan
-          ? { 'process.env.FAILOVER_PLAN': JSON.stringify(JSON.stringify(options.plan)) }
-          : undefined,
+        // The plan can exceed Lambda's 4 KB environment limit, so it is compiled into every
+        // bundle (functions/common/config.ts reads it); esbuild wants a JS expression.
+        define: { 'process.env.FAILOVER_PLAN': JSON.stringify(JSON.stringify(options.plan)) },
       },
     });
+    (this.function.node.defaultChild as CfnResource).addMetadata(FUNCTION_ID_METADATA, functionId);
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
@@ -144,13 +128,13 @@ export class FailoverStepFunction extends Construct {
         'Resource "*" is granted only for actions without resource-level permissions: X-Ray ' +
         'PutTraceSegments/PutTelemetryRecords (active tracing), CloudWatch GetMetricData, CloudWatch ' +
         'PutMetricData (readiness check, conditioned on cloudwatch:namespace) and Auto Scaling ' +
-        'DescribeAutoScalingGroups (see step-permissions.ts and the IAM test allow-list).',
+        'DescribeAutoScalingGroups (see function-permissions.ts and the IAM test allow-list).',
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',
       reason:
-        'The runtime is a construct prop (default Node.js 22, the version the steps are built and tested ' +
-        'for); Node.js 24 can be selected once the toolchain moves to it.',
+        'The runtime is a construct prop (default Node.js 22, the version the functions are built and ' +
+        'tested for); Node.js 24 can be selected once the toolchain moves to it.',
     });
   }
 }

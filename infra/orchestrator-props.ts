@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
@@ -6,9 +6,18 @@ import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parsePlan, type Plan } from '../functions/common/plan.js';
-import { definitionPlaceholders, FAILOVER_STEPS } from './failover-steps.js';
+import { functionArnVariable } from '../functions/kinds/kind-definition.js';
+import { buildWorkflow, workflowFunctionIds } from '../state-machines/workflow-builder.js';
+import {
+  DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+  functionEntry,
+  MAX_FUNCTION_TIMEOUT_SECONDS,
+  MIN_FUNCTION_TIMEOUT_SECONDS,
+  READINESS_CHECK_ID,
+} from './function-settings.js';
+import { definitionPlaceholders } from './orchestrator-function.js';
 
-/** The repository root: `functions/`, `state-machines/` and `package-lock.json` live there. */
+/** The repository root: `functions/` and `package-lock.json` live there. */
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
@@ -16,19 +25,20 @@ export interface FailoverOrchestratorProps {
   /** The validated plan (`loadPlanFile` or `parsePlan`); it is checked again here. */
   readonly plan: Plan;
   /**
-   * Lambda runtime of every step: Node.js 22 or later.
+   * Lambda runtime of every function: Node.js 22 or later.
    * @default Runtime.NODEJS_22_X
    */
   readonly runtime?: Runtime;
   /**
-   * Memory of each step function, in MB (the SDK is bundled; more memory also means more CPU at cold start).
+   * Memory of each function, in MB (the SDK is bundled; more memory also means more CPU at cold start).
    * @default 256
    */
   readonly memorySize?: number;
   /**
-   * Timeout of each step function, at most 60 s (the ASL's wait for in-flight steps after a failure).
-   * Steps never wait inside Lambda (Wait states do), so a minute is ample.
-   * @default Duration.seconds(60)
+   * Timeout of each workflow function, 10 s to MAX_FUNCTION_TIMEOUT_SECONDS (60 s: the workflow's
+   * wait for in-flight functions after a failure). Functions never wait inside Lambda (Wait
+   * states do), so a minute is ample. The readiness check has its own (READINESS_CHECK_TIMEOUT_SECONDS).
+   * @default Duration.seconds(DEFAULT_FUNCTION_TIMEOUT_SECONDS)
    */
   readonly stepTimeout?: Duration;
   /**
@@ -37,7 +47,7 @@ export interface FailoverOrchestratorProps {
    */
   readonly logRetention?: RetentionDays;
   /**
-   * Powertools log level of the steps (POWERTOOLS_LOG_LEVEL).
+   * Powertools log level of the functions (POWERTOOLS_LOG_LEVEL).
    * @default 'INFO'
    */
   readonly logLevel?: (typeof LOG_LEVELS)[number];
@@ -47,7 +57,8 @@ export interface FailoverOrchestratorProps {
    */
   readonly stateMachineName?: string;
   /**
-   * Directory holding `functions/<step>/handler.ts`, `state-machines/failover.asl.json` and `package-lock.json`.
+   * Directory holding the handlers (`functions/<step>/handler.ts`, `functions/kinds/<kind>/handler.ts`)
+   * and `package-lock.json`.
    * @default the failover-orchestrator repository root
    */
   readonly projectRoot?: string;
@@ -72,7 +83,10 @@ export interface Settings {
   readonly logLevel: string;
   readonly stateMachineName: string;
   readonly projectRoot: string;
+  /** The workflow for the plan (`buildWorkflow`), as JSON with `${<Id>FunctionArn}` placeholders. */
   readonly definition: string;
+  /** The functions the definition invokes (`workflowFunctionIds`). */
+  readonly workflowFunctionIds: readonly string[];
 }
 
 /** Checks every prop before anything is built, and reports every problem at once. */
@@ -105,14 +119,14 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
   if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
     problems.push(`memorySize must be a whole number of MB from 128 to 10240, got ${memorySize}`);
   }
-  const stepTimeout = props.stepTimeout ?? Duration.seconds(60);
+  const stepTimeout = props.stepTimeout ?? Duration.seconds(DEFAULT_FUNCTION_TIMEOUT_SECONDS);
   const timeoutSeconds = stepTimeout.toSeconds();
-  // When one branch of "Promote And Scale" fails, the ASL waits 60 s ("Wait For In-Flight
-  // Steps") for Lambdas still running in the other branch before reporting what was done: a
-  // step must not be able to run longer than that wait.
-  if (timeoutSeconds < 10 || timeoutSeconds > 60) {
+  // When one branch of a mutating Parallel fails, the workflow waits ("Wait For In-Flight
+  // Steps") for Lambdas still running in the other branches before reading back what was done:
+  // a function must not be able to run longer than that wait.
+  if (timeoutSeconds < MIN_FUNCTION_TIMEOUT_SECONDS || timeoutSeconds > MAX_FUNCTION_TIMEOUT_SECONDS) {
     problems.push(
-      `stepTimeout must be 10 to 60 seconds (the ASL waits 60 s for in-flight steps after a failure), got ${timeoutSeconds}`,
+      `stepTimeout must be ${MIN_FUNCTION_TIMEOUT_SECONDS} to ${MAX_FUNCTION_TIMEOUT_SECONDS} seconds (the workflow waits ${MAX_FUNCTION_TIMEOUT_SECONDS} s for in-flight functions after a failure), got ${timeoutSeconds}`,
     );
   }
   const logLevel = props.logLevel ?? 'INFO';
@@ -128,15 +142,20 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
 
   const projectRoot = props.projectRoot ?? REPOSITORY_ROOT;
   let definition = '';
-  const aslPath = join(projectRoot, 'state-machines', 'failover.asl.json');
-  try {
-    definition = readFileSync(aslPath, 'utf8');
-    const known = new Set<string>(FAILOVER_STEPS.map((step) => step.substitution));
+  let functionIds: string[] = [];
+  if (plan) {
+    functionIds = workflowFunctionIds(plan);
+    definition = JSON.stringify(buildWorkflow(plan));
+    const known = new Set(functionIds.map(functionArnVariable));
     const unknown = definitionPlaceholders(definition).filter((name) => !known.has(name));
     if (unknown.length)
-      problems.push(`${aslPath} uses substitutions no step provides: ${unknown.join(', ')}`);
-  } catch (error) {
-    problems.push(`cannot read the state machine definition ${aslPath}: ${(error as Error).message}`);
+      problems.push(`the workflow uses substitutions no function provides: ${unknown.join(', ')}`);
+    const missing = [...functionIds, READINESS_CHECK_ID]
+      .map((id) => functionEntry(projectRoot, id))
+      .filter((entry) => !existsSync(entry));
+    if (missing.length) problems.push(`projectRoot has no handler ${missing.join(', ')}`);
+    if (!existsSync(join(projectRoot, 'package-lock.json')))
+      problems.push(`projectRoot has no package-lock.json (${projectRoot})`);
   }
 
   if (problems.length > 0 || plan === undefined) throw new FailoverOrchestratorPropsError(problems);
@@ -150,5 +169,6 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
     stateMachineName,
     projectRoot,
     definition,
+    workflowFunctionIds: functionIds,
   };
 }

@@ -10,8 +10,9 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Plan } from '../functions/common/plan.js';
-import { FailoverStepFunction, READINESS_CHECK, type StepFunctionOptions } from './failover-steps.js';
-import { READINESS_NAMESPACE, readinessCheckStatements, type PlanResourceArns } from './step-permissions.js';
+import { READINESS_NAMESPACE, readinessCheckStatements } from './function-permissions.js';
+import { READINESS_CHECK_ID, READINESS_CHECK_TIMEOUT_SECONDS } from './function-settings.js';
+import { OrchestratorFunction, type OrchestratorFunctionOptions } from './orchestrator-function.js';
 
 /** functions/readiness-check/readiness-metric.ts READINESS_METRIC (the infra test checks they agree). */
 export const READINESS_METRIC = 'Readiness';
@@ -20,9 +21,8 @@ export const READINESS_INTERVAL = Duration.minutes(30);
 
 export interface ReadinessMonitorProps {
   readonly plan: Plan;
-  readonly arns: PlanResourceArns;
-  /** The function settings the steps use; the environment is the readiness check's own. */
-  readonly functionOptions: Omit<StepFunctionOptions, 'environment'>;
+  /** The function settings the workflow functions use; the timeout and environment are the check's own. */
+  readonly functionOptions: Omit<OrchestratorFunctionOptions, 'environment'>;
   /** Where the check looks for the notification topic, and where the alarm notifies. */
   readonly topic: ITopic;
   /**
@@ -51,18 +51,17 @@ export class ReadinessMonitor extends Construct {
     super(scope, id);
     const { plan, topic, stateMachine } = props;
 
-    const check = new FailoverStepFunction(this, 'Check', READINESS_CHECK, {
+    const check = new OrchestratorFunction(this, 'Check', READINESS_CHECK_ID, {
       ...props.functionOptions,
-      // Not bound by the ASL's 120 s task timeout; a dead alarm region costs up to ~35 s of SDK
-      // timeouts and retries (aws-clients.ts ON_PATH), whatever the steps' timeout is.
-      timeout: Duration.minutes(2),
+      // Not invoked by the workflow, so not bound by its timeouts (function-settings.ts).
+      timeout: Duration.seconds(READINESS_CHECK_TIMEOUT_SECONDS),
       environment: {
         FAILOVER_TOPIC_ARN: topic.topicArn,
         // No cycle: the state machine never invokes this function.
         FAILOVER_STATE_MACHINE_ARN: stateMachine.stateMachineArn,
       },
     });
-    for (const statement of readinessCheckStatements(props.arns, {
+    for (const statement of readinessCheckStatements(plan, Stack.of(this), {
       topic: topic.topicArn,
       stateMachine: stateMachine.stateMachineArn,
     })) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlanValidationError, type PlanIssue } from './errors.js';
 import { KINDS } from '../kinds/registry.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deployedPlan } from '../common/config.js';
 import { FailoverError } from '../common/errors.js';
 import type { RecordScope } from '../common/failover-record.js';

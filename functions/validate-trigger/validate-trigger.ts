@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidTriggerError } from '../common/errors.js';
 import type { Plan } from '../common/plan.js';
 import type { Trigger, ValidateTriggerInput, ValidateTriggerOutput } from '../common/workflow-state.js';

@@ -49,7 +49,7 @@ describe('FailoverOrchestrator failover lock', () => {
     });
   });
 
-  it('tells the lock step its table and the topic, and does not compile the plan into it', () => {
+  it('tells the lock step its table and the topic; the plan is compiled in, not in the environment', () => {
     const { fn } = lockFunction(template);
     expect(fn.Properties.Environment).toMatchObject({
       Variables: {

@@ -4,12 +4,34 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { definitionPlaceholders, FAILOVER_STEPS, READINESS_CHECK } from '../../infra/failover-steps.js';
-import { orchestratorApp, repositoryPath, synthesize, templateOf } from './infra-helpers.js';
+import { functionArnVariable } from '../../functions/kinds/kind-definition.js';
+import { autoScalingGroupKind } from '../../functions/kinds/auto-scaling-group/definition.js';
+import { rdsReplicaKind } from '../../functions/kinds/rds-replica/definition.js';
+import { bundleSizes } from '../../infra/bundle-sizes.js';
+import {
+  DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+  isKindId,
+  MAX_BUNDLE_BYTES,
+  READINESS_CHECK_ID,
+} from '../../infra/function-settings.js';
+import { definitionPlaceholders } from '../../infra/orchestrator-function.js';
+import { loadPlanFile } from '../../infra/plan-file.js';
+import { buildWorkflow, workflowFunctionIds } from '../../state-machines/workflow-builder.js';
+import { fixturePath, orchestratorApp, repositoryPath, synthesize, templateOf } from './infra-helpers.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
-const ASL_PATH = repositoryPath('state-machines', 'failover.asl.json');
 const PLAN_NAME = 'shop-staging';
+const plan = loadPlanFile(fixturePath('multi-region.plan.yaml'));
+/** The fixture plan uses every kind: 4 workflow steps and 3 kinds. */
+const WORKFLOW_FUNCTION_IDS = workflowFunctionIds(plan);
+const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID];
+
+/** The definition with every `${...}` placeholder replaced by `fn:<logical id of its function>`. */
+function resolvePlaceholders(definition: string, logicalIdOf: (variable: string) => string): unknown {
+  return JSON.parse(
+    definition.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_whole, variable: string) => `fn:${logicalIdOf(variable)}`),
+  );
+}
 
 function onlyResource(template: Template, type: string): [string, Resource] {
   const found = Object.entries(template.findResources(type)) as [string, Resource][];
@@ -64,30 +86,41 @@ describe('FailoverOrchestrator', () => {
       expect(target.asObject()).not.toHaveProperty(key);
   });
 
-  it('substitutes every ${...} of the ASL with its step function ARN, and defines nothing else', () => {
-    const substitutions = new Capture();
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      DefinitionSubstitutions: substitutions,
-    });
-    const placeholders = definitionPlaceholders(readFileSync(ASL_PATH, 'utf8'));
+  it('substitutes every ${...} of the definition with its function ARN, and defines nothing else', () => {
+    const [, stateMachine] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+    const substitutions = stateMachine.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    const placeholders = definitionPlaceholders(String(stateMachine.Properties.DefinitionString));
 
-    expect(Object.keys(substitutions.asObject()).sort()).toEqual(placeholders);
-    expect(placeholders).toHaveLength(FAILOVER_STEPS.length);
-    for (const step of FAILOVER_STEPS) {
-      const [functionId] = stepFunction(template, step.id);
-      expect(substitutions.asObject()[step.substitution], step.substitution).toEqual({
+    expect(Object.keys(substitutions).sort()).toEqual(placeholders);
+    expect(placeholders).toEqual(WORKFLOW_FUNCTION_IDS.map(functionArnVariable).sort());
+    for (const id of WORKFLOW_FUNCTION_IDS) {
+      const [functionId] = stepFunction(template, id);
+      expect(substitutions[functionArnVariable(id)], functionArnVariable(id)).toEqual({
         'Fn::GetAtt': [functionId, 'Arn'],
       });
     }
   });
 
-  it('inlines the very definition local replay runs, as a Standard state machine', () => {
+  it('inlines buildWorkflow(plan), the definition local replay runs, with each Task on its function', () => {
     const [, stateMachine] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+    const substitutions = stateMachine.Properties.DefinitionSubstitutions as Record<
+      string,
+      { 'Fn::GetAtt': [string, string] }
+    >;
+    const deployed = resolvePlaceholders(String(stateMachine.Properties.DefinitionString), (variable) =>
+      String(substitutions[variable]?.['Fn::GetAtt'][0]),
+    );
+    const functionOfVariable = new Map(
+      WORKFLOW_FUNCTION_IDS.map((id) => [functionArnVariable(id), stepFunction(template, id)[0]]),
+    );
+    const expected = resolvePlaceholders(JSON.stringify(buildWorkflow(plan)), (variable) =>
+      String(functionOfVariable.get(variable)),
+    );
+
     expect(stateMachine.Properties.StateMachineType).toBe('STANDARD');
     expect(stateMachine.Properties.StateMachineName).toBe(`${PLAN_NAME}-failover`);
-    expect(JSON.parse(String(stateMachine.Properties.DefinitionString))).toEqual(
-      JSON.parse(readFileSync(ASL_PATH, 'utf8')),
-    );
+    expect(deployed).toEqual(expected);
+    expect(JSON.stringify(deployed)).toContain(`fn:${stepFunction(template, 'rds-replica')[0]}`);
   });
 
   it('logs every execution event with its data to a retained log group, and traces executions', () => {
@@ -107,7 +140,7 @@ describe('FailoverOrchestrator', () => {
     });
   });
 
-  it.each(FAILOVER_STEPS.map((step) => [step.id]))(
+  it.each(WORKFLOW_FUNCTION_IDS.map((id) => [id]))(
     'runs %s on Node.js 22 or later (arm64), traced, with its own role and retained log group',
     (stepId) => {
       const [, fn] = stepFunction(template, stepId);
@@ -117,7 +150,7 @@ describe('FailoverOrchestrator', () => {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        Timeout: 60,
+        Timeout: DEFAULT_FUNCTION_TIMEOUT_SECONDS,
         MemorySize: 256,
         TracingConfig: { Mode: 'Active' },
         Environment: {
@@ -130,21 +163,37 @@ describe('FailoverOrchestrator', () => {
         Properties: { RetentionInDays: 90 },
       });
       const roleRef = (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
-      const otherRoles = FAILOVER_STEPS.filter((step) => step.id !== stepId).map(
-        (step) =>
-          (stepFunction(template, step.id)[1].Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0],
+      const otherRoles = DEPLOYED_FUNCTION_IDS.filter((id) => id !== stepId).map(
+        (id) =>
+          (stepFunction(template, id)[1].Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0],
       );
       expect(otherRoles).not.toContain(roleRef);
     },
   );
 
-  it('tells notify the created topic through FAILOVER_TOPIC_ARN', () => {
+  it('caps the default function timeout at the workflow wait for in-flight functions (60 s)', () => {
+    expect(DEFAULT_FUNCTION_TIMEOUT_SECONDS).toBe(60);
+  });
+
+  it('tells notify the created topic and the table holding the failover record', () => {
     const [topicId] = onlyResource(template, 'AWS::SNS::Topic');
+    const [tableId] = onlyResource(template, 'AWS::DynamoDB::Table');
     const [, notify] = stepFunction(template, 'notify');
     expect(notify.Properties.Environment).toMatchObject({
-      Variables: { FAILOVER_TOPIC_ARN: { Ref: topicId } },
+      Variables: { FAILOVER_TOPIC_ARN: { Ref: topicId }, FAILOVER_LOCK_TABLE: { Ref: tableId } },
     });
   });
+
+  it.each(WORKFLOW_FUNCTION_IDS.filter(isKindId).map((id) => [id]))(
+    'tells the %s function the table holding the failover record, and nothing else',
+    (kindId) => {
+      const [tableId] = onlyResource(template, 'AWS::DynamoDB::Table');
+      const [, fn] = stepFunction(template, kindId);
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.FAILOVER_LOCK_TABLE).toEqual({ Ref: tableId });
+      expect(variables).not.toHaveProperty('FAILOVER_TOPIC_ARN');
+    },
+  );
 
   describe('bundles', () => {
     const bundleOf = (stepId: string): string => {
@@ -153,31 +202,54 @@ describe('FailoverOrchestrator', () => {
       return join(assemblyDirectory, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
     };
 
-    const deployed = [...FAILOVER_STEPS, READINESS_CHECK];
+    it('compiles the plan into every function whose code reads it (all but confirm-outage)', () => {
+      // deployedPlan() throws this when the plan is missing: its code is in the bundle.
+      const readsPlan = (id: string) =>
+        readFileSync(bundleOf(id), 'utf8').includes('FAILOVER_PLAN is not set');
+      // A plan value no handler source contains: it can only come from the define.
+      const carriesPlan = (id: string) => readFileSync(bundleOf(id), 'utf8').includes('orders-db-replica');
 
-    it.each(deployed.map((step) => [step.id, step.bakesPlan]))(
-      'compiles the plan into %s only when it reads it (%s)',
-      (stepId, bakesPlan) => {
-        // A plan value no handler source contains: it can only come from the define.
-        expect(readFileSync(bundleOf(stepId), 'utf8').includes('orders-db-replica')).toBe(bakesPlan);
-      },
-    );
+      expect(DEPLOYED_FUNCTION_IDS.filter(readsPlan)).toEqual(
+        DEPLOYED_FUNCTION_IDS.filter((id) => id !== 'confirm-outage'),
+      );
+      expect(DEPLOYED_FUNCTION_IDS.filter(carriesPlan)).toEqual(DEPLOYED_FUNCTION_IDS.filter(readsPlan));
+    });
+
+    it('keeps every function bundle within 500 KiB', () => {
+      const sizes = bundleSizes(assemblyDirectory);
+      console.log(
+        sizes
+          .map(({ functionId, bytes, assetBytes }) => `${functionId}: ${bytes} B (asset ${assetBytes} B)`)
+          .join('\n'),
+      );
+      expect(sizes.map(({ functionId }) => functionId).sort()).toEqual([...DEPLOYED_FUNCTION_IDS].sort());
+      expect(sizes.filter(({ bytes }) => bytes > MAX_BUNDLE_BYTES)).toEqual([]);
+    });
 
     it('loads every bundle as an ES module in a plain Node process (the createRequire banner works)', () => {
       // A static import in a fresh ESM process: `node -e "import()"` and test runners provide a
-      // `require` and would hide "Dynamic require of node:https is not supported".
-      const imports = deployed.map(
-        (step, i) =>
-          `import { handler as h${i} } from ${JSON.stringify(pathToFileURL(bundleOf(step.id)).href)};`,
+      // `require` and would hide "Dynamic require of node:https is not supported". The bundles
+      // import the AWS SDK from the Lambda runtime; here a resolve hook takes it from this
+      // repository's node_modules instead, and nothing else: any other import must be bundled.
+      const sdkFrom = pathToFileURL(repositoryPath('package.json')).href;
+      const hooks =
+        'export async function resolve(specifier, context, next) {' +
+        ` return next(specifier, specifier.startsWith('@aws-sdk/') ? { ...context, parentURL: ${JSON.stringify(sdkFrom)} } : context); }`;
+      const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+      const imports = DEPLOYED_FUNCTION_IDS.map(
+        (id, i) => `import { handler as h${i} } from ${JSON.stringify(pathToFileURL(bundleOf(id)).href)};`,
       );
-      const check = `if (![${deployed.map((_s, i) => `h${i}`).join(', ')}].every((h) => typeof h === 'function')) process.exit(3);`;
+      const check = `if (![${DEPLOYED_FUNCTION_IDS.map((_id, i) => `h${i}`).join(', ')}].every((h) => typeof h === 'function')) process.exit(3);`;
       const result = spawnSync(
         process.execPath,
-        ['--input-type=module', '-e', [...imports, check].join('\n')],
-        {
-          encoding: 'utf8',
-          env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
-        },
+        [
+          '--import',
+          `data:text/javascript,${encodeURIComponent(register)}`,
+          '--input-type=module',
+          '-e',
+          [...imports, check].join('\n'),
+        ],
+        { encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } },
       );
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
@@ -185,7 +257,7 @@ describe('FailoverOrchestrator', () => {
 
     it('loads the validate-trigger bundle on Node and decides with the baked plan', async () => {
       const bundle = (await import(pathToFileURL(bundleOf('validate-trigger')).href)) as {
-        handler: (input: unknown, context: unknown) => Promise<{ decision: string; plan: { name: string } }>;
+        handler: (input: unknown, context: unknown) => Promise<Record<string, unknown>>;
       };
       const event = {
         version: '0',
@@ -210,7 +282,9 @@ describe('FailoverOrchestrator', () => {
         },
         { awsRequestId: 'test', functionName: 'validate-trigger', getRemainingTimeInMillis: () => 60_000 },
       );
-      expect(result).toMatchObject({ decision: 'proceed', plan: { name: PLAN_NAME } });
+      // shop-eu-canary is a trigger of the baked plan only: another plan would ignore it.
+      expect(result).toMatchObject({ decision: 'proceed', trigger: { executionId: expect.any(String) } });
+      expect(result).not.toHaveProperty('plan');
     });
   });
 
@@ -284,6 +358,40 @@ describe('FailoverOrchestrator', () => {
         { Ref: alarmId },
       ]),
     );
+  });
+});
+
+describe('FailoverOrchestrator for a plan without scaling groups', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    const { app, stack } = orchestratorApp('multi-region.plan.yaml', {
+      bundle: false,
+      props: { plan: { ...plan, scalingGroups: [] } },
+    });
+    template = templateOf(synthesize(app, [stack]), stack);
+  });
+
+  it('deploys no auto-scaling-group function, and its definition keeps no trace of the kind', () => {
+    const descriptions = Object.values(
+      template.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+    ).map((fn) => String(fn.Properties.Description));
+    const [, stateMachine] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
+    const definition = String(stateMachine.Properties.DefinitionString);
+    const kindNames = [
+      functionArnVariable(autoScalingGroupKind.id),
+      ...Object.values(autoScalingGroupKind.states),
+    ].filter((name): name is string => name !== undefined);
+
+    expect(descriptions).toHaveLength(7);
+    expect(descriptions).not.toContain(`failover-orchestrator ${PLAN_NAME}: auto-scaling-group`);
+    expect(descriptions).toContain(`failover-orchestrator ${PLAN_NAME}: rds-replica`);
+    expect(kindNames.filter((name) => definition.includes(name))).toEqual([]);
+    expect(stateMachine.Properties.DefinitionSubstitutions).not.toHaveProperty(
+      functionArnVariable(autoScalingGroupKind.id),
+    );
+    // The other recover kind is still there: the definition is not just empty.
+    expect(definition).toContain(rdsReplicaKind.states.start);
   });
 });
 

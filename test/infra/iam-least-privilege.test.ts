@@ -1,11 +1,17 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FAILOVER_STEPS, READINESS_CHECK } from '../../infra/failover-steps.js';
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../infra/step-permissions.js';
+import {
+  ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
+  kindStatement,
+} from '../../infra/function-permissions.js';
+import { READINESS_CHECK_ID } from '../../infra/function-settings.js';
+import { loadPlanFile } from '../../infra/plan-file.js';
+import { workflowFunctionIds } from '../../state-machines/workflow-builder.js';
 import {
   arnText,
   exampleApp,
   exampleStacks,
+  fixturePath,
   identityStatements,
   orchestratorApp,
   sdkActionsOf,
@@ -14,16 +20,21 @@ import {
   type IdentityStatement,
 } from './infra-helpers.js';
 
+const plan = loadPlanFile(fixturePath('multi-region.plan.yaml'));
+/** The fixture plan uses every kind: the state machine's functions, then the readiness check. */
+const WORKFLOW_FUNCTION_IDS = workflowFunctionIds(plan);
+const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID];
+
 /**
  * The only actions granted on Resource "*": IAM accepts nothing else for them (Service
  * Authorization Reference: no resource types for the action).
  */
 const RESOURCE_STAR_ALLOWED: Record<string, string> = {
   'cloudwatch:GetMetricData':
-    'read-replica-lag and readiness-check read ReplicaLag; metric APIs have no resources',
+    'rds-replica and readiness-check read ReplicaLag; metric APIs have no resources',
   'cloudwatch:PutMetricData':
     'readiness-check publishes Readiness; only with a cloudwatch:namespace condition',
-  'autoscaling:DescribeAutoScalingGroups': 'scale-group, check-group-capacity, notify; Describe* take no ARN',
+  'autoscaling:DescribeAutoScalingGroups': 'auto-scaling-group and readiness-check; Describe* take no ARN',
   'xray:PutTraceSegments': 'active tracing of functions and state machine',
   'xray:PutTelemetryRecords': 'active tracing of functions and state machine',
   'xray:GetSamplingRules': 'state machine tracing',
@@ -35,7 +46,7 @@ const RESOURCE_STAR_ALLOWED: Record<string, string> = {
   'logs:ListLogDeliveries': 'state machine logging (vended log delivery)',
 };
 
-/** What every step role has besides its own grants: its log group and X-Ray. */
+/** What every function's role has besides its own grants: its log group and X-Ray. */
 const BASELINE_ACTIONS = new Set([
   'logs:CreateLogStream',
   'logs:PutLogEvents',
@@ -58,8 +69,13 @@ const planAlarms = [
   'arn:${Partition}:cloudwatch:us-west-2:111111111111:alarm:shop-recovery-probe',
 ];
 
-/** For tests/infra/fixtures/multi-region.plan.yaml: each step, exactly what it may do. */
-const EXPECTED_STEP_GRANTS: Record<string, string[]> = {
+const scalingGroup =
+  'arn:${Partition}:autoscaling:us-west-2:111111111111:autoScalingGroup:*:autoScalingGroupName/shop-app-usw2';
+/** The failover record lives in the lock table: the kinds keep it, notify reads it. */
+const recordReadWrite = grants(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['LOCK_TABLE']);
+
+/** For test/infra/fixtures/multi-region.plan.yaml: each function, exactly what it may do. */
+const EXPECTED_GRANTS: Record<string, string[]> = {
   'validate-trigger': [],
   'failover-lock': [
     ...grants(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['LOCK_TABLE']),
@@ -71,30 +87,19 @@ const EXPECTED_STEP_GRANTS: Record<string, string[]> = {
     ...grants(['sns:Publish'], ['TOPIC']),
   ],
   'confirm-outage': grants(['cloudwatch:DescribeAlarms'], planAlarms),
-  'read-replica-lag': [
+  notify: [...grants(['sns:Publish'], ['TOPIC']), ...grants(['dynamodb:GetItem'], ['LOCK_TABLE'])],
+  'rds-replica': [
+    ...grants(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], replicas),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
-    ...grants(['rds:DescribeDBInstances'], replicas),
+    ...recordReadWrite,
   ],
-  'promote-replica': grants(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], replicas),
-  'check-promotion': grants(['rds:DescribeDBInstances'], replicas),
-  'scale-group': [
-    ...grants(
-      ['autoscaling:UpdateAutoScalingGroup'],
-      [
-        'arn:${Partition}:autoscaling:us-west-2:111111111111:autoScalingGroup:*:autoScalingGroupName/shop-app-usw2',
-      ],
-    ),
+  'auto-scaling-group': [
+    ...grants(['autoscaling:UpdateAutoScalingGroup'], [scalingGroup]),
     ...describeGroups,
+    ...recordReadWrite,
   ],
-  'check-group-capacity': describeGroups,
-  'repoint-parameters': grants(['ssm:GetParameter', 'ssm:PutParameter'], parameters),
-  notify: [
-    ...grants(['sns:Publish'], ['TOPIC']),
-    ...grants(['rds:DescribeDBInstances'], replicas),
-    ...describeGroups,
-    ...grants(['ssm:GetParameter'], parameters),
-  ],
-  // Not a step: the scheduled check. Read-only on the plan, alarms in their own regions.
+  'ssm-parameter': [...grants(['ssm:GetParameter', 'ssm:PutParameter'], parameters), ...recordReadWrite],
+  // Not invoked by the workflow: the scheduled check. Read-only on the plan, alarms in their own regions.
   'readiness-check': [
     ...grants(['rds:DescribeDBInstances'], replicas),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
@@ -109,7 +114,7 @@ const EXPECTED_STEP_GRANTS: Record<string, string[]> = {
 
 type Json = Record<string, unknown>;
 
-/** The function of a step (or of the readiness check), found by its description. */
+/** A function (workflow step, kind or readiness check), found by its description. */
 function functionIdOf(template: Template, id: string): string {
   const found = Object.keys(
     template.findResources('AWS::Lambda::Function', {
@@ -200,32 +205,65 @@ describe('IAM least privilege', () => {
     );
   });
 
-  it.each([...FAILOVER_STEPS, READINESS_CHECK].map((step) => [step.id]))(
+  it('deploys a function for every workflow step and every kind of the plan, and the readiness check', () => {
+    expect(DEPLOYED_FUNCTION_IDS.sort()).toEqual(Object.keys(EXPECTED_GRANTS).sort());
+  });
+
+  it.each(DEPLOYED_FUNCTION_IDS.map((id) => [id]))(
     'lets %s call only its own APIs on the plan resources',
-    (stepId) => {
-      const granted = statementsOfRole(orchestrator, roleOf(orchestrator, stepId)).flatMap((statement) =>
+    (functionId) => {
+      const granted = statementsOfRole(orchestrator, roleOf(orchestrator, functionId)).flatMap((statement) =>
         statement.actions
           .filter((action) => !BASELINE_ACTIONS.has(action))
           .flatMap((action) =>
             statement.resources.map((resource) => `${action} on ${named(orchestrator, resource)}`),
           ),
       );
-      expect(granted.sort()).toEqual([...(EXPECTED_STEP_GRANTS[stepId] ?? ['(missing expectation)'])].sort());
+      expect(granted.sort()).toEqual([...(EXPECTED_GRANTS[functionId] ?? ['(missing expectation)'])].sort());
     },
   );
 
-  it.each([...FAILOVER_STEPS, READINESS_CHECK].map((step) => [step.id]))(
-    'grants %s exactly the AWS APIs its code calls (read from its SDK imports)',
-    (stepId) => {
-      const granted = statementsOfRole(orchestrator, roleOf(orchestrator, stepId))
+  it.each(DEPLOYED_FUNCTION_IDS.map((id) => [id]))(
+    'grants %s exactly the AWS APIs its code sends (read from its tree-shaken bundle)',
+    (functionId) => {
+      const granted = statementsOfRole(orchestrator, roleOf(orchestrator, functionId))
         .flatMap((statement) => statement.actions)
         .filter((action) => !BASELINE_ACTIONS.has(action));
-      expect([...new Set(granted)].sort()).toEqual(sdkActionsOf(stepId));
+      expect([...new Set(granted)].sort()).toEqual(sdkActionsOf(functionId));
     },
   );
 
+  it('reads the commands a function sends, not every command of the modules it imports', () => {
+    // failover-record.ts imports GetItem and UpdateItem; notify calls only its readers.
+    expect(sdkActionsOf('notify')).toContain('dynamodb:GetItem');
+    expect(sdkActionsOf('notify')).not.toContain('dynamodb:UpdateItem');
+    // The readiness check reaches the kinds' readiness.ts only through a template-literal import.
+    expect(sdkActionsOf('readiness-check')).toEqual(
+      expect.arrayContaining([
+        'rds:DescribeDBInstances',
+        'autoscaling:DescribeAutoScalingGroups',
+        'ssm:GetParameters',
+      ]),
+    );
+  });
+
+  it('turns a kind permission into a statement with its actions, resources and conditions', () => {
+    const statement = kindStatement({
+      actions: ['ssm:GetParameter'],
+      resources: ['arn:aws:ssm:us-west-2:111111111111:parameter/shop/db/host'],
+      conditions: { StringEquals: { 'aws:ResourceTag/owner': 'shop' } },
+    }).toStatementJson() as Record<string, unknown>;
+
+    expect(statement).toEqual({
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: 'arn:aws:ssm:us-west-2:111111111111:parameter/shop/db/host',
+      Condition: { StringEquals: { 'aws:ResourceTag/owner': 'shop' } },
+    });
+  });
+
   it('lets the readiness check put metric data only into the FailoverOrchestrator namespace', () => {
-    const statements = statementsOfRole(orchestrator, roleOf(orchestrator, READINESS_CHECK.id));
+    const statements = statementsOfRole(orchestrator, roleOf(orchestrator, READINESS_CHECK_ID));
     const putMetric = statements.filter((statement) =>
       statement.actions.includes('cloudwatch:PutMetricData'),
     );
@@ -247,8 +285,8 @@ describe('IAM least privilege', () => {
     expect(unconditioned).toEqual([]);
   });
 
-  it('lets the state machine invoke exactly the step functions, unqualified (not the readiness check)', () => {
-    const functionArns = FAILOVER_STEPS.map((step) => functionIdOf(orchestrator, step.id))
+  it('lets the state machine invoke exactly the workflow functions, unqualified (not the readiness check)', () => {
+    const functionArns = WORKFLOW_FUNCTION_IDS.map((id) => functionIdOf(orchestrator, id))
       .map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     const invokes = all
@@ -260,9 +298,29 @@ describe('IAM least privilege', () => {
     expect(
       [...(invokes[0]?.resources ?? [])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     ).toEqual(functionArns);
-    expect(functionArns).toHaveLength(10);
+    expect(functionArns).toHaveLength(7);
     expect(JSON.stringify(invokes[0]?.resources)).not.toContain(
-      functionIdOf(orchestrator, READINESS_CHECK.id),
+      functionIdOf(orchestrator, READINESS_CHECK_ID),
     );
+  });
+});
+
+describe('IAM least privilege for a plan without scaling groups', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    const { app, stack } = orchestratorApp('multi-region.plan.yaml', {
+      bundle: false,
+      props: { plan: { ...plan, scalingGroups: [] } },
+    });
+    template = templateOf(synthesize(app, [stack]), stack);
+  });
+
+  it('grants no Auto Scaling action to any role', () => {
+    const autoScaling = identityStatements(template).filter((statement) =>
+      statement.actions.some((action) => action.startsWith('autoscaling:')),
+    );
+    expect(identityStatements(template).length).toBeGreaterThan(10);
+    expect(autoScaling).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildSync } from 'esbuild';
 import { buildExampleApp, type ExampleAppStacks } from '../../infra/example-app.js';
 import { FailoverOrchestratorStack } from '../../infra/failover-orchestrator-stack.js';
 import type { FailoverOrchestratorProps } from '../../infra/failover-orchestrator.js';
+import { functionEntry } from '../../infra/function-settings.js';
 import { loadPlanFile } from '../../infra/plan-file.js';
 
 export const ACCOUNT = '111111111111';
@@ -156,34 +157,36 @@ const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
 };
 
 /**
- * The IAM actions `functions/<id>/handler.ts` can call: every `…Command` it, or a module it imports
- * (transitively, within `functions/`), imports from an AWS SDK client. The SDK names each command
- * after its API action (`GetItemCommand` → `dynamodb:GetItem`).
+ * The IAM actions a function's code can send: every SDK `…Command` its bundle still uses once
+ * esbuild has followed its imports and dropped what nothing calls. Bundling follows every
+ * import, including the readiness check's template-literal `import(\`../kinds/${kind.id}/readiness.ts\`)`
+ * (esbuild bundles every file that pattern matches: every kind's readiness checks), and tree
+ * shaking keeps only the functions the handler reaches, so notify, which only reads the
+ * failover record, sends GetItem and not the UpdateItem of the record's writers. The SDK stays
+ * external: its imports name the client of each command (`GetItemCommand` → `dynamodb:GetItem`).
  */
 export function sdkActionsOf(functionId: string): string[] {
+  const { outputFiles } = buildSync({
+    entryPoints: [functionEntry(repositoryPath(), functionId)],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    external: ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+  const code = outputFiles[0]?.text ?? '';
+  const importPattern = /^import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/(client-[a-z-]+)";?$/gm;
+  const body = code.replace(importPattern, '');
   const actions = new Set<string>();
-  const seen = new Set<string>();
-  const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const source = readFileSync(file, 'utf8');
-    for (const [, names = '', client = ''] of source.matchAll(
-      /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z-]+)'/g,
-    )) {
-      const prefix = IAM_PREFIX_OF_CLIENT[client];
-      if (prefix === undefined) throw new Error(`${file}: no IAM prefix known for @aws-sdk/${client}`);
-      for (const name of names.split(',').map((part) => part.trim())) {
-        if (name.endsWith('Command') && !name.startsWith('type ')) {
-          actions.add(`${prefix}:${name.slice(0, -'Command'.length)}`);
-        }
-      }
+  for (const [, names = '', client = ''] of code.matchAll(importPattern)) {
+    const prefix = IAM_PREFIX_OF_CLIENT[client];
+    if (prefix === undefined) throw new Error(`${functionId}: no IAM prefix known for @aws-sdk/${client}`);
+    for (const name of names.split(',').map((part) => part.trim())) {
+      const [imported = '', local = imported] = name.split(/\s+as\s+/);
+      if (imported.endsWith('Command') && new RegExp(`\\b${local}\\b`).test(body))
+        actions.add(`${prefix}:${imported.slice(0, -'Command'.length)}`);
     }
-    for (const [, relative = ''] of source.matchAll(
-      /^import\s+(?!type\b)[^;]*?from\s*'(\.{1,2}\/[^']+)\.js'/gm,
-    )) {
-      visit(join(dirname(file), `${relative}.ts`));
-    }
-  };
-  visit(repositoryPath('functions', functionId, 'handler.ts'));
+  }
   return [...actions].sort();
 }

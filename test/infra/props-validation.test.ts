@@ -66,7 +66,7 @@ describe('FailoverOrchestrator props', () => {
     ],
     ['too little memory', 'us-west-2', { memorySize: 64 }, /memorySize must be .* got 64/],
     [
-      'a step timeout beyond the ASL task timeout',
+      'a function timeout beyond the wait for in-flight functions',
       'us-west-2',
       { stepTimeout: Duration.minutes(5) },
       /stepTimeout .* got 300/,
@@ -78,10 +78,10 @@ describe('FailoverOrchestrator props', () => {
       /stateMachineName/,
     ],
     [
-      'a project root without the ASL',
+      'a project root without the handlers',
       'us-west-2',
       { projectRoot: '/nonexistent' },
-      /cannot read the state machine definition/,
+      /projectRoot has no handler \/nonexistent\/functions\/validate-trigger\/handler\.ts.*\/nonexistent\/functions\/kinds\/rds-replica\/handler\.ts/,
     ],
   ] as const)('rejects %s with a clear message', (_case, region, props, message) => {
     const error = errorOf(() => orchestrator(region, props as Partial<FailoverOrchestratorProps>));

@@ -1,8 +1,9 @@
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { READINESS_METRIC, READINESS_NAMESPACE } from '../../functions/readiness-check/readiness-metric.js';
+import { READINESS_CHECK_TIMEOUT_SECONDS } from '../../infra/function-settings.js';
 import { READINESS_METRIC as INFRA_METRIC } from '../../infra/readiness-monitor.js';
-import { READINESS_NAMESPACE as INFRA_NAMESPACE } from '../../infra/step-permissions.js';
+import { READINESS_NAMESPACE as INFRA_NAMESPACE } from '../../infra/function-permissions.js';
 import { orchestratorApp, repositoryPath, synthesize, templateOf } from './infra-helpers.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -64,7 +65,7 @@ describe('FailoverOrchestrator readiness check', () => {
     const [, fn] = readinessFunction(template, 'shop-staging');
     expect(fn.Properties).toMatchObject({
       Architectures: ['arm64'],
-      Timeout: 120,
+      Timeout: READINESS_CHECK_TIMEOUT_SECONDS,
       TracingConfig: { Mode: 'Active' },
       Environment: {
         Variables: {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineKind } from '../kind-definition.js';
 
 const seconds = (max: number) => z.number().int('must be a whole number of seconds').min(0).max(max);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { templateReferences } from '../../common/templates.js';
 import { defineKind } from '../kind-definition.js';
 
