@@ -53,7 +53,9 @@ function walk(states: Record<string, State>, parents: readonly State[] = []): Vi
   ]);
 }
 
-const statesOf = (definition: AslDefinition) => walk(definition.States as Record<string, State>);
+/** The definition's top-level states, typed for these checks. */
+const topLevel = (definition: AslDefinition) => definition.States as unknown as Record<string, State>;
+const statesOf = (definition: AslDefinition) => walk(topLevel(definition));
 const catchesAll = (state: State) =>
   state.Catch?.some((handler) => handler.ErrorEquals.includes('States.ALL')) === true;
 const kindRetry = (kind: Kind) =>
@@ -203,7 +205,7 @@ describe('buildWorkflow', () => {
     // Arrange: a notify state's own Catch cannot notify (SNS itself failed); a lock release runs
     // after the final notification, best effort, and its Catch ends the execution.
     const definition = buildWorkflow(examplePlan());
-    const states = definition.States as Record<string, State>;
+    const states = topLevel(definition);
     const catchTargets = statesOf(definition)
       .filter(
         ({ name, parents }) =>
@@ -249,7 +251,7 @@ describe('buildWorkflow', () => {
 
   it('waits out steps still running in other branches before reading back a failed Recover', () => {
     // Arrange
-    const states = buildWorkflow(examplePlan()).States as Record<string, State>;
+    const states = topLevel(buildWorkflow(examplePlan()));
 
     // Act
     const failed = states[failedStateName(STATES.recover)];
@@ -262,7 +264,7 @@ describe('buildWorkflow', () => {
 
   it('reads back straight away when the failed phase had only one branch', () => {
     // Arrange
-    const states = buildWorkflow(planWith(['rds-replica', 'ssm-parameter'])).States as Record<string, State>;
+    const states = topLevel(buildWorkflow(planWith(['rds-replica', 'ssm-parameter'])));
 
     // Act
     const failed = states[failedStateName(STATES.recover)];
@@ -274,7 +276,7 @@ describe('buildWorkflow', () => {
 
   it('reads back the data before what routes to it, then notifies', () => {
     // Arrange
-    const states = buildWorkflow(examplePlan()).States as Record<string, State>;
+    const states = topLevel(buildWorkflow(examplePlan()));
 
     // Act
     const first = states[readBackStateName(0)];
