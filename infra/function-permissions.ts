@@ -200,26 +200,6 @@ export function functionPolicyStatements(
 }
 
 /**
- * What each kind's readiness checks (functions/kinds/<id>/readiness.ts) call, read-only, and
- * which of the kind's own permissions names the resources they call it on. A kind missing here
- * fails the synth of a plan that uses it; a call missing here fails the infra IAM test.
- */
-const KIND_READINESS: Readonly<Record<string, readonly { actions: string[]; resourcesOf: string }[]>> = {
-  'rds-replica': [
-    { actions: ['rds:DescribeDBInstances'], resourcesOf: 'rds:DescribeDBInstances' },
-    // ReplicaLag through GetMetricData (replica-lag.ts latestReplicaLag).
-    { actions: ['cloudwatch:GetMetricData'], resourcesOf: 'cloudwatch:GetMetricData' },
-  ],
-  'auto-scaling-group': [
-    {
-      actions: ['autoscaling:DescribeAutoScalingGroups'],
-      resourcesOf: 'autoscaling:DescribeAutoScalingGroups',
-    },
-  ],
-  'ssm-parameter': [{ actions: ['ssm:GetParameters'], resourcesOf: 'ssm:GetParameter' }],
-};
-
-/**
  * The scheduled readiness check (functions/readiness-check): read-only calls on everything the
  * plan fails over (on the ARNs each kind declares), DescribeAlarms in each alarm's own region,
  * and PutMetricData of its verdict, only into its own namespace.
@@ -229,21 +209,10 @@ export function readinessCheckStatements(
   stack: Stack,
   own: { readonly topic: string; readonly stateMachine: string },
 ): PolicyStatement[] {
-  const kindStatements = kindsInPlan(plan).flatMap((kind) => {
-    const permissions = kindPermissions(kind, plan, stack);
-    const readiness = KIND_READINESS[kind.id];
-    if (readiness === undefined)
-      throw new Error(`no readiness permissions known for kind ${kind.id} (infra/function-permissions.ts)`);
-    return readiness.flatMap(({ actions, resourcesOf }) =>
-      allow(actions, [
-        ...new Set(
-          permissions
-            .filter((permission) => permission.actions.includes(resourcesOf))
-            .flatMap((permission) => permission.resources),
-        ),
-      ]),
-    );
-  });
+  // Each kind declares what its readiness checks (functions/kinds/<id>/readiness.ts) call.
+  const kindStatements = kindsInPlan(plan).flatMap((kind) =>
+    kind.readinessPermissions(plan, arnScopeOf(stack)).map(kindStatement),
+  );
   return [
     ...kindStatements,
     ...allow(['cloudwatch:DescribeAlarms'], alarmArns(plan, stack)),

@@ -92,6 +92,11 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
     plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },
     scope: ArnScope,
   ) => KindPermission[];
+  /** The read-only permissions its readiness checks (`readiness.ts`) need, for the scheduled check. */
+  readonly readinessPermissions: (
+    plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },
+    scope: ArnScope,
+  ) => KindPermission[];
 }
 
 /** The `${...}` substitution variable naming a kind's (or a step's) function ARN in the definition. */

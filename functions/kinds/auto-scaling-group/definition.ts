@@ -86,4 +86,8 @@ export const autoScalingGroupKind = defineKind({
       { actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] },
     ];
   },
+  readinessPermissions: (plan) =>
+    plan.scalingGroups.length === 0
+      ? []
+      : [{ actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }],
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineKind } from '../kind-definition.js';
+import { defineKind, type ArnScope } from '../kind-definition.js';
 
 const seconds = (max: number) => z.number().int('must be a whole number of seconds').min(0).max(max);
 
@@ -26,6 +26,12 @@ export const databaseSchema = z.strictObject({
   promotionTimeoutSeconds: seconds(86_400).min(60).default(1_800),
 });
 export type DatabasePlan = z.output<typeof databaseSchema>;
+
+const replicaArns = (
+  databases: readonly DatabasePlan[],
+  region: string,
+  { partition, account }: ArnScope,
+): string[] => databases.map((db) => `arn:${partition}:rds:${region}:${account}:db:${db.replica}`);
 
 type Loose = Readonly<Record<string, unknown>>;
 const records = (value: unknown): Loose[] =>
@@ -84,14 +90,21 @@ export const rdsReplicaKind = defineKind({
     }
     return issues;
   },
-  permissions: (plan, { partition, account }) => {
-    const replicas = plan.databases.map(
-      (db) => `arn:${partition}:rds:${plan.recoveryRegion}:${account}:db:${db.replica}`,
-    );
+  permissions: (plan, scope) => {
+    const replicas = replicaArns(plan.databases, plan.recoveryRegion, scope);
     if (replicas.length === 0) return [];
     return [
       { actions: ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], resources: replicas },
       // ReplicaLag through GetMetricData, which has no resource-level permissions.
+      { actions: ['cloudwatch:GetMetricData'], resources: ['*'] },
+    ];
+  },
+  readinessPermissions: (plan, scope) => {
+    const replicas = replicaArns(plan.databases, plan.recoveryRegion, scope);
+    if (replicas.length === 0) return [];
+    return [
+      { actions: ['rds:DescribeDBInstances'], resources: replicas },
+      // ReplicaLag through GetMetricData (replica-lag.ts latestReplicaLag).
       { actions: ['cloudwatch:GetMetricData'], resources: ['*'] },
     ];
   },

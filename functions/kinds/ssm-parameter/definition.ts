@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { templateReferences } from '../../common/templates.js';
-import { defineKind } from '../kind-definition.js';
+import { defineKind, type ArnScope } from '../kind-definition.js';
 
 /** One SSM parameter to repoint at the recovery region (the plan's `parameters[]`). */
 export const parameterSchema = z.strictObject({
@@ -12,6 +12,15 @@ export const parameterSchema = z.strictObject({
   value: z.string().min(1).max(4096),
 });
 export type ParameterPlan = z.output<typeof parameterSchema>;
+
+const parameterArns = (
+  parameters: readonly ParameterPlan[],
+  region: string,
+  { partition, account }: ArnScope,
+): string[] =>
+  parameters.map(
+    (parameter) => `arn:${partition}:ssm:${region}:${account}:parameter/${parameter.name.replace(/^\//, '')}`,
+  );
 
 type Loose = Readonly<Record<string, unknown>>;
 const records = (value: unknown): Loose[] =>
@@ -67,13 +76,14 @@ export const ssmParameterKind = defineKind({
     }
     return issues;
   },
-  permissions: (plan, { partition, account }) => {
-    const parameters = plan.parameters.map(
-      (parameter) =>
-        `arn:${partition}:ssm:${plan.recoveryRegion}:${account}:parameter/${parameter.name.replace(/^\//, '')}`,
-    );
+  permissions: (plan, scope) => {
+    const parameters = parameterArns(plan.parameters, plan.recoveryRegion, scope);
     return parameters.length === 0
       ? []
       : [{ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: parameters }];
+  },
+  readinessPermissions: (plan, scope) => {
+    const parameters = parameterArns(plan.parameters, plan.recoveryRegion, scope);
+    return parameters.length === 0 ? [] : [{ actions: ['ssm:GetParameters'], resources: parameters }];
   },
 });
