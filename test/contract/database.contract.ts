@@ -8,11 +8,11 @@ import {
 } from '@aws-sdk/client-rds';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatabasePlan, PlanInput } from '../../functions/common/plan.js';
-import { describeInstance, endpointOf, isReplica } from '../../functions/common/rds.js';
-import type { Promotion } from '../../functions/common/workflow-state.js';
-import { checkPromotion } from '../../functions/check-promotion/check-promotion.js';
-import { promoteReplica } from '../../functions/promote-replica/promote-replica.js';
-import { readReplicaLag } from '../../functions/read-replica-lag/read-replica-lag.js';
+import { checkPromotion } from '../../functions/kinds/rds-replica/check-promotion.js';
+import { promoteReplica } from '../../functions/kinds/rds-replica/promote-replica.js';
+import { describeInstance, endpointOf, isReplica } from '../../functions/kinds/rds-replica/rds.js';
+import { readReplicaLag } from '../../functions/kinds/rds-replica/replica-lag.js';
+import type { Promotion } from '../../functions/kinds/rds-replica/types.js';
 import { expectStepCommandsSentToMoto, stepCalls } from './step-calls.js';
 import { arrange, contractPlan, motoEndpoint, PRIMARY, RECOVERY, rejectionOf } from './support.js';
 

@@ -5,15 +5,20 @@ import {
 import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand } from '@aws-sdk/client-rds';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Plan } from '../../functions/common/plan.js';
-import type { Trigger } from '../../functions/common/workflow-state.js';
+import type { NotifyInput, Trigger, WorkflowState } from '../../functions/common/workflow-state.js';
+import { autoScalingGroupRuntime } from '../../functions/kinds/auto-scaling-group/runtime.js';
+import { runKindStep } from '../../functions/kinds/kind-step.js';
+import { rdsReplicaRuntime } from '../../functions/kinds/rds-replica/runtime.js';
+import { ssmParameterRuntime } from '../../functions/kinds/ssm-parameter/runtime.js';
 import { notify } from '../../functions/notify/notify.js';
 import { startSnsSubscriber, type SnsSubscriber } from './sns-subscriber.js';
 import { expectStepCommandsSentToMoto } from './step-calls.js';
 import {
   arrange,
   contractPlan,
+  createRecordTable,
   motoEndpoint,
   MOTO_ACCOUNT,
   PRIMARY,
@@ -23,7 +28,9 @@ import {
 
 /**
  * notify over HTTP against moto's SNS. An http subscription on 127.0.0.1 receives what moto
- * delivers (sns-subscriber.ts), so the test reads the published message back.
+ * delivers (sns-subscriber.ts), so the test reads the published message back. A failure notice
+ * reads what each kind's read-back recorded in the failover record (moto's DynamoDB); the kinds'
+ * Lambdas read their resources back from moto first, as the workflow's Read Back does.
  */
 
 const TOPIC = 'shop-failover';
@@ -45,6 +52,12 @@ const trigger: Trigger = {
   dryRun: false,
   executionId: 'arn:aws:states:us-west-2:123456789012:execution:failover:contract',
 };
+
+const input = (kind: NotifyInput['kind'], state: WorkflowState): NotifyInput => ({
+  kind,
+  executionId: trigger.executionId,
+  state,
+});
 
 /** The plan's resources as a failover that stopped at promotion leaves them. */
 async function arrangeHalfFailedOver(): Promise<void> {
@@ -102,6 +115,8 @@ beforeAll(async () => {
     ];
   });
   expect(plan.notifications.topicArn).toBe(TopicArn);
+  vi.stubEnv('FAILOVER_PLAN', JSON.stringify(plan));
+  await createRecordTable('contract-notify-record');
 });
 
 afterAll(async () => {
@@ -113,7 +128,7 @@ const deliveryOf = (messageId: string | null) => subscriber.deliveryOf(messageId
 describe('notify', () => {
   it('publishes to the plan topic, and subscribers get the same MessageId, subject and body', async () => {
     // Act
-    const notification = await notify({ kind: 'started', state: { plan, trigger } });
+    const notification = await notify(input('started', { trigger }));
 
     // Assert
     expect(notification.messageId).toMatch(/^[0-9a-f-]{36}$/);
@@ -127,8 +142,10 @@ describe('notify', () => {
     expect(delivery?.Message).toMatch(/^Failover STARTED: shop-prod us-east-1 -> us-west-2\n/);
   });
 
-  it('on failure reads every resource back from AWS and says what was and was not done', async () => {
+  it("on failure says what was and was not done, as each kind's Lambda read it back from AWS", async () => {
     // Arrange
+    for (const runtime of [rdsReplicaRuntime, autoScalingGroupRuntime, ssmParameterRuntime])
+      await runKindStep(runtime, { action: 'read-back', executionId: trigger.executionId, dryRun: false });
     const failure = {
       Error: 'PromotionTimeoutError',
       Cause: JSON.stringify({
@@ -138,10 +155,7 @@ describe('notify', () => {
     };
 
     // Act
-    const notification = await notify({
-      kind: 'failed',
-      state: { plan, trigger, failedStep: 'Check Promotion', failure },
-    });
+    const notification = await notify(input('failed', { trigger, failedStep: 'Recover', failure }));
 
     // Assert
     const body = deliveryOf(notification.messageId)?.Message ?? '';
@@ -149,8 +163,8 @@ describe('notify', () => {
     expect(body).toContain(`- group ${GROUP}: desired 6 (plan 6), 6 InService`);
     expect(body).toContain(`- parameter ${PARAMETERS.activeRegion}: points at ${RECOVERY}`);
     const notDone = body.slice(body.indexOf('Not done:'));
-    expect(notDone).toContain(`- database ${REPLICA}: still a read replica (available)`);
-    expect(notDone).toContain(`- parameter ${PARAMETERS.host}: unknown: ParameterNotFound`);
+    expect(notDone).toContain(`- replica ${REPLICA}: still a read replica (available)`);
+    expect(notDone).toContain(`- parameter ${PARAMETERS.host}: not repointed: holds (no parameter)`);
   });
 
   it('fails with the SDK error NotFoundException (404) when the topic does not exist', async () => {
@@ -160,7 +174,10 @@ describe('notify', () => {
     });
 
     // Act
-    const error = await rejectionOf(notify({ kind: 'started', state: { plan: noTopic, trigger } }));
+    vi.stubEnv('FAILOVER_PLAN', JSON.stringify(noTopic));
+    const error = await rejectionOf(notify(input('started', { trigger }))).finally(() =>
+      vi.stubEnv('FAILOVER_PLAN', JSON.stringify(plan)),
+    );
 
     // Assert
     expect(error.name).toBe('NotFoundException');
@@ -170,6 +187,12 @@ describe('notify', () => {
 
 describe('notify over HTTP', () => {
   it('sent Publish, and for the failure report the read-back calls, to the moto server only', () => {
-    expectStepCommandsSentToMoto('notify', motoEndpoint());
+    expectStepCommandsSentToMoto('notify', motoEndpoint(), [
+      'GetItemCommand',
+      'UpdateItemCommand',
+      'DescribeDBInstancesCommand',
+      'DescribeAutoScalingGroupsCommand',
+      'GetParameterCommand',
+    ]);
   });
 });

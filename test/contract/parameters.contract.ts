@@ -1,12 +1,26 @@
 import { GetParameterCommand, PutParameterCommand, type Parameter } from '@aws-sdk/client-ssm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFacts, rememberOnce, type RecordScope } from '../../functions/common/failover-record.js';
 import type { Plan } from '../../functions/common/plan.js';
-import type { PromotedDatabase, Promotion } from '../../functions/common/workflow-state.js';
-import { repointParameters } from '../../functions/repoint-parameters/repoint-parameters.js';
+import type { DatabaseFacts } from '../../functions/kinds/rds-replica/types.js';
+import { repointParameters } from '../../functions/kinds/ssm-parameter/repoint-parameters.js';
+import type { ParameterFacts } from '../../functions/kinds/ssm-parameter/types.js';
 import { expectStepCommandsSentToMoto, stepCalls } from './step-calls.js';
-import { arrange, contractPlan, motoEndpoint, RECOVERY, rejectionOf } from './support.js';
+import {
+  arrange,
+  contractPlan,
+  createRecordTable,
+  motoEndpoint,
+  newExecution,
+  RECOVERY,
+  rejectionOf,
+} from './support.js';
 
-/** repointParameters over HTTP against moto's Parameter Store in the recovery region. */
+/**
+ * repointParameters over HTTP against moto's Parameter Store in the recovery region, with the
+ * failover record (where the promoted endpoints come from and the previous values go) in moto's
+ * DynamoDB.
+ */
 
 const NEW_HOST = 'shop-db-replica.c9akciq32.us-west-2.rds.amazonaws.com';
 const OLD_HOST = 'shop-db.c9akciq32.us-east-1.rds.amazonaws.com';
@@ -43,21 +57,23 @@ async function arrangeParameters(): Promise<{ names: ParameterNames; plan: Plan 
   return { names, plan };
 }
 
-function database(status: Promotion['status']): PromotedDatabase {
-  return {
-    id: 'main',
-    replica: 'shop-db-replica',
-    promotion: {
-      status,
-      instanceId: 'shop-db-replica',
-      instanceStatus: status === 'promoted' ? 'available' : 'modifying',
-      pollSeconds: 15,
-      dryRun: false,
-      message: '',
-      ...(status === 'promoted' ? { endpoint: { address: NEW_HOST, port: 5432 } } : {}),
-    },
-  };
+beforeAll(async () => {
+  await createRecordTable('contract-parameters-record');
+});
+
+/** An execution whose database `main` finished its promotion: the RDS kind recorded where it answers. */
+async function promoted(): Promise<RecordScope> {
+  const scope = newExecution();
+  await rememberOnce<DatabaseFacts>(scope, 'rds-replica', 0, {
+    instanceId: 'shop-db-replica',
+    endpoint: NEW_HOST,
+    port: '5432',
+  });
+  return scope;
 }
+
+const outcome = (progress: readonly { status: string; previousValue: string | null }[]) =>
+  progress.map(({ status, previousValue }) => ({ status, previousValue }));
 
 async function readParameter(name: string): Promise<Parameter | undefined> {
   const response = await arrange
@@ -86,34 +102,44 @@ describe('repointParameters', () => {
     // Arrange
     const { names, plan } = await arrangeParameters();
 
+    const scope = await promoted();
+
     // Act
-    const repoint = await repointParameters({ plan, databases: [database('promoted')], dryRun: false });
+    const repoint = await repointParameters(plan, scope, false);
 
     // Assert
-    expect(repoint.parameters).toEqual([
-      { name: names.host, previousValue: OLD_HOST, value: NEW_HOST, changed: true },
-      { name: names.port, previousValue: '5433', value: '5432', changed: true },
-      { name: names.activeRegion, previousValue: null, value: RECOVERY, changed: true },
+    expect(outcome(repoint)).toEqual([
+      { status: 'repointed', previousValue: OLD_HOST },
+      { status: 'repointed', previousValue: '5433' },
+      { status: 'repointed', previousValue: null },
     ]);
+    expect(await readFacts<ParameterFacts>(scope, 'ssm-parameter', 0)).toEqual({
+      previousValue: OLD_HOST,
+      type: 'SecureString',
+    });
     const stored = await readAll(names);
     expect(stored.host).toMatchObject({ Value: NEW_HOST, Type: 'SecureString', Version: 2 });
     expect(stored.port).toMatchObject({ Value: '5432', Type: 'String', Version: 2 });
     expect(stored.activeRegion).toMatchObject({ Value: RECOVERY, Type: 'String', Version: 1 });
   });
 
-  it('writes nothing when run again: every parameter already holds its value', async () => {
+  it('writes nothing when run again, and still reports the values from before the failover', async () => {
     // Arrange
     const { names, plan } = await arrangeParameters();
-    const input = { plan, databases: [database('promoted')], dryRun: false };
-    await repointParameters(input);
+    const scope = await promoted();
+    await repointParameters(plan, scope, false);
     const callsBefore = putCalls();
 
     // Act
-    const again = await repointParameters(input);
+    const again = await repointParameters(plan, scope, false);
 
     // Assert
     expect(putCalls()).toBe(callsBefore);
-    expect(again.parameters.map((parameter) => parameter.changed)).toEqual([false, false, false]);
+    expect(outcome(again)).toEqual([
+      { status: 'repointed', previousValue: OLD_HOST },
+      { status: 'repointed', previousValue: '5433' },
+      { status: 'repointed', previousValue: null },
+    ]);
     const stored = await readAll(names);
     expect([stored.host?.Version, stored.port?.Version, stored.activeRegion?.Version]).toEqual([2, 2, 1]);
   });
@@ -121,18 +147,20 @@ describe('repointParameters', () => {
   it('in a dry run reads every parameter and writes none', async () => {
     // Arrange
     const { names, plan } = await arrangeParameters();
+    const scope = await promoted();
     const callsBefore = putCalls();
 
     // Act
-    const repoint = await repointParameters({ plan, databases: [database('promoted')], dryRun: true });
+    const repoint = await repointParameters(plan, scope, true);
 
     // Assert
     expect(putCalls()).toBe(callsBefore);
-    expect(repoint.parameters.map(({ previousValue, changed }) => ({ previousValue, changed }))).toEqual([
-      { previousValue: OLD_HOST, changed: false },
-      { previousValue: '5433', changed: false },
-      { previousValue: null, changed: false },
+    expect(outcome(repoint)).toEqual([
+      { status: 'would-repoint', previousValue: OLD_HOST },
+      { status: 'would-repoint', previousValue: '5433' },
+      { status: 'would-repoint', previousValue: null },
     ]);
+    expect(await readFacts(scope, 'ssm-parameter', 0)).toBeUndefined();
     const stored = await readAll(names);
     expect([stored.host?.Value, stored.port?.Value, stored.activeRegion]).toEqual([
       OLD_HOST,
@@ -142,14 +170,12 @@ describe('repointParameters', () => {
   });
 
   it('changes no parameter when one names a database whose promotion has not finished', async () => {
-    // Arrange
+    // Arrange: nothing recorded for the database yet.
     const { names, plan } = await arrangeParameters();
     const callsBefore = putCalls();
 
     // Act
-    const error = await rejectionOf(
-      repointParameters({ plan, databases: [database('promoting')], dryRun: false }),
-    );
+    const error = await rejectionOf(repointParameters(plan, newExecution(), false));
 
     // Assert
     expect(error.name).toBe('ParameterTemplateError');
@@ -195,6 +221,6 @@ describe('SSM errors as the SDK reads them from moto', () => {
 
 describe('repointParameters over HTTP', () => {
   it('sent GetParameter and PutParameter to the moto server only', () => {
-    expectStepCommandsSentToMoto('parameters', motoEndpoint());
+    expectStepCommandsSentToMoto('parameters', motoEndpoint(), ['GetItemCommand', 'UpdateItemCommand']);
   });
 });

@@ -8,9 +8,10 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScalingGroupPlan } from '../../functions/common/plan.js';
-import type { GroupCapacity, Scaling } from '../../functions/common/workflow-state.js';
-import { checkGroupCapacity } from '../../functions/check-group-capacity/check-group-capacity.js';
-import { scaleGroup } from '../../functions/scale-group/scale-group.js';
+import { describeGroups } from '../../functions/kinds/auto-scaling-group/autoscaling.js';
+import { checkGroupCapacity } from '../../functions/kinds/auto-scaling-group/check-capacity.js';
+import { scaleGroup } from '../../functions/kinds/auto-scaling-group/scale-group.js';
+import type { GroupCapacity, Scaling } from '../../functions/kinds/auto-scaling-group/types.js';
 import { expectStepCommandsSentToMoto, stepCalls } from './step-calls.js';
 import { arrange, contractPlan, motoEndpoint, RECOVERY, rejectionOf } from './support.js';
 
@@ -225,5 +226,22 @@ describe('Auto Scaling errors as the SDK reads them from moto', () => {
 describe('the scaling steps over HTTP', () => {
   it('sent DescribeAutoScalingGroups and UpdateAutoScalingGroup to the moto server only', () => {
     expectStepCommandsSentToMoto('scaling', motoEndpoint());
+  });
+});
+
+describe('describeGroups', () => {
+  it('describes every named group in as few calls as the API allows, leaving unknown names out', async () => {
+    // Arrange
+    const names = [
+      await createGroup({ min: 1, desired: 1, max: 2 }),
+      await createGroup({ min: 0, desired: 0, max: 2 }),
+    ];
+
+    // Act
+    const described = await describeGroups(RECOVERY, [...names, 'contract-app-missing']);
+
+    // Assert
+    expect([...described.keys()].sort()).toEqual([...names].sort());
+    expect(described.get(names[0] ?? '')?.DesiredCapacity).toBe(1);
   });
 });

@@ -42,7 +42,32 @@ export const CONTRACT_FILE_OF_COMMAND = {
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
 
-export type ContractFile = (typeof CONTRACT_FILE_OF_COMMAND)[keyof typeof CONTRACT_FILE_OF_COMMAND];
+/**
+ * Which contract file exercises each module under functions/ that sends SDK commands (a command
+ * sent from two modules, e.g. DynamoDB's by the lock and by the failover record, needs both
+ * tested): the file must reach the module through its imports.
+ */
+export const CONTRACT_FILE_OF_MODULE = {
+  'common/failover-record.ts': 'failover-record',
+  'confirm-outage/confirm-outage.ts': 'confirm-outage',
+  'failover-lock/holder-status.ts': 'failover-lock',
+  'failover-lock/lock-table.ts': 'failover-lock',
+  'failover-lock/refusal-notice.ts': 'failover-lock',
+  'kinds/auto-scaling-group/autoscaling.ts': 'scaling',
+  'kinds/auto-scaling-group/scale-group.ts': 'scaling',
+  'kinds/rds-replica/promote-replica.ts': 'database',
+  'kinds/rds-replica/rds.ts': 'database',
+  'kinds/rds-replica/replica-lag.ts': 'database',
+  'kinds/ssm-parameter/readiness.ts': 'readiness-check',
+  'kinds/ssm-parameter/repoint-parameters.ts': 'parameters',
+  'notify/notify.ts': 'notify',
+  'readiness-check/readiness-metric.ts': 'readiness-check',
+  'readiness-check/resource-checks.ts': 'readiness-check',
+} as const;
+
+export type ContractFile =
+  | (typeof CONTRACT_FILE_OF_COMMAND)[keyof typeof CONTRACT_FILE_OF_COMMAND]
+  | (typeof CONTRACT_FILE_OF_MODULE)[keyof typeof CONTRACT_FILE_OF_MODULE];
 
 const hasUrl = (request: unknown): request is { protocol: string; hostname: string; port?: number } =>
   typeof request === 'object' && request !== null && 'hostname' in request && 'protocol' in request;

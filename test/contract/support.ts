@@ -3,10 +3,12 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { MetadataBearer } from '@smithy/types';
-import { expect, inject } from 'vitest';
+import { expect, inject, vi } from 'vitest';
+import type { RecordScope } from '../../functions/common/failover-record.js';
 import type { Plan, PlanInput } from '../../functions/common/plan.js';
 import { examplePlan } from '../fixtures/plans.js';
 
@@ -47,4 +49,31 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Pa
   );
   expect(error).toBeInstanceOf(Error);
   return error as Error & Partial<MetadataBearer>;
+}
+
+/**
+ * Creates a failover record table (the lock table's key schema) in moto's recovery region and
+ * points the steps at it (FAILOVER_LOCK_TABLE), as the construct does. One table per file.
+ */
+export async function createRecordTable(name: string): Promise<void> {
+  vi.stubEnv('FAILOVER_LOCK_TABLE', name);
+  await arrange.dynamoDb(RECOVERY).send(
+    new CreateTableCommand({
+      TableName: name,
+      KeySchema: [{ AttributeName: 'planName', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'planName', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
+
+let executions = 0;
+
+/** A fresh execution of the plan `shop-prod` in the recovery region: its own failover record. */
+export function newExecution(): RecordScope {
+  executions += 1;
+  return {
+    planName: 'shop-prod',
+    executionId: `arn:aws:states:${RECOVERY}:${MOTO_ACCOUNT}:execution:shop-prod-failover:contract-${executions}`,
+  };
 }
