@@ -93,7 +93,7 @@ describe('the fault matrix of a Route 53 health-check failover', () => {
     const late = snsDown.find((row) => row.case.duration === 'late' && row.case.fault === 'accessDenied');
     expect(late).toMatchObject({
       error: 'AuthorizationErrorException',
-      changed: expect.arrayContaining(['database shop-db-replica']),
+      changed: expect.arrayContaining(['replica shop-db-replica']),
     });
   });
 
@@ -112,7 +112,7 @@ describe('the fault matrix of a Route 53 health-check failover', () => {
     );
 
     expect(gate.map((row) => [row.case.fault, row.failedStep, row.mutatingCalls])).toEqual(
-      gate.map((row) => [row.case.fault, 'Check Replica Lag', 0]),
+      gate.map((row) => [row.case.fault, 'Gate', 0]),
     );
   });
 

@@ -6,7 +6,7 @@ import { callsOf, examplePlan, routeHealthAlarm } from './support.js';
 const plan = examplePlan();
 
 /**
- * When one branch of "Promote And Scale" fails, Step Functions fails the Parallel at once and
+ * When one branch of "Recover" fails, Step Functions fails the Parallel at once and
  * the Catch runs Notify Failed; a Lambda invocation of the other branch that is already running
  * is not stopped (Step Functions cannot kill it) and still makes its calls. Here the scale
  * branch is denied while Promote Replica's DescribeDBInstances is being retried by the SDK
@@ -19,7 +19,7 @@ const scenario: Scenario = {
   ],
 };
 
-describe('a failure in one branch of Promote And Scale', () => {
+describe('a failure in one branch of Recover', () => {
   it('does not let a promotion still in flight land after the failure notification went out', async () => {
     const observed = await observeReplay(plan, routeHealthAlarm(), scenario);
     const { result, calls } = observed;
@@ -30,9 +30,7 @@ describe('a failure in one branch of Promote And Scale', () => {
     expect(callsOf(calls, 'DescribeDBInstances')[1]?.outcome).toBe('Throttling');
     expect(acceptedPromotions).toHaveLength(1);
     expect(result.outcome).toBe('failed');
-    expect(result.cloud.notifications.at(-1)?.subject).toBe(
-      'Failover FAILED: shop-prod at Promote And Scale',
-    );
+    expect(result.cloud.notifications.at(-1)?.subject).toBe('Failover FAILED: shop-prod at Recover');
     expect(acceptedPromotions.filter((call) => call.time > lastPublish.time)).toEqual([]);
     expect(invariantViolations(plan, observed)).toEqual([]);
   });

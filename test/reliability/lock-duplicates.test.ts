@@ -14,7 +14,7 @@ describe('one failover at a time: duplicate deliveries', () => {
 
     // Assert
     const [winner, ...duplicates] = executions;
-    expect(tally(executions)).toEqual({ 'succeeded/acquired': 1, 'ignored/duplicate': 999 });
+    expect(tally(executions)).toEqual({ 'succeeded/acquired': 1, 'duplicate/duplicate': 999 });
     expect(winner!.lock).toMatchObject({ decision: 'acquired', release: 'released' });
     expect(mutatingExecutions(calls)).toEqual([winner!.executionArn]);
     expect(calls.filter((call) => call.operation === 'PromoteReadReplica')).toHaveLength(1);
@@ -43,7 +43,7 @@ describe('one failover at a time: duplicate deliveries', () => {
     });
 
     // Assert
-    expect(tally(executions)).toEqual({ 'succeeded/acquired': 1, 'ignored/duplicate': 49 });
+    expect(tally(executions)).toEqual({ 'succeeded/acquired': 1, 'duplicate/duplicate': 49 });
     const winner = executions.find((execution) => execution.lock?.decision === 'acquired')!;
     expect(mutatingExecutions(calls)).toEqual([winner.executionArn]);
     expect(
@@ -69,7 +69,7 @@ describe('one failover at a time: duplicate deliveries', () => {
     });
 
     // Assert: those during the failover find it running, those after find the event handled.
-    expect(tally(executions)).toEqual({ 'succeeded/acquired': 1, 'ignored/duplicate': 199 });
+    expect(tally(executions)).toEqual({ 'succeeded/acquired': 1, 'duplicate/duplicate': 199 });
     expect(mutatingExecutions(calls)).toHaveLength(1);
     const late = executions.at(-1)!;
     expect(late.summary).toMatch(
@@ -94,7 +94,7 @@ describe('one failover at a time: duplicate deliveries', () => {
     // Assert
     expect(first.outcome).toBe('succeeded');
     expect(redelivery).toMatchObject({
-      outcome: 'ignored',
+      outcome: 'duplicate',
       mutatingCalls: 0,
       lock: { decision: 'duplicate' },
     });

@@ -44,7 +44,7 @@ describe('flapping: an alarm back to OK within the confirm window', () => {
     });
 
     // Assert
-    expect(tally(executions)).toEqual({ 'aborted/acquired': 1, 'ignored/duplicate': 49 });
+    expect(tally(executions)).toEqual({ 'aborted/acquired': 1, 'duplicate/duplicate': 49 });
     expect(calls.filter((call) => call.mutating)).toEqual([]);
     expect(subjects(cloud)).toEqual(['Failover ABORTED: shop-prod, alarm recovered']);
   });

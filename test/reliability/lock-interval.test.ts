@@ -32,7 +32,7 @@ describe('one failover at a time: the plan minimum interval between failovers', 
 
     // Assert
     expect(result).toMatchObject({
-      outcome: 'aborted',
+      outcome: 'refused',
       mutatingCalls: 0,
       error: { error: 'FailoverRefused' },
       lock: { decision: 'refused', release: null },
@@ -64,7 +64,7 @@ describe('one failover at a time: the plan minimum interval between failovers', 
     });
 
     // Assert
-    expect(tally(executions)).toEqual({ 'aborted/refused': 1, 'ignored/duplicate': 49 });
+    expect(tally(executions)).toEqual({ 'refused/refused': 1, 'duplicate/duplicate': 49 });
     expect(
       subjects(cloud.snapshot()).filter((subject) => subject.startsWith('Failover REFUSED')),
     ).toHaveLength(1);
@@ -185,7 +185,7 @@ describe('one failover at a time: dry-run drills', () => {
     // Assert
     const [real, drill] = executions;
     expect(real!.outcome).toBe('succeeded');
-    expect(drill).toMatchObject({ outcome: 'ignored', lock: { decision: 'duplicate' } });
+    expect(drill).toMatchObject({ outcome: 'duplicate', lock: { decision: 'duplicate' } });
     expect(drill!.summary).toContain(
       `a failover of plan shop-prod is already running in execution ${real!.executionArn}`,
     );

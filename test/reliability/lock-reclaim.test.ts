@@ -7,6 +7,7 @@ import {
   lockTableCalls,
   mutatingExecutions,
   plan,
+  lockUpdateCallNumbers,
   seedLock,
   subjects,
   tally,
@@ -53,7 +54,7 @@ describe('one failover at a time: a lock left behind by a crashed execution', ()
     // Assert
     expect(result.outcome).toBe('succeeded');
     expect(result.lock?.reclaimedFrom).toBe(foreignExecution('older-than-90-days'));
-    expect(result.timeline.map((entry) => entry.state)).toContain('Promote And Scale');
+    expect(result.timeline.map((entry) => entry.state)).toContain('Recover');
   });
 
   it('is left alone while its holder is still running: the new execution is a duplicate', async () => {
@@ -68,7 +69,7 @@ describe('one failover at a time: a lock left behind by a crashed execution', ()
 
     // Assert
     expect(result).toMatchObject({
-      outcome: 'ignored',
+      outcome: 'duplicate',
       mutatingCalls: 0,
       lock: { decision: 'duplicate', release: null },
     });
@@ -89,7 +90,7 @@ describe('one failover at a time: a lock left behind by a crashed execution', ()
       const { executions, calls } = await replayConcurrent({ plan, events: { event: alarm, count }, cloud });
 
       // Assert
-      expect(tally(executions)).toEqual({ 'succeeded/acquired': 1, 'ignored/duplicate': count - 1 });
+      expect(tally(executions)).toEqual({ 'succeeded/acquired': 1, 'duplicate/duplicate': count - 1 });
       const winner = executions.find((execution) => execution.lock?.decision === 'acquired')!;
       expect(winner.lock?.reclaimedFrom).toBe(CRASHED);
       expect(mutatingExecutions(calls)).toEqual([winner.executionArn]);
@@ -106,9 +107,10 @@ describe('one failover at a time: a lock left behind by a crashed execution', ()
   );
 
   it('comes back by itself when a release fails: the next execution reclaims the lock', async () => {
-    // Arrange: the lock table denies the release (the third UpdateItem: acquire, record start, release).
+    // Arrange: the lock table denies the release (the lock item's third UpdateItem: acquire, record start, release).
+    const [, , release] = await lockUpdateCallNumbers(alarm);
     const cloud = createReplayCloud(plan, alarm, {
-      faults: [{ service: 'dynamodb', operation: 'UpdateItem', calls: [3], error: 'accessDenied' }],
+      faults: [{ service: 'dynamodb', operation: 'UpdateItem', calls: [release!], error: 'accessDenied' }],
     });
     const first = await replay({ plan, event: alarm, cloud, executionName: 'first' });
     const afterInterval = alarmEvent({ alarmName: 'shop-alb-5xx', at: '2026-11-24T10:30:00.000Z' });

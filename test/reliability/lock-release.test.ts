@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createReplayCloud, replay } from '../../engine/runner.js';
-import { alarmEvent, lockItemOf, lockTableCalls, plan, subjects } from './lock-support.js';
+import {
+  alarmEvent,
+  lockItemOf,
+  lockTableCalls,
+  lockUpdateCallNumbers,
+  plan,
+  subjects,
+} from './lock-support.js';
 
 const alarm = alarmEvent();
 
@@ -82,17 +89,20 @@ describe('the lock is released on every path that acquired it', () => {
     // Assert
     expect(result.outcome).toBe('failed');
     expect(result.lock).toMatchObject({ decision: 'acquired', release: 'released' });
-    expect(subjects(result.cloud).at(-1)).toBe('Failover FAILED: shop-prod at Promote And Scale');
+    expect(subjects(result.cloud).at(-1)).toBe('Failover FAILED: shop-prod at Recover');
     expect(lockItemOf(result.cloud)).not.toHaveProperty('holder');
   });
 
   it('keeps a succeeded failover succeeded when the release fails, and shows the failure in the output', async () => {
-    // Act: the third UpdateItem of the lock table (acquire, record start, release) is denied.
+    // Arrange: the lock item's third UpdateItem (acquire, record start, release).
+    const [, , release] = await lockUpdateCallNumbers(alarm);
+
+    // Act: the release is denied.
     const result = await replay({
       plan,
       event: alarm,
       scenario: {
-        faults: [{ service: 'dynamodb', operation: 'UpdateItem', calls: [3], error: 'accessDenied' }],
+        faults: [{ service: 'dynamodb', operation: 'UpdateItem', calls: [release!], error: 'accessDenied' }],
       },
     });
 
@@ -110,13 +120,17 @@ describe('the lock is released on every path that acquired it', () => {
   });
 
   it('keeps an aborted failover aborted when the release fails', async () => {
-    // Act: after a flap no start is recorded, so the second UpdateItem is the release.
+    // Arrange: after a flap no start is recorded, so the lock item's second UpdateItem is the release.
+    const flap = { alarms: { 'shop-primary-health': { okAtSeconds: 25 } } };
+    const [, release] = await lockUpdateCallNumbers(alarm, flap);
+
+    // Act
     const result = await replay({
       plan,
       event: alarm,
       scenario: {
-        alarms: { 'shop-primary-health': { okAtSeconds: 25 } },
-        faults: [{ service: 'dynamodb', operation: 'UpdateItem', calls: [2], error: 'accessDenied' }],
+        ...flap,
+        faults: [{ service: 'dynamodb', operation: 'UpdateItem', calls: [release!], error: 'accessDenied' }],
       },
     });
 
@@ -130,12 +144,17 @@ describe('the lock is released on every path that acquired it', () => {
   });
 
   it('rides out a throttled release with the Task retries', async () => {
-    // Act: the release (third UpdateItem) is throttled longer than the SDK retries.
+    // Arrange: the release, the lock item's third UpdateItem.
+    const [, , release] = await lockUpdateCallNumbers(alarm);
+
+    // Act: the release is throttled longer than the SDK retries.
     const result = await replay({
       plan,
       event: alarm,
       scenario: {
-        faults: [{ service: 'dynamodb', operation: 'UpdateItem', from: 3, count: 4, error: 'throttling' }],
+        faults: [
+          { service: 'dynamodb', operation: 'UpdateItem', from: release!, count: 4, error: 'throttling' },
+        ],
       },
     });
 
@@ -147,12 +166,17 @@ describe('the lock is released on every path that acquired it', () => {
   });
 
   it('stops before any change when the lock is lost before the first change', async () => {
-    // Act: the start record's write finds the lock no longer this execution's.
+    // Arrange: the start record's write, the lock item's second UpdateItem.
+    const [, recordStart] = await lockUpdateCallNumbers(alarm);
+
+    // Act: it finds the lock no longer this execution's.
     const result = await replay({
       plan,
       event: alarm,
       scenario: {
-        faults: [{ service: 'dynamodb', operation: 'UpdateItem', calls: [2], error: 'invalidState' }],
+        faults: [
+          { service: 'dynamodb', operation: 'UpdateItem', calls: [recordStart!], error: 'invalidState' },
+        ],
       },
     });
 

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { ReplayResult } from '../../engine/runner.js';
-import type { CallRecord, CloudSnapshot, PlainItem, SimulatedCloud } from '../../engine/sim/index.js';
+import { createReplayCloud, replay, type ReplayResult } from '../../engine/runner.js';
+import type {
+  CallRecord,
+  CloudSnapshot,
+  PlainItem,
+  Scenario,
+  SimulatedCloud,
+} from '../../engine/sim/index.js';
 import { examplePlan } from '../fixtures/plans.js';
 
 /** The example plan: alarms shop-primary-health, shop-alb-5xx, shop-primary-composite in us-east-1; 60 s confirm; 60 min interval. */
@@ -65,16 +71,35 @@ export function seedLock(
 
 /** The plan's lock item at the end of a replay. */
 export const lockItemOf = (cloud: CloudSnapshot): PlainItem | undefined =>
-  Object.values(cloud.tables)[0]?.[0];
+  Object.values(cloud.tables)[0]?.find((item) => item.planName === plan.name);
 
 /** The executions that made at least one mutating call (any outcome), from the shared call log. */
 export const mutatingExecutions = (calls: readonly CallRecord[]): string[] => [
   ...new Set(calls.filter((call) => call.mutating).map((call) => call.executionArn ?? '(untagged)')),
 ];
 
-/** The lock table's calls. */
-export const lockTableCalls = (calls: readonly CallRecord[]): CallRecord[] =>
-  calls.filter((call) => call.service === 'dynamodb');
+/** A call on the plan's lock item (the failover record's items share its table). */
+export function isLockItemCall(call: CallRecord): boolean {
+  if (call.service !== 'dynamodb') return false;
+  const input = call.input as { Key?: { planName?: { S?: string } }; Item?: { planName?: { S?: string } } };
+  return (input.Key ?? input.Item)?.planName?.S === plan.name;
+}
+
+/** The calls on the lock item. */
+export const lockTableCalls = (calls: readonly CallRecord[]): CallRecord[] => calls.filter(isLockItemCall);
+
+/**
+ * The call numbers (among every UpdateItem of the run, the fault rules' count) of the UpdateItem
+ * calls on the lock item in a fault-free replay of `event`: acquire, record start, release. A
+ * fault rule aimed at one of them hits the lock and not the failover record beside it.
+ */
+export async function lockUpdateCallNumbers(event: unknown, scenario: Scenario = {}): Promise<number[]> {
+  const cloud = createReplayCloud(plan, event, scenario);
+  await replay({ plan, event, scenario, cloud });
+  return cloud.calls
+    .filter((call) => call.operation === 'UpdateItem' && isLockItemCall(call))
+    .map((call) => call.callNumber);
+}
 
 export const subjects = (cloud: CloudSnapshot): string[] =>
   cloud.notifications.map((message) => message.subject ?? '');

@@ -119,7 +119,7 @@ describe('the RPO gate over several databases', () => {
     expect(observed.result.error?.error).toBe('ReplicaLagExceededError');
     expect(promotions(observed)).toEqual([]);
     expect(observed.result.mutatingCalls).toBe(0);
-    expect(lastMessage(observed)).toMatch(/Not done:\n- database shop-db-replica: still a read replica/);
+    expect(lastMessage(observed)).toMatch(/Not done:\n- replica shop-db-replica: still a read replica/);
   });
 });
 
