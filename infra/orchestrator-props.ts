@@ -6,6 +6,7 @@ import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parsePlan, type Plan } from '../functions/common/plan.js';
+import { DEFAULT_STEP_TIMEOUT_SECONDS } from '../functions/common/steps.js';
 import { definitionPlaceholders, FAILOVER_STEPS } from './failover-steps.js';
 
 /** The repository root: `functions/`, `state-machines/` and `package-lock.json` live there. */
@@ -105,7 +106,7 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
   if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
     problems.push(`memorySize must be a whole number of MB from 128 to 10240, got ${memorySize}`);
   }
-  const stepTimeout = props.stepTimeout ?? Duration.seconds(60);
+  const stepTimeout = props.stepTimeout ?? Duration.seconds(DEFAULT_STEP_TIMEOUT_SECONDS);
   const timeoutSeconds = stepTimeout.toSeconds();
   // When one branch of "Promote And Scale" fails, the ASL waits 60 s ("Wait For In-Flight
   // Steps") for Lambdas still running in the other branch before reporting what was done: a

@@ -22,3 +22,10 @@ export const WORKFLOW_STEPS = [
 export type WorkflowStep = (typeof WORKFLOW_STEPS)[number];
 export type WorkflowStepId = WorkflowStep['id'];
 export type SubstitutionVariable = WorkflowStep['substitution'];
+
+/**
+ * The function timeout every step is deployed with unless the construct's `stepTimeout` says
+ * otherwise (infra/orchestrator-props.ts); local replay kills a step that runs longer, as
+ * Lambda does.
+ */
+export const DEFAULT_STEP_TIMEOUT_SECONDS = 60;
