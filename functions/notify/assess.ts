@@ -105,6 +105,10 @@ async function assessParameter(
  */
 export async function assessFailover(plan: Plan): Promise<AssessedResource[]> {
   const outputs: Record<string, DatabaseOutputs[string]> = {};
+  // Groups are read while the databases are: each read may wait out its client's retries
+  // (~30 s when an API hangs), and two such waits one after the other would pass the step's
+  // 60 s function timeout, which Lambda enforces (a notification that never goes out).
+  const groups = Promise.all(plan.scalingGroups.map((group) => assessGroup(plan, group.name, group.desired)));
   const databases = await Promise.all(
     plan.databases.map((db) => assessDatabase(plan, db.id, db.replica, outputs)),
   );
@@ -114,9 +118,8 @@ export async function assessFailover(plan: Plan): Promise<AssessedResource[]> {
     planName: plan.name,
     databases: outputs,
   };
-  const rest = await Promise.all([
-    ...plan.scalingGroups.map((group) => assessGroup(plan, group.name, group.desired)),
-    ...plan.parameters.map((parameter) => assessParameter(plan, parameter.name, parameter.value, context)),
-  ]);
-  return [...databases, ...rest];
+  const parameters = await Promise.all(
+    plan.parameters.map((parameter) => assessParameter(plan, parameter.name, parameter.value, context)),
+  );
+  return [...databases, ...(await groups), ...parameters];
 }
