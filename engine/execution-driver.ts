@@ -68,11 +68,14 @@ export function startExecution(
   let abort = () => undefined as void;
   const limits = new ExecutionLimits(() => abort());
   run.limits = limits;
+  // Measured before the engine starts: its first Task hands over its input synchronously.
+  limits.checkExecutionInput(run.spec.event);
   const execution = machine.run(run.spec.event as JsonValue, {
     overrides: { taskResourceLocalHandlers: handlersFor(limits) },
     context: { Execution: { Id: run.executionArn, Name: run.spec.name } },
   });
   abort = execution.abort;
+  if (!limits.alive) execution.abort();
   cloud.stepFunctions.started(run.executionArn, run.spec.event, (error, cause) => {
     stopped = { error, cause };
     execution.abort();

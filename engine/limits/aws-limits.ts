@@ -76,3 +76,6 @@ export const utf8Bytes = (json: string): number => Buffer.byteLength(json, 'utf8
 /** The cause of a States.DataLimitExceeded, naming the state, what was too large and by how much. */
 export const dataLimitCause = (stateName: string, what: string, bytes: number): string =>
   `The ${what} of state "${stateName}" is ${bytes} bytes, over the ${PAYLOAD_LIMIT_BYTES}-byte payload limit of Step Functions.`;
+
+export const executionInputCause = (bytes: number): string =>
+  `The execution input is ${bytes} bytes, over the ${PAYLOAD_LIMIT_BYTES}-byte payload limit of Step Functions.`;

@@ -2,6 +2,7 @@ import type { EventLog } from '../timeline.js';
 import {
   DATA_LIMIT_EXCEEDED,
   dataLimitCause,
+  executionInputCause,
   HISTORY_EVENT_LIMIT,
   HISTORY_LIMIT_CAUSE,
   HISTORY_LIMIT_ERROR,
@@ -79,6 +80,19 @@ export class ExecutionLimits {
     return false;
   }
 
+  /**
+   * Checks the execution input before the engine starts (its first Task would otherwise be
+   * measured first). AWS refuses such an input at StartExecution; the replay reports it as an
+   * execution that failed before its first state.
+   */
+  public checkExecutionInput(input: unknown): boolean {
+    const bytes = this.sizeOf(input);
+    if (bytes > this.largest) this.largest = bytes;
+    if (bytes <= PAYLOAD_LIMIT_BYTES) return true;
+    this.fail(DATA_LIMIT_EXCEEDED, executionInputCause(bytes));
+    return false;
+  }
+
   /** Counts one engine event into the history and checks the payloads it carries. */
   public observe(event: EventLog): void {
     // Events the engine logged after the limit ended the execution never happened in AWS.
@@ -86,9 +100,6 @@ export class ExecutionLimits {
     // The abort that ends an execution over a limit is ours: AWS logs ExecutionFailed (counted in fail).
     const events = this.history.eventsFor(event);
     switch (event.type) {
-      case 'ExecutionStarted':
-        this.checkPayload('(execution)', 'execution input', event.input);
-        break;
       case 'StateEntered':
         this.checkPayload(event.state.name, 'input', event.state.input);
         break;
