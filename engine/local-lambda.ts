@@ -32,9 +32,13 @@ function taskStates(states: Record<string, AslState>, out = new Map<string, stri
   return out;
 }
 
+/** Every Task state of `definition`, at any depth, with its Resource. */
+export const taskStateResources = (definition: StateMachineDefinition): Map<string, string> =>
+  taskStates(definition.States as Record<string, AslState>);
+
 /** The names of every Task state of `definition`, at any depth. */
 export const taskStateNames = (definition: StateMachineDefinition): Set<string> =>
-  new Set(taskStates(definition.States as Record<string, AslState>).keys());
+  new Set(taskStateResources(definition).keys());
 
 function lambdaContext(functionName: string) {
   return {
