@@ -18,6 +18,34 @@ describe('the 25,000-event execution history limit', () => {
     expect(result.historyEvents).toBe(HISTORY_EVENT_LIMIT);
   });
 
+  it.each([
+    [6_249, 'succeeded', HISTORY_EVENT_LIMIT],
+    [6_250, 'failed', HISTORY_EVENT_LIMIT],
+  ])(
+    'lets event 25,000 be ExecutionSucceeded but nothing else (%i loops end %s)',
+    async (loops, outcome, events) => {
+      // ExecutionStarted; per loop Inc (Entered, Exited) and Check (Entered, Exited); Done
+      // (Entered, Exited); ExecutionSucceeded: 4 × loops + 4 events.
+      const definition = {
+        StartAt: 'Inc',
+        States: {
+          Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Check' },
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.i', NumericLessThan: loops, Next: 'Inc' }],
+            Default: 'Done',
+          },
+          Done: { Type: 'Succeed' },
+        },
+      };
+
+      const result = await runDefinition(definition, {}, { input: { i: 0 } });
+
+      expect(result.outcome).toBe(outcome);
+      expect(result.historyEvents).toBe(events);
+    },
+  );
+
   it('counts a polling loop of a Lambda Task and a Wait the way AWS does, and stops it at the limit', async () => {
     let invocations = 0;
     const definition = {
