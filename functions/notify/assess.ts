@@ -75,25 +75,26 @@ async function assessParameter(
   plan: Plan,
   name: string,
   template: string,
-  context: TemplateContext,
+  context: Promise<TemplateContext>,
 ): Promise<AssessedResource> {
-  let target: string | undefined;
-  try {
-    target = renderTemplate(template, context);
-  } catch {
-    target = undefined; // names a database that is not promoted: it must not have been repointed
-  }
+  let value: string;
   try {
     const response = await ssmClient(plan.recoveryRegion).send(
       new GetParameterCommand({ Name: name, WithDecryption: true }),
     );
-    const value = response.Parameter?.Value ?? '';
-    if (target !== undefined && value === target)
-      return { kind: 'parameter', name, done: true, detail: `points at ${value}` };
-    return { kind: 'parameter', name, done: false, detail: `not repointed: holds ${value}` };
+    value = response.Parameter?.Value ?? '';
   } catch (error) {
     return { kind: 'parameter', name, done: false, detail: `unknown: ${describeError(error)}` };
   }
+  let target: string | undefined;
+  try {
+    target = renderTemplate(template, await context);
+  } catch {
+    target = undefined; // names a database that is not promoted: it must not have been repointed
+  }
+  if (target !== undefined && value === target)
+    return { kind: 'parameter', name, done: true, detail: `points at ${value}` };
+  return { kind: 'parameter', name, done: false, detail: `not repointed: holds ${value}` };
 }
 
 /**
@@ -105,21 +106,26 @@ async function assessParameter(
  */
 export async function assessFailover(plan: Plan): Promise<AssessedResource[]> {
   const outputs: Record<string, DatabaseOutputs[string]> = {};
-  // Groups are read while the databases are: each read may wait out its client's retries
-  // (~30 s when an API hangs), and two such waits one after the other would pass the step's
-  // 60 s function timeout, which Lambda enforces (a notification that never goes out).
+  // Every resource is read at once: each read may wait out its client's retries (~30 s when an
+  // API hangs), and two such waits one after the other would pass the step's 60 s function
+  // timeout, which Lambda enforces (a notification that never goes out). A parameter is judged
+  // against the databases' read-back once they are in.
+  let databasesRead: (context: TemplateContext) => void = () => undefined;
+  const context = new Promise<TemplateContext>((resolve) => {
+    databasesRead = resolve;
+  });
   const groups = Promise.all(plan.scalingGroups.map((group) => assessGroup(plan, group.name, group.desired)));
+  const parameters = Promise.all(
+    plan.parameters.map((parameter) => assessParameter(plan, parameter.name, parameter.value, context)),
+  );
   const databases = await Promise.all(
     plan.databases.map((db) => assessDatabase(plan, db.id, db.replica, outputs)),
   );
-  const context: TemplateContext = {
+  databasesRead({
     recoveryRegion: plan.recoveryRegion,
     primaryRegion: plan.primaryRegion,
     planName: plan.name,
     databases: outputs,
-  };
-  const parameters = await Promise.all(
-    plan.parameters.map((parameter) => assessParameter(plan, parameter.name, parameter.value, context)),
-  );
-  return [...databases, ...(await groups), ...parameters];
+  });
+  return [...databases, ...(await groups), ...(await parameters)];
 }
