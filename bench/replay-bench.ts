@@ -44,6 +44,8 @@ interface Figures {
   readonly rtoSeconds: number;
   readonly criticalPathSeconds: number;
   readonly heapUsedMb: number;
+  readonly historyEvents: number;
+  readonly largestStateBytes: number;
 }
 
 async function measure(label: string, plan: Plan, planFile: string): Promise<Figures> {
@@ -79,6 +81,8 @@ async function measure(label: string, plan: Plan, planFile: string): Promise<Fig
     rtoSeconds: last!.rtoSeconds!,
     criticalPathSeconds: last!.criticalPathSeconds,
     heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
+    historyEvents: last!.historyEvents,
+    largestStateBytes: last!.largestStateBytes,
   };
 }
 
@@ -107,6 +111,9 @@ for (const figures of [small, large]) {
     `  simulated RTO       ${fmt(figures.rtoSeconds)} s; critical path ${fmt(figures.criticalPathSeconds)} s; ratio ${fmt(ratio, 3)} (target <= 1.10)`,
   );
   console.log(`  heap used           ${fmt(figures.heapUsedMb)} MB`);
+  console.log(
+    `  AWS limits          ${figures.historyEvents} history events (quota 25,000); largest state ${figures.largestStateBytes} bytes (quota 262,144)`,
+  );
   rows.push([
     `${figures.label}: in-process`,
     fmt(figures.inProcessMedianMs),

@@ -2,6 +2,7 @@ import type FakeTimers from '@sinonjs/fake-timers';
 import { ExecutionAbortedError, ExecutionTimeoutError, type StateMachine } from 'aws-local-stepfunctions';
 import type { JsonValue, LocalHandlers } from './local-lambda.js';
 import { causeText } from './execution-facts.js';
+import { ExecutionLimits } from './limits/execution-limits.js';
 import type { Settled } from './replay-result.js';
 import type { SimulatedCloud } from './sim/index.js';
 import { stateEventOf, type StateEvent } from './timeline.js';
@@ -25,6 +26,8 @@ export interface Running {
   endedAtMs: number;
   settled?: Settled;
   collecting?: Promise<void>;
+  /** AWS's hard limits for this execution: history count, largest payload, the limit it hit. */
+  limits?: ExecutionLimits;
 }
 
 export type Clock = ReturnType<typeof FakeTimers.install>;
@@ -57,59 +60,73 @@ export async function runClock(clock: Clock, done: () => boolean): Promise<void>
 export function startExecution(
   machine: StateMachine,
   cloud: SimulatedCloud,
-  handlers: LocalHandlers,
+  handlersFor: (limits: ExecutionLimits) => LocalHandlers,
   run: Running,
 ): void {
   run.startedAtMs = Date.now();
   let stopped: { error: string; cause: string } | undefined;
+  let abort = () => undefined as void;
+  const limits = new ExecutionLimits(() => abort());
+  run.limits = limits;
+  // Measured before the engine starts: its first Task hands over its input synchronously.
+  limits.checkExecutionInput(run.spec.event);
   const execution = machine.run(run.spec.event as JsonValue, {
-    overrides: { taskResourceLocalHandlers: handlers },
+    overrides: { taskResourceLocalHandlers: handlersFor(limits) },
     context: { Execution: { Id: run.executionArn, Name: run.spec.name } },
   });
+  abort = execution.abort;
+  if (!limits.alive) execution.abort();
   cloud.stepFunctions.started(run.executionArn, run.spec.event, (error, cause) => {
     stopped = { error, cause };
     execution.abort();
   });
   run.collecting = (async () => {
     for await (const logged of execution.eventLogs) {
+      limits.observe(logged);
       const slim = stateEventOf(logged);
       if (slim !== undefined) run.events.push(slim);
     }
   })();
   const finish = (settled: Settled) => {
     run.endedAtMs = Date.now();
-    run.settled = settled;
-    if (settled.status !== 'SUCCEEDED')
-      cloud.stepFunctions.ended(run.executionArn, settled.status, settled.error);
+    // A limit hit ends the execution FAILED whatever the engine made of it (AWS never got further).
+    const failure = limits.failure;
+    run.settled = failure ? { status: 'FAILED', error: failure } : settled;
+    if (run.settled.status !== 'SUCCEEDED')
+      cloud.stepFunctions.ended(run.executionArn, run.settled.status, run.settled.error);
     else cloud.stepFunctions.ended(run.executionArn, 'SUCCEEDED');
   };
-  execution.result.then(
-    (output) => finish({ status: 'SUCCEEDED', output }),
-    (error: unknown) => {
-      if (error instanceof ExecutionAbortedError) {
-        finish({
-          status: 'ABORTED',
-          error: stopped ?? { error: 'ExecutionAborted', cause: 'the execution was stopped' },
-        });
-        return;
-      }
-      if (error instanceof ExecutionTimeoutError) {
-        finish({
-          status: 'TIMED_OUT',
-          error: { error: 'States.Timeout', cause: 'the execution exceeded its TimeoutSeconds' },
-        });
-        return;
-      }
-      const failure = error as {
-        cause?: { name?: string; message?: string };
-        name?: string;
-        message?: string;
-      };
-      const cause = failure.cause ?? failure;
-      finish({
-        status: 'FAILED',
-        error: { error: cause.name ?? 'Error', cause: causeText(cause.message ?? '') },
-      });
-    },
-  );
+  // The event log is read a little behind the engine: judge the ending once it has all been read.
+  const settle = async (): Promise<Settled> => {
+    try {
+      return { status: 'SUCCEEDED', output: await execution.result };
+    } catch (error) {
+      return settledFailure(error, stopped);
+    } finally {
+      await run.collecting;
+    }
+  };
+  void settle().then(finish);
+}
+
+function settledFailure(error: unknown, stopped: { error: string; cause: string } | undefined): Settled {
+  if (error instanceof ExecutionAbortedError) {
+    return {
+      status: 'ABORTED',
+      error: stopped ?? { error: 'ExecutionAborted', cause: 'the execution was stopped' },
+    };
+  }
+  if (error instanceof ExecutionTimeoutError) {
+    return {
+      status: 'TIMED_OUT',
+      error: { error: 'States.Timeout', cause: 'the execution exceeded its TimeoutSeconds' },
+    };
+  }
+  const failure = error as {
+    cause?: { name?: string; message?: string };
+    name?: string;
+    message?: string;
+  };
+  const cause = failure.cause ?? failure;
+  return { status: 'FAILED', error: { error: cause.name ?? 'Error', cause: causeText(cause.message ?? '') } };
 }

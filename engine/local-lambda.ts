@@ -1,17 +1,17 @@
-import type { StateMachine, StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { invokeFunction, type InvocationSettings, type JsonValue } from './lambda-invocation.js';
 import { runAsExecution } from './sim/execution-context.js';
-import type { StepHandler } from './step-registry.js';
 
 /**
- * The ASL's Task states served in-process by the real step handlers, as Lambda would run them:
- * a warm invocation's latency, input and output round-tripped through JSON, errors reported the
- * way Step Functions reports a Lambda function error.
+ * The ASL's Task states served in-process by the real step handlers, as Lambda would run them
+ * (engine/lambda-invocation.ts: a warm invocation's latency, input and output round-tripped
+ * through JSON, errors reported the way Step Functions reports Lambda's, and AWS's limits).
  */
 
-export type JsonValue = Parameters<StateMachine['run']>[0];
+export type { JsonValue } from './lambda-invocation.js';
 
-/** A warm Lambda invocation's overhead, in simulated milliseconds. */
-const INVOKE_LATENCY_MS = 25;
+/** A Lambda handler as the local engine calls it. */
+export type LocalStepHandler = (event: never, context: never) => Promise<unknown>;
 
 interface AslState {
   readonly Type: string;
@@ -32,19 +32,13 @@ function taskStates(states: Record<string, AslState>, out = new Map<string, stri
   return out;
 }
 
-/**
- * Step Functions reports a Lambda function error with the function's `errorType` as the error
- * code and `{"errorType","errorMessage",...}` as the cause; mirror that so the notify step
- * parses the same Cause locally as in AWS.
- */
-class LambdaFunctionError extends Error {
-  public constructor(error: unknown) {
-    const errorType = error instanceof Error ? error.name : 'Error';
-    const errorMessage = error instanceof Error ? error.message : String(error);
-    super(JSON.stringify({ errorType, errorMessage, trace: [] }));
-    this.name = errorType;
-  }
-}
+/** Every Task state of `definition`, at any depth, with its Resource. */
+export const taskStateResources = (definition: StateMachineDefinition): Map<string, string> =>
+  taskStates(definition.States as Record<string, AslState>);
+
+/** The names of every Task state of `definition`, at any depth. */
+export const taskStateNames = (definition: StateMachineDefinition): Set<string> =>
+  new Set(taskStateResources(definition).keys());
 
 function lambdaContext(functionName: string) {
   return {
@@ -67,39 +61,35 @@ function lambdaContext(functionName: string) {
 export type LocalHandlers = Record<string, (input: JsonValue) => Promise<JsonValue>>;
 
 /**
- * Resolves every Task state of `definition` to its step handler once; the returned function
- * builds the handlers of one execution, whose AWS calls are then logged with that execution's
- * ARN (see sim/execution-context.ts).
+ * Resolves every Task state of `definition` to its handler once (`handlerFor` maps a Resource to
+ * the handler serving it); the returned function builds the handlers of one execution, whose AWS
+ * calls are then logged with that execution's ARN (see sim/execution-context.ts).
  */
 export function localHandlerFactory(
   definition: StateMachineDefinition,
-  handlersByArn: ReadonlyMap<string, StepHandler>,
-): (executionArn: string) => LocalHandlers {
+  handlerFor: (resource: string) => LocalStepHandler | undefined,
+): (executionArn: string, settings: InvocationSettings) => LocalHandlers {
   const tasks = [...taskStates(definition.States as Record<string, AslState>)].map(
     ([stateName, resource]) => {
-      const served = handlersByArn.get(resource);
-      if (served === undefined)
+      const handler = handlerFor(resource);
+      if (handler === undefined)
         throw new Error(`Task "${stateName}" has Resource ${resource}, which no local handler serves`);
-      const handler = served as (event: unknown, context: unknown) => Promise<unknown>;
-      return { stateName, resource, handler };
+      return {
+        stateName,
+        resource,
+        handler: handler as (event: unknown, context: unknown) => Promise<unknown>,
+      };
     },
   );
-  return (executionArn) => {
+  return (executionArn, settings) => {
     const handlers: LocalHandlers = {};
     for (const { stateName, resource, handler } of tasks) {
+      // The engine hands each Task a payload it built from a clone of the state, so the input
+      // needs no copy (the step inputs are readonly types besides).
       handlers[stateName] = (input) =>
-        runAsExecution(executionArn, async () => {
-          await new Promise((resolve) => setTimeout(resolve, INVOKE_LATENCY_MS));
-          try {
-            // The engine hands each Task a payload it built from a clone of the state, so the
-            // input needs no copy (the step inputs are readonly types besides). The output goes
-            // through JSON as Lambda's does: no Date or undefined leaks into the state.
-            const output = await handler(input, lambdaContext(resource));
-            return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
-          } catch (error) {
-            throw new LambdaFunctionError(error);
-          }
-        });
+        runAsExecution(executionArn, () =>
+          invokeFunction(stateName, { handler, context: lambdaContext(resource) }, input, settings),
+        );
     }
     return handlers;
   };

@@ -4,6 +4,7 @@ import FakeTimers from '@sinonjs/fake-timers';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { setClientInterceptor } from '../functions/common/aws-clients.js';
 import type { Plan } from '../functions/common/plan.js';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS as DEFAULT_STEP_TIMEOUT_SECONDS } from '../infra/function-settings.js';
 import { parseAlarmTimestamp } from '../functions/validate-trigger/validate-trigger.js';
 import {
   runClock,
@@ -12,7 +13,8 @@ import {
   type ExecutionSpec,
   type Running,
 } from './execution-driver.js';
-import { localHandlerFactory } from './local-lambda.js';
+import { capInlineMapConcurrency } from './limits/map-concurrency.js';
+import { localHandlerFactory, taskStateNames, type LocalStepHandler } from './local-lambda.js';
 import { lockOf, outcomeOf, rtoOf, summaryOf, type ReplayLock, type ReplayOutcome } from './replay-result.js';
 import {
   createSimulatedCloud,
@@ -59,6 +61,27 @@ export interface ReplayResult {
   readonly apiCalls: number;
   /** Real milliseconds the replay took on this machine (the whole batch, for a concurrent replay). */
   readonly wallMs: number;
+  /** Events in the execution's history as AWS counts them (the quota is 25,000: engine/limits/). */
+  readonly historyEvents: number;
+  /** The largest state input or output, or task result, of the execution (UTF-8 bytes; the quota is 262,144). */
+  readonly largestStateBytes: number;
+}
+
+/**
+ * A definition to run instead of the failover workflow, with the local handler serving each Task
+ * Resource: for engine tests and cross-checks of any ASL.
+ */
+export interface LocalWorkflow {
+  readonly definition: StateMachineDefinition;
+  /** Handlers by the Task states' `Resource`. */
+  readonly handlers: Readonly<Record<string, LocalStepHandler>>;
+}
+
+interface RunSettings {
+  /** @default the failover definition for the plan, served by the step handlers */
+  readonly workflow?: LocalWorkflow;
+  /** The steps' Lambda function timeout. @default DEFAULT_STEP_TIMEOUT_SECONDS (60, as CDK deploys them) */
+  readonly functionTimeoutSeconds?: number;
 }
 
 export interface ReplayOptions {
@@ -69,6 +92,8 @@ export interface ReplayOptions {
   /** A cloud built beforehand, e.g. to inspect or share it; by default one is built from plan and scenario. */
   readonly cloud?: SimulatedCloud;
   readonly executionName?: string;
+  readonly workflow?: LocalWorkflow;
+  readonly functionTimeoutSeconds?: number;
 }
 
 export interface ConcurrentReplayOptions {
@@ -82,6 +107,8 @@ export interface ConcurrentReplayOptions {
   readonly startSpreadMs?: number;
   /** Execution names are `<prefix>-<n>` (n from 1, zero-padded). @default `replay-<start epoch ms>` */
   readonly executionNamePrefix?: string;
+  readonly workflow?: LocalWorkflow;
+  readonly functionTimeoutSeconds?: number;
 }
 
 export interface ConcurrentReplayResult {
@@ -101,18 +128,39 @@ export interface ConcurrentReplayResult {
  */
 export async function loadDefinition(
   plan: Plan,
-): Promise<{ definition: StateMachineDefinition; handlers: Map<string, StepHandler> }> {
+): Promise<{
+  definition: StateMachineDefinition;
+  handlers: Map<string, StepHandler>;
+  /** Each local function ARN's function id (a workflow step's folder or a kind's id). */
+  functionIds: Map<string, string>;
+}> {
   const functions = await stepFunctionsFor(plan);
   const byVariable = new Map(functions.map((entry) => [entry.variable, entry]));
   const handlers = new Map<string, StepHandler>();
+  const functionIds = new Map<string, string>();
   const text = JSON.stringify(buildWorkflow(plan)).replace(/\$\{(\w+)\}/g, (_whole, name: string) => {
     const entry = byVariable.get(name);
     if (entry === undefined) throw new Error(`no local handler for substitution \${${name}}`);
     const arn = `arn:aws:lambda:${plan.recoveryRegion}:${LOCAL_ACCOUNT}:function:failover-${entry.id}`;
     handlers.set(arn, entry.handler);
+    functionIds.set(arn, entry.id);
     return arn;
   });
-  return { definition: JSON.parse(text) as StateMachineDefinition, handlers };
+  return { definition: JSON.parse(text) as StateMachineDefinition, handlers, functionIds };
+}
+
+/** The definition to run and the handler serving each Task Resource. */
+async function workflowOf(
+  plan: Plan,
+  workflow: LocalWorkflow | undefined,
+): Promise<{
+  definition: StateMachineDefinition;
+  handlerFor: (resource: string) => LocalStepHandler | undefined;
+}> {
+  if (workflow !== undefined)
+    return { definition: workflow.definition, handlerFor: (resource) => workflow.handlers[resource] };
+  const { definition, handlers } = await loadDefinition(plan);
+  return { definition, handlerFor: (resource) => handlers.get(resource) };
 }
 
 /**
@@ -152,10 +200,15 @@ async function runExecutions(
   specs: readonly ExecutionSpec[],
   clock: Clock,
   wallStart: number,
+  settings: RunSettings,
 ): Promise<ConcurrentReplayResult> {
-  const { definition, handlers } = await loadDefinition(plan);
-  const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-  const handlersFor = localHandlerFactory(definition, handlers);
+  const { definition, handlerFor } = await workflowOf(plan, settings.workflow);
+  cloud.lambdaFaults.checkStates(taskStateNames(definition));
+  const machine = new StateMachine(capInlineMapConcurrency(definition), {
+    validationOptions: { noValidate: true },
+  });
+  const handlersFor = localHandlerFactory(definition, handlerFor);
+  const functionTimeoutMs = (settings.functionTimeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS) * 1_000;
   const runs: Running[] = specs.map((spec) => ({
     spec,
     executionArn: executionArnFor(plan, spec.name),
@@ -166,7 +219,14 @@ async function runExecutions(
   setSoleExecution(runs.length === 1 ? runs[0]?.executionArn : undefined);
   try {
     for (const run of runs) {
-      const start = () => startExecution(machine, cloud, handlersFor(run.executionArn), run);
+      const start = () =>
+        startExecution(
+          machine,
+          cloud,
+          (limits) =>
+            handlersFor(run.executionArn, { functionTimeoutMs, faults: cloud.lambdaFaults, limits }),
+          run,
+        );
       if (run.spec.offsetMs > 0) setTimeout(start, run.spec.offsetMs);
       else start();
     }
@@ -211,6 +271,8 @@ async function runExecutions(
       mutatingCalls: own.filter((call) => call.mutating).length,
       apiCalls: own.length,
       wallMs,
+      historyEvents: run.limits?.historyEvents ?? 0,
+      largestStateBytes: run.limits?.largestStateBytes ?? 0,
     };
   });
   return { executions, cloud: snapshot, calls, wallMs };
@@ -287,7 +349,9 @@ export async function replayConcurrent(options: ConcurrentReplayOptions): Promis
     name: `${prefix}-${String(i + 1).padStart(width, '0')}`,
     offsetMs: events.length > 1 ? Math.round((spread * i) / (events.length - 1)) : 0,
   }));
-  return withSimulation(plan, cloud, startMs, (clock) => runExecutions(plan, cloud, specs, clock, wallStart));
+  return withSimulation(plan, cloud, startMs, (clock) =>
+    runExecutions(plan, cloud, specs, clock, wallStart, options),
+  );
 }
 
 /**
@@ -306,7 +370,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
   const name = options.executionName ?? `replay-${startMs}`;
   const result = await withSimulation(plan, cloud, startMs, (clock) =>
-    runExecutions(plan, cloud, [{ event, name, offsetMs: 0 }], clock, wallStart),
+    runExecutions(plan, cloud, [{ event, name, offsetMs: 0 }], clock, wallStart, options),
   );
   return result.executions[0]!;
 }

@@ -49,14 +49,19 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`Fault matrix: ${inputs.planFile}, ${inputs.eventFile}\n\n`);
   process.stdout.write(`${faults.formatMatrixRows(report.rows)}\n\n`);
+  process.stdout.write(`${faults.formatLambdaRows(report.lambdaRows)}\n\n`);
   process.stdout.write(
     `Not applicable (the simulator rejects them): ${faults.formatNotApplicable(report)}\n\n`,
   );
   process.stdout.write(`${faults.formatMatrixTotals(report)}\n`);
   const broken = faults.violations(report);
-  if (broken.length === 0) return 0;
+  const brokenLambda = faults.lambdaViolations(report);
+  if (broken.length + brokenLambda.length === 0) return 0;
+  const blocks = [faults.formatViolations(broken), faults.formatLambdaViolations(brokenLambda)].filter(
+    Boolean,
+  );
   process.stderr.write(
-    `\n${broken.length} scenario(s) break the rule:\n${faults.formatViolations(broken)}\n`,
+    `\n${broken.length + brokenLambda.length} scenario(s) break the rule:\n${blocks.join('\n')}\n`,
   );
   return 1;
 }

@@ -5,6 +5,7 @@ export {
   MATRIX_FAULTS,
   matrixCases,
   runFaultMatrix,
+  lambdaViolations,
   totalsOf,
   violations,
   type FaultDuration,
@@ -23,4 +24,20 @@ export {
   type Verdict,
 } from './verdict.js';
 export { duplicatePromotions, invariantViolations, parametersAtUnpromotedReplicas } from './invariants.js';
-export { formatMatrixRows, formatMatrixTotals, formatNotApplicable, formatViolations } from './report.js';
+export {
+  LAMBDA_FAULT_DURATIONS,
+  lambdaMatrixCases,
+  runLambdaMatrix,
+  taskStatesRun,
+  type LambdaFaultDuration,
+  type LambdaMatrixCase,
+  type LambdaMatrixRow,
+} from './lambda-matrix.js';
+export {
+  formatLambdaRows,
+  formatLambdaViolations,
+  formatMatrixRows,
+  formatMatrixTotals,
+  formatNotApplicable,
+  formatViolations,
+} from './report.js';

@@ -2,11 +2,12 @@ import type { Plan } from '../../functions/common/plan.js';
 import { faultApplies } from '../sim/faults.js';
 import type { FaultKind, Scenario } from '../sim/index.js';
 import type { FaultRule } from '../sim/scenario.js';
+import { runLambdaMatrix, taskStatesRun, type LambdaMatrixRow } from './lambda-matrix.js';
 import { observeReplay } from './observed-replay.js';
 import { discoverOperations, type WorkflowOperation } from './operations.js';
 import { judgeReplay, type ScenarioVerdict, type Verdict } from './verdict.js';
 
-/** The faults of the matrix (issue 5): throttling, 5xx, timeout, access denied, not found, invalid state. */
+/** The API faults of the matrix (Lambda's own: lambda-matrix.ts): throttling, 5xx, timeout, access denied, not found, invalid state. */
 export const MATRIX_FAULTS = [
   'throttling',
   'server',
@@ -51,6 +52,10 @@ export interface MatrixRow extends ScenarioVerdict {
 export interface MatrixReport {
   readonly operations: readonly WorkflowOperation[];
   readonly rows: readonly MatrixRow[];
+  /** The Task states a healthy failover runs: each is put under Lambda's own faults. */
+  readonly taskStates: readonly string[];
+  /** One row per (Task state, Lambda fault, duration). */
+  readonly lambdaRows: readonly LambdaMatrixRow[];
   /** (operation, fault) pairs the simulator rejects as meaningless, e.g. invalidState on GetParameter. */
   readonly notApplicable: readonly NotApplicable[];
   readonly totals: Readonly<Record<Verdict, number>> & {
@@ -128,18 +133,22 @@ export function totalsOf(
  */
 export async function runFaultMatrix(plan: Plan, event: unknown): Promise<MatrixReport> {
   const started = performance.now();
-  const operations = await discoverOperations(plan, event);
+  const { operations, healthy } = await discoverOperations(plan, event);
   const { cases, notApplicable } = matrixCases(operations);
   const rows: MatrixRow[] = [];
   for (const matrixCase of cases) {
     const observed = await observeReplay(plan, event, matrixCase.scenario);
     rows.push({ ...judgeReplay(plan, observed), case: matrixCase, wallMs: observed.result.wallMs });
   }
+  const taskStates = await taskStatesRun(plan, healthy);
+  const lambdaRows = await runLambdaMatrix(plan, event, taskStates);
   return {
     operations,
     rows,
+    taskStates,
+    lambdaRows,
     notApplicable,
-    totals: totalsOf(rows, notApplicable.length),
+    totals: totalsOf([...rows, ...lambdaRows], notApplicable.length),
     wallMs: Math.round(performance.now() - started),
   };
 }
@@ -147,3 +156,7 @@ export async function runFaultMatrix(plan: Plan, event: unknown): Promise<Matrix
 /** Rows that break the rule: a silent partial state, a missing notification, or a wrong error. */
 export const violations = (report: Pick<MatrixReport, 'rows'>): MatrixRow[] =>
   report.rows.filter((row) => row.problems.length > 0);
+
+/** Lambda fault rows that break the same rule. */
+export const lambdaViolations = (report: Pick<MatrixReport, 'lambdaRows'>): LambdaMatrixRow[] =>
+  report.lambdaRows.filter((row) => row.problems.length > 0);

@@ -1,4 +1,5 @@
 import type { Plan } from '../../functions/common/plan.js';
+import type { ReplayResult } from '../runner.js';
 import type { CallRecord, SimulatedService } from '../sim/index.js';
 import { observeReplay } from './observed-replay.js';
 
@@ -43,14 +44,18 @@ export function operationsOf(calls: readonly CallRecord[]): WorkflowOperation[] 
  * The operations a healthy failover of `plan` triggered by `event` calls, read from the call
  * log of a fault-free replay. Deriving them (rather than listing them) means an operation a
  * step starts to call later is put under fault without anyone remembering to add it.
+ * Returns the healthy replay too (the Lambda matrix reads its Task states).
  * @throws Error when the healthy replay itself does not succeed: the matrix would be meaningless
  */
-export async function discoverOperations(plan: Plan, event: unknown): Promise<WorkflowOperation[]> {
+export async function discoverOperations(
+  plan: Plan,
+  event: unknown,
+): Promise<{ operations: WorkflowOperation[]; healthy: ReplayResult }> {
   const { result, calls } = await observeReplay(plan, event);
   if (result.outcome !== 'succeeded') {
     throw new Error(
       `the fault-free replay did not succeed (${result.summary}): fix that before running the fault matrix`,
     );
   }
-  return operationsOf(calls);
+  return { operations: operationsOf(calls), healthy: result };
 }

@@ -14,7 +14,8 @@ import type { ObservedReplay } from './observed-replay.js';
  * - `notified`: failed or aborted, and the final notification names the failed step, the error
  *   and what was and was not done, consistently with the cloud's real end state.
  * - `sns-down`: the final notification could not be published because SNS Publish itself
- *   failed; reported apart, because nobody can be told. The execution's error must still be
+ *   failed (or, in the Lambda fault matrix, the notify function itself failed or timed out:
+ *   engine/faults/lambda-matrix.ts); reported apart, because nobody can be told. The execution's error must still be
  *   the original failure, so that the console tells the story.
  * - `silent-partial`: the cloud was changed (a mutating call was made) and no final
  *   notification says so, or one says so wrongly. Must never happen.

@@ -6,6 +6,7 @@ import { SimulatedCloudWatch, type AlarmSnapshot } from './cloudwatch.js';
 import { criticalPath, type CriticalPath } from './critical-path.js';
 import { SimulatedDynamoDb, type PlainItem } from './dynamodb.js';
 import { FaultInjector } from './faults.js';
+import { LambdaFaultInjector } from './lambda-faults.js';
 import { scenarioIssuesForPlan } from './plan-check.js';
 import { DEFAULT_REPLICA_CREATION_SECONDS, SimulatedRds, type DatabaseSnapshot } from './rds.js';
 import { parseScenario, scenarioStartMs, ScenarioValidationError, type Scenario } from './scenario.js';
@@ -74,6 +75,8 @@ export class SimulatedCloud {
   public readonly dynamoDb: SimulatedDynamoDb;
   /** Step Functions: the registry of executions the runner feeds (DescribeExecution, StopExecution). */
   public readonly stepFunctions: SimulatedStepFunctions;
+  /** Lambda's own faults (service errors, throttling, function timeouts) for the local step invocations. */
+  public readonly lambdaFaults: LambdaFaultInjector;
   private readonly rds: SimulatedRds;
   private readonly autoScaling: SimulatedAutoScaling;
   private readonly cloudWatch: SimulatedCloudWatch;
@@ -107,6 +110,7 @@ export class SimulatedCloud {
       { name: this.lockTableName, region: plan.recoveryRegion, partitionKey: LOCK_TABLE_KEY },
     ]);
     this.stepFunctions = new SimulatedStepFunctions();
+    this.lambdaFaults = new LambdaFaultInjector(scenario);
     const transport = new SimulatedTransport(
       world,
       {

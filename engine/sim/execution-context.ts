@@ -25,3 +25,19 @@ export const runAsExecution = <T>(executionArn: string, work: () => T): T =>
 
 /** The execution ARN of the step handler making the current call; undefined outside one. */
 export const callerExecution = (): string | undefined => caller.getStore() ?? sole;
+
+/**
+ * One Lambda invocation's sandbox. When the function times out, Lambda stops it; the in-process
+ * handler cannot be stopped, so its sandbox is marked frozen and the simulated transport refuses
+ * every call it would still make (engine/lambda-invocation.ts).
+ */
+export interface InvocationSandbox {
+  frozen: boolean;
+}
+
+const sandbox = new AsyncLocalStorage<InvocationSandbox>();
+
+export const runInSandbox = <T>(box: InvocationSandbox, work: () => T): T => sandbox.run(box, work);
+
+/** Whether the code making the current call runs in a sandbox Lambda has stopped. */
+export const sandboxFrozen = (): boolean => sandbox.getStore()?.frozen === true;

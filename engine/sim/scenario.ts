@@ -49,6 +49,23 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * Lambda's own faults, by the error name Step Functions reports for them (each is what an ASL
+ * `ErrorEquals` matches). `Lambda.ServiceException` (HTTP 500), `Lambda.AWSLambdaException` and
+ * `Lambda.TooManyRequestsException` (429, throttled) fail the invocation before the function runs:
+ * the handler is not called. `Sandbox.Timedout` is the function timeout: the handler runs, and may
+ * change the cloud, then the invocation fails at the function's timeout (a handler that runs
+ * longer is stopped there, as Lambda stops it). Errors per the Step Functions guide, "Handle
+ * Lambda service exceptions", and the Lambda guide, "Troubleshoot invocation issues".
+ */
+export const LAMBDA_FAULT_KINDS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.TooManyRequestsException',
+  'Sandbox.Timedout',
+] as const;
+export type LambdaFaultKind = (typeof LAMBDA_FAULT_KINDS)[number];
+
 /** DB instance statuses from the RDS user guide ("Viewing Amazon RDS DB instance status"). */
 export const DB_INSTANCE_STATUSES = [
   'available',
@@ -141,6 +158,33 @@ const faultSchema = z
   )
   .refine((fault) => fault.count === undefined || fault.from !== undefined, { message: 'count needs from' });
 
+const lambdaFaultSchema = z
+  .strictObject({
+    /** The Task state whose invocations fail, by its name in the definition (at any depth). */
+    state: z.string().min(1),
+    /** 1-based invocation numbers of this state over the replay (every retry counts), or `all`. @default 'all' unless from is set */
+    invocations: z.union([z.array(callNumber).min(1), z.literal('all')]).optional(),
+    /** First invocation number of a run of `count` invocations. */
+    from: callNumber.optional(),
+    /** @default every invocation from `from` on */
+    count: callNumber.optional(),
+    error: z.enum(LAMBDA_FAULT_KINDS),
+  })
+  .refine(
+    (fault) => !(fault.invocations !== undefined && (fault.from !== undefined || fault.count !== undefined)),
+    { message: 'use either invocations or from/count, not both' },
+  )
+  .refine((fault) => fault.count === undefined || fault.from !== undefined, { message: 'count needs from' });
+
+const randomLambdaSchema = z.strictObject({
+  seed: z.number().int(),
+  /** Share of invocations that fail, 0..1. */
+  rate: z.number().min(0).max(1),
+  errors: z.array(z.enum(LAMBDA_FAULT_KINDS)).min(1),
+  /** @default every Task state */
+  states: z.array(z.string().min(1)).min(1).optional(),
+});
+
 const randomSchema = z.strictObject({
   seed: z.number().int(),
   /** Share of attempts that fail, 0..1. */
@@ -167,11 +211,16 @@ export const scenarioSchema = z.strictObject({
   regionsDown: z.array(z.string().regex(REGION, 'must be an AWS region code')).optional(),
   faults: z.array(faultSchema).optional(),
   random: randomSchema.optional(),
+  /** Lambda's own faults per Task state and invocation number (see LAMBDA_FAULT_KINDS). */
+  lambdaFaults: z.array(lambdaFaultSchema).optional(),
+  /** Lambda faults at random, with their own seed (independent of `random`). */
+  randomLambda: randomLambdaSchema.optional(),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type FaultRule = NonNullable<Scenario['faults']>[number];
 export type RandomFaults = NonNullable<Scenario['random']>;
+export type LambdaFaultRule = NonNullable<Scenario['lambdaFaults']>[number];
 export type LagProfile = NonNullable<Scenario['lag']>[string];
 export type PromotionBehaviour = z.output<typeof promotionSchema>;
 export type GroupBehaviour = z.output<typeof groupSchema>;

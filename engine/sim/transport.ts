@@ -1,6 +1,6 @@
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import type { ClientInterceptor, ClientSettings } from '../../functions/common/aws-clients.js';
-import { callerExecution } from './execution-context.js';
+import { callerExecution, sandboxFrozen } from './execution-context.js';
 import { faultEffect, type FaultInjector } from './faults.js';
 import { sleep } from './ids.js';
 import type { SimulatedService } from './scenario.js';
@@ -60,6 +60,17 @@ const MAXIMUM_RETRY_DELAY_MS = 20_000;
 const MEAN_JITTER = 0.5;
 /** A client without a request timeout waits as long as a Lambda can run. */
 const NO_TIMEOUT_WAIT_MS = 900_000;
+
+/**
+ * What a step handler sees when it calls AWS after Lambda stopped it at its timeout: in AWS the
+ * call is never made (the sandbox is frozen). Not retryable, never logged as a call.
+ */
+export class SandboxFrozenError extends Error {
+  public constructor(service: string, operation: string) {
+    super(`${service} ${operation} was not called: the function had timed out and Lambda stopped it`);
+    this.name = 'SandboxFrozenError';
+  }
+}
 
 /** The SDK's own error for a command the simulated AWS does not model: loud, never silently empty. */
 export class SimulationNotModeledError extends Error {
@@ -156,6 +167,7 @@ export class SimulatedTransport {
     executionArn: string | null,
   ): Promise<{ body: object; requestId: string }> {
     const { service, region } = settings;
+    if (sandboxFrozen()) throw new SandboxFrozenError(service, operation);
     const key = `${service}:${operation}`;
     const callNumber = (this.counters.get(key) ?? 0) + 1;
     this.counters.set(key, callNumber);

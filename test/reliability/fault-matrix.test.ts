@@ -116,6 +116,34 @@ describe('the fault matrix of a Route 53 health-check failover', () => {
     );
   });
 
+  it("puts every Task state the failover runs under each of Lambda's own faults, and none ends in a silent partial state", () => {
+    const kinds = new Set(report.lambdaRows.map((row) => row.case.fault));
+    const broken = report.lambdaRows
+      .filter((row) => row.problems.length > 0 || row.verdict === 'silent-partial')
+      .map(
+        (row) => `${row.case.state} × ${row.case.fault} (${row.case.duration}): ${row.problems.join('; ')}`,
+      );
+
+    expect(report.taskStates.length).toBeGreaterThan(5);
+    expect(report.lambdaRows).toHaveLength(report.taskStates.length * kinds.size * 2);
+    expect([...kinds].sort()).toEqual([
+      'Lambda.AWSLambdaException',
+      'Lambda.ServiceException',
+      'Lambda.TooManyRequestsException',
+      'Sandbox.Timedout',
+    ]);
+    expect(broken).toEqual([]);
+  });
+
+  it("rides out a transient Lambda service error or throttle of any Task with the definition's retriers", () => {
+    const transient = report.lambdaRows.filter(
+      (row) => row.case.duration === 'transient' && row.case.fault !== 'Sandbox.Timedout',
+    );
+
+    expect(transient.length).toBeGreaterThan(0);
+    expect(transient.filter((row) => row.outcome !== 'succeeded').map((row) => row.case.state)).toEqual([]);
+  });
+
   it('runs the whole matrix in seconds', () => {
     expect(report.wallMs).toBeLessThan(30_000);
   });
