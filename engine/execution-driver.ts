@@ -3,6 +3,7 @@ import { ExecutionAbortedError, ExecutionTimeoutError, type StateMachine } from 
 import type { JsonValue, LocalHandlers } from './local-lambda.js';
 import { causeText } from './execution-facts.js';
 import type { Settled } from './replay-result.js';
+import { recordEvent, type ExecutionRecording } from './recording.js';
 import type { SimulatedCloud } from './sim/index.js';
 import { stateEventOf, type StateEvent } from './timeline.js';
 
@@ -25,6 +26,8 @@ export interface Running {
   endedAtMs: number;
   settled?: Settled;
   collecting?: Promise<void>;
+  /** Present when the replay records the whole execution (the cross-check on a second engine). */
+  readonly recording?: ExecutionRecording;
 }
 
 export type Clock = ReturnType<typeof FakeTimers.install>;
@@ -72,6 +75,7 @@ export function startExecution(
   });
   run.collecting = (async () => {
     for await (const logged of execution.eventLogs) {
+      if (run.recording) recordEvent(run.recording, logged);
       const slim = stateEventOf(logged);
       if (slim !== undefined) run.events.push(slim);
     }

@@ -38,13 +38,26 @@ function taskStates(states: Record<string, AslState>, out = new Map<string, stri
  * parses the same Cause locally as in AWS.
  */
 class LambdaFunctionError extends Error {
+  public readonly reported: { readonly errorType: string; readonly errorMessage: string };
   public constructor(error: unknown) {
     const errorType = error instanceof Error ? error.name : 'Error';
     const errorMessage = error instanceof Error ? error.message : String(error);
     super(JSON.stringify({ errorType, errorMessage, trace: [] }));
     this.name = errorType;
+    this.reported = { errorType, errorMessage };
   }
 }
+
+/** One Lambda Task invocation: the payload the Task sent and what the function answered. */
+export interface TaskCall {
+  readonly state: string;
+  readonly payload: JsonValue;
+  readonly result?: JsonValue;
+  readonly error?: LambdaFunctionError['reported'];
+}
+
+/** Told of every invocation of one execution, in the order they end (opt-in: the cross-check). */
+export type TaskRecorder = (executionArn: string, call: TaskCall) => void;
 
 function lambdaContext(functionName: string) {
   return {
@@ -74,6 +87,7 @@ export type LocalHandlers = Record<string, (input: JsonValue) => Promise<JsonVal
 export function localHandlerFactory(
   definition: StateMachineDefinition,
   arns: ReadonlyMap<string, SubstitutionVariable>,
+  record?: TaskRecorder,
 ): (executionArn: string) => LocalHandlers {
   const tasks = [...taskStates(definition.States as Record<string, AslState>)].map(
     ([stateName, resource]) => {
@@ -93,14 +107,20 @@ export function localHandlerFactory(
       handlers[stateName] = (input) =>
         runAsExecution(executionArn, async () => {
           await new Promise((resolve) => setTimeout(resolve, INVOKE_LATENCY_MS));
+          // Copied before the handler runs, so the record holds exactly what the Task sent.
+          const payload = record ? (JSON.parse(JSON.stringify(input)) as JsonValue) : input;
           try {
             // The engine hands each Task a payload it built from a clone of the state, so the
             // input needs no copy (the step inputs are readonly types besides). The output goes
             // through JSON as Lambda's does: no Date or undefined leaks into the state.
             const output = await handler(input, lambdaContext(resource));
-            return JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
+            const result = JSON.parse(JSON.stringify(output ?? null)) as JsonValue;
+            record?.(executionArn, { state: stateName, payload, result });
+            return result;
           } catch (error) {
-            throw new LambdaFunctionError(error);
+            const failure = new LambdaFunctionError(error);
+            record?.(executionArn, { state: stateName, payload, error: failure.reported });
+            throw failure;
           }
         });
     }

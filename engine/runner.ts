@@ -15,6 +15,7 @@ import {
   type Running,
 } from './execution-driver.js';
 import { localHandlerFactory } from './local-lambda.js';
+import { newRecording, type ExecutionRecording } from './recording.js';
 import { lockOf, outcomeOf, rtoOf, summaryOf, type ReplayLock, type ReplayOutcome } from './replay-result.js';
 import {
   createSimulatedCloud,
@@ -63,6 +64,8 @@ export interface ReplayResult {
   readonly apiCalls: number;
   /** Real milliseconds the replay took on this machine (the whole batch, for a concurrent replay). */
   readonly wallMs: number;
+  /** Every state's input and output and every Lambda Task's I/O; only with `record: true`. */
+  readonly recording?: ExecutionRecording;
 }
 
 export interface ReplayOptions {
@@ -73,6 +76,8 @@ export interface ReplayOptions {
   /** A cloud built beforehand, e.g. to inspect or share it; by default one is built from plan and scenario. */
   readonly cloud?: SimulatedCloud;
   readonly executionName?: string;
+  /** Keep the whole execution in `recording` (for the cross-check on a second engine). @default false */
+  readonly record?: boolean;
 }
 
 export interface ConcurrentReplayOptions {
@@ -86,6 +91,8 @@ export interface ConcurrentReplayOptions {
   readonly startSpreadMs?: number;
   /** Execution names are `<prefix>-<n>` (n from 1, zero-padded). @default `replay-<start epoch ms>` */
   readonly executionNamePrefix?: string;
+  /** Keep each whole execution in its `recording`. @default false */
+  readonly record?: boolean;
 }
 
 export interface ConcurrentReplayResult {
@@ -152,17 +159,24 @@ async function runExecutions(
   specs: readonly ExecutionSpec[],
   clock: Clock,
   wallStart: number,
+  record = false,
 ): Promise<ConcurrentReplayResult> {
   const { definition, arns } = loadDefinition(plan);
   const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-  const handlersFor = localHandlerFactory(definition, arns);
   const runs: Running[] = specs.map((spec) => ({
     spec,
     executionArn: executionArnFor(plan, spec.name),
     events: [],
     startedAtMs: 0,
     endedAtMs: 0,
+    ...(record ? { recording: newRecording() } : {}),
   }));
+  const recordings = new Map(runs.map((run) => [run.executionArn, run.recording]));
+  const handlersFor = localHandlerFactory(
+    definition,
+    arns,
+    record ? (executionArn, call) => recordings.get(executionArn)?.tasks.push(call) : undefined,
+  );
   setSoleExecution(runs.length === 1 ? runs[0]?.executionArn : undefined);
   try {
     for (const run of runs) {
@@ -211,6 +225,7 @@ async function runExecutions(
       mutatingCalls: own.filter((call) => call.mutating).length,
       apiCalls: own.length,
       wallMs,
+      ...(run.recording ? { recording: run.recording } : {}),
     };
   });
   return { executions, cloud: snapshot, calls, wallMs };
@@ -287,7 +302,9 @@ export async function replayConcurrent(options: ConcurrentReplayOptions): Promis
     name: `${prefix}-${String(i + 1).padStart(width, '0')}`,
     offsetMs: events.length > 1 ? Math.round((spread * i) / (events.length - 1)) : 0,
   }));
-  return withSimulation(plan, cloud, startMs, (clock) => runExecutions(plan, cloud, specs, clock, wallStart));
+  return withSimulation(plan, cloud, startMs, (clock) =>
+    runExecutions(plan, cloud, specs, clock, wallStart, options.record),
+  );
 }
 
 /**
@@ -306,7 +323,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     options.cloud ?? createSimulatedCloud(plan, { ...scenario, startTime: new Date(startMs).toISOString() });
   const name = options.executionName ?? `replay-${startMs}`;
   const result = await withSimulation(plan, cloud, startMs, (clock) =>
-    runExecutions(plan, cloud, [{ event, name, offsetMs: 0 }], clock, wallStart),
+    runExecutions(plan, cloud, [{ event, name, offsetMs: 0 }], clock, wallStart, options.record),
   );
   return result.executions[0]!;
 }

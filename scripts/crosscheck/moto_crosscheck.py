@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Replays local-engine executions on moto's Step Functions interpreter and compares them.
+
+Usage: moto_crosscheck.py <cases.json>   (written by scripts/crosscheck.ts; prints one JSON report)
+
+Each case holds a definition, an input, the execution's name and ARN, the Lambda Task I/O the
+local engine recorded, and what the local engine saw (states, status, output, error, cause).
+moto 5.2.1 runs the same definition in-process (no server). Its Lambda calls are answered from
+the recording, matched by state name AND the exact payload moto built, in order (a retried Task
+is answered fail-then-succeed, as it ran locally); a call that matches no recording is a
+disagreement: moto built a different input for that state. Waits and Retry intervals are
+skipped, so nothing sleeps in real time. Standard library + moto only.
+"""
+
+import functools
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from collections import deque
+
+from moto_history import canonical, compare_end, compare_states, lanes_of, visits_from_history
+
+# What a missing recording answers with: the execution then ends soon, and is reported.
+NO_RECORDING = "CrosscheckNoRecording"
+# How long an answer waits for the answers recorded before it (normally microseconds).
+ORDER_WAIT_SECONDS = 2
+
+
+class TaskAnswers:
+    """The recorded Lambda answers of one execution, by (state, canonical payload), in order.
+
+    Answers are also given in the order the local engine's invocations ended. Parallel
+    branches and Map iterations race in both engines; the local engine races them on simulated
+    time (a Wait takes its minutes), moto with every Wait skipped. Holding each answer until the
+    ones recorded before it were given makes moto's branches reach a failure at the same point
+    as the local run did, so a branch stopped by its sibling's failure stops at the same state.
+    """
+
+    def __init__(self, tasks):
+        self.pending = {}
+        for seq, task in enumerate(tasks):
+            self.pending.setdefault((task["state"], canonical(task["payload"])), deque()).append((seq, task))
+        self.given = [False] * len(tasks)
+        self.first_open = 0  # every answer before this one was given
+        self.in_order = True
+        self.unmatched = []
+        self.changed = threading.Condition()
+
+    def answer(self, state, payload):
+        with self.changed:
+            queue = self.pending.get((state, canonical(payload)))
+            if not queue:
+                self.unmatched.append({"state": state, "payload": payload})
+                return {"errorType": NO_RECORDING, "errorMessage": f"no recorded call of {state} with this payload"}
+            seq, task = queue.popleft()
+            # moto made a call the local run did not make first: stop ordering, answer at once.
+            if self.in_order and not self.changed.wait_for(lambda: self.first_open >= seq, timeout=ORDER_WAIT_SECONDS):
+                self.in_order = False
+            self.given[seq] = True
+            while self.first_open < len(self.given) and self.given[self.first_open]:
+                self.first_open += 1
+            self.changed.notify_all()
+            return task
+
+    def left_over(self):
+        return [task for queue in self.pending.values() for _seq, task in queue]
+
+
+class Patches:
+    """Everything moto needs replaced to run offline, instantly and answered from a recording."""
+
+    def __init__(self):
+        self.answers = None  # TaskAnswers of the execution running now (one at a time)
+        self.start_times = {}  # execution name -> $$.Execution.StartTime of the local run
+        self.current_state = threading.local()
+
+    def install(self):
+        from moto.stepfunctions.parser.asl.component.common.path import result_path
+        from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+        from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+        from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
+        from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+        from moto.stepfunctions.parser.backend.execution import Execution
+        from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker, SyncExecutionWorker
+        from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+        from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+        from moto.stepfunctions.parser.asl.utils import json_path
+
+        patches = self
+        # jsonpath_ng builds a whole PLY parser (tables, lexer checks) for every path it parses:
+        # that was 90 % of moto's time. Parsed paths are not changed by use, so keep them.
+        json_path.parse = functools.lru_cache(maxsize=None)(json_path.parse)
+        result_path.parse = functools.lru_cache(maxsize=None)(result_path.parse)
+
+        # moto lexes and parses the definition with a Python ANTLR parser at CreateStateMachine
+        # and again at every start (~0.2 s for ours). Keep each definition's syntax tree; every
+        # execution still gets evaluation components of its own, built from the tree.
+        parse_definition, trees = AmazonStateLanguageParser.parse, {}
+
+        def parse_once(definition):
+            if definition not in trees:
+                program, trees[definition] = parse_definition(definition)
+                return program, trees[definition]
+            return Preprocessor().visit(trees[definition]), trees[definition]
+
+        AmazonStateLanguageParser.parse = staticmethod(parse_once)
+        # Run each execution in the StartExecution call, as moto's own StartSyncExecution does:
+        # no thread to poll, and the execution has ended when the call returns.
+        ExecutionWorker.start = SyncExecutionWorker.start
+        WaitFunction._wait_interval = lambda _self, env, wait_seconds: None
+
+        class NoSleep:
+            """The `time` module as retrier_decl sees it: a Retry interval passes at once."""
+
+            def __getattr__(self, name):
+                return getattr(time, name)
+
+            @staticmethod
+            def sleep(_seconds):
+                return None
+
+        retrier_decl.time = NoSleep()
+
+        # The Lambda call is not told its state: remember it in the thread that makes the call.
+        eval_execution = StateTaskLambda._eval_execution
+
+        def remembering_eval_execution(task_self, env):
+            patches.current_state.name = task_self.name
+            return eval_execution(task_self, env)
+
+        StateTaskLambda._eval_execution = remembering_eval_execution
+
+        def invoke(parameters, region, state_credentials):
+            payload = json.loads(parameters["Payload"])
+            task = patches.answers.answer(patches.current_state.name, payload)
+            if "errorType" in task or "error" in task:
+                error = task.get("error") or task
+                body = {"errorType": error["errorType"], "errorMessage": error["errorMessage"], "trace": []}
+                return {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": body}
+            return {"StatusCode": 200, "Payload": task["result"]}
+
+        lambda_eval_utils._invoke_lambda_function = invoke
+
+        # moto starts executions at the real time now and hands $$.Execution.StartTime to the
+        # definition as a Python datetime; the local engine runs on simulated time and AWS
+        # documents the field as an ISO 8601 string. Give moto the local run's start string.
+        start_details = Execution.get_start_execution_details
+
+        def start_details_at_local_start(execution_self):
+            details = start_details(execution_self)
+            started = patches.start_times.get(execution_self.name)
+            if started is not None:
+                details.start_time = started
+            return details
+
+        Execution.get_start_execution_details = start_details_at_local_start
+
+
+def arn_parts(execution_arn):
+    # arn:aws:states:<region>:<account>:execution:<state machine>:<execution>
+    parts = execution_arn.split(":")
+    return {"region": parts[3], "account": parts[4], "machine": parts[6], "name": parts[7]}
+
+
+def run_case(client_for, patches, case):
+    parts = arn_parts(case["executionArn"])
+    client = client_for(parts["region"])
+    patches.answers = TaskAnswers(case["tasks"])
+    if case.get("startTime") is not None:
+        patches.start_times[case["executionName"]] = case["startTime"]
+    machine = client.create_state_machine(
+        name=parts["machine"],
+        definition=json.dumps(case["definition"]),
+        roleArn=f"arn:aws:iam::{parts['account']}:role/{parts['machine']}",
+    )["stateMachineArn"]
+    try:
+        arn = client.start_execution(
+            stateMachineArn=machine, name=case["executionName"], input=json.dumps(case["input"])
+        )["executionArn"]
+        described = client.describe_execution(executionArn=arn)
+        events, token = [], None
+        while True:
+            page = client.get_execution_history(executionArn=arn, maxResults=1000, **({"nextToken": token} if token else {}))
+            events.extend(page["events"])
+            token = page.get("nextToken")
+            if not token:
+                break
+    finally:
+        # moto deep-copies the state machine at each start, and through it every execution of
+        # the region (threads and locks included): only a region without old executions works.
+        client.delete_state_machine(stateMachineArn=machine)
+
+    disagreements = []
+    if not patches.answers.in_order:
+        disagreements.append({"kind": "task order", "detail": "moto's Lambda calls could not follow the local order"})
+    if arn != case["executionArn"]:
+        disagreements.append({"kind": "execution ARN", "detail": f"local {case['executionArn']}, moto {arn}"})
+    for call in patches.answers.unmatched:
+        disagreements.append(
+            {"kind": "task input", "state": call["state"], "detail": f"moto built a different input for state {call['state']}",
+             "payload": call["payload"]}
+        )
+    for task in patches.answers.left_over():
+        disagreements.append({"kind": "task not called", "state": task["state"], "detail": f"moto did not call {task['state']} as the local engine did"})
+    expected = case["expected"]
+    disagreements += compare_states(expected["states"], visits_from_history(events), lanes_of(case["definition"]))
+    disagreements += compare_end(expected, described)
+    return {
+        "id": case["id"],
+        "status": described["status"],
+        "moto": {"error": described.get("error"), "cause": described.get("cause")},
+        "states": len(expected["states"]),
+        "tasks": len(case["tasks"]),
+        "agree": not disagreements,
+        "disagreements": disagreements,
+    }
+
+
+def main():
+    started = time.monotonic()
+    with open(sys.argv[1], encoding="utf-8") as source:
+        cases = json.load(source)["cases"]
+    accounts = {arn_parts(case["executionArn"])["account"] for case in cases}
+    if len(accounts) > 1:
+        raise SystemExit(f"one account per run, got {sorted(accounts)}")
+    # moto reads its account id once, at import: set it before the first moto import.
+    os.environ["MOTO_ACCOUNT_ID"] = accounts.pop() if accounts else "123456789012"
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ[name] = "testing"
+    # moto logs every caught state failure with its whole parse tree.
+    logging.disable(logging.CRITICAL)
+
+    import boto3
+    from moto import mock_aws
+
+    patches = Patches()
+    patches.install()
+    results = []
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        clients = {}
+
+        def client_for(region):
+            if region not in clients:
+                clients[region] = boto3.client("stepfunctions", region_name=region)
+            return clients[region]
+
+        for case in cases:
+            results.append(run_case(client_for, patches, case))
+    report = {
+        "engine": "moto",
+        "executions": len(results),
+        "agree": sum(1 for result in results if result["agree"]),
+        "seconds": round(time.monotonic() - started, 2),
+        "results": results,
+    }
+    json.dump(report, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
