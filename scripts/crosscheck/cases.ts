@@ -21,8 +21,8 @@ export interface CrosscheckCase {
   readonly executionName: string;
   /** The local execution's ARN: moto's state machine is created in its region, under its name. */
   readonly executionArn: string;
-  /** `$$.Execution.StartTime` of the local run (simulated time), given to moto's run as well. */
-  readonly startTime: string;
+  /** `$$.Execution.StartTime` of the local run (simulated time), given to moto's run too; null: moto's own. */
+  readonly startTime: string | null;
   readonly tasks: readonly TaskCall[];
   readonly expected: {
     readonly states: readonly StateVisit[];
@@ -99,7 +99,8 @@ export async function buildCases(): Promise<CrosscheckCase[]> {
   const plan = loadPlanFileSync(EXAMPLE_PLAN_FILE);
   const defaultEvent = readJson(DEFAULT_EVENT);
   const runs: Run[] = [];
-  for (const file of jsonFiles('events')) runs.push({ id: `event ${basename(file)}`, plan, event: readJson(file) });
+  for (const file of jsonFiles('events'))
+    runs.push({ id: `event ${basename(file)}`, plan, event: readJson(file) });
   for (const file of jsonFiles(SCENARIOS_DIR)) {
     const scenario = parseScenario(readJson(file), file);
     runs.push({ id: `scenario ${basename(file)}`, plan, event: defaultEvent, scenario });

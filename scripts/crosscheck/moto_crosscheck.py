@@ -165,9 +165,9 @@ def arn_parts(execution_arn):
     return {"region": parts[3], "account": parts[4], "machine": parts[6], "name": parts[7]}
 
 
-def run_case(client_for, patches, case):
+def run_on_moto(client, patches, case):
+    """Creates the state machine, runs the execution to its end; its description and history."""
     parts = arn_parts(case["executionArn"])
-    client = client_for(parts["region"])
     patches.answers = TaskAnswers(case["tasks"])
     if case.get("startTime") is not None:
         patches.start_times[case["executionName"]] = case["startTime"]
@@ -177,9 +177,9 @@ def run_case(client_for, patches, case):
         roleArn=f"arn:aws:iam::{parts['account']}:role/{parts['machine']}",
     )["stateMachineArn"]
     try:
-        arn = client.start_execution(
-            stateMachineArn=machine, name=case["executionName"], input=json.dumps(case["input"])
-        )["executionArn"]
+        arn = client.start_execution(stateMachineArn=machine, name=case["executionName"], input=json.dumps(case["input"]))[
+            "executionArn"
+        ]
         described = client.describe_execution(executionArn=arn)
         events, token = [], None
         while True:
@@ -187,11 +187,20 @@ def run_case(client_for, patches, case):
             events.extend(page["events"])
             token = page.get("nextToken")
             if not token:
-                break
+                return arn, described, events
     finally:
         # moto deep-copies the state machine at each start, and through it every execution of
         # the region (threads and locks included): only a region without old executions works.
         client.delete_state_machine(stateMachineArn=machine)
+
+
+def run_case(client_for, patches, case):
+    verdict = {"id": case["id"], "states": len(case["expected"]["states"]), "tasks": len(case["tasks"])}
+    try:
+        arn, described, events = run_on_moto(client_for(arn_parts(case["executionArn"])["region"]), patches, case)
+    except Exception as error:  # moto itself failed: a disagreement of its own kind, reported
+        failure = {"kind": "moto failed", "detail": f"{type(error).__name__}: {str(error)[:500]}"}
+        return {**verdict, "status": "ERROR", "moto": {"error": None, "cause": None}, "agree": False, "disagreements": [failure]}
 
     disagreements = []
     if not patches.answers.in_order:
@@ -200,20 +209,24 @@ def run_case(client_for, patches, case):
         disagreements.append({"kind": "execution ARN", "detail": f"local {case['executionArn']}, moto {arn}"})
     for call in patches.answers.unmatched:
         disagreements.append(
-            {"kind": "task input", "state": call["state"], "detail": f"moto built a different input for state {call['state']}",
-             "payload": call["payload"]}
+            {
+                "kind": "task input",
+                "state": call["state"],
+                "detail": f"moto built a different input for state {call['state']}",
+                "payload": call["payload"],
+            }
         )
     for task in patches.answers.left_over():
-        disagreements.append({"kind": "task not called", "state": task["state"], "detail": f"moto did not call {task['state']} as the local engine did"})
+        disagreements.append(
+            {"kind": "task not called", "state": task["state"], "detail": f"moto did not call {task['state']} as the local engine did"}
+        )
     expected = case["expected"]
     disagreements += compare_states(expected["states"], visits_from_history(events), lanes_of(case["definition"]))
     disagreements += compare_end(expected, described)
     return {
-        "id": case["id"],
+        **verdict,
         "status": described["status"],
         "moto": {"error": described.get("error"), "cause": described.get("cause")},
-        "states": len(expected["states"]),
-        "tasks": len(case["tasks"]),
         "agree": not disagreements,
         "disagreements": disagreements,
     }
@@ -248,7 +261,8 @@ def main():
             return clients[region]
 
         for case in cases:
-            results.append(run_case(client_for, patches, case))
+            case_started = time.monotonic()
+            results.append({**run_case(client_for, patches, case), "seconds": round(time.monotonic() - case_started, 3)})
     report = {
         "engine": "moto",
         "executions": len(results),
