@@ -1,4 +1,5 @@
 import type { StateMachine, StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { TaskRecorder } from './recording.js';
 import { runAsExecution } from './sim/execution-context.js';
 import { STEP_HANDLERS, type StepHandler, type SubstitutionVariable } from './step-registry.js';
 
@@ -47,17 +48,6 @@ class LambdaFunctionError extends Error {
     this.reported = { errorType, errorMessage };
   }
 }
-
-/** One Lambda Task invocation: the payload the Task sent and what the function answered. */
-export interface TaskCall {
-  readonly state: string;
-  readonly payload: JsonValue;
-  readonly result?: JsonValue;
-  readonly error?: LambdaFunctionError['reported'];
-}
-
-/** Told of every invocation of one execution, in the order they end (opt-in: the cross-check). */
-export type TaskRecorder = (executionArn: string, call: TaskCall) => void;
 
 function lambdaContext(functionName: string) {
   return {

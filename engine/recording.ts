@@ -1,4 +1,4 @@
-import type { JsonValue, TaskCall } from './local-lambda.js';
+import type { JsonValue } from './local-lambda.js';
 import type { EventLog } from './timeline.js';
 
 /**
@@ -7,6 +7,18 @@ import type { EventLog } from './timeline.js';
  * Task invocation with its payload and answer, and how the execution ended. Opt-in
  * (`record: true` on a replay): it keeps every state's whole input, which the timeline does not.
  */
+
+/** One Lambda Task invocation: the payload the Task sent and what the function answered. */
+export interface TaskCall {
+  readonly state: string;
+  readonly payload: JsonValue;
+  readonly result?: JsonValue;
+  /** The function's error as Step Functions reports it (the Cause's `errorType` and `errorMessage`). */
+  readonly error?: { readonly errorType: string; readonly errorMessage: string };
+}
+
+/** Told of every Lambda invocation of one execution, in the order they end (engine/local-lambda.ts). */
+export type TaskRecorder = (executionArn: string, call: TaskCall) => void;
 
 /** One entry into a state. `index` is the Map iteration it ran in (the engine's own numbering). */
 export interface StateVisit {

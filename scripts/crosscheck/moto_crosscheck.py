@@ -21,6 +21,7 @@ import threading
 import time
 from collections import deque
 
+sys.dont_write_bytecode = True  # leave no __pycache__ beside the scripts
 from moto_history import canonical, compare_end, compare_states, lanes_of, visits_from_history
 
 # What a missing recording answers with: the execution then ends soon, and is reported.
@@ -42,7 +43,8 @@ class TaskAnswers:
     def __init__(self, tasks):
         self.pending = {}
         for seq, task in enumerate(tasks):
-            self.pending.setdefault((task["state"], canonical(task["payload"])), deque()).append((seq, task))
+            key = (task["state"], canonical(task["payload"]))
+            self.pending.setdefault(key, deque()).append((seq, task))
         self.given = [False] * len(tasks)
         self.first_open = 0  # every answer before this one was given
         self.in_order = True
@@ -54,11 +56,12 @@ class TaskAnswers:
             queue = self.pending.get((state, canonical(payload)))
             if not queue:
                 self.unmatched.append({"state": state, "payload": payload})
-                return {"errorType": NO_RECORDING, "errorMessage": f"no recorded call of {state} with this payload"}
+                message = f"no recorded call of {state} with this payload"
+                return {"error": {"errorType": NO_RECORDING, "errorMessage": message}}
             seq, task = queue.popleft()
             # moto made a call the local run did not make first: stop ordering, answer at once.
-            if self.in_order and not self.changed.wait_for(lambda: self.first_open >= seq, timeout=ORDER_WAIT_SECONDS):
-                self.in_order = False
+            if self.in_order:
+                self.in_order = self.changed.wait_for(lambda: self.first_open >= seq, ORDER_WAIT_SECONDS)
             self.given[seq] = True
             while self.first_open < len(self.given) and self.given[self.first_open]:
                 self.first_open += 1
@@ -73,21 +76,24 @@ class Patches:
     """Everything moto needs replaced to run offline, instantly and answered from a recording."""
 
     def __init__(self):
-        self.answers = None  # TaskAnswers of the execution running now (one at a time)
-        self.start_times = {}  # execution name -> $$.Execution.StartTime of the local run
+        # Executions run one at a time: what the one running now is answered with and started at.
+        self.answers = None
+        self.start_time = None
         self.current_state = threading.local()
 
     def install(self):
         from moto.stepfunctions.parser.asl.component.common.path import result_path
         from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
         from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
-        from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
-        from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
-        from moto.stepfunctions.parser.backend.execution import Execution
-        from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker, SyncExecutionWorker
+        from moto.stepfunctions.parser.asl.component.state.exec.state_task import state_task_lambda
+        from moto.stepfunctions.parser.asl.component.state.wait.wait_function import wait_function
         from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
         from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
         from moto.stepfunctions.parser.asl.utils import json_path
+        from moto.stepfunctions.parser.backend import execution, execution_worker
+
+        StateTaskLambda = state_task_lambda.StateTaskLambda
+        Execution = execution.Execution
 
         patches = self
         # jsonpath_ng builds a whole PLY parser (tables, lexer checks) for every path it parses:
@@ -109,8 +115,8 @@ class Patches:
         AmazonStateLanguageParser.parse = staticmethod(parse_once)
         # Run each execution in the StartExecution call, as moto's own StartSyncExecution does:
         # no thread to poll, and the execution has ended when the call returns.
-        ExecutionWorker.start = SyncExecutionWorker.start
-        WaitFunction._wait_interval = lambda _self, env, wait_seconds: None
+        execution_worker.ExecutionWorker.start = execution_worker.SyncExecutionWorker.start
+        wait_function.WaitFunction._wait_interval = lambda _self, env, wait_seconds: None
 
         class NoSleep:
             """The `time` module as retrier_decl sees it: a Retry interval passes at once."""
@@ -136,9 +142,8 @@ class Patches:
         def invoke(parameters, region, state_credentials):
             payload = json.loads(parameters["Payload"])
             task = patches.answers.answer(patches.current_state.name, payload)
-            if "errorType" in task or "error" in task:
-                error = task.get("error") or task
-                body = {"errorType": error["errorType"], "errorMessage": error["errorMessage"], "trace": []}
+            if "error" in task:
+                body = {**task["error"], "trace": []}  # what Lambda returns for an unhandled error
                 return {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": body}
             return {"StatusCode": 200, "Payload": task["result"]}
 
@@ -151,9 +156,8 @@ class Patches:
 
         def start_details_at_local_start(execution_self):
             details = start_details(execution_self)
-            started = patches.start_times.get(execution_self.name)
-            if started is not None:
-                details.start_time = started
+            if patches.start_time is not None:
+                details.start_time = patches.start_time
             return details
 
         Execution.get_start_execution_details = start_details_at_local_start
@@ -169,21 +173,22 @@ def run_on_moto(client, patches, case):
     """Creates the state machine, runs the execution to its end; its description and history."""
     parts = arn_parts(case["executionArn"])
     patches.answers = TaskAnswers(case["tasks"])
-    if case.get("startTime") is not None:
-        patches.start_times[case["executionName"]] = case["startTime"]
+    patches.start_time = case.get("startTime")
     machine = client.create_state_machine(
         name=parts["machine"],
         definition=json.dumps(case["definition"]),
         roleArn=f"arn:aws:iam::{parts['account']}:role/{parts['machine']}",
     )["stateMachineArn"]
     try:
-        arn = client.start_execution(stateMachineArn=machine, name=case["executionName"], input=json.dumps(case["input"]))[
-            "executionArn"
-        ]
+        started = client.start_execution(
+            stateMachineArn=machine, name=case["executionName"], input=json.dumps(case["input"])
+        )
+        arn = started["executionArn"]
         described = client.describe_execution(executionArn=arn)
         events, token = [], None
         while True:
-            page = client.get_execution_history(executionArn=arn, maxResults=1000, **({"nextToken": token} if token else {}))
+            paging = {"nextToken": token} if token else {}
+            page = client.get_execution_history(executionArn=arn, maxResults=1000, **paging)
             events.extend(page["events"])
             token = page.get("nextToken")
             if not token:
@@ -196,32 +201,31 @@ def run_on_moto(client, patches, case):
 
 def run_case(client_for, patches, case):
     verdict = {"id": case["id"], "states": len(case["expected"]["states"]), "tasks": len(case["tasks"])}
+    client = client_for(arn_parts(case["executionArn"])["region"])
     try:
-        arn, described, events = run_on_moto(client_for(arn_parts(case["executionArn"])["region"]), patches, case)
+        arn, described, events = run_on_moto(client, patches, case)
     except Exception as error:  # moto itself failed: a disagreement of its own kind, reported
         failure = {"kind": "moto failed", "detail": f"{type(error).__name__}: {str(error)[:500]}"}
-        return {**verdict, "status": "ERROR", "moto": {"error": None, "cause": None}, "agree": False, "disagreements": [failure]}
+        moto = {"error": None, "cause": None}
+        return {**verdict, "status": "ERROR", "moto": moto, "agree": False, "disagreements": [failure]}
 
+    answers = patches.answers
     disagreements = []
-    if not patches.answers.in_order:
-        disagreements.append({"kind": "task order", "detail": "moto's Lambda calls could not follow the local order"})
+    if not answers.in_order:
+        detail = "moto's Lambda calls could not follow the order of the local run"
+        disagreements.append({"kind": "task order", "detail": detail})
     if arn != case["executionArn"]:
         disagreements.append({"kind": "execution ARN", "detail": f"local {case['executionArn']}, moto {arn}"})
-    for call in patches.answers.unmatched:
-        disagreements.append(
-            {
-                "kind": "task input",
-                "state": call["state"],
-                "detail": f"moto built a different input for state {call['state']}",
-                "payload": call["payload"],
-            }
-        )
-    for task in patches.answers.left_over():
-        disagreements.append(
-            {"kind": "task not called", "state": task["state"], "detail": f"moto did not call {task['state']} as the local engine did"}
-        )
+    for call in answers.unmatched:
+        detail = f"moto built a different input for state {call['state']}"
+        state, payload = call["state"], call["payload"]
+        disagreements.append({"kind": "task input", "state": state, "detail": detail, "payload": payload})
+    for task in answers.left_over():
+        detail = f"moto did not call {task['state']} as the local engine did"
+        disagreements.append({"kind": "task not called", "state": task["state"], "detail": detail})
     expected = case["expected"]
-    disagreements += compare_states(expected["states"], visits_from_history(events), lanes_of(case["definition"]))
+    lanes = lanes_of(case["definition"])
+    disagreements += compare_states(expected["states"], visits_from_history(events), lanes)
     disagreements += compare_end(expected, described)
     return {
         **verdict,
@@ -262,7 +266,8 @@ def main():
 
         for case in cases:
             case_started = time.monotonic()
-            results.append({**run_case(client_for, patches, case), "seconds": round(time.monotonic() - case_started, 3)})
+            verdict = run_case(client_for, patches, case)
+            results.append({**verdict, "seconds": round(time.monotonic() - case_started, 3)})
     report = {
         "engine": "moto",
         "executions": len(results),

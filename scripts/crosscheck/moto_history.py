@@ -152,7 +152,8 @@ def compare_states(local_visits, moto_visits, lanes):
                     continue
                 if (field in a) != (field in b):
                     has = "local" if field in a else "moto"
-                    found.append({"kind": f"state {field}", "state": a["name"], "detail": f"{where}: only {has} has one"})
+                    detail = f"{where}: only {has} has one"
+                    found.append({"kind": f"state {field}", "state": a["name"], "detail": detail})
                     continue
                 diff = first_difference(a[field], b[field])
                 if diff:

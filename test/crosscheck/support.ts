@@ -1,6 +1,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { JsonValue, TaskCall } from '../../engine/local-lambda.js';
+import type { JsonValue } from '../../engine/local-lambda.js';
+import type { TaskCall } from '../../engine/recording.js';
 import { newRecording, recordEvent } from '../../engine/recording.js';
 import type { CrosscheckCase } from '../../scripts/crosscheck/cases.js';
 
