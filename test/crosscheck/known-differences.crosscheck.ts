@@ -106,8 +106,8 @@ beforeAll(async () => {
 describe('where moto and aws-local-stepfunctions differ, decided by the AWS documentation', () => {
   it('moto fails a Lambda result over 256 KB with States.DataLimitExceeded and aws-local-stepfunctions passes it on; AWS fails it', () => {
     // AWS: "States.DataLimitExceeded ... the output of a connector is larger than payload size
-    // quota" (concepts-error-handling), 256 KiB per the service quotas page. moto is right: the
-    // local engine must enforce the limit itself (it does for the steps, in local-lambda.ts).
+    // quota" (concepts-error-handling), 256 KiB per the service quotas page. moto is right, and
+    // aws-local-stepfunctions enforces nothing: the local engine has to enforce the limit itself.
     expect(verdict(DATA_LIMIT).status).toBe('FAILED');
     expect(verdict(DATA_LIMIT).moto.error).toBe('States.DataLimitExceeded');
     expect(kinds(DATA_LIMIT)).toContain('status');
