@@ -70,7 +70,13 @@ function run(command: string, args: readonly string[]) {
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
+    child.on('error', (error) =>
+      reject(
+        new Error(
+          `cannot start ${command} (${error.message}): the cross-check needs Python 3 with moto 5.2.1`,
+        ),
+      ),
+    );
     child.on('close', (code) =>
       resolve({
         code,
