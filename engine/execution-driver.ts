@@ -4,6 +4,7 @@ import type { JsonValue, LocalHandlers } from './local-lambda.js';
 import { causeText } from './execution-facts.js';
 import { ExecutionLimits } from './limits/execution-limits.js';
 import type { Settled } from './replay-result.js';
+import { recordEvent, type ExecutionRecording } from './recording.js';
 import type { SimulatedCloud } from './sim/index.js';
 import { stateEventOf, type StateEvent } from './timeline.js';
 
@@ -28,6 +29,8 @@ export interface Running {
   collecting?: Promise<void>;
   /** AWS's hard limits for this execution: history count, largest payload, the limit it hit. */
   limits?: ExecutionLimits;
+  /** Present when the replay records the whole execution (the cross-check on a second engine). */
+  readonly recording?: ExecutionRecording;
 }
 
 export type Clock = ReturnType<typeof FakeTimers.install>;
@@ -83,6 +86,7 @@ export function startExecution(
   run.collecting = (async () => {
     for await (const logged of execution.eventLogs) {
       limits.observe(logged);
+      if (run.recording) recordEvent(run.recording, logged);
       const slim = stateEventOf(logged);
       if (slim !== undefined) run.events.push(slim);
     }

@@ -8,6 +8,7 @@ import {
   utf8Bytes,
 } from './limits/aws-limits.js';
 import type { ExecutionLimits } from './limits/execution-limits.js';
+import type { TaskCall } from './recording.js';
 import { runInSandbox, type InvocationSandbox } from './sim/execution-context.js';
 import type { LambdaFaultInjector } from './sim/lambda-faults.js';
 import type { LambdaFaultKind } from './sim/scenario.js';
@@ -77,6 +78,40 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * it; an execution already ended by a limit runs nothing more.
  */
 export async function invokeFunction(
+  stateName: string,
+  fn: LambdaFunction,
+  input: JsonValue,
+  settings: InvocationSettings,
+  record?: (call: TaskCall) => void,
+): Promise<JsonValue> {
+  if (record === undefined) return invokeChecked(stateName, fn, input, settings);
+  // Copied before the handler runs, so the record holds exactly what the Task sent.
+  const payload = JSON.parse(JSON.stringify(input)) as JsonValue;
+  try {
+    const result = await invokeChecked(stateName, fn, input, settings);
+    record({ state: stateName, payload, result });
+    return result;
+  } catch (error) {
+    record({ state: stateName, payload, error: reportedError(error) });
+    throw error;
+  }
+}
+
+/** The `errorType` and `errorMessage` Step Functions reports for a failed invocation. */
+function reportedError(error: unknown): { errorType: string; errorMessage: string } {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    const parsed = JSON.parse(message) as { errorType?: unknown; errorMessage?: unknown };
+    if (typeof parsed.errorType === 'string' && typeof parsed.errorMessage === 'string')
+      return { errorType: parsed.errorType, errorMessage: parsed.errorMessage };
+  } catch {
+    // a service error: its cause is plain text
+  }
+  return { errorType: name, errorMessage: message };
+}
+
+async function invokeChecked(
   stateName: string,
   fn: LambdaFunction,
   input: JsonValue,

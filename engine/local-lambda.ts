@@ -1,5 +1,6 @@
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { invokeFunction, type InvocationSettings, type JsonValue } from './lambda-invocation.js';
+import type { TaskRecorder } from './recording.js';
 import { runAsExecution } from './sim/execution-context.js';
 
 /**
@@ -68,6 +69,7 @@ export type LocalHandlers = Record<string, (input: JsonValue) => Promise<JsonVal
 export function localHandlerFactory(
   definition: StateMachineDefinition,
   handlerFor: (resource: string) => LocalStepHandler | undefined,
+  record?: TaskRecorder,
 ): (executionArn: string, settings: InvocationSettings) => LocalHandlers {
   const tasks = [...taskStates(definition.States as Record<string, AslState>)].map(
     ([stateName, resource]) => {
@@ -88,7 +90,13 @@ export function localHandlerFactory(
       // needs no copy (the step inputs are readonly types besides).
       handlers[stateName] = (input) =>
         runAsExecution(executionArn, () =>
-          invokeFunction(stateName, { handler, context: lambdaContext(resource) }, input, settings),
+          invokeFunction(
+            stateName,
+            { handler, context: lambdaContext(resource) },
+            input,
+            settings,
+            record === undefined ? undefined : (call) => record(executionArn, call),
+          ),
         );
     }
     return handlers;

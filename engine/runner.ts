@@ -15,6 +15,7 @@ import {
 } from './execution-driver.js';
 import { capInlineMapConcurrency } from './limits/map-concurrency.js';
 import { localHandlerFactory, taskStateNames, type LocalStepHandler } from './local-lambda.js';
+import { newRecording, type ExecutionRecording } from './recording.js';
 import { lockOf, outcomeOf, rtoOf, summaryOf, type ReplayLock, type ReplayOutcome } from './replay-result.js';
 import {
   createSimulatedCloud,
@@ -65,6 +66,8 @@ export interface ReplayResult {
   readonly historyEvents: number;
   /** The largest state input or output, or task result, of the execution (UTF-8 bytes; the quota is 262,144). */
   readonly largestStateBytes: number;
+  /** Every state's input and output and every Lambda Task's I/O; only with `record: true`. */
+  readonly recording?: ExecutionRecording;
 }
 
 /**
@@ -82,6 +85,8 @@ interface RunSettings {
   readonly workflow?: LocalWorkflow;
   /** The steps' Lambda function timeout. @default DEFAULT_STEP_TIMEOUT_SECONDS (60, as CDK deploys them) */
   readonly functionTimeoutSeconds?: number;
+  /** Keep each whole execution in its `recording`. @default false */
+  readonly record?: boolean;
 }
 
 export interface ReplayOptions {
@@ -94,6 +99,8 @@ export interface ReplayOptions {
   readonly executionName?: string;
   readonly workflow?: LocalWorkflow;
   readonly functionTimeoutSeconds?: number;
+  /** Keep the whole execution in `recording` (for the cross-check on a second engine). @default false */
+  readonly record?: boolean;
 }
 
 export interface ConcurrentReplayOptions {
@@ -109,6 +116,8 @@ export interface ConcurrentReplayOptions {
   readonly executionNamePrefix?: string;
   readonly workflow?: LocalWorkflow;
   readonly functionTimeoutSeconds?: number;
+  /** Keep each whole execution in its `recording`. @default false */
+  readonly record?: boolean;
 }
 
 export interface ConcurrentReplayResult {
@@ -207,7 +216,6 @@ async function runExecutions(
   const machine = new StateMachine(capInlineMapConcurrency(definition), {
     validationOptions: { noValidate: true },
   });
-  const handlersFor = localHandlerFactory(definition, handlerFor);
   const functionTimeoutMs = (settings.functionTimeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS) * 1_000;
   const runs: Running[] = specs.map((spec) => ({
     spec,
@@ -215,7 +223,16 @@ async function runExecutions(
     events: [],
     startedAtMs: 0,
     endedAtMs: 0,
+    ...(settings.record === true ? { recording: newRecording() } : {}),
   }));
+  const recordings = new Map(runs.map((run) => [run.executionArn, run.recording]));
+  const handlersFor = localHandlerFactory(
+    definition,
+    handlerFor,
+    settings.record === true
+      ? (executionArn, call) => recordings.get(executionArn)?.tasks.push(call)
+      : undefined,
+  );
   setSoleExecution(runs.length === 1 ? runs[0]?.executionArn : undefined);
   try {
     for (const run of runs) {
@@ -273,6 +290,7 @@ async function runExecutions(
       wallMs,
       historyEvents: run.limits?.historyEvents ?? 0,
       largestStateBytes: run.limits?.largestStateBytes ?? 0,
+      ...(run.recording ? { recording: run.recording } : {}),
     };
   });
   return { executions, cloud: snapshot, calls, wallMs };
