@@ -4,6 +4,7 @@ import {
   FAIL_ERRORS,
   LOCK_DECISIONS,
   PHASES,
+  readBackStateName,
   STATES,
   TRIGGER_DECISIONS,
   type Direction,
@@ -245,9 +246,7 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
   ].filter((phase) => phase.kinds.length > 0);
 
   const readBackPhases = [inPhase(PHASES.recover), inPhase(PHASES.route)].filter((list) => list.length > 0);
-  const readBackNames = readBackPhases.map((_list, i) =>
-    i === 0 ? STATES.readBack : `${STATES.readBack} ${i + 1}`,
-  );
+  const readBackNames = readBackPhases.map((_list, i) => readBackStateName(i));
   const failurePath = readBackNames[0] ?? STATES.notifyFailed;
 
   const states: Record<string, AslState> = {
