@@ -1,4 +1,5 @@
 import type { KindSummary } from '../kinds/kind-step.js';
+import type { DetectionSource } from '../validate-trigger/detection.js';
 import type { LockDecision, NotificationKind, TriggerDecision } from './vocabulary.js';
 
 /**
@@ -18,8 +19,15 @@ export interface Trigger {
   readonly alarmRegion?: string;
   /** Alarm reason, or the drill's stated reason. */
   readonly reason: string;
-  /** When the alarm entered ALARM (or the drill was requested), ISO 8601 UTC. RTO counts from here. */
+  /** When the alarm entered ALARM (or the drill was requested), ISO 8601 UTC. */
   readonly triggeredAt: string;
+  /**
+   * Alarms only: when the outage began, from the alarm's own data (validate-trigger/detection.ts);
+   * the RTO counts from here when known, else from `triggeredAt`.
+   */
+  readonly outageStartedAt?: string;
+  /** Alarms only: what `outageStartedAt` was read from, or `none` (e.g. a composite alarm). */
+  readonly detectionSource?: DetectionSource;
   /** Seconds to wait before re-checking the alarm; 0 for drills. */
   readonly confirmSeconds: number;
   /** Read-only run: every mutating step reports what it would do and does nothing. */

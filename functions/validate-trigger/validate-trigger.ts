@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { InvalidTriggerError } from '../common/errors.js';
 import type { Plan } from '../common/plan.js';
 import type { Trigger, ValidateTriggerInput, ValidateTriggerOutput } from '../common/workflow-state.js';
+import { outageStartOf } from './detection.js';
 
 export const ALARM_STATE_CHANGE = 'CloudWatch Alarm State Change';
 export const DRILL_SOURCE = 'failover.gameday';
@@ -83,12 +84,14 @@ function fromAlarmEvent(
   if (state.value !== 'ALARM') {
     return ignore(`alarm "${alarmName}" entered ${state.value}, not ALARM: nothing to do`);
   }
+  const triggeredAt = parseAlarmTimestamp(state.timestamp);
   const trigger: Trigger = {
     kind: 'alarm',
     alarmName,
     alarmRegion: event.region,
     reason: state.reason ?? 'alarm entered ALARM',
-    triggeredAt: parseAlarmTimestamp(state.timestamp),
+    triggeredAt,
+    ...outageStartOf(state, Date.parse(triggeredAt)),
     confirmSeconds: plan.triggers.confirmSeconds,
     dryRun: false,
     executionId,

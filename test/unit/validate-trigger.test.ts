@@ -23,12 +23,25 @@ const planWatching = (name: string, region: string): Plan =>
     document.triggers.alarms.push({ name, region });
   });
 
-/** Each verbatim ALARM sample with its alarm and its `detail.state.timestamp` (`+0000`) as UTC ISO 8601. */
+/**
+ * Each verbatim ALARM sample with its alarm, its `detail.state.timestamp` (`+0000`) as UTC ISO
+ * 8601, and the outage start its reason's datapoints give (the composite alarm has none).
+ */
 const ALARM_SAMPLES = [
-  [ALARM_EVENT_FILES[0], 'ServerCpuTooHigh', '2019-10-02T17:04:40.989Z'],
-  [ALARM_EVENT_FILES[1], 'TotalNetworkTrafficTooHigh', '2019-10-02T17:20:48.554Z'],
-  [ALARM_EVENT_FILES[2], 'EC2 CPU Utilization Anomaly', '2019-10-03T16:00:04.653Z'],
-  [ALARM_EVENT_FILES[3], 'ServiceAggregatedAlarm', '2022-07-22T15:57:45.394Z'],
+  [ALARM_EVENT_FILES[0], 'ServerCpuTooHigh', '2019-10-02T17:04:40.989Z', '2019-10-02T16:59:00.000Z'],
+  [
+    ALARM_EVENT_FILES[1],
+    'TotalNetworkTrafficTooHigh',
+    '2019-10-02T17:20:48.554Z',
+    '2019-10-02T17:10:00.000Z',
+  ],
+  [
+    ALARM_EVENT_FILES[2],
+    'EC2 CPU Utilization Anomaly',
+    '2019-10-03T16:00:04.653Z',
+    '2019-10-03T15:58:00.000Z',
+  ],
+  [ALARM_EVENT_FILES[3], 'ServiceAggregatedAlarm', '2022-07-22T15:57:45.394Z', undefined],
 ] as const;
 
 const OTHER_EVENT_FILES = awsEventFiles().filter(
@@ -60,7 +73,7 @@ describe('validateTrigger', () => {
 
     it.each(ALARM_SAMPLES)(
       'proceeds on %s when the plan lists its alarm in us-east-1',
-      (file, alarmName, triggeredAt) => {
+      (file, alarmName, triggeredAt, outageStartedAt) => {
         // Arrange
         const event = awsEvent(file);
         const plan = planWatching(alarmName, 'us-east-1');
@@ -79,6 +92,9 @@ describe('validateTrigger', () => {
             alarmRegion: 'us-east-1',
             reason: state.reason,
             triggeredAt,
+            ...(outageStartedAt === undefined
+              ? { detectionSource: 'none' }
+              : { outageStartedAt, detectionSource: 'reason-datapoints' }),
             confirmSeconds: 60,
             dryRun: false,
             executionId: EXECUTION_ID,
