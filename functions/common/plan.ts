@@ -45,6 +45,15 @@ export const planSchema = z.strictObject({
     confirmSeconds: seconds(3_600).default(60),
     /** Refuse a new failover within this many minutes of the last one. @default 60 */
     minMinutesBetweenExecutions: z.number().int().min(0).max(10_080).default(60),
+    /**
+     * Accounts whose alarm events may start a failover, besides the account the orchestrator is
+     * deployed to (cross-account alarms). An event from any other account is ignored.
+     * @default [] (only the orchestrator's own account)
+     */
+    accounts: z
+      .array(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))
+      .max(50)
+      .default([]),
   }),
   ...kindSections,
   notifications: z
