@@ -14,7 +14,13 @@ const plan = examplePlan();
  */
 const scenario: Scenario = {
   faults: [
-    { service: 'autoscaling', operation: 'DescribeAutoScalingGroups', calls: 'all', error: 'accessDenied' },
+    // Call 1 is the groups' preflight at the Gate; from call 2 on, Scale's describe in Recover is denied.
+    {
+      service: 'autoscaling',
+      operation: 'DescribeAutoScalingGroups',
+      calls: [2, 3, 4],
+      error: 'accessDenied',
+    },
     { service: 'rds', operation: 'DescribeDBInstances', calls: [2], error: 'throttling' },
   ],
 };

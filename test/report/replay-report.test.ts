@@ -202,6 +202,8 @@ describe('the report of a failed replay', () => {
     expect(report.resources).toBeNull();
     expect(report.phases.map((phase) => [phase.phase, phase.kind, phase.done])).toEqual([
       ['gate', 'rds-replica', true],
+      ['gate', 'auto-scaling-group', true],
+      ['gate', 'ssm-parameter', true],
       ['recover', 'rds-replica', true],
       ['recover', 'auto-scaling-group', true],
       ['route', 'ssm-parameter', true],

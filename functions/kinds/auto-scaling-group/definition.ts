@@ -14,6 +14,11 @@ export const scalingGroupSchema = z.strictObject({
   capacityTimeoutSeconds: seconds(86_400).min(60).default(900),
   /** Share of `desired` that must be InService and Healthy for the group to count as ready. @default 100 */
   minHealthyPercent: z.number().int().min(1).max(100).default(100),
+  /**
+   * A group the failover can do without: when the preflight finds it missing (or being deleted),
+   * it is skipped with a warning in the notice instead of stopping the failover. @default false
+   */
+  optional: z.boolean().default(false),
 });
 export type ScalingGroupPlan = z.output<typeof scalingGroupSchema>;
 
@@ -31,8 +36,11 @@ export const autoScalingGroupKind = defineKind({
   noun: 'groups',
   title: 'Auto Scaling groups',
   phase: 'recover',
-  hasGate: false,
+  hasGate: true,
   states: {
+    gate: 'Preflight Recovery Groups',
+    gateWait: 'Wait To Preflight Groups',
+    gatePassed: 'All Groups Preflighted?',
     start: 'Scale Recovery Groups',
     check: 'Check Group Capacities',
     wait: 'Wait For Instances',

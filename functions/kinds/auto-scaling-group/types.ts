@@ -40,3 +40,20 @@ export interface CheckGroupCapacityInput {
 export interface GroupFacts {
   readonly previous: GroupCapacity;
 }
+
+/** An optional group the preflight found unable to fail over: never scaled, a warning in the notice. */
+export interface SkippedGroup {
+  readonly status: 'skipped';
+  readonly groupName: string;
+  readonly message: string;
+}
+
+/** What the record holds per group once Scale ran. */
+export type GroupProgress = Scaling | SkippedGroup;
+
+/** The preflight's look at one group (the gate record). */
+export interface GroupPreflight {
+  readonly groupName: string;
+  readonly skipped: boolean;
+  readonly message: string;
+}

@@ -24,6 +24,13 @@ export const databaseSchema = z.strictObject({
   onLagExceeded: z.enum(['abort', 'promote']).default('abort'),
   /** Give up on promotion after this long. RDS promotion usually takes minutes. @default 1800 */
   promotionTimeoutSeconds: seconds(86_400).min(60).default(1_800),
+  /**
+   * A database the failover can do without: when the gate finds its replica missing, or its lag
+   * still over the threshold with `onLagExceeded: abort`, it is skipped (never promoted) with a
+   * warning in the notice instead of stopping the failover. Parameters naming it must be
+   * optional too. @default false
+   */
+  optional: z.boolean().default(false),
 });
 export type DatabasePlan = z.output<typeof databaseSchema>;
 

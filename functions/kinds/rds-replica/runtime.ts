@@ -1,4 +1,9 @@
-import { describeError } from '../../common/errors.js';
+import {
+  describeError,
+  ReplicaLagExceededError,
+  ReplicaLagUnknownError,
+  ReplicaNotFoundError,
+} from '../../common/errors.js';
 import { nowIso, secondsSince } from '../../common/step-handler.js';
 import {
   readGate,
@@ -17,6 +22,7 @@ import {
   type KindRuntime,
   type KindSummary,
 } from '../kind-step.js';
+import { requireAll, skippedIndexes, skippedMessage } from '../preflight.js';
 import { checkPromotion } from './check-promotion.js';
 import { rdsReplicaKind } from './definition.js';
 import { promoteReplica } from './promote-replica.js';
@@ -34,14 +40,54 @@ const CONCURRENCY = 10;
  * promoted instance is standalone and available. Progress lives in the failover record.
  */
 
+/** What stops a database at the gate: it cannot be found, or its lag says not to promote it. */
+const isGateRefusal = (error: unknown): error is Error =>
+  error instanceof ReplicaNotFoundError ||
+  error instanceof ReplicaLagExceededError ||
+  error instanceof ReplicaLagUnknownError;
+
+/**
+ * The preflight and the RPO gate in one look at every database not yet through it. A database
+ * that cannot fail over (missing replica; lag over the threshold after the wait with `abort`)
+ * stops the failover, naming every such database at once; an optional one is skipped instead.
+ * One required database refused for its lag keeps its own error name (ReplicaLagExceededError,
+ * ReplicaLagUnknownError); several, or a missing replica, make a PreflightFailedError.
+ */
 async function gate({ plan, scope }: KindContext): Promise<KindSummary> {
   const previous = (await readGate<LagCheck[]>(scope, KIND)) ?? [];
-  const checks = await mapBounded(plan.databases, CONCURRENCY, (database, i) => {
+  const refusals: (Error | undefined)[] = [];
+  const checks = await mapBounded(plan.databases, CONCURRENCY, async (database, i): Promise<LagCheck> => {
     const last = previous[i];
-    if (last?.decision === 'proceed') return Promise.resolve(last);
-    return readReplicaLag({ database, recoveryRegion: plan.recoveryRegion, previous: last ?? { checks: 0 } });
+    if (last?.decision === 'proceed') return last;
+    try {
+      return await readReplicaLag({
+        database,
+        recoveryRegion: plan.recoveryRegion,
+        previous: last ?? { checks: 0 },
+      });
+    } catch (error) {
+      if (!isGateRefusal(error)) throw error;
+      refusals[i] = error;
+      const base = { checks: (last?.checks ?? 0) + 1, replica: database.replica, lagSeconds: null };
+      return database.optional
+        ? { ...base, decision: 'proceed', skipped: true, message: skippedMessage(error.message) }
+        : { ...base, message: error.message };
+    }
   });
   await writeGate(scope, KIND, checks);
+  const blocking = plan.databases.flatMap((database, i) => {
+    const refusal = refusals[i];
+    return refusal !== undefined && !database.optional ? [refusal] : [];
+  });
+  if (blocking.length === 1 && !(blocking[0] instanceof ReplicaNotFoundError)) throw blocking[0];
+  requireAll(
+    rdsReplicaKind.noun,
+    plan.databases.map((database, i) => ({
+      label: database.replica,
+      optional: database.optional,
+      ...(refusals[i] !== undefined ? { problem: refusals[i].message } : {}),
+    })),
+  );
   const summary = summarise(
     KIND,
     'gate',
@@ -52,12 +98,15 @@ async function gate({ plan, scope }: KindContext): Promise<KindSummary> {
     .map((check) => check.lagSeconds)
     .filter((lag): lag is number => typeof lag === 'number');
   const over = checks.filter((check) => check.promotedOverThreshold === true).length;
+  const skipped = checks.filter((check) => check.skipped === true).length;
+  const notes = [
+    ...(over > 0 ? [`${over} over the lag threshold (onLagExceeded: promote)`] : []),
+    ...(skipped > 0 ? [`${skipped} optional skipped`] : []),
+  ];
   return {
     ...summary,
     maxLagSeconds: lags.length === 0 ? null : Math.max(...lags),
-    ...(over > 0
-      ? { message: `${summary.message}; ${over} over the lag threshold (onLagExceeded: promote)` }
-      : {}),
+    ...(notes.length > 0 ? { message: [summary.message, ...notes].join('; ') } : {}),
   };
 }
 
@@ -76,9 +125,15 @@ async function recordPromoted({ scope }: KindContext, index: number, promotion: 
 async function advance(context: KindContext, action: 'start' | 'check'): Promise<KindSummary> {
   const { plan, scope, dryRun } = context;
   const recorded = await readProgress<PromotionProgress[]>(scope, KIND);
+  const skipped = await skippedIndexes(scope, KIND);
   const progress = await mapBounded(plan.databases, CONCURRENCY, async (database, i) => {
     const previous: PromotionProgress = recorded?.[i] ?? { status: 'not-started' };
-    if (previous.status === 'promoted') return previous;
+    if (previous.status === 'promoted' || previous.status === 'skipped') return previous;
+    if (skipped.has(i))
+      return {
+        status: 'skipped',
+        message: skippedMessage(`replica ${database.replica} did not pass the gate`),
+      } as const;
     const next =
       previous.status === 'promoting'
         ? await checkPromotion({ database, recoveryRegion: plan.recoveryRegion, promotion: previous })
@@ -90,14 +145,18 @@ async function advance(context: KindContext, action: 'start' | 'check'): Promise
   return summarise(
     KIND,
     action,
-    progress.map((promotion) => ({
-      done: promotion.status === 'promoted',
-      pollSeconds: pollInterval(
-        promotion.pollSeconds,
-        secondsSince(promotion.startedAt ?? promotion.waitingSince ?? nowIso()),
-      ),
-      doneAt: promotion.promotedAt,
-    })),
+    progress.map((promotion) =>
+      promotion.status === 'skipped'
+        ? { done: true, pollSeconds: 0 }
+        : {
+            done: promotion.status === 'promoted',
+            pollSeconds: pollInterval(
+              promotion.pollSeconds,
+              secondsSince(promotion.startedAt ?? promotion.waitingSince ?? nowIso()),
+            ),
+            doneAt: promotion.promotedAt,
+          },
+    ),
     'replicas promoted',
   );
 }
@@ -105,8 +164,11 @@ async function advance(context: KindContext, action: 'start' | 'check'): Promise
 /** What each replica is now, read from RDS (read-only, a failure to read is "unknown"). */
 async function readBack(context: KindContext): Promise<readonly Assessed[]> {
   const { plan, scope } = context;
+  const skipped = await skippedIndexes(scope, KIND).catch(() => new Set<number>());
   const assessed = await mapBounded(plan.databases, CONCURRENCY, async (database, i): Promise<Assessed> => {
     const label = database.replica;
+    if (skipped.has(i))
+      return { label, done: false, detail: skippedMessage(`replica ${label} did not pass the gate`) };
     try {
       const instance = await describeInstance(plan.recoveryRegion, database.replica);
       const status = instance.DBInstanceStatus ?? 'unknown';

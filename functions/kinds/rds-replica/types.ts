@@ -21,6 +21,8 @@ export interface LagCheck {
   readonly waitSeconds?: number;
   /** Passed the gate with lag above the threshold because the policy is `promote`. */
   readonly promotedOverThreshold?: boolean;
+  /** Optional, and unable to fail over (missing, or lag over with `abort`): never promoted. */
+  readonly skipped?: boolean;
   readonly message?: string;
 }
 
@@ -48,7 +50,13 @@ export interface Promotion {
   readonly message: string;
 }
 
-export type PromotionProgress = Promotion | { readonly status: 'not-started' };
+/** An optional database the gate skipped: never promoted, a warning in the notice. */
+export interface SkippedDatabase {
+  readonly status: 'skipped';
+  readonly message: string;
+}
+
+export type PromotionProgress = Promotion | SkippedDatabase | { readonly status: 'not-started' };
 
 export interface PromoteReplicaInput {
   readonly database: DatabasePlan;

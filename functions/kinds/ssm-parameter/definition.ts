@@ -10,6 +10,13 @@ export const parameterSchema = z.strictObject({
     .regex(/^\/[a-zA-Z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter path such as /shop/db/host'),
   /** New value; `{{databases.<id>.endpoint}}`, `{{recoveryRegion}}` … are filled from step outputs. */
   value: z.string().min(1).max(4096),
+  /**
+   * A parameter the failover can do without: when the preflight finds it missing from the
+   * recovery region, or its template names an optional database that was skipped, it is left
+   * alone with a warning in the notice instead of stopping the failover. A parameter naming an
+   * optional database must be optional too. @default false
+   */
+  optional: z.boolean().default(false),
 });
 export type ParameterPlan = z.output<typeof parameterSchema>;
 
@@ -36,8 +43,11 @@ export const ssmParameterKind = defineKind({
   noun: 'parameters',
   title: 'SSM parameters',
   phase: 'route',
-  hasGate: false,
+  hasGate: true,
   states: {
+    gate: 'Preflight Parameters',
+    gateWait: 'Wait To Preflight Parameters',
+    gatePassed: 'All Parameters Preflighted?',
     start: 'Repoint Parameters',
     check: 'Check Parameters',
     wait: 'Wait For Parameters',
@@ -57,14 +67,30 @@ export const ssmParameterKind = defineKind({
         .map((db) => db.id)
         .filter((id): id is string => typeof id === 'string'),
     );
-    const issues = parameters.flatMap((parameter, i) =>
-      typeof parameter.value === 'string'
-        ? templateReferences(parameter.value, databaseIds).problems.map((problem) => ({
-            path: `parameters[${i}].value`,
-            message: problem,
-          }))
-        : [],
+    const optionalDatabases = new Set(
+      records(document.databases)
+        .filter((db) => db.optional === true)
+        .map((db) => db.id),
     );
+    const issues = parameters.flatMap((parameter, i) => {
+      if (typeof parameter.value !== 'string') return [];
+      const { references, problems } = templateReferences(parameter.value, databaseIds);
+      const onOptional =
+        parameter.optional === true
+          ? []
+          : [
+              ...new Set(
+                references
+                  .map((reference) => reference.split('.'))
+                  .filter(([root, id]) => root === 'databases' && optionalDatabases.has(id))
+                  .map(([, id]) => id),
+              ),
+            ].map(
+              (id) =>
+                `names database "${id}", which is optional: mark this parameter optional too, or the database required`,
+            );
+      return [...problems, ...onOptional].map((message) => ({ path: `parameters[${i}].value`, message }));
+    });
     const seen = new Set<unknown>();
     for (const parameter of parameters) {
       if (typeof parameter.name === 'string' && seen.has(parameter.name))

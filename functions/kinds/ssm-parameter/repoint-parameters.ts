@@ -6,12 +6,19 @@ import type { Plan } from '../../common/plan.js';
 import { nowIso } from '../../common/step-handler.js';
 import { renderTemplate, type TemplateContext } from '../../common/templates.js';
 import { mapBounded } from '../kind-step.js';
+import { skippedMessage } from '../preflight.js';
 import { rdsReplicaKind } from '../rds-replica/definition.js';
 import type { DatabaseFacts } from '../rds-replica/types.js';
 import type { ParameterFacts, ParameterProgress } from './types.js';
 
-/** PutParameter is rate limited per account (TooManyUpdates); a few in flight finish 200 quickly. */
-const CONCURRENCY = 8;
+/**
+ * Parameters in flight at once. Each costs three calls (GetParameter, the record's UpdateItem,
+ * PutParameter): at 150 ms a call, 16 in flight repoint the schema's maximum of 200 parameters in
+ * about 6 s, a tenth of the function timeout (test/reliability/bounded-steps.test.ts). More in
+ * flight would meet SSM's per-account PutParameter throughput, which throttles.
+ */
+export const REPOINT_CONCURRENCY = 16;
+const CONCURRENCY = REPOINT_CONCURRENCY;
 const NOTICE_VALUE_LENGTH = 200;
 
 /**
@@ -58,13 +65,29 @@ export async function currentValue(
   }
 }
 
-/** Renders every template before the first write, so a template that cannot be filled changes nothing. */
-export function renderAll(plan: Plan, context: TemplateContext): string[] {
-  return plan.parameters.map((parameter) => {
+/** A parameter left alone: optional, and unable to fail over (the reason is the notice's warning). */
+export interface SkippedParameter {
+  readonly skipped: string;
+}
+
+/**
+ * Renders every template before the first write, so a template that cannot be filled changes
+ * nothing. A parameter in `skip` (the preflight skipped it), or an optional one naming a database
+ * that was not promoted (an optional database the gate skipped), is left alone.
+ * @throws ParameterTemplateError
+ */
+export function renderAll(
+  plan: Plan,
+  context: TemplateContext,
+  skip: ReadonlySet<number> = new Set(),
+): (string | SkippedParameter)[] {
+  return plan.parameters.map((parameter, i) => {
+    if (skip.has(i)) return { skipped: `parameter ${parameter.name} did not pass the preflight` };
     try {
       return renderTemplate(parameter.value, context);
     } catch (error) {
       if (error instanceof ParameterTemplateError) {
+        if (parameter.optional) return { skipped: `${parameter.name}: ${error.message}` };
         throw new ParameterTemplateError(`${parameter.name}: ${error.message}; no parameter was changed`);
       }
       throw error;
@@ -86,11 +109,21 @@ export async function repointParameters(
   plan: Plan,
   scope: RecordScope,
   dryRun: boolean,
+  skip: ReadonlySet<number> = new Set(),
 ): Promise<ParameterProgress[]> {
   const region = plan.recoveryRegion;
-  const values = renderAll(plan, await templateContext(plan, scope));
+  const values = renderAll(plan, await templateContext(plan, scope), skip);
   return mapBounded(plan.parameters, CONCURRENCY, async (parameter, i): Promise<ParameterProgress> => {
     const value = values[i] ?? '';
+    if (typeof value !== 'string') {
+      return {
+        status: 'skipped',
+        previousValue: null,
+        repointedAt: nowIso(),
+        dryRun,
+        message: skippedMessage(value.skipped),
+      };
+    }
     const current = await currentValue(region, parameter.name);
     const facts = dryRun
       ? { previousValue: current.value, type: current.type }

@@ -2,7 +2,8 @@
 
 /** One parameter's progress (kept short: names and values can be kilobytes). */
 export interface ParameterProgress {
-  readonly status: 'repointed' | 'already' | 'would-repoint';
+  /** `skipped`: optional, and the preflight found it missing or its database was skipped. */
+  readonly status: 'repointed' | 'already' | 'would-repoint' | 'skipped';
   /** The value before, cut to 200 characters for notices; the full value is in the facts. */
   readonly previousValue: string | null;
   readonly repointedAt: string;
@@ -16,4 +17,10 @@ export interface ParameterFacts {
   /** null when the parameter did not exist. */
   readonly previousValue: string | null;
   readonly type: string;
+}
+
+/** The preflight's look at one parameter (the gate record). */
+export interface ParameterPreflight {
+  readonly skipped: boolean;
+  readonly message: string;
 }

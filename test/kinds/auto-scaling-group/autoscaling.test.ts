@@ -21,6 +21,7 @@ const groupPlan = (desired: number, minHealthyPercent: number): ScalingGroupPlan
   max: 100,
   capacityTimeoutSeconds: 900,
   minHealthyPercent,
+  optional: false,
 });
 
 beforeEach(() => {

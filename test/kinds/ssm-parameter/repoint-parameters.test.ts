@@ -38,7 +38,7 @@ const databasePromoted = (index = 0, facts: Partial<DatabaseFacts> = {}) =>
 const repoint = (plan: Plan = examplePlan(), dryRun = false) => repointParameters(plan, RECORD_SCOPE, dryRun);
 
 const progress = (
-  status: ParameterProgress['status'],
+  status: Exclude<ParameterProgress['status'], 'skipped'>,
   previousValue: string | null,
   value: string,
   dryRun = false,
