@@ -112,6 +112,8 @@ export interface ConcurrentReplayOptions {
   readonly cloud?: SimulatedCloud;
   /** Executions start evenly spread over this many simulated milliseconds, in order. @default 0 (all at once) */
   readonly startSpreadMs?: number;
+  /** Each execution's start, in simulated milliseconds after the first (one per event; overrides startSpreadMs). */
+  readonly startOffsetsMs?: readonly number[];
   /** Execution names are `<prefix>-<n>` (n from 1, zero-padded). @default `replay-<start epoch ms>` */
   readonly executionNamePrefix?: string;
   readonly workflow?: LocalWorkflow;
@@ -316,6 +318,7 @@ async function withSimulation<T>(
     FAILOVER_PLAN: process.env.FAILOVER_PLAN,
     FAILOVER_TOPIC_ARN: process.env.FAILOVER_TOPIC_ARN,
     FAILOVER_LOCK_TABLE: process.env.FAILOVER_LOCK_TABLE,
+    FAILOVER_ACCOUNT_ID: process.env.FAILOVER_ACCOUNT_ID,
   };
   // jsonpath-plus (inside aws-local-stepfunctions) throws and catches an Error for every
   // JSONPath that selects a scalar; capturing those stacks was the largest cost of a replay.
@@ -327,6 +330,8 @@ async function withSimulation<T>(
     process.env.FAILOVER_PLAN = JSON.stringify(plan);
     process.env.FAILOVER_TOPIC_ARN = cloud.topicArn;
     process.env.FAILOVER_LOCK_TABLE = cloud.lockTableName;
+    // The simulated account (its topic's) is the one the orchestrator runs in: its alarms are trusted.
+    process.env.FAILOVER_ACCOUNT_ID = cloud.topicArn.split(':')[4] ?? '';
     return await work(clock);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
@@ -365,7 +370,9 @@ export async function replayConcurrent(options: ConcurrentReplayOptions): Promis
   const specs = events.map((event, i) => ({
     event,
     name: `${prefix}-${String(i + 1).padStart(width, '0')}`,
-    offsetMs: events.length > 1 ? Math.round((spread * i) / (events.length - 1)) : 0,
+    offsetMs:
+      options.startOffsetsMs?.[i] ??
+      (events.length > 1 ? Math.round((spread * i) / (events.length - 1)) : 0),
   }));
   return withSimulation(plan, cloud, startMs, (clock) =>
     runExecutions(plan, cloud, specs, clock, wallStart, options),

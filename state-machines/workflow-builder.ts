@@ -99,10 +99,17 @@ const kindRetry = (kind: Kind): Retrier[] =>
     BackoffRate: retry.backoffRate,
   }));
 
+/**
+ * A kind's step input. The changing actions also carry the lock's fencing token (its version when
+ * this execution took it), which the step checks against the lock item before it changes
+ * anything: an execution that no longer holds the lock (stopped, timed out, redriven after another
+ * took over) stops there (functions/kinds/kind-step.ts).
+ */
 const kindParameters = (action: string) => ({
   action,
   'executionId.$': '$$.Execution.Id',
   'dryRun.$': '$.dryRun',
+  ...(action === 'start' || action === 'check' ? { 'lockVersion.$': '$.lockVersion' } : {}),
 });
 
 /** A kind's gate loop: look, and while not done, wait and look again. Read-only. */
@@ -335,8 +342,10 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
     },
     [STATES.confirmOutage]: task(
       'confirm-outage',
-      { 'trigger.$': '$.trigger' },
+      { 'trigger.$': '$.trigger', 'lock.$': '$.lock' },
       {
+        comment:
+          'Re-checks the trigger alarm and every plan alarm that fired while this execution held the lock (recorded on the lock item): confirmed if any is not back to OK.',
         resultPath: '$.confirmation',
         catch: { next: failedStateName(STATES.confirmOutage), resultPath: '$.failure' },
         next: STATES.outageConfirmed,
@@ -400,8 +409,9 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
     ),
     [STATES.selectStepInputs]: {
       Type: 'Pass',
-      Comment: "What every kind's step needs besides the execution id: the run's mode. Nothing else travels.",
-      Parameters: { 'dryRun.$': '$.trigger.dryRun' },
+      Comment:
+        "What every kind's step needs besides the execution id: the run's mode and the lock's fencing token. Nothing else travels.",
+      Parameters: { 'dryRun.$': '$.trigger.dryRun', 'lockVersion.$': '$.lock.version' },
       ResultPath: '$.stepInputs',
       Next: phases[0]?.name ?? STATES.notifySucceeded,
     },

@@ -74,6 +74,15 @@ export interface FailoverLock {
   readonly dryRun: boolean;
   /** When this execution took the lock (acquired only). */
   readonly acquiredAt?: string;
+  /**
+   * The lock item's version when this execution took it (acquired only): its fencing token. Every
+   * mutating step checks that the lock is still held by this execution at this version.
+   */
+  readonly version?: number;
+  /** duplicate: this event was a plan alarm the running holder had not seen; the holder re-checks it. */
+  readonly lateTrigger?: boolean;
+  /** acquired: taken from a holder whose confirmation had found every alarm back to OK (it aborts). */
+  readonly tookOverFrom?: LockHolder;
   /** A holder that was no longer running, whose lock this execution took over (compare-and-swap). */
   readonly reclaimedFrom?: LockHolder;
   /** A running dry-run drill that this live execution took the lock from, and whether it was stopped. */
@@ -112,6 +121,15 @@ export interface LockRelease {
 
 export interface ConfirmOutageInput {
   readonly trigger: Trigger;
+  /** The lock this execution holds: the other plan alarms that fired meanwhile are recorded on it. */
+  readonly lock?: FailoverLock;
+}
+
+/** One alarm as Confirm Outage re-checked it. */
+export interface AlarmCheck {
+  readonly alarmName: string;
+  readonly alarmRegion: string;
+  readonly alarmState: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' | 'UNREACHABLE' | 'NOT_FOUND';
 }
 
 export interface Confirmation {
@@ -120,6 +138,8 @@ export interface Confirmation {
   readonly alarmState: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' | 'UNREACHABLE' | 'NOT_CHECKED';
   readonly checkedAt: string;
   readonly message: string;
+  /** Every alarm re-checked: the trigger's, then each plan alarm that fired while this execution held the lock. */
+  readonly alarms?: readonly AlarmCheck[];
 }
 
 /** A caught error as Step Functions records it at a Catch's ResultPath. */
@@ -165,4 +185,9 @@ export interface Notification {
   readonly subject: string;
   readonly messageId: string | null;
   readonly topicArn: string;
+  /**
+   * sent: published now; already-sent: an earlier attempt of the step published it; unconfirmed:
+   * an earlier attempt's Publish never answered (it may have gone out), so it was not sent again.
+   */
+  readonly delivery?: 'sent' | 'already-sent' | 'unconfirmed';
 }

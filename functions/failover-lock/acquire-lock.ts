@@ -5,8 +5,10 @@ import { holderStatus, stopPreemptedDrill } from './holder-status.js';
 import {
   claimRefusal,
   lockTableName,
+  addLateTrigger,
   readLock,
   takeLock,
+  type LateTrigger,
   type LockItem,
   type LockTableRef,
 } from './lock-table.js';
@@ -48,7 +50,13 @@ interface Attempt {
 type Decision =
   | { readonly kind: 'done'; readonly lock: FailoverLock }
   | { readonly kind: 'refuse'; readonly refusal: Refusal }
-  | { readonly kind: 'take'; readonly reclaimedFrom?: LockHolder; readonly preempt?: LockHolder };
+  | { readonly kind: 'late'; readonly holder: LockHolder; readonly late: LateTrigger }
+  | {
+      readonly kind: 'take';
+      readonly reclaimedFrom?: LockHolder;
+      readonly preempt?: LockHolder;
+      readonly tookOverFrom?: LockHolder;
+    };
 
 /** Identifies the event: the same alarm transition (or drill request) delivered twice has the same key. */
 export function triggerKey(trigger: Trigger): string {
@@ -79,6 +87,7 @@ async function decide(attempt: Attempt, item: LockItem | undefined): Promise<Dec
         ...attempt.base,
         decision: 'acquired',
         acquiredAt: holder.acquiredAt,
+        version: item!.version,
         message: 'lock already held by this execution (the step was retried)',
       },
     };
@@ -94,6 +103,14 @@ async function decide(attempt: Attempt, item: LockItem | undefined): Promise<Dec
     };
     if (status === 'RUNNING') {
       if (holder.dryRun && !trigger.dryRun) return { kind: 'take', preempt: seen };
+      const late = lateTriggerOf(attempt, item!);
+      if (late !== undefined) {
+        // Another plan alarm: a real outage must not be lost as a duplicate. While the holder has
+        // not decided, it re-checks this alarm too; once it found all its alarms back to OK (it is
+        // aborting, having changed nothing), this trigger takes the lock over and confirms itself.
+        if (item?.holderVerdict === 'aborted') return { kind: 'take', tookOverFrom: seen };
+        return { kind: 'late', holder: seen, late };
+      }
       const what = holder.dryRun ? 'a dry-run drill' : 'a failover';
       return duplicate(
         attempt,
@@ -149,6 +166,24 @@ async function decide(attempt: Attempt, item: LockItem | undefined): Promise<Dec
   return { kind: 'take', ...(reclaimedFrom ? { reclaimedFrom } : {}) };
 }
 
+/**
+ * This alarm trigger as a late trigger of the running holder, or undefined when it is the
+ * holder's own event or one already recorded (a duplicate delivery) or not a live alarm.
+ */
+function lateTriggerOf(attempt: Attempt, item: LockItem): LateTrigger | undefined {
+  const { trigger } = attempt;
+  if (trigger.kind !== 'alarm' || trigger.dryRun) return undefined;
+  if (item.holder?.trigger === attempt.triggerKey) return undefined;
+  if (item.lateTriggers?.some((late) => late.key === attempt.triggerKey)) return undefined;
+  return {
+    key: attempt.triggerKey,
+    alarmName: trigger.alarmName ?? '',
+    alarmRegion: trigger.alarmRegion ?? '',
+    triggeredAt: trigger.triggeredAt,
+    executionArn: attempt.executionArn,
+  };
+}
+
 function acquiredMessage(attempt: Attempt, decision: Extract<Decision, { kind: 'take' }>): string {
   const parts = [`lock of plan ${attempt.plan.name} acquired`];
   if (decision.reclaimedFrom) {
@@ -157,6 +192,10 @@ function acquiredMessage(attempt: Attempt, decision: Extract<Decision, { kind: '
       `taken over from execution ${from.executionArn} (${from.status}, holding it since ${from.acquiredAt}), which can no longer release it`,
     );
   }
+  if (decision.tookOverFrom)
+    parts.push(
+      `taken over from execution ${decision.tookOverFrom.executionArn}, whose confirmation found its alarms back to OK (it aborts, having changed nothing): this alarm is confirmed on its own`,
+    );
   if (decision.preempt)
     parts.push(
       `taken from the running dry-run drill ${decision.preempt.executionArn}: a dry run never delays a real failover`,
@@ -192,6 +231,23 @@ export async function acquireLock({ plan, trigger, executionId }: AcquireInput):
     };
     const decision = await decide(attempt, item);
     if (decision.kind === 'done') return decision.lock;
+    if (decision.kind === 'late') {
+      const outcome = await addLateTrigger(ref, item!, decision.late);
+      if (outcome.written) {
+        return {
+          ...attempt.base,
+          decision: 'duplicate',
+          heldBy: decision.holder,
+          lateTrigger: true,
+          message:
+            `a failover of plan ${plan.name} is already running in execution ${decision.holder.executionArn}: ` +
+            `${describeTrigger(trigger)} is recorded on its lock, and that execution re-checks this alarm before it decides; ` +
+            'this execution ends here; nothing was changed, nobody was paged',
+        };
+      }
+      item = outcome.current ?? (await readLock(ref));
+      continue;
+    }
     if (decision.kind === 'refuse') {
       // Nothing of the stack is touched; the claim only keeps duplicates of this event quiet.
       const claim = await claimRefusal(ref, executionId, attempt.triggerKey);
@@ -229,7 +285,9 @@ export async function acquireLock({ plan, trigger, executionId }: AcquireInput):
         ...attempt.base,
         decision: 'acquired',
         acquiredAt,
+        version: (item?.version ?? 0) + 1,
         ...(decision.reclaimedFrom ? { reclaimedFrom: decision.reclaimedFrom } : {}),
+        ...(decision.tookOverFrom ? { tookOverFrom: decision.tookOverFrom } : {}),
         ...(preempted ? { preempted } : {}),
         message: acquiredMessage(attempt, decision),
       };

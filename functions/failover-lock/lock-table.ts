@@ -24,7 +24,12 @@ import { dynamoDbClient } from '../common/clients/dynamodb.js';
  * holderTrigger; lastTrigger and lastTriggerExecution (the last event that took the lock, to
  * recognise a late duplicate delivery); lastFailoverStartedAt and lastFailoverExecution (the last
  * live failover that passed confirmation: the minimum interval counts from it); lastRefusedTrigger
- * and lastRefusedExecution (the last event refused by the interval: its duplicates stay quiet).
+ * and lastRefusedExecution (the last event refused by the interval: its duplicates stay quiet);
+ * lateTriggers (JSON: the other plan alarms that fired while the holder ran, which its Confirm
+ * Outage re-checks) and holderVerdict (`aborted` once the holder's confirmation found every one of
+ * them back to OK: a trigger arriving later takes the lock over instead of being a duplicate).
+ * Neither bumps the version: the version is the holder's fencing token, which the mutating steps
+ * check (functions/kinds/kind-step.ts), and it changes only when the lock changes hands.
  */
 
 /** The table's partition key (the CDK table and the simulated one use the same). */
@@ -45,6 +50,17 @@ export interface LockTableRef {
   readonly planName: string;
 }
 
+/** A plan alarm that entered ALARM while another execution held the lock. */
+export interface LateTrigger {
+  /** triggerKey() of the event: a duplicate delivery is recorded once. */
+  readonly key: string;
+  readonly alarmName: string;
+  readonly alarmRegion: string;
+  readonly triggeredAt: string;
+  /** The execution the event started, which ended as a duplicate. */
+  readonly executionArn: string;
+}
+
 export interface LockItem {
   readonly version: number;
   readonly holder?: {
@@ -59,6 +75,8 @@ export interface LockItem {
   readonly lastFailoverExecution?: string;
   readonly lastRefusedTrigger?: string;
   readonly lastRefusedExecution?: string;
+  readonly lateTriggers?: readonly LateTrigger[];
+  readonly holderVerdict?: 'aborted';
 }
 
 const str = (value: AttributeValue | undefined): string | undefined => value?.S;
@@ -86,6 +104,10 @@ export function lockItemOf(item: Record<string, AttributeValue> | undefined): Lo
     ...optional('lastFailoverExecution', str(item.lastFailoverExecution)),
     ...optional('lastRefusedTrigger', str(item.lastRefusedTrigger)),
     ...optional('lastRefusedExecution', str(item.lastRefusedExecution)),
+    ...(item.lateTriggers?.S !== undefined
+      ? { lateTriggers: JSON.parse(item.lateTriggers.S) as LateTrigger[] }
+      : {}),
+    ...(str(item.holderVerdict) === 'aborted' ? { holderVerdict: 'aborted' as const } : {}),
   };
 }
 
@@ -154,7 +176,8 @@ export interface TakeLock {
 export function takeLock(ref: LockTableRef, take: TakeLock): Promise<WriteOutcome> {
   const update =
     'SET #version = :next, #holder = :me, #holderAcquiredAt = :now, #holderDryRun = :dryRun, ' +
-    '#holderTrigger = :trigger, #lastTrigger = :trigger, #lastTriggerExecution = :me';
+    '#holderTrigger = :trigger, #lastTrigger = :trigger, #lastTriggerExecution = :me ' +
+    'REMOVE #lateTriggers, #holderVerdict';
   const values: Record<string, AttributeValue> = {
     ':next': { N: String((take.seen?.version ?? 0) + 1) },
     ':me': { S: take.executionArn },
@@ -172,18 +195,67 @@ export function takeLock(ref: LockTableRef, take: TakeLock): Promise<WriteOutcom
   return conditionalUpdate(ref, update, '#holder = :stale AND #version = :seen', values);
 }
 
-/** Records that the holder's live failover has started (passed confirmation), only while it holds the lock. */
+/**
+ * Records that the holder's live failover has started (passed confirmation), only while it holds
+ * the lock at the version it took (its fencing token), when it knows it.
+ */
 export function recordFailoverStart(
   ref: LockTableRef,
   executionArn: string,
   startedAt: string,
+  version?: number,
 ): Promise<WriteOutcome> {
+  const values: Record<string, AttributeValue> = { ':now': { S: startedAt }, ':me': { S: executionArn } };
+  if (version !== undefined) values[':version'] = { N: String(version) };
   return conditionalUpdate(
     ref,
     'SET #lastFailoverStartedAt = :now, #lastFailoverExecution = :me',
-    '#holder = :me',
-    { ':now': { S: startedAt }, ':me': { S: executionArn } },
+    version === undefined ? '#holder = :me' : '#holder = :me AND #version = :version',
+    values,
   );
+}
+
+/** The condition that the late triggers are still exactly `seen` (none, or that very list). */
+function lateTriggersUnchanged(seen: LockItem, values: Record<string, AttributeValue>): string {
+  if (seen.lateTriggers === undefined) return 'attribute_not_exists(#lateTriggers)';
+  values[':seenLate'] = { S: JSON.stringify(seen.lateTriggers) };
+  return '#lateTriggers = :seenLate';
+}
+
+/**
+ * Adds a plan alarm that fired while `seen.holder` runs to the lock item, for the holder's Confirm
+ * Outage to re-check; only while that holder, at that version, has not yet decided to abort and
+ * the list is what was read (a lost race is decided again on the item that won).
+ */
+export function addLateTrigger(ref: LockTableRef, seen: LockItem, late: LateTrigger): Promise<WriteOutcome> {
+  const values: Record<string, AttributeValue> = {
+    ':holder': { S: seen.holder?.executionArn ?? '' },
+    ':seen': { N: String(seen.version) },
+    ':late': { S: JSON.stringify([...(seen.lateTriggers ?? []), late]) },
+  };
+  const condition =
+    '#holder = :holder AND #version = :seen AND attribute_not_exists(#holderVerdict) AND ' +
+    lateTriggersUnchanged(seen, values);
+  return conditionalUpdate(ref, 'SET #lateTriggers = :late', condition, values);
+}
+
+/**
+ * The holder's confirmation found every alarm that fired back to OK: it will abort. Written only
+ * if no other trigger arrived since it read them (else it must re-check), so that a trigger is
+ * either re-checked by the holder or, arriving after this, takes the lock over.
+ */
+export function recordAbortVerdict(
+  ref: LockTableRef,
+  executionArn: string,
+  seen: LockItem,
+): Promise<WriteOutcome> {
+  const values: Record<string, AttributeValue> = {
+    ':me': { S: executionArn },
+    ':seen': { N: String(seen.version) },
+    ':aborted': { S: 'aborted' },
+  };
+  const condition = '#holder = :me AND #version = :seen AND ' + lateTriggersUnchanged(seen, values);
+  return conditionalUpdate(ref, 'SET #holderVerdict = :aborted', condition, values);
 }
 
 /**
@@ -207,7 +279,7 @@ export function claimRefusal(
 export function clearHolder(ref: LockTableRef, executionArn: string): Promise<WriteOutcome> {
   return conditionalUpdate(
     ref,
-    'REMOVE #holder, #holderAcquiredAt, #holderDryRun, #holderTrigger',
+    'REMOVE #holder, #holderAcquiredAt, #holderDryRun, #holderTrigger, #lateTriggers, #holderVerdict',
     '#holder = :me',
     {
       ':me': { S: executionArn },

@@ -26,7 +26,7 @@ export async function recordStart(lock: FailoverLock): Promise<FailoverLock> {
   // A dry run changes nothing, so it does not count for the minimum interval.
   if (lock.dryRun) return lock;
   const startedAt = nowIso();
-  const outcome = await recordFailoverStart(refOf(lock), lock.executionArn, startedAt);
+  const outcome = await recordFailoverStart(refOf(lock), lock.executionArn, startedAt, lock.version);
   if (!outcome.written) {
     const holder = outcome.current?.holder?.executionArn;
     throw new LockLostError(

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { deployedPlan } from '../common/config.js';
 import { FailoverError } from '../common/errors.js';
-import type { RecordScope } from '../common/failover-record.js';
+import { recordTableName, type RecordScope } from '../common/failover-record.js';
+import { LockLostError } from '../failover-lock/errors.js';
+import { readLock } from '../failover-lock/lock-table.js';
 import type { Plan } from '../common/plan.js';
 import { stepHandler } from '../common/step-handler.js';
 import { KIND_ACTIONS, type KindAction } from '../common/vocabulary.js';
@@ -18,6 +20,11 @@ export const kindStepInputSchema = z.strictObject({
   executionId: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/),
   /** Read-only run: report what would be done, change nothing. */
   dryRun: z.boolean(),
+  /**
+   * start/check: the lock's fencing token (its version when this execution took it). The workflow
+   * always passes it; without it (a direct invocation) the lock is not checked.
+   */
+  lockVersion: z.number().int().min(1).optional(),
 });
 export type KindStepInput = z.infer<typeof kindStepInputSchema>;
 
@@ -80,11 +87,38 @@ export function parseKindStepInput(input: unknown): KindStepInput {
   return parsed.data;
 }
 
+/**
+ * Fencing: before a step that may change resources, the lock must still be held by this execution
+ * at the version it took (a consistent read). An execution stopped, timed out or redriven after
+ * another took the lock over, or a retry arriving after the lock was released, stops here.
+ * @throws LockLostError
+ */
+export async function assertHoldsLock(plan: Plan, executionId: string, lockVersion: number): Promise<void> {
+  const item = await readLock({
+    tableName: recordTableName(),
+    region: executionId.split(':')[3] ?? plan.recoveryRegion,
+    planName: plan.name,
+  });
+  const holder = item?.holder?.executionArn;
+  if (holder === executionId && item?.version === lockVersion) return;
+  const now =
+    holder === undefined
+      ? 'the lock is free'
+      : holder === executionId
+        ? `the lock was taken again at version ${item?.version}`
+        : `the lock is held by ${holder} (version ${item?.version})`;
+  throw new LockLostError(
+    `this execution no longer holds the failover lock of plan ${plan.name} (it took version ${lockVersion}; ${now}): it stops here without changing anything`,
+  );
+}
+
 /** Runs one action of a kind; the handler of every kind's Lambda. */
 export async function runKindStep(runtime: KindRuntime, input: unknown): Promise<KindSummary> {
-  const { action, executionId, dryRun } = parseKindStepInput(input);
+  const { action, executionId, dryRun, lockVersion } = parseKindStepInput(input);
   const plan = deployedPlan();
   const context: KindContext = { plan, scope: { planName: plan.name, executionId }, dryRun };
+  if ((action === 'start' || action === 'check') && lockVersion !== undefined)
+    await assertHoldsLock(plan, executionId, lockVersion);
   switch (action) {
     case 'gate':
       if (runtime.gate === undefined) throw new StepInputError(`${runtime.kind} has no gate`);

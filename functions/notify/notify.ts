@@ -7,6 +7,7 @@ import type { Notification, NotifyInput } from '../common/workflow-state.js';
 import type { Assessed } from '../kinds/kind-step.js';
 import { KINDS } from '../kinds/registry.js';
 import { composeMessage, type GateLook, type KindRecord } from './compose.js';
+import { claimNotice, recordSent, releaseNotice } from './notification-record.js';
 
 /** What the failover record holds for each kind the plan uses (one read per kind and part). */
 async function kindRecords(plan: Plan, scope: RecordScope, kind: NotifyInput['kind']): Promise<KindRecord[]> {
@@ -35,19 +36,46 @@ async function kindRecords(plan: Plan, scope: RecordScope, kind: NotifyInput['ki
 export async function notify({ kind, executionId, state }: NotifyInput): Promise<Notification> {
   const plan = deployedPlan();
   const topicArn = notificationTopicArn(plan);
-  const records = await kindRecords(plan, { planName: plan.name, executionId }, kind);
+  const scope: RecordScope = { planName: plan.name, executionId };
+  const records = await kindRecords(plan, scope, kind);
   const message = composeMessage(kind, plan, state, records, new Date());
+  const recorded = await claimNotice(scope, kind, message.subject);
+  if (recorded !== undefined) {
+    // A retry of this step (Retry, or a redrive): the message went out, or may have.
+    return {
+      kind,
+      subject: recorded.subject ?? message.subject,
+      messageId: recorded.messageId ?? null,
+      topicArn,
+      delivery: recorded.status === 'sent' ? 'already-sent' : 'unconfirmed',
+    };
+  }
   const region = topicArn.split(':')[3] ?? plan.recoveryRegion;
-  const response = await snsClient(region).send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Subject: message.subject,
-      Message: message.body,
-      MessageAttributes: {
-        kind: { DataType: 'String', StringValue: kind },
-        plan: { DataType: 'String', StringValue: plan.name },
-      },
-    }),
-  );
-  return { kind, subject: message.subject, messageId: response.MessageId ?? null, topicArn };
+  let response;
+  try {
+    // One attempt: the SDK's own retry of a request whose response was lost would publish twice.
+    response = await snsClient(region, PUBLISH_ONCE).send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: message.subject,
+        Message: message.body,
+        MessageAttributes: {
+          kind: { DataType: 'String', StringValue: kind },
+          plan: { DataType: 'String', StringValue: plan.name },
+        },
+      }),
+    );
+  } catch (error) {
+    // An answer from SNS (an HTTP status) means it did not take the message: the Retry may
+    // publish. No answer (a timeout, a broken connection) means it may have: the claim stays.
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined)
+      await releaseNotice(scope, kind);
+    throw error;
+  }
+  const messageId = response.MessageId ?? null;
+  if (messageId !== null) await recordSent(scope, kind, messageId);
+  return { kind, subject: message.subject, messageId, topicArn, delivery: 'sent' };
 }
+
+/** Publish is sent once per attempt of the step; ON_PATH's timeout. */
+const PUBLISH_ONCE = { requestTimeoutMs: 10_000, maxAttempts: 1 } as const;

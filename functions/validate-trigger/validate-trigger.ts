@@ -12,8 +12,9 @@ export const DRILL_DETAIL_TYPE = 'Failover Drill Requested';
 const alarmEventSchema = z.looseObject({
   source: z.literal('aws.cloudwatch'),
   'detail-type': z.literal(ALARM_STATE_CHANGE),
+  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   region: z.string().min(1),
-  time: z.string().min(1),
+  time: z.string().refine((time) => !Number.isNaN(Date.parse(time)), 'is not a timestamp'),
   detail: z.looseObject({
     alarmName: z.string().min(1),
     state: z.looseObject({
@@ -61,6 +62,30 @@ function drillTime(time: string): string {
   return new Date(millis).toISOString();
 }
 
+/**
+ * EventBridge refuses events over 256 KB (PutEvents: "The total entry size must be less than
+ * 256KB"), so a larger execution input did not come from the rule: bad input.
+ */
+export const MAX_EVENT_BYTES = 262_144;
+
+/** The account of an ARN (`arn:aws:<service>:<region>:<account>:…`), when it names one. */
+const accountOf = (arn: string): string | undefined => {
+  const account = arn.split(':')[4];
+  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+};
+
+/**
+ * The accounts whose alarms may start this plan's failover: the account the orchestrator runs
+ * in (its execution's ARN names it; FAILOVER_ACCOUNT_ID overrides it, as the local engine sets
+ * it to the simulated account) and the plan's `triggers.accounts`. Undefined when the own account
+ * is unknown, which only a direct call outside Step Functions can cause (`$$.Execution.Id` is
+ * always an ARN): then the EventBridge rule's account filter is the only one.
+ */
+export function trustedAccounts(plan: Plan, executionId: string): string[] | undefined {
+  const own = process.env.FAILOVER_ACCOUNT_ID || accountOf(executionId);
+  return own === undefined ? undefined : [...new Set([own, ...plan.triggers.accounts])];
+}
+
 function ignore(message: string): ValidateTriggerOutput {
   return { decision: 'ignore', message };
 }
@@ -79,6 +104,13 @@ function fromAlarmEvent(
     const regions = sameName.map((candidate) => candidate.region).join(', ');
     return ignore(
       `alarm "${alarmName}" fired in ${event.region}, but plan ${plan.name} watches it in ${regions}: nothing to do`,
+    );
+  }
+  const trusted = trustedAccounts(plan, executionId);
+  if (trusted !== undefined && !trusted.includes(event.account)) {
+    return ignore(
+      `alarm "${alarmName}" comes from account ${event.account}, which plan ${plan.name} does not trust ` +
+        `(it trusts ${trusted.join(', ')}; triggers.accounts lists more): nothing to do`,
     );
   }
   if (state.value !== 'ALARM') {
@@ -113,6 +145,12 @@ export function validateTrigger(input: ValidateTriggerInput, plan: Plan): Valida
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
     const got = event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event;
     throw new InvalidTriggerError(`execution input must be an event object, got ${got}`);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(event), 'utf8');
+  if (bytes > MAX_EVENT_BYTES) {
+    throw new InvalidTriggerError(
+      `execution input is ${bytes} bytes, over the ${MAX_EVENT_BYTES} bytes of an EventBridge event: not an event from the rule`,
+    );
   }
   const record = event as Record<string, unknown>;
   const source = record.source;

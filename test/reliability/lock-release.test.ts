@@ -120,9 +120,10 @@ describe('the lock is released on every path that acquired it', () => {
   });
 
   it('keeps an aborted failover aborted when the release fails', async () => {
-    // Arrange: after a flap no start is recorded, so the lock item's second UpdateItem is the release.
+    // Arrange: after a flap no start is recorded: the lock item's UpdateItems are the take, Confirm
+    // Outage's abort verdict, then the release.
     const flap = { alarms: { 'shop-primary-health': { okAtSeconds: 25 } } };
-    const [, release] = await lockUpdateCallNumbers(alarm, flap);
+    const [, , release] = await lockUpdateCallNumbers(alarm, flap);
 
     // Act
     const result = await replay({

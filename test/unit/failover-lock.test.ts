@@ -75,6 +75,9 @@ const conditionFailed = (item?: Record<string, AttributeValue>) =>
     ...(item ? { Item: item } : {}),
   });
 
+/** The event the holder of `lockItem` runs for, delivered again. */
+const HOLDERS_EVENT = alarmTrigger({ executionId: ME, triggeredAt: '2026-11-24T08:58:00.000Z' });
+
 const acquire = (trigger: Trigger = alarmTrigger({ executionId: ME }), plan: Plan = examplePlan()) =>
   acquireLock({ action: 'acquire', plan, trigger, executionId: ME });
 
@@ -166,13 +169,13 @@ describe('acquireLock', () => {
     });
   });
 
-  it('ends as a duplicate without writing while the holder is running', async () => {
+  it('ends as a duplicate without writing while the holder is running for this very event', async () => {
     // Arrange
     dynamo.on(GetItemCommand).resolves({ Item: lockItem({ holder: OTHER }) });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
 
     // Act
-    const lock = await acquire();
+    const lock = await acquire(HOLDERS_EVENT);
 
     // Assert
     expect(lock.decision).toBe('duplicate');
@@ -180,6 +183,55 @@ describe('acquireLock', () => {
     expect(lock.message).toContain(`already running in execution ${OTHER}`);
     expect(dynamo).not.toHaveReceivedCommand(UpdateItemCommand);
     expect(sns).not.toHaveReceivedAnyCommand();
+  });
+
+  it('records another plan alarm on the running holder’s lock for it to re-check, and ends as a duplicate', async () => {
+    // Arrange
+    dynamo.on(GetItemCommand).resolves({ Item: lockItem({ holder: OTHER, version: 4 }) });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    const alb = alarmTrigger({ executionId: ME, alarmName: 'shop-alb-5xx' });
+
+    // Act
+    const lock = await acquire(alb);
+
+    // Assert
+    expect(lock).toMatchObject({ decision: 'duplicate', lateTrigger: true, heldBy: { executionArn: OTHER } });
+    expect(lock.message).toContain('re-checks this alarm before it decides');
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
+      UpdateExpression: 'SET #lateTriggers = :late',
+      ConditionExpression:
+        '#holder = :holder AND #version = :seen AND attribute_not_exists(#holderVerdict) AND attribute_not_exists(#lateTriggers)',
+    });
+    const late = JSON.parse(
+      dynamo.commandCalls(UpdateItemCommand)[0]!.args[0].input.ExpressionAttributeValues![':late']!.S!,
+    ) as unknown[];
+    expect(late).toEqual([
+      {
+        key: triggerKey(alb),
+        alarmName: 'shop-alb-5xx',
+        alarmRegion: 'us-east-1',
+        triggeredAt: alb.triggeredAt,
+        executionArn: ME,
+      },
+    ]);
+  });
+
+  it('takes the lock over from a running holder whose confirmation found every alarm back to OK', async () => {
+    // Arrange
+    dynamo
+      .on(GetItemCommand)
+      .resolves({ Item: { ...lockItem({ holder: OTHER, version: 4 }), holderVerdict: { S: 'aborted' } } });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+
+    // Act
+    const lock = await acquire(alarmTrigger({ executionId: ME, alarmName: 'shop-alb-5xx' }));
+
+    // Assert
+    expect(lock).toMatchObject({ decision: 'acquired', version: 5, tookOverFrom: { executionArn: OTHER } });
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+      ConditionExpression: '#holder = :stale AND #version = :seen',
+      ExpressionAttributeValues: expect.objectContaining({ ':stale': { S: OTHER }, ':seen': { N: '4' } }),
+    });
   });
 
   it.each(['FAILED', 'ABORTED', 'TIMED_OUT', 'SUCCEEDED', 'PENDING_REDRIVE'] as const)(
@@ -249,7 +301,7 @@ describe('acquireLock', () => {
     sfn.on(DescribeExecutionCommand, { executionArn: OTHER }).resolves({ status: 'RUNNING' });
 
     // Act
-    const lock = await acquire();
+    const lock = await acquire(HOLDERS_EVENT);
 
     // Assert
     expect(lock).toMatchObject({ decision: 'duplicate', heldBy: { executionArn: OTHER, status: 'RUNNING' } });
@@ -574,7 +626,8 @@ describe('releaseLock', () => {
       message: 'lock of plan shop-prod released',
     });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
-      UpdateExpression: 'REMOVE #holder, #holderAcquiredAt, #holderDryRun, #holderTrigger',
+      UpdateExpression:
+        'REMOVE #holder, #holderAcquiredAt, #holderDryRun, #holderTrigger, #lateTriggers, #holderVerdict',
       ConditionExpression: '#holder = :me',
     });
   });

@@ -1,5 +1,5 @@
 import './support/aws-sdk-matchers.js';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { AuthorizationErrorException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -74,6 +74,7 @@ describe('notify', () => {
       subject: 'Failover STARTED: shop-prod us-east-1 -> us-west-2',
       messageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
       topicArn: PLAN_TOPIC,
+      delivery: 'sent',
     });
     expect(sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {
       TopicArn: PLAN_TOPIC,
@@ -255,13 +256,22 @@ describe('notify', () => {
     );
   });
 
-  it.each(['started', 'aborted'] as const)('reads nothing from the record for a %s message', async (kind) => {
-    // Act
-    await notify(input(kind, { trigger: alarmTrigger() }));
+  it.each(['started', 'aborted'] as const)(
+    'reads no kind’s record for a %s message, only its own notification claim',
+    async (kind) => {
+      // Act
+      await notify(input(kind, { trigger: alarmTrigger() }));
 
-    // Assert
-    expect(record.dynamoDb).not.toHaveReceivedAnyCommand();
-  });
+      // Assert
+      expect(record.dynamoDb).not.toHaveReceivedCommand(GetItemCommand);
+      expect(
+        record.dynamoDb.commandCalls(UpdateItemCommand).map((call) => call.args[0].input.Key?.planName?.S),
+      ).toEqual([
+        `shop-prod#record#run-1#notification#${kind}`,
+        `shop-prod#record#run-1#notification#${kind}`,
+      ]);
+    },
+  );
 
   it('returns a null messageId when SNS answers without one', async () => {
     // Arrange

@@ -17,10 +17,14 @@ const input = (event: unknown): ValidateTriggerInput => ({
   executionStartedAt: EXECUTION_STARTED_AT,
 });
 
-/** The example plan, watching one more alarm. */
+/** The account of the documented samples' alarms: another account than the orchestrator's. */
+const SAMPLES_ACCOUNT = '123456789012';
+
+/** The example plan, watching one more alarm, of the documented samples' account. */
 const planWatching = (name: string, region: string): Plan =>
   examplePlan((document) => {
     document.triggers.alarms.push({ name, region });
+    document.triggers.accounts = [SAMPLES_ACCOUNT];
   });
 
 /**

@@ -45,10 +45,15 @@ describe('real documented AWS events replayed against the example plan', () => {
 
 describe('real documented CloudWatch alarm events against a plan that watches them', () => {
   it.each(alarmFixtures)('fails over on %s', async (file) => {
-    const event = fixtureEvent(file) as { detail: { alarmName: string } };
+    const event = fixtureEvent(file) as { account: string; detail: { alarmName: string } };
     const watching = parsePlan({
       ...structuredClone(plan),
-      triggers: { ...plan.triggers, alarms: [{ name: event.detail.alarmName, region: 'us-east-1' }] },
+      triggers: {
+        ...plan.triggers,
+        alarms: [{ name: event.detail.alarmName, region: 'us-east-1' }],
+        // The documented samples come from another account than the simulated one.
+        accounts: [event.account],
+      },
     });
 
     const result = await replay({ plan: watching, event });
