@@ -30,6 +30,7 @@ import {
 } from './function-permissions.js';
 import { functionEnvironment, OrchestratorFunction } from './orchestrator-function.js';
 import { validateProps, type FailoverOrchestratorProps } from './orchestrator-props.js';
+import { ExecutionAlarm } from './execution-alarm.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
 
 export { FailoverOrchestratorPropsError, type FailoverOrchestratorProps } from './orchestrator-props.js';
@@ -82,6 +83,11 @@ export class FailoverOrchestrator extends Construct {
    * or when it has no datapoint: the plan would not fail over now, or the check stopped running.
    */
   public readonly readinessAlarm: Alarm;
+  /**
+   * ALARM (notified to the topic) when an execution of the state machine fails, times out or is
+   * aborted: the orchestrator watched by something other than itself.
+   */
+  public readonly executionAlarm: Alarm;
 
   public constructor(scope: Construct, id: string, props: FailoverOrchestratorProps) {
     super(scope, id);
@@ -130,6 +136,8 @@ export class FailoverOrchestrator extends Construct {
     const functions = settings.workflowFunctionIds.map((functionId) => {
       const orchestratorFunction = new OrchestratorFunction(this, pascalCase(functionId), functionId, {
         ...functionOptions,
+        // The failover path only: the readiness check is not, and takes from the shared pool.
+        reservedConcurrency: settings.reservedConcurrency,
         environment: functionEnvironment(functionId, {
           topicArn: this.topic.topicArn,
           lockTableName: this.lockTable.tableName,
@@ -250,6 +258,14 @@ export class FailoverOrchestrator extends Construct {
     this.readinessCheckFunction = readiness.function;
     this.readinessSchedule = readiness.schedule;
     this.readinessAlarm = readiness.alarm;
+
+    this.executionAlarm = new ExecutionAlarm(this, 'ExecutionAlarm', {
+      stateMachine: this.stateMachine,
+      topic: this.topic,
+      topicKey: this.topicKey,
+      alarmName: `${settings.stateMachineName}-executions`,
+      planName: plan.name,
+    }).alarm;
   }
 }
 

@@ -44,6 +44,12 @@ export interface OrchestratorFunctionOptions {
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
   /**
+   * Concurrent executions reserved for (and allowed to) the function: the failover path's
+   * functions get one so that other workloads cannot starve a failover.
+   * @default none (the account's unreserved pool)
+   */
+  readonly reservedConcurrency?: number;
+  /**
    * Variables the handler reads, besides the Powertools settings (see `functionEnvironment`).
    * @default none
    */
@@ -93,6 +99,9 @@ export class OrchestratorFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: options.memorySize,
       timeout: options.timeout,
+      ...(options.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: options.reservedConcurrency }
+        : {}),
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

@@ -42,6 +42,16 @@ export interface FailoverOrchestratorProps {
    */
   readonly stepTimeout?: Duration;
   /**
+   * Reserved concurrency of each function on the failover path (the workflow's steps and the
+   * kinds' functions), 1 to MAX_RESERVED_CONCURRENCY: a failover is guaranteed this many
+   * concurrent executions even when other workloads in the account use up its concurrency, and
+   * cannot take more. One failover runs each function at most once at a time (plus a few
+   * duplicate executions from a burst of alarms, which end at the lock), so a few are ample.
+   * Reserving needs headroom: Lambda keeps at least 100 of the account's concurrency unreserved.
+   * @default DEFAULT_RESERVED_CONCURRENCY (5)
+   */
+  readonly reservedConcurrency?: number;
+  /**
    * Retention of the functions' and the state machine's log groups.
    * @default RetentionDays.THREE_MONTHS
    */
@@ -74,10 +84,16 @@ export class FailoverOrchestratorPropsError extends Error {
   }
 }
 
+/** Reserved concurrency of each failover-path function unless the props say otherwise. */
+export const DEFAULT_RESERVED_CONCURRENCY = 5;
+/** More would only take concurrency from the account's other workloads. */
+export const MAX_RESERVED_CONCURRENCY = 100;
+
 export interface Settings {
   readonly plan: Plan;
   readonly runtime: Runtime;
   readonly memorySize: number;
+  readonly reservedConcurrency: number;
   readonly stepTimeout: Duration;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
@@ -118,6 +134,16 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
   const memorySize = props.memorySize ?? 256;
   if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
     problems.push(`memorySize must be a whole number of MB from 128 to 10240, got ${memorySize}`);
+  }
+  const reservedConcurrency = props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
+  if (
+    !Number.isInteger(reservedConcurrency) ||
+    reservedConcurrency < 1 ||
+    reservedConcurrency > MAX_RESERVED_CONCURRENCY
+  ) {
+    problems.push(
+      `reservedConcurrency must be a whole number from 1 to ${MAX_RESERVED_CONCURRENCY}, got ${reservedConcurrency}`,
+    );
   }
   const stepTimeout = props.stepTimeout ?? Duration.seconds(DEFAULT_FUNCTION_TIMEOUT_SECONDS);
   const timeoutSeconds = stepTimeout.toSeconds();
@@ -163,6 +189,7 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
     plan,
     runtime,
     memorySize,
+    reservedConcurrency,
     stepTimeout,
     logRetention: props.logRetention ?? RetentionDays.THREE_MONTHS,
     logLevel,

@@ -113,7 +113,7 @@ export class ReadinessMonitor extends Construct {
  * must allow it (SNS developer guide, "compatibility between event sources from AWS services and
  * encrypted topics"). Without both, the alarm changes state and nobody hears of it.
  */
-function allowAlarmNotifications(alarm: Alarm, topic: ITopic, topicKey: IKey): void {
+export function allowAlarmNotifications(alarm: Alarm, topic: ITopic, topicKey: IKey): void {
   const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
   topic.addToResourcePolicy(
     new PolicyStatement({

@@ -340,7 +340,11 @@ describe('FailoverOrchestrator', () => {
     const [stateMachineId] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
     const [topicId] = onlyResource(template, 'AWS::SNS::Topic');
     const [tableId] = onlyResource(template, 'AWS::DynamoDB::Table');
-    const [alarmId] = onlyResource(template, 'AWS::CloudWatch::Alarm');
+    const [alarmId] = Object.keys(
+      template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { AlarmName: Match.stringLikeRegexp('-readiness$') },
+      }),
+    );
     const [ruleId] = Object.keys(
       template.findResources('AWS::Events::Rule', {
         Properties: { EventPattern: { source: ['aws.cloudwatch'] } },

@@ -66,6 +66,24 @@ describe('FailoverOrchestrator props', () => {
     ],
     ['too little memory', 'us-west-2', { memorySize: 64 }, /memorySize must be .* got 64/],
     [
+      'no reserved concurrency',
+      'us-west-2',
+      { reservedConcurrency: 0 },
+      /reservedConcurrency must be a whole number from 1 to 100, got 0/,
+    ],
+    [
+      'a fraction of a reserved execution',
+      'us-west-2',
+      { reservedConcurrency: 1.5 },
+      /reservedConcurrency must be a whole number .* got 1\.5/,
+    ],
+    [
+      'more reserved concurrency than a failover can use',
+      'us-west-2',
+      { reservedConcurrency: 500 },
+      /reservedConcurrency must be .* got 500/,
+    ],
+    [
       'a function timeout beyond the wait for in-flight functions',
       'us-west-2',
       { stepTimeout: Duration.minutes(5) },

@@ -112,7 +112,13 @@ describe('FailoverOrchestrator readiness check', () => {
   });
 
   it('lets CloudWatch publish this alarm to the created topic, and use the topic key', () => {
-    const alarmId = onlyId(template, 'AWS::CloudWatch::Alarm');
+    const alarmIds = Object.keys(
+      template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { AlarmName: Match.stringLikeRegexp('-readiness$') },
+      }),
+    );
+    expect(alarmIds).toHaveLength(1);
+    const alarmId = alarmIds[0] ?? '';
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
