@@ -1,20 +1,20 @@
 import type { ClientInterceptor } from '../../functions/common/aws-clients.js';
 import type { Plan } from '../../functions/common/plan.js';
 import { LOCK_TABLE_KEY } from '../../functions/failover-lock/lock-table.js';
-import { SimulatedAutoScaling, type GroupSnapshot } from './autoscaling.js';
+import type { AwsService } from '../../functions/common/aws-clients.js';
 import { SimulatedCloudWatch, type AlarmSnapshot } from './cloudwatch.js';
 import { criticalPath, type CriticalPath } from './critical-path.js';
 import { SimulatedDynamoDb, type PlainItem } from './dynamodb.js';
 import { FaultInjector } from './faults.js';
+import type { KindSnapshotSections, SimulatedKindModel, SimulatedPeers } from './kind-model.js';
+import { SIMULATED_KINDS } from './kinds.js';
 import { LambdaFaultInjector } from './lambda-faults.js';
 import { scenarioIssuesForPlan } from './plan-check.js';
-import { DEFAULT_REPLICA_CREATION_SECONDS, SimulatedRds, type DatabaseSnapshot } from './rds.js';
 import { parseScenario, scenarioStartMs, ScenarioValidationError, type Scenario } from './scenario.js';
 import { SimulatedStepFunctions, type ExecutionSnapshot } from './sfn.js';
 import { SimulatedSns, type PublishedMessage } from './sns.js';
-import { SimulatedSsm, type ParameterSnapshot } from './ssm.js';
 import { SimulatedTransport, type CallRecord } from './transport.js';
-import type { SimWorld } from './world.js';
+import type { OperationTable, SimWorld } from './world.js';
 
 export interface SimulatedCloudOptions {
   /** @default the account of the plan's topic ARN, else 111111111111 */
@@ -27,8 +27,6 @@ export interface SimulatedCloudOptions {
   readonly topicArn?: string;
   /** Simulated duration of each API call. @default scenario.latencyMs, else 40 */
   readonly latencyMs?: number;
-  /** CreateDBInstanceReadReplica: `creating` for this long. @default 600 */
-  readonly replicaCreationSeconds?: number;
   /**
    * The failover lock's DynamoDB table in the recovery region (local replay passes it to the
    * lock step as FAILOVER_LOCK_TABLE, as the CDK construct does with the real one).
@@ -37,13 +35,13 @@ export interface SimulatedCloudOptions {
   readonly lockTableName?: string;
 }
 
-/** The end state of the simulated AWS, plain JSON, for printing and assertions. */
-export interface CloudSnapshot {
+/**
+ * The end state of the simulated AWS, plain JSON, for printing and assertions. Each kind adds its
+ * section under its sim.ts `snapshotKey` (typed by the kind: KindSnapshotSections), in registry order.
+ */
+export interface CloudSnapshot extends KindSnapshotSections {
   /** Virtual time of the snapshot. */
   readonly time: string;
-  readonly databases: readonly DatabaseSnapshot[];
-  readonly groups: readonly GroupSnapshot[];
-  readonly parameters: Readonly<Record<string, ParameterSnapshot>>;
   readonly alarms: readonly AlarmSnapshot[];
   readonly notifications: readonly PublishedMessage[];
   /** DynamoDB items by table name (the failover lock table), as plain JSON. */
@@ -77,10 +75,12 @@ export class SimulatedCloud {
   public readonly stepFunctions: SimulatedStepFunctions;
   /** Lambda's own faults (service errors, throttling, function timeouts) for the local step invocations. */
   public readonly lambdaFaults: LambdaFaultInjector;
-  private readonly rds: SimulatedRds;
-  private readonly autoScaling: SimulatedAutoScaling;
+  /** Each kind's model, in registry order, with the snapshot key it fills. */
+  private readonly kindModels: readonly {
+    readonly snapshotKey: string;
+    readonly model: SimulatedKindModel;
+  }[];
   private readonly cloudWatch: SimulatedCloudWatch;
-  private readonly ssm: SimulatedSsm;
   private readonly sns: SimulatedSns;
 
   public constructor(plan: Plan, scenario: Scenario, options: SimulatedCloudOptions = {}) {
@@ -100,10 +100,19 @@ export class SimulatedCloud {
       startMs: this.startTime.getTime(),
       accountId,
     };
-    this.rds = new SimulatedRds(world, options.replicaCreationSeconds ?? DEFAULT_REPLICA_CREATION_SECONDS);
-    this.autoScaling = new SimulatedAutoScaling(world);
-    this.cloudWatch = new SimulatedCloudWatch(world, this.rds);
-    this.ssm = new SimulatedSsm(world, this.rds);
+    this.kindModels = SIMULATED_KINDS.map((kind) => ({
+      snapshotKey: kind.snapshotKey,
+      model: kind.create(world),
+    }));
+    const models = this.kindModels.map((entry) => entry.model);
+    const peers: SimulatedPeers = {
+      templateValues: () => Object.assign({}, ...models.map((model) => model.templateValues?.() ?? {})),
+    };
+    for (const model of models) model.seed?.(peers);
+    this.cloudWatch = new SimulatedCloudWatch(
+      world,
+      models.flatMap((model) => (model.metricSamples ? [model.metricSamples] : [])),
+    );
     this.sns = new SimulatedSns(world, topics);
     this.lockTableName = options.lockTableName ?? `${plan.name}-failover-lock`;
     this.dynamoDb = new SimulatedDynamoDb([
@@ -111,22 +120,31 @@ export class SimulatedCloud {
     ]);
     this.stepFunctions = new SimulatedStepFunctions();
     this.lambdaFaults = new LambdaFaultInjector(scenario);
+    const tables = new Map<AwsService, OperationTable>([
+      ['cloudwatch', this.cloudWatch.operations],
+      ['sns', this.sns.operations],
+      ['dynamodb', this.dynamoDb.operations],
+      ['sfn', this.stepFunctions.operations],
+    ]);
+    // Two kinds may serve operations of one service (engine/sim/kinds.ts refuses a shared operation).
+    for (const model of models) {
+      for (const [service, table] of Object.entries(model.operations) as [AwsService, OperationTable][]) {
+        tables.set(service, { ...tables.get(service), ...table });
+      }
+    }
     const transport = new SimulatedTransport(
       world,
-      {
-        rds: this.rds.operations,
-        autoscaling: this.autoScaling.operations,
-        cloudwatch: this.cloudWatch.operations,
-        ssm: this.ssm.operations,
-        sns: this.sns.operations,
-        dynamodb: this.dynamoDb.operations,
-        sfn: this.stepFunctions.operations,
-      },
+      tables,
       new FaultInjector(scenario),
       options.latencyMs ?? scenario.latencyMs ?? DEFAULT_LATENCY_MS,
     );
     this.interceptor = transport.interceptor;
     this.calls = transport.calls;
+  }
+
+  /** Sets a plan alarm's state from `atMs` on, as a replayed alarm event says (engine/sim/alarm-events.ts). */
+  public setAlarmState(name: string, region: string, state: 'ALARM' | 'OK', atMs: number): void {
+    this.cloudWatch.setAlarmState(name, region, state, atMs);
   }
 
   /** The attempts of mutating operations (failed ones included: check `outcome`). */
@@ -141,11 +159,12 @@ export class SimulatedCloud {
 
   public snapshot(): CloudSnapshot {
     const now = Date.now();
+    const kinds = Object.fromEntries(
+      this.kindModels.map(({ snapshotKey, model }) => [snapshotKey, model.snapshot(now)]),
+    ) as unknown as KindSnapshotSections;
     return structuredClone({
       time: new Date(now).toISOString(),
-      databases: this.rds.snapshot(now),
-      groups: this.autoScaling.snapshot(now),
-      parameters: this.ssm.snapshot(),
+      ...kinds,
       alarms: this.cloudWatch.snapshot(now),
       notifications: this.sns.messages(),
       tables: this.dynamoDb.snapshot(),
@@ -165,8 +184,8 @@ export class SimulatedCloud {
 }
 
 /**
- * Builds the simulated AWS for a plan: replicas and their sources, pilot-light groups,
- * parameters pointing at the primary, alarms in ALARM, the notification topic.
+ * Builds the simulated AWS for a plan: every kind's resources (e.g. replicas and their sources,
+ * pilot-light groups, parameters pointing at the primary), alarms in ALARM, the notification topic.
  * @throws ScenarioValidationError when the scenario is invalid or names what the plan does not have
  */
 export function createSimulatedCloud(

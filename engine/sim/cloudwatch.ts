@@ -11,25 +11,20 @@ import type {
   MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { hexDigest, uuidFrom } from './ids.js';
-import type { SimulatedRds } from './rds.js';
-import { settingsFor, type LagProfile } from './scenario.js';
+import { settingsFor, type MetricQuery, type MetricSample } from './kind-model.js';
 import { atScenarioSecond, longAgo, type CallContext, type SimWorld } from './world.js';
 
 /**
  * CloudWatch: the plan's trigger alarms (in ALARM from the scenario start, back to OK at
- * `okAtSeconds`) and the replicas' `AWS/RDS ReplicaLag` metric.
- *
- * RDS publishes ReplicaLag once a minute; here a sample is taken at each minute boundary from the
- * scenario's lag profile and becomes readable one minute later, so a profile change at second
- * 120 is first seen at 180 (as with the real metric's publication delay). A replica publishes no
- * samples once its promotion started, nor while it is being created.
+ * `okAtSeconds`) and the metrics the kinds' resources publish (each kind's model answers for its
+ * own, e.g. a replica's ReplicaLag; any other metric has no datapoints).
  */
 
-/** ReplicaLag of a replica the scenario gives no profile. */
-export const DEFAULT_LAG_SECONDS = 1;
-const SAMPLE_MS = 60_000;
 /** GetMetricData's own limit on datapoints per call, so a huge window cannot hang a replay. */
 const MAX_SAMPLES = 100_800;
+
+/** Answers for the metrics one kind publishes; undefined for a metric it does not publish. */
+export type MetricSource = (query: MetricQuery) => readonly MetricSample[] | undefined;
 
 interface AlarmRecord {
   readonly name: string;
@@ -47,18 +42,7 @@ export interface AlarmSnapshot {
   readonly state: 'ALARM' | 'OK';
 }
 
-interface Sample {
-  readonly at: number;
-  readonly value: number;
-}
-
-/** The profile's value at a scenario second: a step function, flat before its first step. */
-export function lagAt(profile: LagProfile, second: number): number | null {
-  const steps = [...profile].sort((a, b) => a.atSeconds - b.atSeconds);
-  let value = steps[0]?.lagSeconds ?? null;
-  for (const step of steps) if (step.atSeconds <= second) value = step.lagSeconds;
-  return value;
-}
+type Sample = MetricSample;
 
 function statistic(samples: readonly number[], stat: string): number | undefined {
   if (samples.length === 0) return undefined;
@@ -86,7 +70,7 @@ export class SimulatedCloudWatch {
 
   public constructor(
     private readonly world: SimWorld,
-    private readonly rds: SimulatedRds,
+    private readonly metricSources: readonly MetricSource[],
   ) {
     this.alarms = world.plan.triggers.alarms.map((alarm) => {
       const behaviour = settingsFor(world.scenario.alarms, alarm.name) ?? {};
@@ -126,7 +110,31 @@ export class SimulatedCloudWatch {
     }));
   }
 
+  /**
+   * The alarm is in `state` from `atMs` on: a replayed "CloudWatch Alarm State Change" event
+   * (engine/sim/alarm-events.ts). Once an alarm has such events, they alone drive it: before the
+   * first one it was in the other state.
+   */
+  public setAlarmState(name: string, region: string, state: 'ALARM' | 'OK', atMs: number): void {
+    const key = `${region}/${name}`;
+    const changes = [...(this.changes.get(key) ?? []), { atMs, state }].sort((a, b) => a.atMs - b.atMs);
+    this.changes.set(key, changes);
+  }
+
+  private readonly changes = new Map<string, { readonly atMs: number; readonly state: 'ALARM' | 'OK' }[]>();
+
+  /** The replayed change in effect at `now` (or the state before the first), if the alarm has any. */
+  private replayed(alarm: AlarmRecord, now: number): { state: 'ALARM' | 'OK'; atMs: number } | undefined {
+    const changes = this.changes.get(`${alarm.region}/${alarm.name}`);
+    if (changes === undefined || changes.length === 0) return undefined;
+    const last = changes.filter((change) => change.atMs <= now).at(-1);
+    if (last !== undefined) return last;
+    return { state: changes[0]?.state === 'ALARM' ? 'OK' : 'ALARM', atMs: longAgo(this.world, 1).getTime() };
+  }
+
   private state(alarm: AlarmRecord, now: number): 'ALARM' | 'OK' {
+    const replayed = this.replayed(alarm, now);
+    if (replayed !== undefined) return replayed.state;
     if (now < this.world.startMs) return 'OK';
     return alarm.okAt !== undefined && now >= alarm.okAt ? 'OK' : 'ALARM';
   }
@@ -152,7 +160,8 @@ export class SimulatedCloudWatch {
   private alarmShape(alarm: AlarmRecord, now: number): MetricAlarm {
     const state = this.state(alarm, now);
     const changedAt = new Date(
-      state === 'OK' ? (alarm.okAt ?? longAgo(this.world, 1).getTime()) : this.world.startMs,
+      this.replayed(alarm, now)?.atMs ??
+        (state === 'OK' ? (alarm.okAt ?? longAgo(this.world, 1).getTime()) : this.world.startMs),
     );
     const route53 = alarm.namespace === 'AWS/Route53';
     const threshold = route53 ? 1 : 10;
@@ -258,7 +267,7 @@ export class SimulatedCloudWatch {
     return { Label: input.MetricName, Datapoints: datapoints };
   }
 
-  /** The published ReplicaLag samples of the metric in [from, to), or none for any other metric. */
+  /** The published samples of the metric in [from, to): from the kind that publishes it, else none. */
   private samples(
     namespace: string | undefined,
     metricName: string | undefined,
@@ -266,26 +275,21 @@ export class SimulatedCloudWatch {
     call: CallContext,
     from: number,
     to: number,
-  ): Sample[] {
-    if (namespace !== 'AWS/RDS' || metricName !== 'ReplicaLag' || dimensions?.length !== 1) return [];
-    const [dimension] = dimensions;
-    if (dimension?.Name !== 'DBInstanceIdentifier' || dimension.Value === undefined) return [];
-    const replica = dimension.Value;
-    const lag = this.world.scenario.lag;
-    const profile: LagProfile = lag?.[replica] ??
-      lag?.['*'] ?? [{ atSeconds: 0, lagSeconds: DEFAULT_LAG_SECONDS }];
-    const samples: Sample[] = [];
-    const first = Math.ceil(from / SAMPLE_MS) * SAMPLE_MS;
-    for (
-      let at = first;
-      at < to && at + SAMPLE_MS <= call.now && samples.length < MAX_SAMPLES;
-      at += SAMPLE_MS
-    ) {
-      if (!this.rds.replicatingAt(replica, call.region, at)) continue;
-      const value = lagAt(profile, (at - this.world.startMs) / 1000);
-      if (value !== null) samples.push({ at, value });
+  ): readonly Sample[] {
+    const query: MetricQuery = {
+      namespace,
+      metricName,
+      dimensions,
+      region: call.region,
+      from,
+      to,
+      now: call.now,
+    };
+    for (const source of this.metricSources) {
+      const samples = source(query);
+      if (samples !== undefined) return samples;
     }
-    return samples;
+    return [];
   }
 
   /** Groups samples into periods aligned to multiples of `periodSeconds` and computes each stat. */

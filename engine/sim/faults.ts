@@ -1,6 +1,7 @@
 import { mulberry32 } from './ids.js';
 import type { FaultKind, FaultRule, Scenario, SimulatedService } from './scenario.js';
-import type { ErrorSpec } from './sdk-errors.js';
+import type { FaultEffect } from './kind-model.js';
+import { modeledFault, serviceSpec } from './kinds.js';
 
 /**
  * Which attempts fail, and how each kind of fault looks from each operation. Faults are decided
@@ -15,143 +16,13 @@ export interface Attempt {
   readonly callNumber: number;
 }
 
-/**
- * What an injected fault does to a call: fail with an error, or (a describe-style call whose real
- * service reports a missing resource by leaving it out) answer as if the resource did not exist.
- */
-export type FaultEffect = { readonly error: ErrorSpec } | { readonly absent: true };
-
-type Subject = (input: Readonly<Record<string, unknown>>) => string;
-const field =
-  (...names: string[]): Subject =>
-  (input) =>
-    names.map((name) => input[name]).find((value): value is string => typeof value === 'string') ?? '';
-
-const dbNotFound = (subject: Subject) => (input: Readonly<Record<string, unknown>>) => ({
-  error: { name: 'DBInstanceNotFoundFault', status: 404, message: `DBInstance ${subject(input)} not found.` },
-});
-const dbInvalidState = (input: Readonly<Record<string, unknown>>) => ({
-  error: {
-    name: 'InvalidDBInstanceStateFault',
-    status: 400,
-    message: `DB instance ${field('DBInstanceIdentifier')(input)} is not in a valid state for this operation.`,
-  },
-});
-const groupNotFound = (input: Readonly<Record<string, unknown>>) => ({
-  error: {
-    name: 'ValidationError',
-    status: 400,
-    message: `AutoScalingGroup name not found - AutoScalingGroup ${field('AutoScalingGroupName')(input)} not found`,
-  },
-});
-const scalingInProgress = () => ({
-  error: {
-    name: 'ScalingActivityInProgressFault',
-    status: 400,
-    message: "The operation can't be performed because there are scaling activities in progress.",
-  },
-});
-const parameterNotFound = (input: Readonly<Record<string, unknown>>) => ({
-  error: { name: 'ParameterNotFound', status: 400, message: `Parameter ${field('Name')(input)} not found.` },
-});
-const topicNotFound = () => ({
-  error: { name: 'NotFoundException', status: 404, message: 'Topic does not exist' },
-});
-const absent = () => ({ absent: true }) as const;
-const tableNotFound = () => ({
-  error: { name: 'ResourceNotFoundException', status: 400, message: 'Requested resource not found' },
-});
-const executionNotFound = (input: Readonly<Record<string, unknown>>) => ({
-  error: {
-    name: 'ExecutionDoesNotExist',
-    status: 400,
-    message: `Execution Does Not Exist: '${field('executionArn')(input)}'`,
-  },
-});
-// A write whose condition does not hold (another writer got there first), without the item.
-const conditionFailed = () => ({
-  error: { name: 'ConditionalCheckFailedException', status: 400, message: 'The conditional request failed' },
-});
-
-type EffectFor = (input: Readonly<Record<string, unknown>>) => FaultEffect;
-
-/** `notFound` and `invalidState` as each operation's own modeled error (or real behaviour). */
-const MODELED_FAULTS: Readonly<Record<'notFound' | 'invalidState', Readonly<Record<string, EffectFor>>>> = {
-  notFound: {
-    'rds:DescribeDBInstances': dbNotFound(field('DBInstanceIdentifier')),
-    'rds:PromoteReadReplica': dbNotFound(field('DBInstanceIdentifier')),
-    'rds:CreateDBInstanceReadReplica': dbNotFound(field('SourceDBInstanceIdentifier')),
-    'cloudwatch:DescribeAlarms': absent,
-    'cloudwatch:GetMetricData': absent,
-    'cloudwatch:GetMetricStatistics': absent,
-    'autoscaling:DescribeAutoScalingGroups': absent,
-    'autoscaling:UpdateAutoScalingGroup': groupNotFound,
-    'autoscaling:SetDesiredCapacity': groupNotFound,
-    'ssm:GetParameter': parameterNotFound,
-    'ssm:PutParameter': parameterNotFound,
-    'ssm:DeleteParameter': parameterNotFound,
-    'sns:Publish': topicNotFound,
-    'sns:GetTopicAttributes': topicNotFound,
-    'dynamodb:GetItem': tableNotFound,
-    'dynamodb:PutItem': tableNotFound,
-    'dynamodb:UpdateItem': tableNotFound,
-    'dynamodb:DeleteItem': tableNotFound,
-    'sfn:DescribeExecution': executionNotFound,
-    'sfn:StopExecution': executionNotFound,
-  },
-  invalidState: {
-    'rds:PromoteReadReplica': dbInvalidState,
-    'rds:CreateDBInstanceReadReplica': dbInvalidState,
-    'autoscaling:UpdateAutoScalingGroup': scalingInProgress,
-    'autoscaling:SetDesiredCapacity': scalingInProgress,
-    // ResourceContention is HTTP 500: the SDK (and so the simulated transport) retries it.
-    'autoscaling:DescribeAutoScalingGroups': () => ({
-      error: {
-        name: 'ResourceContentionFault',
-        status: 500,
-        message:
-          'You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).',
-      },
-    }),
-    'ssm:PutParameter': () => ({
-      error: {
-        name: 'TooManyUpdates',
-        status: 400,
-        message: 'There are concurrent updates for a resource that supports one update at a time.',
-      },
-    }),
-    'ssm:DeleteParameter': () => ({
-      error: {
-        name: 'TooManyUpdates',
-        status: 400,
-        message: 'There are concurrent updates for a resource that supports one update at a time.',
-      },
-    }),
-    'dynamodb:PutItem': conditionFailed,
-    'dynamodb:UpdateItem': conditionFailed,
-    'dynamodb:DeleteItem': conditionFailed,
-  },
-};
+export type { FaultEffect } from './kind-model.js';
 
 /** Whether `kind` means something for this operation (`notFound` on Publish does; `invalidState` on GetParameter does not). */
 export function faultApplies(kind: FaultKind, service: SimulatedService, operation: string): boolean {
   if (kind !== 'notFound' && kind !== 'invalidState') return true;
-  return MODELED_FAULTS[kind][`${service}:${operation}`] !== undefined;
+  return modeledFault(kind, service, operation) !== undefined;
 }
-
-/** IAM action prefixes, for the AccessDenied message. */
-const IAM_PREFIX: Readonly<Record<SimulatedService, string>> = {
-  rds: 'rds',
-  cloudwatch: 'cloudwatch',
-  autoscaling: 'autoscaling',
-  ssm: 'ssm',
-  sns: 'SNS',
-  dynamodb: 'dynamodb',
-  sfn: 'states',
-};
-
-/** Services on the JSON protocol send modeled `ThrottlingException`/`AccessDeniedException`. */
-const JSON_PROTOCOL: ReadonlySet<SimulatedService> = new Set(['ssm', 'dynamodb', 'sfn']);
 
 /**
  * The effect of a non-timeout fault. Wire codes per protocol: the query services (RDS, Auto
@@ -165,28 +36,20 @@ export function faultEffect(
   accountId: string,
 ): FaultEffect {
   const { service, operation } = attempt;
+  const spec = serviceSpec(service);
   switch (kind) {
     case 'throttling':
       return {
         error: {
-          name: JSON_PROTOCOL.has(service) ? 'ThrottlingException' : 'Throttling',
+          name: spec.protocol === 'json' ? 'ThrottlingException' : 'Throttling',
           status: 400,
           message: 'Rate exceeded',
         },
       };
     case 'server': {
-      const names: Readonly<Record<SimulatedService, string>> = {
-        rds: 'InternalFailure',
-        autoscaling: 'InternalFailure',
-        cloudwatch: 'InternalServiceFault',
-        ssm: 'InternalServerError',
-        sns: 'InternalErrorException',
-        dynamodb: 'InternalServerError',
-        sfn: 'InternalFailure',
-      };
       return {
         error: {
-          name: names[service],
+          name: spec.serverErrorName,
           status: 500,
           message: 'The request processing has failed because of an unknown error, exception or failure.',
         },
@@ -201,22 +64,13 @@ export function faultEffect(
         },
       };
     case 'accessDenied': {
-      const action = `${IAM_PREFIX[service]}:${operation}`;
+      const action = `${spec.iamPrefix}:${operation}`;
       const message = `User: arn:aws:sts::${accountId}:assumed-role/failover-orchestrator-step/simulated is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
-      const names: Readonly<Record<SimulatedService, string>> = {
-        rds: 'AccessDenied',
-        autoscaling: 'AccessDenied',
-        cloudwatch: 'AccessDenied',
-        ssm: 'AccessDeniedException',
-        sns: 'AuthorizationErrorException',
-        dynamodb: 'AccessDeniedException',
-        sfn: 'AccessDeniedException',
-      };
-      return { error: { name: names[service], status: 403, message } };
+      return { error: { name: spec.accessDeniedName, status: 403, message } };
     }
     case 'notFound':
     case 'invalidState': {
-      const effect = MODELED_FAULTS[kind][`${service}:${operation}`];
+      const effect = modeledFault(kind, service, operation);
       if (!effect) throw new Error(`fault ${kind} has no meaning for ${service} ${operation}`);
       return effect(input);
     }

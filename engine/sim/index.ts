@@ -20,10 +20,15 @@ export {
   type SimulatedService,
 } from './scenario.js';
 export { MUTATING_OPERATIONS, SimulationNotModeledError, type CallRecord } from './transport.js';
-export type { DatabaseSnapshot } from './rds.js';
-export type { GroupSnapshot } from './autoscaling.js';
 export type { AlarmSnapshot } from './cloudwatch.js';
-export type { ParameterSnapshot } from './ssm.js';
+export type {
+  KindScenarioSections,
+  KindSnapshotSections,
+  SimulatedKind,
+  SimulatedKindModel,
+} from './kind-model.js';
+export { SIMULATED_KINDS } from './kinds.js';
+export { WORKFLOW_SERVICES } from './services.js';
 export type { PublishedMessage } from './sns.js';
 export type { PlainItem, TableDefinition } from './dynamodb.js';
 export { stateMachineArnOf, type ExecutionSnapshot, type ExecutionStatus } from './sfn.js';

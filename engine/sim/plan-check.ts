@@ -1,10 +1,12 @@
 import type { Plan } from '../../functions/common/plan.js';
 import { faultApplies } from './faults.js';
+import { SIMULATED_KINDS } from './kinds.js';
 import { MODELED_OPERATIONS, SIMULATED_SERVICES, type Scenario, type ScenarioIssue } from './scenario.js';
 
 /**
- * Checks a scenario against the plan it is replayed with: a key that names no replica, group,
- * parameter or alarm of the plan is a typo that would otherwise silently do nothing.
+ * Checks a scenario against the plan it is replayed with: a key that names no resource of the
+ * plan (a kind's section: replica, group, parameter …) or no trigger alarm is a typo that would
+ * otherwise silently do nothing.
  */
 export function scenarioIssuesForPlan(plan: Plan, scenario: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
@@ -23,21 +25,12 @@ export function scenarioIssuesForPlan(plan: Plan, scenario: Scenario): ScenarioI
       }
     }
   };
-  const replicas = plan.databases.map((db) => db.replica);
-  checkKeys('lag', scenario.lag, replicas, 'replica');
-  checkKeys('promotion', scenario.promotion, replicas, 'replica');
-  checkKeys(
-    'groups',
-    scenario.groups,
-    plan.scalingGroups.map((group) => group.name),
-    'scaling group',
-  );
-  checkKeys(
-    'parameters',
-    scenario.parameters,
-    plan.parameters.map((parameter) => parameter.name),
-    'parameter',
-  );
+  const sections = scenario as Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
+  for (const kind of SIMULATED_KINDS) {
+    for (const [key, section] of Object.entries(kind.scenario)) {
+      checkKeys(key, sections[key], section.names(plan), section.what);
+    }
+  }
   checkKeys(
     'alarms',
     scenario.alarms,

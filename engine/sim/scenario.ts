@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import type { AwsService } from '../../functions/common/aws-clients.js';
+import type { KindScenarioSections } from './kind-model.js';
+import { operationsOf, SIMULATED_KINDS, SIMULATED_SERVICE_NAMES } from './kinds.js';
 
 /**
  * A replay scenario: how the simulated AWS behaves during one local failover. Every field is
@@ -8,28 +11,14 @@ import { z } from 'zod';
  * a named entry overrides `"*"` field by field.
  */
 
-export const SIMULATED_SERVICES = [
-  'rds',
-  'cloudwatch',
-  'autoscaling',
-  'ssm',
-  'sns',
-  'dynamodb',
-  'sfn',
-] as const;
-export type SimulatedService = (typeof SIMULATED_SERVICES)[number];
+/** Every service the simulated AWS models: the workflow's own and the kinds' (engine/sim/kinds.ts). */
+export const SIMULATED_SERVICES: readonly SimulatedService[] = SIMULATED_SERVICE_NAMES;
+export type SimulatedService = AwsService;
 
 /** The operations the simulated AWS serves, per service (the SDK command name without `Command`). */
-export const MODELED_OPERATIONS = {
-  rds: ['DescribeDBInstances', 'PromoteReadReplica', 'CreateDBInstanceReadReplica'],
-  cloudwatch: ['GetMetricData', 'GetMetricStatistics', 'DescribeAlarms'],
-  autoscaling: ['DescribeAutoScalingGroups', 'UpdateAutoScalingGroup', 'SetDesiredCapacity'],
-  ssm: ['GetParameter', 'GetParameters', 'PutParameter', 'DeleteParameter'],
-  sns: ['Publish', 'GetTopicAttributes'],
-  // The failover lock: its table, and the lock holder's execution.
-  dynamodb: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
-  sfn: ['DescribeExecution', 'StopExecution'],
-} as const satisfies Record<SimulatedService, readonly string[]>;
+export const MODELED_OPERATIONS: Readonly<Record<SimulatedService, readonly string[]>> = Object.fromEntries(
+  SIMULATED_SERVICES.map((service) => [service, operationsOf(service)]),
+) as unknown as Record<SimulatedService, readonly string[]>;
 
 /**
  * `throttling`, `server` (500 InternalFailure), `unavailable` (503), `timeout` are retried by the
@@ -66,64 +55,8 @@ export const LAMBDA_FAULT_KINDS = [
 ] as const;
 export type LambdaFaultKind = (typeof LAMBDA_FAULT_KINDS)[number];
 
-/** DB instance statuses from the RDS user guide ("Viewing Amazon RDS DB instance status"). */
-export const DB_INSTANCE_STATUSES = [
-  'available',
-  'backing-up',
-  'configuring-enhanced-monitoring',
-  'configuring-log-exports',
-  'creating',
-  'failed',
-  'inaccessible-encryption-credentials',
-  'incompatible-network',
-  'incompatible-option-group',
-  'incompatible-parameters',
-  'incompatible-restore',
-  'maintenance',
-  'modifying',
-  'rebooting',
-  'storage-full',
-  'storage-optimization',
-  'upgrading',
-] as const;
-
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const seconds = z.number().min(0);
-
-const lagStepSchema = z.strictObject({
-  /** Seconds since the scenario start from which this value holds (negative: before the start). */
-  atSeconds: z.number(),
-  /** ReplicaLag in seconds; `null` publishes no datapoint (replication broken or metric missing). */
-  lagSeconds: z.number().min(0).nullable(),
-});
-
-const promotionSchema = z.strictObject({
-  /** From PromoteReadReplica to a standalone `available` instance. @default 300 */
-  durationSeconds: z.number().positive().optional(),
-  /** Status before promotion. @default 'available' ('backing-up' when backingUpUntilSeconds is set) */
-  initialStatus: z.enum(DB_INSTANCE_STATUSES).optional(),
-  /** The replica leaves `initialStatus` for `available` at this second. @default never */
-  backingUpUntilSeconds: seconds.optional(),
-  /** The replica does not exist in the recovery region. */
-  missing: z.boolean().optional(),
-  /** The replica is already a standalone instance (a previous failover promoted it). */
-  alreadyPromoted: z.boolean().optional(),
-  /** Seconds after PromoteReadReplica at which the instance fails. @default durationSeconds (with failWith) */
-  failAtSeconds: seconds.optional(),
-  /** Status the instance ends in when it fails. @default 'failed' (with failAtSeconds) */
-  failWith: z.enum(DB_INSTANCE_STATUSES).optional(),
-});
-
-const groupSchema = z.strictObject({
-  /** From launch to InService. @default 90 */
-  instanceStartSeconds: seconds.optional(),
-  /** At most this many instances ever become InService (capacity shortage); the rest stay Pending. */
-  maxAchievableInService: z.number().int().min(0).optional(),
-  /** The group does not exist in the recovery region. */
-  missing: z.boolean().optional(),
-  /** MaxSize of the pilot-light group before the failover. @default the plan's max */
-  max: z.number().int().min(1).optional(),
-});
 
 const alarmSchema = z.strictObject({
   /** The alarm returns to OK at this second (a flap). @default stays in ALARM */
@@ -137,7 +70,7 @@ const callNumber = z.number().int().min(1);
 
 const faultSchema = z
   .strictObject({
-    service: z.enum(SIMULATED_SERVICES),
+    service: z.enum(SIMULATED_SERVICES as [SimulatedService, ...SimulatedService[]]),
     /** SDK command name without `Command`, e.g. `PromoteReadReplica`. */
     operation: z.string().min(1),
     /** Only calls into this region. @default every region */
@@ -191,22 +124,31 @@ const randomSchema = z.strictObject({
   rate: z.number().min(0).max(1),
   errors: z.array(z.enum(FAULT_KINDS)).min(1),
   /** @default every service */
-  services: z.array(z.enum(SIMULATED_SERVICES)).min(1).optional(),
+  services: z
+    .array(z.enum(SIMULATED_SERVICES as [SimulatedService, ...SimulatedService[]]))
+    .min(1)
+    .optional(),
   /** @default every operation */
   operations: z.array(z.string().min(1)).min(1).optional(),
 });
 
-export const scenarioSchema = z.strictObject({
+/** The kinds' sections (`lag`, `promotion`, `groups`, …): maps from plan names (or `"*"`) to settings. */
+const kindSections = Object.fromEntries(
+  SIMULATED_KINDS.flatMap((kind) =>
+    Object.entries(kind.scenario).map(([key, section]) => [
+      key,
+      z.record(z.string().min(1), section.entry).optional(),
+    ]),
+  ),
+);
+
+const coreSchema = z.strictObject({
   description: z.string().max(2048).optional(),
   /** When the replay starts; the runner sets the virtual clock to it. @default 2026-01-01T00:00:00Z */
   startTime: z.iso.datetime({ offset: true }).optional(),
   /** Simulated duration of each API call. @default 40 */
   latencyMs: z.number().int().min(0).max(60_000).optional(),
-  lag: z.record(z.string().min(1), z.array(lagStepSchema).min(1)).optional(),
   alarms: z.record(z.string().min(1), alarmSchema).optional(),
-  promotion: z.record(z.string().min(1), promotionSchema).optional(),
-  groups: z.record(z.string().min(1), groupSchema).optional(),
-  parameters: z.record(z.string().min(1), z.strictObject({ missing: z.boolean().optional() })).optional(),
   /** Every call into these regions waits the client's timeout and fails with TimeoutError. */
   regionsDown: z.array(z.string().regex(REGION, 'must be an AWS region code')).optional(),
   faults: z.array(faultSchema).optional(),
@@ -217,13 +159,13 @@ export const scenarioSchema = z.strictObject({
   randomLambda: randomLambdaSchema.optional(),
 });
 
-export type Scenario = z.output<typeof scenarioSchema>;
+/** The scenario file's schema: the engine's own fields and every kind's sections (each kind's sim.ts). */
+export const scenarioSchema = coreSchema.extend(kindSections);
+
+export type Scenario = z.output<typeof coreSchema> & KindScenarioSections;
 export type FaultRule = NonNullable<Scenario['faults']>[number];
 export type RandomFaults = NonNullable<Scenario['random']>;
 export type LambdaFaultRule = NonNullable<Scenario['lambdaFaults']>[number];
-export type LagProfile = NonNullable<Scenario['lag']>[string];
-export type PromotionBehaviour = z.output<typeof promotionSchema>;
-export type GroupBehaviour = z.output<typeof groupSchema>;
 export type AlarmBehaviour = z.output<typeof alarmSchema>;
 
 export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
@@ -276,7 +218,7 @@ export function parseScenario(document: unknown, source = 'scenario'): Scenario 
     }
   });
   if (!result.success || issues.length > 0) throw new ScenarioValidationError(issues, source);
-  return result.data;
+  return result.data as Scenario;
 }
 
 /** Reads and validates a scenario JSON file. @throws ScenarioValidationError */
@@ -294,16 +236,7 @@ export async function loadScenario(path: string): Promise<Scenario> {
   return parseScenario(document, path);
 }
 
-/** The settings for one resource: the `"*"` entry, overridden field by field by the named one. */
-export function settingsFor<T extends object>(
-  map: Readonly<Record<string, T>> | undefined,
-  name: string,
-): T | undefined {
-  const all = map?.['*'];
-  const own = map?.[name];
-  if (all === undefined && own === undefined) return undefined;
-  return { ...all, ...own } as T;
-}
+export { settingsFor } from './kind-model.js';
 
 /** The scenario start as epoch milliseconds. */
 export const scenarioStartMs = (scenario: Scenario): number =>

@@ -1,41 +1,5 @@
-import {
-  AutoScalingServiceException,
-  ResourceContentionFault,
-  ScalingActivityInProgressFault,
-} from '@aws-sdk/client-auto-scaling';
-import { CloudWatchServiceException, InternalServiceFault } from '@aws-sdk/client-cloudwatch';
-import {
-  ConditionalCheckFailedException,
-  DynamoDBServiceException,
-  InternalServerError as DynamoDbInternalServerError,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-dynamodb';
-import {
-  DBInstanceAlreadyExistsFault,
-  DBInstanceNotFoundFault,
-  InvalidDBInstanceStateFault,
-  RDSServiceException,
-} from '@aws-sdk/client-rds';
-import { ExecutionDoesNotExist, InvalidArn, SFNServiceException } from '@aws-sdk/client-sfn';
-import {
-  AuthorizationErrorException,
-  InternalErrorException,
-  InvalidParameterException,
-  NotFoundException,
-  SNSServiceException,
-} from '@aws-sdk/client-sns';
-import {
-  AccessDeniedException,
-  InternalServerError,
-  ParameterAlreadyExists,
-  ParameterNotFound,
-  SSMServiceException,
-  ThrottlingException,
-  TooManyUpdates,
-  ValidationException,
-} from '@aws-sdk/client-ssm';
 import type { ResponseMetadata } from '@smithy/types';
-import type { SimulatedService } from './scenario.js';
+import type { SimulatedServiceSpec } from './kind-model.js';
 
 /**
  * Errors exactly as the SDK would surface them: modeled errors are instances of the client
@@ -50,53 +14,6 @@ export interface SimulatedServiceError extends Error {
   $metadata: ResponseMetadata;
 }
 
-type ModeledErrorClass = new (options: {
-  message: string;
-  Message: string;
-  $metadata: ResponseMetadata;
-  // Members of the error shape besides the message, e.g. ConditionalCheckFailedException's Item.
-  [member: string]: unknown;
-}) => SimulatedServiceError;
-
-type BaseErrorClass = new (options: {
-  name: string;
-  $fault: 'client' | 'server';
-  message: string;
-  $metadata: ResponseMetadata;
-}) => SimulatedServiceError;
-
-const MODELED: { readonly [S in SimulatedService]: Readonly<Record<string, ModeledErrorClass>> } = {
-  rds: { DBInstanceNotFoundFault, InvalidDBInstanceStateFault, DBInstanceAlreadyExistsFault },
-  autoscaling: { ScalingActivityInProgressFault, ResourceContentionFault },
-  cloudwatch: { InternalServiceFault },
-  ssm: {
-    ParameterNotFound,
-    ParameterAlreadyExists,
-    ThrottlingException,
-    AccessDeniedException,
-    InternalServerError,
-    ValidationException,
-    TooManyUpdates,
-  },
-  sns: { NotFoundException, AuthorizationErrorException, InternalErrorException, InvalidParameterException },
-  dynamodb: {
-    ConditionalCheckFailedException,
-    ResourceNotFoundException,
-    InternalServerError: DynamoDbInternalServerError,
-  },
-  sfn: { ExecutionDoesNotExist, InvalidArn },
-};
-
-const BASE: { readonly [S in SimulatedService]: BaseErrorClass } = {
-  rds: RDSServiceException,
-  autoscaling: AutoScalingServiceException,
-  cloudwatch: CloudWatchServiceException,
-  ssm: SSMServiceException,
-  sns: SNSServiceException,
-  dynamodb: DynamoDBServiceException,
-  sfn: SFNServiceException,
-};
-
 /** What goes wrong, independent of how the SDK represents it. */
 export interface ErrorSpec {
   /** The SDK `name`: a modeled shape name or, for unmodeled errors, the wire code. */
@@ -109,7 +26,7 @@ export interface ErrorSpec {
 
 /** Builds the error the SDK would throw for `spec` from `service`. */
 export function sdkError(
-  service: SimulatedService,
+  service: SimulatedServiceSpec,
   spec: ErrorSpec,
   requestId: string,
 ): SimulatedServiceError {
@@ -119,11 +36,11 @@ export function sdkError(
     attempts: 1,
     totalRetryDelay: 0,
   };
-  const Modeled = MODELED[service][spec.name];
+  const Modeled = service.modeledErrors[spec.name];
   if (Modeled)
     return new Modeled({ ...spec.details, message: spec.message, Message: spec.message, $metadata });
   const $fault = spec.status >= 500 ? 'server' : 'client';
-  return new BASE[service]({ name: spec.name, $fault, message: spec.message, $metadata });
+  return new service.baseException({ name: spec.name, $fault, message: spec.message, $metadata });
 }
 
 /** Thrown by a service model for a business error; the transport turns it into the SDK error. */

@@ -5,6 +5,7 @@ import { faultEffect, type FaultInjector } from './faults.js';
 import { sleep } from './ids.js';
 import type { SimulatedService } from './scenario.js';
 import { isRetryable, isThrottling, sdkError, SimulatedFailure, timeoutError } from './sdk-errors.js';
+import { mutatingOperationNames, serviceSpec } from './kinds.js';
 import type { OperationTable, SimWorld } from './world.js';
 
 /**
@@ -15,18 +16,12 @@ import type { OperationTable, SimWorld } from './world.js';
  */
 
 /**
- * Operations that change the cloud. Publish is not one: notifications are counted on their own;
- * nor are the failover lock's writes (DynamoDB), which change the orchestrator's own state, not
- * the stack it fails over (`service: 'dynamodb'` finds them in the call log).
+ * Operations that change the cloud: those the kinds mark `mutating` (engine/sim/kinds.ts).
+ * Publish is not one: notifications are counted on their own; nor are the failover lock's writes
+ * (DynamoDB), which change the orchestrator's own state, not the stack it fails over
+ * (`service: 'dynamodb'` finds them in the call log).
  */
-export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
-  'PromoteReadReplica',
-  'CreateDBInstanceReadReplica',
-  'UpdateAutoScalingGroup',
-  'SetDesiredCapacity',
-  'PutParameter',
-  'DeleteParameter',
-]);
+export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set(mutatingOperationNames());
 
 /** One attempt of one call, as the log keeps it. */
 export interface CallRecord {
@@ -99,7 +94,8 @@ export class SimulatedTransport {
 
   public constructor(
     private readonly world: SimWorld,
-    private readonly models: Readonly<Record<SimulatedService, OperationTable>>,
+    /** Every simulated service's operations: the workflow's own merged with the kinds'. */
+    private readonly models: ReadonlyMap<SimulatedService, OperationTable>,
     private readonly faults: FaultInjector,
     private readonly latencyMs: number,
   ) {}
@@ -215,14 +211,14 @@ export class SimulatedTransport {
   ): Promise<object> {
     const { service, region } = settings;
     const timeoutMs = settings.requestTimeoutMs > 0 ? settings.requestTimeoutMs : NO_TIMEOUT_WAIT_MS;
-    const handler = this.models[service][operation];
+    const handler = this.models.get(service)?.[operation];
     const kind = this.faults.regionDown(region) ? 'timeout' : this.faults.decide(attempt);
     const run = (absent: boolean): object => {
       if (!handler) throw new SimulationNotModeledError(service, operation);
       try {
         return handler(input as never, { region, now: Date.now(), absent });
       } catch (error) {
-        if (error instanceof SimulatedFailure) throw sdkError(service, error.spec, requestId);
+        if (error instanceof SimulatedFailure) throw sdkError(serviceSpec(service), error.spec, requestId);
         throw error;
       }
     };
@@ -249,6 +245,6 @@ export class SimulatedTransport {
       this.world.accountId,
     );
     if ('absent' in effect) return run(true);
-    throw sdkError(service, effect.error, requestId);
+    throw sdkError(serviceSpec(service), effect.error, requestId);
   }
 }

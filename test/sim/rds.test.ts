@@ -165,7 +165,7 @@ describe('simulated RDS', () => {
   });
 
   it('creates a read replica that is creating first and replicating afterwards', async () => {
-    const { clock, cloud } = simulate({}, { replicaCreationSeconds: 600 });
+    const { clock, cloud } = simulate();
     const sourceArn = `arn:aws:rds:${RECOVERY}:111122223333:db:${REPLICA}`;
     await settle(
       clock,

@@ -163,7 +163,9 @@ describe('criticalPathSeconds', () => {
 
     const path = cloud.criticalPath(plan);
 
-    expect(path.databases).toEqual([{ name: REPLICA, readySeconds: null, why: 'promotion ends in failed' }]);
+    expect(path.kinds['rds-replica']).toEqual([
+      { name: REPLICA, readySeconds: null, why: 'promotion ends in failed' },
+    ]);
     expect(path.totalSeconds).toBe(150);
   });
 });

@@ -10,10 +10,9 @@ import type {
   PutParameterCommandInput,
   PutParameterCommandOutput,
 } from '@aws-sdk/client-ssm';
-import { renderTemplate } from '../../functions/common/templates.js';
-import { sourceIdFor, type SimulatedRds } from './rds.js';
-import { fail, required } from './sdk-errors.js';
-import { longAgo, type CallContext, type SimWorld } from './world.js';
+import { fail, required } from '../../../engine/sim/sdk-errors.js';
+import { longAgo, type CallContext, type SimWorld } from '../../../engine/sim/world.js';
+import { renderTemplate, type TemplateContext } from '../../common/templates.js';
 
 /**
  * SSM Parameter Store in the recovery region: every plan parameter exists before the failover
@@ -42,23 +41,22 @@ const parameterNotFound = (name: string) => fail('ParameterNotFound', 400, `Para
 export class SimulatedSsm {
   private readonly parameters = new Map<string, ParameterRecord>();
 
-  public constructor(
-    private readonly world: SimWorld,
-    rds: SimulatedRds,
-  ) {
-    const { plan, scenario } = world;
-    const databases = Object.fromEntries(
-      plan.databases.map((db) => [
-        db.id,
-        { endpoint: rds.sourceAddress(db.replica), port: '5432', instanceId: sourceIdFor(db.replica) },
-      ]),
-    );
+  public constructor(private readonly world: SimWorld) {}
+
+  /**
+   * Creates every plan parameter (but those the scenario says are missing) with its template
+   * rendered against the primaries: `values` are what the other kinds' resources looked like
+   * before the failover (e.g. `databases` → the source instances).
+   */
+  public seed(values: Readonly<Record<string, unknown>>): void {
+    const { plan, scenario } = this.world;
     const before = {
       recoveryRegion: plan.primaryRegion,
       primaryRegion: plan.primaryRegion,
       planName: plan.name,
-      databases,
-    };
+      databases: {},
+      ...values,
+    } as TemplateContext;
     for (const parameter of plan.parameters) {
       if (scenario.parameters?.[parameter.name]?.missing) continue;
       this.parameters.set(this.key(plan.recoveryRegion, parameter.name), {
@@ -67,7 +65,7 @@ export class SimulatedSsm {
         value: renderTemplate(parameter.value, before),
         type: 'String',
         version: 1,
-        lastModified: longAgo(world, 30),
+        lastModified: longAgo(this.world, 30),
       });
     }
   }

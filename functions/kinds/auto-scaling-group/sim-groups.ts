@@ -8,10 +8,11 @@ import type {
   UpdateAutoScalingGroupCommandInput,
   UpdateAutoScalingGroupCommandOutput,
 } from '@aws-sdk/client-auto-scaling';
-import { hexDigest, uuidFrom } from './ids.js';
-import { settingsFor, type GroupBehaviour } from './scenario.js';
-import { fail, required } from './sdk-errors.js';
-import { longAgo, secondsToMs, type CallContext, type SimWorld } from './world.js';
+import * as z from 'zod';
+import { hexDigest, uuidFrom } from '../../../engine/sim/ids.js';
+import { settingsFor } from '../../../engine/sim/kind-model.js';
+import { fail, required } from '../../../engine/sim/sdk-errors.js';
+import { longAgo, secondsToMs, type CallContext, type SimWorld } from '../../../engine/sim/world.js';
 
 /**
  * EC2 Auto Scaling: every plan group exists in the recovery region at pilot-light size (min 1,
@@ -19,6 +20,19 @@ import { longAgo, secondsToMs, type CallContext, type SimWorld } from './world.j
  * instances that go `InService` after the scenario's start time, but never more InService
  * than `maxAchievableInService` (a capacity shortage: the rest stay Pending).
  */
+
+/** The scenario's `groups` entry: how one group (or `"*"`) behaves. */
+export const groupSchema = z.strictObject({
+  /** From launch to InService. @default 90 */
+  instanceStartSeconds: z.number().min(0).optional(),
+  /** At most this many instances ever become InService (capacity shortage); the rest stay Pending. */
+  maxAchievableInService: z.number().int().min(0).optional(),
+  /** The group does not exist in the recovery region. */
+  missing: z.boolean().optional(),
+  /** MaxSize of the pilot-light group before the failover. @default the plan's max */
+  max: z.number().int().min(1).optional(),
+});
+export type GroupBehaviour = z.output<typeof groupSchema>;
 
 export const DEFAULT_INSTANCE_START_SECONDS = 90;
 
