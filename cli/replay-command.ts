@@ -7,14 +7,15 @@ import { loadScenario, ScenarioValidationError } from '../engine/sim/index.js';
 import { formatReplay } from './format.js';
 import { DEFAULT_PLAN, EXIT, type CliIo } from './cli-io.js';
 import { exitCodeFor, reportRun } from './report-output.js';
+import { replayEventsCommand } from './replay-events-command.js';
 
-interface ReplayArgs {
+export interface ReplayArgs {
   readonly positionals: string[];
   readonly values: { plan?: string; scenario?: string; json?: boolean; 'report-dir'?: string };
 }
 
 /** One line that names the bad input: the README promises a one-line reason. */
-function badInputLine(error: unknown): string {
+export function badInputLine(error: unknown): string {
   if (error instanceof PlanValidationError) {
     return `bad input: ${error.issues.length} problem(s) in the plan: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`;
   }
@@ -23,12 +24,14 @@ function badInputLine(error: unknown): string {
 
 export async function replayCommand({ positionals, values }: ReplayArgs, io: CliIo): Promise<number> {
   const [eventPath, ...extra] = positionals;
-  if (eventPath === undefined || extra.length > 0) {
+  if (eventPath === undefined) {
     io.err(
-      'bad input: replay takes exactly one event file: failover replay <event.json> [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]',
+      'bad input: replay takes one or more event files: failover replay <event.json>... [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]',
     );
     return EXIT.badInput;
   }
+  // Several events: each delivered at its own time, on one simulated AWS (cli/replay-events-command.ts).
+  if (extra.length > 0) return replayEventsCommand({ positionals, values }, io);
   let inputs;
   try {
     const [plan, event, scenario] = await Promise.all([

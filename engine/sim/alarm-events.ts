@@ -22,7 +22,10 @@ interface AlarmEventShape {
   readonly 'detail-type'?: unknown;
   readonly region?: unknown;
   readonly time?: unknown;
-  readonly detail?: { readonly alarmName?: unknown; readonly state?: { value?: unknown; timestamp?: unknown } };
+  readonly detail?: {
+    readonly alarmName?: unknown;
+    readonly state?: { value?: unknown; timestamp?: unknown };
+  };
 }
 
 /** The alarm change an event reports, or undefined for any other event. */
@@ -42,7 +45,8 @@ export function alarmChangeOf(event: unknown): AlarmChange | undefined {
 /** Sets each event's alarm change on the simulated CloudWatch; returns the changes applied. */
 export function applyAlarmEvents(cloud: SimulatedCloud, events: readonly unknown[]): AlarmChange[] {
   const changes = events.map(alarmChangeOf).filter((change): change is AlarmChange => change !== undefined);
-  for (const change of changes) cloud.setAlarmState(change.alarmName, change.region, change.state, change.atMs);
+  for (const change of changes)
+    cloud.setAlarmState(change.alarmName, change.region, change.state, change.atMs);
   return changes;
 }
 
