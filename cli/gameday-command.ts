@@ -155,7 +155,7 @@ async function runLocal(drill: Drill, io: CliIo): Promise<number> {
   io.out(
     `AWS calls: ${result.apiCalls} (${result.mutatingCalls} mutating), simulated ${result.durationSeconds}s in ${result.wallMs} ms`,
   );
-  const report = await reportRun(record, { plan: drill.plan, dir: drill.reportDir }, io);
+  const report = await reportRun(record, { plan: drill.plan, dir: drill.reportDir, input: drill.event }, io);
   io.err(outcomeLine(report));
   return exitCodeFor(report.outcome);
 }
@@ -255,7 +255,7 @@ async function runLive(
     return EXIT_INTERRUPTED;
   }
   const record = recordFromHistory(executionArn, followed.events, followed.description);
-  const report = await reportRun(record, { plan: drill.plan, dir: drill.reportDir }, io);
+  const report = await reportRun(record, { plan: drill.plan, dir: drill.reportDir, input: drill.event }, io);
   io.err(outcomeLine(report));
   return exitCodeFor(report.outcome);
 }

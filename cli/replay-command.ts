@@ -68,7 +68,7 @@ export async function replayCommand({ positionals, values }: ReplayArgs, io: Cli
     const reportIo = values.json ? { out: io.err, err: io.err } : io;
     await reportRun(
       recordFromReplay(result),
-      { plan: inputs.plan, dir: values['report-dir'], figures: false },
+      { plan: inputs.plan, dir: values['report-dir'], figures: false, input: inputs.event },
       reportIo,
     );
   }

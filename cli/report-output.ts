@@ -50,8 +50,13 @@ export function outcomeLine(report: FailoverReport): string {
 export function figureLines(report: FailoverReport): string[] {
   const value = (seconds: number | null) => (seconds === null ? 'n/a' : `${seconds}s`);
   const verdict = (met: boolean | null) => (met === null ? '' : met ? ' (met)' : ' (MISSED)');
+  const { rto } = report;
+  const rtoLine =
+    rto.achievedSeconds === null
+      ? `RTO: not measured (${rto.note ?? 'unknown'}); objective ${value(rto.objectiveSeconds)}`
+      : `RTO achieved: ${value(rto.achievedSeconds)} against objective ${value(rto.objectiveSeconds)}${verdict(rto.met)}, from the ${rto.basis === 'outage' ? 'outage' : rto.basis === 'drill' ? 'drill request' : 'alarm'}: ${(rto.parts ?? []).map((part) => `${part.part} ${part.seconds}s`).join(' + ')}`;
   return [
-    `RTO achieved: ${value(report.rto.achievedSeconds)} against objective ${value(report.rto.objectiveSeconds)}${verdict(report.rto.met)}`,
+    rtoLine,
     `RPO estimate: ${value(report.rpo.estimateSeconds)} against objective ${value(report.rpo.objectiveSeconds)}${verdict(report.rpo.met)}`,
   ];
 }
@@ -69,19 +74,44 @@ export function resourceLines(report: FailoverReport): string[] {
   );
 }
 
-/** Builds the report of a run, writes the Markdown and JSON, and says where. */
+/** Builds the report of a run, writes the Markdown, HTML and JSON, and says where. */
 export async function reportRun(
   record: ExecutionRecord,
-  options: { readonly plan?: Plan; readonly dir?: string; readonly figures?: boolean },
+  options: {
+    readonly plan?: Plan;
+    readonly dir?: string;
+    readonly figures?: boolean;
+    /** The execution's input, when known: names the trigger of a run that kept no state. */
+    readonly input?: unknown;
+  },
   io: CliIo,
 ): Promise<FailoverReport> {
-  const report = buildFailoverReport(record, options.plan);
+  const report = buildFailoverReport(
+    options.input === undefined || record.input !== undefined ? record : { ...record, input: options.input },
+    options.plan,
+  );
   const written = await writeReport(report, options.dir ?? DEFAULT_REPORT_DIR);
   if (options.figures !== false) {
-    const resources = resourceLines(report);
-    if (resources.length > 0) io.out(['What each resource did:', ...resources].join('\n'));
+    if (report.dryRun === true) {
+      io.out(
+        ['Would do (dry run: nothing was changed):', ...report.wouldDo.map((line) => `  ${line}`)].join('\n'),
+      );
+    } else {
+      const resources = resourceLines(report);
+      if (resources.length > 0) io.out(['What each resource did:', ...resources].join('\n'));
+    }
     for (const line of figureLines(report)) io.out(line);
   }
-  io.out(`Report: ${written.markdownPath} (facts: ${written.jsonPath})`);
+  if (written.renamedFrom !== null) {
+    io.out(
+      `A report named ${written.renamedFrom}.* exists already: this one is written beside it, not over it`,
+    );
+  }
+  io.out(`Report: ${written.htmlPath} (Markdown: ${written.markdownPath}, facts: ${written.jsonPath})`);
+  if (written.trend.length > 1) {
+    io.out(
+      `Trend: this run and ${written.trend.length - 1} earlier report(s) of plan ${report.plan?.name ?? ''}`,
+    );
+  }
   return report;
 }

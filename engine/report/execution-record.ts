@@ -1,6 +1,7 @@
 import type { Outcome } from '../../functions/common/vocabulary.js';
 import type { WorkflowState } from '../../functions/common/workflow-state.js';
 import type { ReplayResult } from '../runner.js';
+import type { CloudSnapshot } from '../sim/index.js';
 import type { TimelineEntry } from '../timeline.js';
 import { runRecordFromTables, type RunRecord } from './run-record.js';
 
@@ -52,6 +53,13 @@ export interface ExecutionRecord {
    * lock table); absent when unknown, e.g. for a live history.
    */
   readonly failoverRecord?: RunRecord | null;
+  /**
+   * The execution's input (the alarm event or drill request), when the caller knows it: a failed
+   * local replay keeps no state, and the report still names its trigger from it.
+   */
+  readonly input?: unknown;
+  /** Local replays only: the simulated cloud at the end (resources and notifications sent). */
+  readonly cloud?: Pick<CloudSnapshot, 'databases' | 'groups' | 'parameters' | 'notifications'>;
   /** Local replays only: what the simulated AWS saw. */
   readonly local?: {
     readonly apiCalls: number;
@@ -78,10 +86,14 @@ function localOutcome(entry: TimelineEntry): StepOutcome {
 }
 
 /** Folds a local replay into the normalised record; its times are simulated time. */
-export function recordFromReplay(result: ReplayResult): ExecutionRecord {
+export function recordFromReplay(
+  result: ReplayResult,
+  options: { readonly input?: unknown } = {},
+): ExecutionRecord {
   const origin = Date.parse(result.startedAt);
   const at = (seconds: number) => new Date(origin + Math.round(seconds * 1000)).toISOString();
-  const tables = (result.cloud as Partial<ReplayResult['cloud']> | undefined)?.tables;
+  const cloud = result.cloud as Partial<ReplayResult['cloud']> | undefined;
+  const tables = cloud?.tables;
   return {
     source: 'local',
     executionName: result.executionName,
@@ -102,6 +114,17 @@ export function recordFromReplay(result: ReplayResult): ExecutionRecord {
     state: asWorkflowState(result.output),
     // A saved result without the cloud (trimmed by hand) reports without the record.
     ...(tables === undefined ? {} : { failoverRecord: runRecordFromTables(tables, result.executionName) }),
+    ...(options.input === undefined ? {} : { input: options.input }),
+    ...(cloud?.databases === undefined
+      ? {}
+      : {
+          cloud: {
+            databases: cloud.databases,
+            groups: cloud.groups ?? [],
+            parameters: cloud.parameters ?? {},
+            notifications: cloud.notifications ?? [],
+          },
+        }),
     local: {
       apiCalls: result.apiCalls,
       mutatingCalls: result.mutatingCalls,

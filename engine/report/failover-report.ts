@@ -1,7 +1,11 @@
 import type { Plan } from '../../functions/common/plan.js';
-import type { WorkflowState } from '../../functions/common/workflow-state.js';
+import type { Trigger, WorkflowState } from '../../functions/common/workflow-state.js';
 import { rdsReplicaKind } from '../../functions/kinds/rds-replica/definition.js';
+import { KINDS } from '../../functions/kinds/registry.js';
+import type { DetectionSource } from '../../functions/validate-trigger/detection.js';
+import { validateTrigger } from '../../functions/validate-trigger/validate-trigger.js';
 import type { ExecutionOutcome, ExecutionRecord, ExecutionStep } from './execution-record.js';
+import { phaseOfState, timelinePhases, type TimelinePhase } from './phases.js';
 import { resourceOutcomes, type ResourceOutcome } from './run-record.js';
 
 /** One database's replica lag as the RPO gate last read it, before promotion. */
@@ -49,11 +53,42 @@ export interface FailoverReport {
   readonly durationSeconds: number;
   readonly error: { readonly error: string; readonly cause: string } | null;
   readonly rto: ObjectiveVerdict & {
-    /** Trigger (alarm timestamp or drill request) to the last resource failed over (recover and route phases); null when not reached. */
+    /**
+     * The outage (or, when the alarm's data gives no outage start, the alarm; for a drill, its
+     * request) to the last resource failed over (recover and route phases); null when not reached
+     * and for a dry run (nothing was failed over).
+     */
     readonly achievedSeconds: number | null;
     readonly from: string | null;
     readonly to: string | null;
+    /** What `from` is. */
+    readonly basis: 'outage' | 'alarm' | 'drill' | null;
+    /** The parts, in order; they sum to `achievedSeconds` (null when it is). */
+    readonly parts: readonly RtoPart[] | null;
+    /** Why there is no RTO, when there is none. */
+    readonly note: string | null;
   };
+  /** How long the outage went unnoticed, from the triggering alarm's own data. */
+  readonly detection: {
+    readonly source: DetectionSource | 'drill' | 'unknown';
+    readonly outageStartedAt: string | null;
+    readonly alarmAt: string | null;
+    readonly seconds: number | null;
+    readonly note: string;
+  };
+  /** Whether any gate (the RPO lag gate, preflight checks) ran in this run. */
+  readonly gateRan: boolean;
+  /** The run as phases, drawn to scale in the HTML and the gantt. */
+  readonly timeline: readonly TimelinePhase[];
+  /** Dry runs: what each step would have done, one line per resource. */
+  readonly wouldDo: readonly string[];
+  /** The cloud's end state (local) or each resource's final state as read back (live). */
+  readonly endState: {
+    readonly source: 'simulated-cloud' | 'failover-record';
+    readonly lines: readonly string[];
+  } | null;
+  /** Notifications the run sent (local: every SNS message; live: the last one the state holds). */
+  readonly notifications: readonly { readonly time: string | null; readonly subject: string }[];
   readonly rpo: ObjectiveVerdict & {
     /** The highest replica lag the RPO gate accepted: the writes a promotion could lose. */
     readonly estimateSeconds: number | null;
@@ -69,6 +104,24 @@ export interface FailoverReport {
   readonly phases: readonly PhaseSummary[];
   readonly local: NonNullable<ExecutionRecord['local']> | null;
 }
+
+/** One part of the RTO. */
+export interface RtoPart {
+  readonly part: 'detection' | 'decision' | 'aws-work' | 'routing';
+  readonly title: string;
+  readonly from: string;
+  readonly to: string;
+  readonly seconds: number;
+  /** Its share of the plan's RTO objective, in percent (one decimal); null without a plan. */
+  readonly percentOfObjective: number | null;
+}
+
+export const RTO_PART_TITLES: Readonly<Record<RtoPart['part'], string>> = {
+  detection: 'Detection (outage → alarm)',
+  decision: 'Decision (alarm → first change: delivery, lock, confirm window, gate)',
+  'aws-work': 'AWS work (promotion, capacity)',
+  routing: 'Routing (parameters repointed)',
+};
 
 /** One kind's summary in one phase of the workflow (gate, recover, route). */
 export interface PhaseSummary {
@@ -110,11 +163,184 @@ function verdict(seconds: number | null, objectiveSeconds: number | null): Objec
   };
 }
 
-function rtoOf(state: WorkflowState | null, plan: Plan | null): FailoverReport['rto'] {
-  const from = state?.trigger?.triggeredAt ?? null;
+const DETECTION_NOTES: Readonly<Record<FailoverReport['detection']['source'], string>> = {
+  'evaluated-datapoints': "from the alarm's evaluated datapoints (reason data)",
+  'reason-datapoints': "from the datapoints listed in the alarm's reason",
+  'start-date': "from the start of the alarm's evaluated range (reason data startDate)",
+  none: "the alarm's data carries no datapoint time (e.g. a composite alarm): detection time unknown, the RTO counts from the alarm",
+  drill: 'a drill: the request is the outage, no detection time',
+  unknown: 'the trigger is not known',
+};
+
+function detectionOf(trigger: Trigger | undefined): FailoverReport['detection'] {
+  const source =
+    trigger === undefined
+      ? 'unknown'
+      : trigger.kind === 'drill'
+        ? 'drill'
+        : (trigger.detectionSource ?? (trigger.outageStartedAt === undefined ? 'none' : 'start-date'));
+  const outage = trigger?.outageStartedAt ?? null;
+  const alarmAt = trigger?.kind === 'alarm' ? trigger.triggeredAt : null;
+  return {
+    source,
+    outageStartedAt: outage,
+    alarmAt,
+    seconds: outage === null || alarmAt === null ? null : tenths(Date.parse(alarmAt) - Date.parse(outage)),
+    note: DETECTION_NOTES[source],
+  };
+}
+
+/** Tenths of a second since the epoch: the parts are differences of these, so they sum exactly. */
+const tenthsOf = (iso: string): number => Math.round(Date.parse(iso) / 100);
+
+function rtoOf(
+  state: WorkflowState | null,
+  trigger: Trigger | undefined,
+  plan: Plan | null,
+  outcome: ExecutionOutcome,
+  timeline: readonly TimelinePhase[],
+): FailoverReport['rto'] {
+  const objective = plan?.objectives.rtoSeconds ?? null;
+  const none = (note: string): FailoverReport['rto'] => ({
+    achievedSeconds: null,
+    ...verdict(null, objective),
+    from: null,
+    to: null,
+    basis: null,
+    parts: null,
+    note,
+  });
+  if (trigger === undefined) return none('the trigger is not known');
+  if (trigger.dryRun) return none('a dry run changes nothing: there is no RTO to measure');
   const to = completedAt(state);
-  const achieved = from === null || to === null ? null : tenths(Date.parse(to) - Date.parse(from));
-  return { achievedSeconds: achieved, ...verdict(achieved, plan?.objectives.rtoSeconds ?? null), from, to };
+  if (outcome !== 'succeeded' || to === null) {
+    return none(`not reached: the run ended ${outcome} before every resource had failed over`);
+  }
+  const basis =
+    trigger.kind === 'drill' ? 'drill' : trigger.outageStartedAt === undefined ? 'alarm' : 'outage';
+  const from = trigger.outageStartedAt ?? trigger.triggeredAt;
+  const firstChange =
+    timeline.find((phase) => phase.id === 'recover' || phase.id === 'route')?.startedAt ?? to;
+  const recovered = (state?.recover ?? [])
+    .map((summary) => summary.completedAt)
+    .filter((at): at is string => at !== undefined)
+    .sort()
+    .at(-1);
+  // Boundaries in order, each no earlier than the one before (clock skew between steps).
+  const bounds = [from, trigger.triggeredAt, firstChange, recovered ?? firstChange, to];
+  const ticks: number[] = [];
+  for (const at of bounds) ticks.push(Math.max(tenthsOf(at), ticks.at(-1) ?? -Infinity));
+  const times = ticks.map((tick, i) =>
+    tick === tenthsOf(bounds[i]!) ? bounds[i]! : new Date(tick * 100).toISOString(),
+  );
+  const parts = (['detection', 'decision', 'aws-work', 'routing'] as const).map((part, i): RtoPart => {
+    const seconds = (ticks[i + 1]! - ticks[i]!) / 10;
+    return {
+      part,
+      title: RTO_PART_TITLES[part],
+      from: times[i]!,
+      to: times[i + 1]!,
+      seconds,
+      percentOfObjective: objective === null ? null : Math.round((seconds / objective) * 1000) / 10,
+    };
+  });
+  const achieved = (ticks.at(-1)! - ticks[0]!) / 10;
+  return { achievedSeconds: achieved, ...verdict(achieved, objective), from, to, basis, parts, note: null };
+}
+
+/**
+ * The trigger: from the state when it has one, else (a failed local replay keeps no state) from
+ * the execution's input, checked as the workflow's first step would.
+ */
+function triggerOf(record: ExecutionRecord, plan: Plan | null): Trigger | undefined {
+  if (record.state?.trigger !== undefined) return record.state.trigger;
+  if (record.input === undefined || plan === null) return undefined;
+  try {
+    const validated = validateTrigger(
+      {
+        event: record.input,
+        executionId: record.executionArn ?? record.executionName,
+        executionStartedAt: record.startedAt,
+      },
+      plan,
+    );
+    return validated.decision === 'proceed' ? validated.trigger : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const WOULD_STATUSES = (status: string): boolean =>
+  status === 'dry-run' || status === 'already' || status.startsWith('would');
+
+function wouldDoOf(
+  dryRun: boolean,
+  resources: readonly ResourceOutcome[] | null,
+  phases: readonly PhaseSummary[],
+): string[] {
+  if (!dryRun) return [];
+  if (resources !== null) {
+    return resources
+      .filter((resource) => WOULD_STATUSES(resource.status))
+      .map((resource) => `${resource.noun} ${resource.label}: ${resource.detail}`);
+  }
+  return phases.filter((phase) => phase.phase !== 'gate').map((phase) => `${phase.kind}: ${phase.message}`);
+}
+
+function endStateOf(
+  record: ExecutionRecord,
+  resources: readonly ResourceOutcome[] | null,
+): FailoverReport['endState'] {
+  const cloud = record.cloud;
+  if (cloud !== undefined) {
+    return {
+      source: 'simulated-cloud',
+      lines: [
+        ...cloud.databases.map(
+          (db) =>
+            `database ${db.id} (${db.region}): ${db.status}, ${db.isReplica ? `read replica of ${db.source}` : 'standalone'}`,
+        ),
+        ...cloud.groups.map(
+          (group) =>
+            `group ${group.name} (${group.region}): min ${group.min} desired ${group.desired} max ${group.max}, ${group.inService} InService, ${group.pending} Pending`,
+        ),
+        ...Object.entries(cloud.parameters).map(
+          ([name, parameter]) => `parameter ${name} = ${parameter.value}`,
+        ),
+      ],
+    };
+  }
+  if (resources === null || resources.length === 0) return null;
+  return {
+    source: 'failover-record',
+    lines: resources.map(
+      (resource) => `${resource.noun} ${resource.label}: ${resource.status}: ${resource.detail}`,
+    ),
+  };
+}
+
+function notificationsOf(record: ExecutionRecord): FailoverReport['notifications'] {
+  if (record.cloud !== undefined) {
+    return record.cloud.notifications.map((message) => ({
+      time: message.time,
+      subject: message.subject ?? '(no subject)',
+    }));
+  }
+  const notified = (record.state as { notified?: { subject?: unknown } } | null)?.notified;
+  return typeof notified?.subject === 'string' ? [{ time: null, subject: notified.subject }] : [];
+}
+
+/** Each kind's resource labels, in plan order. */
+function labelsOf(plan: Plan | null): Record<string, readonly string[]> {
+  if (plan === null) return {};
+  return Object.fromEntries(
+    KINDS.map((kind) => [
+      kind.id,
+      (plan[kind.planKey] as readonly unknown[]).map((item) =>
+        (kind.label as (value: unknown) => string)(item),
+      ),
+    ]),
+  );
 }
 
 function rpoOf(
@@ -177,7 +403,11 @@ export function buildFailoverReport(
 ): FailoverReport {
   const state = record.state;
   const effectivePlan = plan ?? null;
-  const trigger = state?.trigger;
+  const trigger = triggerOf(record, effectivePlan);
+  const timeline = timelinePhases(record.steps, trigger, record.failoverRecord, labelsOf(effectivePlan));
+  const resources =
+    record.failoverRecord === undefined ? null : resourceOutcomes(record.failoverRecord, plan);
+  const phases = phasesOf(state);
   return {
     executionName: record.executionName,
     executionArn: record.executionArn ?? null,
@@ -207,14 +437,20 @@ export function buildFailoverReport(
     endedAt: record.endedAt,
     durationSeconds: tenths(Date.parse(record.endedAt) - Date.parse(record.startedAt)),
     error: record.error ?? null,
-    rto: rtoOf(state, effectivePlan),
+    rto: rtoOf(state, trigger, effectivePlan, record.outcome, timeline),
     rpo: rpoOf(state, effectivePlan, gateLooks),
+    detection: detectionOf(trigger),
+    gateRan: record.steps.some((step) => phaseOfState(step.state)?.phase === 'gate'),
+    timeline,
     steps: record.steps.map((step) => ({
       ...step,
       durationSeconds: millis(Date.parse(step.endedAt) - Date.parse(step.startedAt)),
     })),
-    resources: record.failoverRecord === undefined ? null : resourceOutcomes(record.failoverRecord, plan),
-    phases: phasesOf(state),
+    resources,
+    phases,
+    wouldDo: wouldDoOf(trigger?.dryRun === true, resources, phases),
+    endState: endStateOf(record, resources),
+    notifications: notificationsOf(record),
     local: record.local ?? null,
   };
 }

@@ -43,18 +43,25 @@ describe('failover gameday --local --dry-run', () => {
     expect(out).toMatch(/✓ Promote Replicas/);
     expect(out).toMatch(/✓ Repoint Parameters/);
     expect(out).toContain(
-      'replica shop-db-replica: dry-run: dry run: would call PromoteReadReplica on shop-db-replica',
+      'Would do (dry run: nothing was changed):\n  replica shop-db-replica: dry run: would call PromoteReadReplica on shop-db-replica',
     );
-    expect(out).toContain(
-      'parameter /shop/active-region: would-repoint: would repoint us-east-1 -> us-west-2',
-    );
+    expect(out).toContain('  parameter /shop/active-region: would repoint us-east-1 -> us-west-2');
+    expect(out).toContain('RTO: not measured (a dry run changes nothing: there is no RTO to measure)');
     expect(out).toContain('AWS calls: ');
     expect(out).toContain(' (0 mutating)');
-    expect(out).toContain(`Report: ${join(dir, `${name}.md`)} (facts: ${join(dir, `${name}.json`)})`);
+    expect(out).toContain(
+      `Report: ${join(dir, `${name}.html`)} (Markdown: ${join(dir, `${name}.md`)}, facts: ${join(dir, `${name}.json`)})`,
+    );
     expect(err).toBe('failover succeeded (dry run)');
     const markdown = readFileSync(join(dir, `${name}.md`), 'utf8');
     expect(markdown).toContain('| Outcome | succeeded (dry run: nothing was changed) |');
     expect(markdown).toContain('```mermaid\ngantt');
+    expect(markdown).toContain('## What the dry run would have done');
+    expect(markdown).toContain('- parameter /shop/active-region: would repoint us-east-1 -> us-west-2');
+    expect(markdown).toContain('No RTO: a dry run changes nothing: there is no RTO to measure.');
+    const html = readFileSync(join(dir, `${name}.html`), 'utf8');
+    expect(html).toContain('<h2 id="would-do">What the dry run would have done</h2>');
+    expect(html).toContain('<li>parameter /shop/active-region: would repoint us-east-1 -&gt; us-west-2</li>');
     const facts = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as FailoverReport;
     expect(facts).toMatchObject({
       outcome: 'succeeded',

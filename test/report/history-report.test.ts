@@ -225,28 +225,37 @@ describe('the report of a live execution', () => {
     expect(report.rto.met).toBe(false);
     expect(report.rpo.met).toBe(false);
     expect(markdown).toContain(
-      '390 s (trigger → last resource failed over) against objective 300 s: **missed**',
+      '390 s (drill request → last resource failed over) against objective 300 s: **missed**',
     );
     expect(markdown).toContain('12 s (highest replica lag at promotion) against objective 10 s: **missed**');
   });
 
-  it('renders a gantt Mermaid parses, with the durations of the history', async () => {
+  it('renders a gantt Mermaid parses: one task per phase, for as long as the history says, failures crit', async () => {
     const run = lagExceededDrill(plan);
     const report = buildFailoverReport(recordFromHistory(run.executionArn, run.events), plan);
 
     const gantt = await parseGantt(mermaidBlocks(renderMarkdown(report))[0] ?? '');
 
-    const byId = new Map(gantt.tasks.map((task) => [task.id, task]));
-    const drawn = report.steps.map((_entry, i) => byId.get(`s${i + 1}`));
-    expect(drawn.map((task) => ((task?.endMs ?? 0) - (task?.startMs ?? 0)) / 1000)).toEqual(
-      report.steps.map((entry) => entry.durationSeconds),
+    const phases = gantt.tasks.filter((task) => task.section === 'Phases');
+    expect(phases.map((task) => task.name)).toEqual(report.timeline.map((phase) => phase.title));
+    expect(phases.map((task) => (task.endMs - task.startMs) / 1000)).toEqual(
+      report.timeline.map((phase) => phase.durationSeconds),
     );
-    expect(
-      gantt.tasks
-        .filter((task) => task.crit)
-        .map((task) => task.name)
-        .sort(),
-    ).toEqual(['Check Replica Lag', 'Failover Failed', 'Gate']);
-    expect(gantt.tasks.find((task) => task.name === 'Check Replica Lag')?.section).toBe('RDS read replicas');
+    // Every state of the history lies within its phase's bar.
+    const gate = report.timeline.find((phase) => phase.id === 'gate');
+    const lagChecks = report.steps.filter((step) => step.state === 'Check Replica Lag');
+    expect(lagChecks.length).toBeGreaterThan(0);
+    for (const step of lagChecks) {
+      expect(Date.parse(step.startedAt)).toBeGreaterThanOrEqual(Date.parse(gate?.startedAt ?? ''));
+      expect(Date.parse(step.endedAt)).toBeLessThanOrEqual(Date.parse(gate?.endedAt ?? ''));
+    }
+    expect(phases.filter((task) => task.crit).map((task) => task.name)).toEqual(
+      expect.arrayContaining(['Gate (read-only checks)']),
+    );
+    expect(gantt.tasks.find((task) => task.name === 'RDS read replicas')?.section).toBe(
+      'Gate (read-only checks)',
+    );
+    expect(gantt.tasks.find((task) => task.name === 'RDS read replicas')?.crit).toBe(true);
+    expect(report.gateRan).toBe(true);
   });
 });

@@ -41,40 +41,65 @@ describe('the report of a succeeded replay', () => {
     markdown = renderMarkdown(report);
   });
 
-  it('has a Mermaid gantt that Mermaid parses, one task per timeline row', async () => {
+  it('has a Mermaid gantt that Mermaid parses: one task per phase, no Choice or Pass state of its own', async () => {
     const [block, ...others] = mermaidBlocks(markdown);
 
     const gantt = await parseGantt(block ?? '');
 
     expect(others).toEqual([]);
     expect(gantt.diagramType).toBe('gantt');
-    expect(gantt.tasks).toHaveLength(result.timeline.length);
+    const phases = gantt.tasks.filter((task) => task.section === 'Phases');
+    expect(phases.map((task) => task.name)).toEqual(report.timeline.map((phase) => phase.title));
+    expect(report.timeline.map((phase) => phase.id)).toEqual([
+      'detect',
+      'decide',
+      'confirm',
+      'start',
+      'gate',
+      'recover',
+      'route',
+      'notify',
+    ]);
+    const choices = ['Lock Acquired?', 'Needs Confirmation?', 'Outage Confirmed?', 'All Replicas Promoted?'];
+    expect(gantt.tasks.filter((task) => choices.some((name) => task.name.startsWith(name)))).toEqual([]);
   });
 
-  it('draws every step for as long as the replay says it took, at its offset from the start', async () => {
+  it('draws every phase for as long as it took, spanning every state of the replay it folds in', async () => {
     const gantt = await parseGantt(mermaidBlocks(markdown)[0] ?? '');
-    const byId = new Map(gantt.tasks.map((task) => [task.id, task]));
-    const origin = Math.min(...gantt.tasks.map((task) => task.startMs));
+    const origin = Date.parse(result.startedAt);
 
-    result.timeline.forEach((row, i) => {
-      const task = byId.get(`s${i + 1}`);
-      expect(task, `${row.state} ${row.item ?? ''}`).toBeDefined();
-      expect((task?.endMs ?? 0) - (task?.startMs ?? 0)).toBe(Math.round(rowSeconds(row) * 1000));
-      expect((task?.startMs ?? 0) - origin).toBe(Math.round(row.start * 1000));
-      expect(task?.name).toContain(row.state.replace(/[:;#]/g, ' ').trim());
-    });
+    for (const [i, phase] of report.timeline.entries()) {
+      const task = gantt.tasks.find((candidate) => candidate.id === `p${i + 1}`);
+      expect((task?.endMs ?? 0) - (task?.startMs ?? 0)).toBe(Math.round(phase.durationSeconds * 1000));
+    }
+    for (const row of result.timeline) {
+      const phase = report.timeline.find((candidate) =>
+        candidate.states.some((state) => state.state === row.state),
+      );
+      expect(phase, row.state).toBeDefined();
+      expect(origin + Math.round(row.start * 1000)).toBeGreaterThanOrEqual(
+        Date.parse(phase?.startedAt ?? ''),
+      );
+      expect(origin + Math.round(row.end * 1000)).toBeLessThanOrEqual(Date.parse(phase?.endedAt ?? ''));
+    }
   });
 
-  it('reports the RTO the replay measured, against the plan objective', () => {
-    expect(report.rto.achievedSeconds).toBe(result.rtoSeconds);
+  it("reports the RTO from the outage: the replay's RTO from the alarm plus the 180 s the alarm took to fire", () => {
+    expect(report.detection).toMatchObject({
+      source: 'reason-datapoints',
+      outageStartedAt: '2026-11-24T08:57:00.000Z',
+      seconds: 180,
+    });
+    expect(report.rto.basis).toBe('outage');
+    expect(report.rto.achievedSeconds).toBeCloseTo((result.rtoSeconds ?? NaN) + 180, 5);
     expect(report.rto.objectiveSeconds).toBe(plan.objectives.rtoSeconds);
     expect(report.rto.met).toBe(true);
     expect(markdown).toContain(
-      `| RTO achieved | ${result.rtoSeconds} s (trigger → last resource failed over) against objective 900 s: met |`,
+      `| RTO achieved | ${report.rto.achievedSeconds} s (outage → last resource failed over) against objective 900 s: met |`,
     );
   });
 
-  it('ends the RTO when the last resource of the recover and route phases was done', () => {
+  it('ends the RTO when the last resource of the recover and route phases was done, and starts it at the outage', () => {
     const state = recordFromReplay(result).state;
     const last = [...(state?.recover ?? []), ...(state?.route ?? [])]
       .map((summary) => summary.completedAt ?? '')
@@ -82,7 +107,14 @@ describe('the report of a succeeded replay', () => {
       .at(-1);
 
     expect(report.rto.to).toBe(last);
-    expect(report.rto.from).toBe(state?.trigger?.triggeredAt);
+    expect(report.rto.from).toBe(state?.trigger?.outageStartedAt);
+    expect(report.rto.parts?.map((part) => part.part)).toEqual([
+      'detection',
+      'decision',
+      'aws-work',
+      'routing',
+    ]);
+    expect(report.rto.parts?.[0]?.seconds).toBe(180);
   });
 
   it('estimates the RPO as the replica lag the gate accepted, from the rds-replica gate record', () => {
@@ -129,22 +161,43 @@ describe('the report of a succeeded replay', () => {
     );
   });
 
-  it('groups the gantt into the workflow and a section per resource kind', async () => {
+  it('groups the gantt into the phases and, per phase, a row per kind and per resource', async () => {
     const gantt = await parseGantt(mermaidBlocks(markdown)[0] ?? '');
 
-    const sectionOf = (name: string) => gantt.tasks.find((task) => task.name.startsWith(name))?.section;
-    expect(sectionOf('Acquire Lock')).toBe('Workflow');
-    expect(sectionOf('Recover')).toBe('Workflow');
-    expect(sectionOf('Check Promotions')).toBe('RDS read replicas');
-    expect(sectionOf('Check Group Capacities')).toBe('Auto Scaling groups');
-    expect(sectionOf('Repoint Parameters')).toBe('SSM parameters');
+    const sectionsOf = (name: string) =>
+      gantt.tasks.filter((task) => task.name === name).map((task) => task.section);
+    expect(sectionsOf('RDS read replicas')).toEqual(['Gate (read-only checks)', 'Recover']);
+    expect(sectionsOf('shop-db-replica')).toEqual(['Recover']);
+    expect(sectionsOf('shop-app-usw2')).toEqual(['Recover']);
+    expect(sectionsOf('SSM parameters')).toContain('Route');
+    expect(sectionsOf('/shop/active-region')).toEqual(['Route']);
   });
 
-  it('groups a polling loop into one row with its run count', () => {
-    const polls = result.timeline.find((row) => row.state === 'Check Promotions');
+  it('draws each resource from its own start to its own end, as the failover record keeps them', async () => {
+    const gantt = await parseGantt(mermaidBlocks(markdown)[0] ?? '');
+    const record = runRecordFromTables(result.cloud.tables, result.executionName);
+    const promotion = record?.kinds.find((kind) => kind.kind === 'rds-replica')?.progress?.[0] as
+      { startedAt: string; promotedAt: string } | undefined;
+
+    const task = gantt.tasks.find((candidate) => candidate.name === 'shop-db-replica');
+    const phases = gantt.tasks.find((candidate) => candidate.id === 'p1');
+
+    // Mermaid reads the times in the viewer's zone: compare durations and offsets, not instants.
+    expect((task?.endMs ?? 0) - (task?.startMs ?? 0)).toBe(
+      Date.parse(promotion?.promotedAt ?? '') - Date.parse(promotion?.startedAt ?? ''),
+    );
+    expect((task?.startMs ?? 0) - (phases?.startMs ?? 0)).toBe(
+      Date.parse(promotion?.startedAt ?? '') - Date.parse(report.timeline[0]?.startedAt ?? ''),
+    );
+  });
+
+  it('folds a polling loop into its phase, with its run count', () => {
+    const polls = result.timeline.find((row) => row.state === 'Wait For Promotions');
+    const recover = report.timeline.find((phase) => phase.id === 'recover');
 
     expect(polls?.runs).toBeGreaterThan(10);
-    expect(markdown).toMatch(new RegExp(`Wait For Promotions x${polls?.runs} :done`));
+    expect(recover?.states).toContainEqual({ state: 'Wait For Promotions', runs: polls?.runs });
+    expect(markdown).toContain(`Wait For Promotions x${polls?.runs}`);
   });
 
   it('writes the Markdown and a JSON sibling holding the same facts', async () => {
@@ -153,7 +206,9 @@ describe('the report of a succeeded replay', () => {
     const written = await writeReport(report, dir);
 
     expect(written.markdownPath).toBe(join(dir, `${result.executionName}.md`));
+    expect(written.htmlPath).toBe(join(dir, `${result.executionName}.html`));
     expect(readFileSync(written.markdownPath, 'utf8')).toBe(markdown);
+    expect(readFileSync(written.htmlPath, 'utf8')).toContain('<h2 id="rto">RTO from the outage</h2>');
     const facts = JSON.parse(readFileSync(written.jsonPath, 'utf8')) as FailoverReport;
     expect(facts).toEqual(JSON.parse(JSON.stringify(report)));
     expect(facts.steps.map((step) => step.durationSeconds)).toEqual(result.timeline.map(rowSeconds));
@@ -161,19 +216,37 @@ describe('the report of a succeeded replay', () => {
 });
 
 describe('the report of a failed replay', () => {
-  it('marks the failed and caught steps crit, and measures no RTO', async () => {
+  it('marks the failed phase crit, names the trigger and plan, says the gate ran, and measures no RTO', async () => {
+    const event = await readJsonFile('events/route53-health-alarm.json', 'event');
     const result = await replayOf('lag-too-high');
-    const report = buildFailoverReport(recordFromReplay(result), plan);
+    const report = buildFailoverReport(recordFromReplay(result, { input: event }), plan);
+    const rendered = renderMarkdown(report);
 
-    const gantt = await parseGantt(mermaidBlocks(renderMarkdown(report))[0] ?? '');
+    const gantt = await parseGantt(mermaidBlocks(rendered)[0] ?? '');
 
-    const crit = gantt.tasks.filter((task) => task.crit).map((task) => task.name);
-    expect(crit).toEqual(expect.arrayContaining(['Check Replica Lag x7', 'Failover Failed']));
-    expect(gantt.tasks.filter((task) => task.done)).toHaveLength(result.timeline.length - crit.length);
+    const crit = gantt.tasks
+      .filter((task) => task.crit && task.section === 'Phases')
+      .map((task) => task.name);
+    expect(crit).toEqual(['Gate (read-only checks)', 'Notify and release']);
     expect(report.outcome).toBe('failed');
     expect(report.error?.error).toBe('ReplicaLagExceededError');
     expect(report.rto.achievedSeconds).toBeNull();
-    expect(renderMarkdown(report)).toContain('against objective 900 s: not measured');
+    expect(rendered).toContain('against objective 900 s: not measured (not reached: the run ended failed');
+    // The failed run keeps no state: the trigger comes from the execution's input.
+    expect(report.trigger).toMatchObject({ kind: 'alarm', alarmName: 'shop-primary-health' });
+    expect(rendered).toContain('| Plan | shop-prod (us-east-1 → us-west-2) |');
+    expect(rendered).toContain('| Trigger | alarm shop-primary-health at 2026-11-24T09:00:00.000Z');
+    expect(report.gateRan).toBe(true);
+    expect(rendered).toContain('The gate ran (read-only checks before any change).');
+  });
+
+  it('says the gate did not run when the run ended before it', async () => {
+    const result = await replayOf('alarm-recovers-during-confirm');
+
+    const report = buildFailoverReport(recordFromReplay(result), plan);
+
+    expect(report.gateRan).toBe(false);
+    expect(renderMarkdown(report)).toContain('The run did not reach the replica lag gate: no lag was read.');
   });
 
   it('says what the read-back found for each resource after a failure, and that nothing was promoted', async () => {

@@ -40,12 +40,14 @@ describe('failover report <replay result file>', () => {
 
     expect(code).toBe(0);
     expect(err).toBe('failover succeeded');
-    expect(out).toContain(`RTO achieved: ${result.rtoSeconds}s against objective 900s (met)`);
+    // The RTO counts from the outage: the example alarm's datapoints put it 180 s before the alarm.
+    const fromOutage = Math.round(((result.rtoSeconds ?? NaN) + 180) * 10) / 10;
+    expect(out).toContain(`RTO achieved: ${fromOutage}s against objective 900s (met), from the outage`);
     // What each resource did comes from the failover record the saved result's cloud holds.
     expect(out).toContain('replica shop-db-replica: promoted: shop-db-replica is standalone and available');
     expect(out).toContain('parameter /shop/active-region: repointed: repointed us-east-1 -> us-west-2');
     const facts = readFacts(result.executionName);
-    expect(facts.rto.achievedSeconds).toBe(result.rtoSeconds);
+    expect(facts.rto.achievedSeconds).toBe(fromOutage);
     expect(facts.steps).toHaveLength(result.timeline.length);
     expect(facts.local).toEqual({
       apiCalls: result.apiCalls,
@@ -197,7 +199,9 @@ describe('failover replay --report-dir', () => {
 
     const name = /^Replay (\S+):/.exec(out)?.[1] ?? '';
     expect(code).toBe(0);
-    expect(out).toContain(`Report: ${join(dir, `${name}.md`)}`);
+    expect(out).toContain(
+      `Report: ${join(dir, `${name}.html`)} (Markdown: ${join(dir, `${name}.md`)}, facts: ${join(dir, `${name}.json`)})`,
+    );
     expect(readFacts(name).outcome).toBe('succeeded');
   });
 
@@ -213,7 +217,7 @@ describe('failover replay --report-dir', () => {
     const result = JSON.parse(out) as ReplayResult;
     expect(code).toBe(0);
     expect(err).toBe(
-      `Report: ${join(dir, `${result.executionName}.md`)} (facts: ${join(dir, `${result.executionName}.json`)})`,
+      `Report: ${join(dir, `${result.executionName}.html`)} (Markdown: ${join(dir, `${result.executionName}.md`)}, facts: ${join(dir, `${result.executionName}.json`)})`,
     );
   });
 });
