@@ -14,7 +14,11 @@ import { PG_BIN, psql, startPostgresPair, type PostgresPair } from './servers/po
 describe('postgres-replica documents on a real primary and streaming replica', () => {
   const runDir = inject('nodesRunDir');
   let pair: PostgresPair;
-  const on = (node: PostgresPair['primary']) => ({ Host: '127.0.0.1', Port: String(node.port), OsUser: node.osUser });
+  const on = (node: PostgresPair['primary']) => ({
+    Host: '127.0.0.1',
+    Port: String(node.port),
+    OsUser: node.osUser,
+  });
 
   beforeAll(async () => {
     trackIn(runDir);
@@ -30,7 +34,13 @@ describe('postgres-replica documents on a real primary and streaming replica', (
 
     const facts = await factsFrom('postgres-replica', 'replica-lag', on(pair.replica));
 
-    expect(facts).toMatchObject({ inRecovery: true, walReceiver: 'streaming', lagBytes: 0, lagSeconds: 0, withinThreshold: true });
+    expect(facts).toMatchObject({
+      inRecovery: true,
+      walReceiver: 'streaming',
+      lagBytes: 0,
+      lagSeconds: 0,
+      withinThreshold: true,
+    });
     expect(facts.upstream).toBe(`127.0.0.1:${pair.primary.port}`);
   });
 
@@ -38,13 +48,23 @@ describe('postgres-replica documents on a real primary and streaming replica', (
     psql(pair.replica, 'SELECT pg_wal_replay_pause()');
     psql(pair.primary, "INSERT INTO orders SELECT g, 'bulk ' || g FROM generate_series(1, 5000) g");
     await waitFor('the replica to receive WAL it has not replayed', () =>
-      psql(pair.replica, 'SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()') === 't' ? true : undefined,
+      psql(pair.replica, 'SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()') === 't'
+        ? true
+        : undefined,
     );
 
-    const facts = await factsFrom('postgres-replica', 'replica-lag', { ...on(pair.replica), MaxLagBytes: '65536' });
+    const facts = await factsFrom('postgres-replica', 'replica-lag', {
+      ...on(pair.replica),
+      MaxLagBytes: '65536',
+    });
     psql(pair.replica, 'SELECT pg_wal_replay_resume()');
 
-    expect(facts).toMatchObject({ inRecovery: true, replayPaused: true, withinThreshold: false, maxLagBytes: 65536 });
+    expect(facts).toMatchObject({
+      inRecovery: true,
+      replayPaused: true,
+      withinThreshold: false,
+      maxLagBytes: 65536,
+    });
     expect(facts.lagBytes).toBeGreaterThan(65536);
   });
 
@@ -58,9 +78,16 @@ describe('postgres-replica documents on a real primary and streaming replica', (
     const promoted = await factsFrom('postgres-replica', 'promote', on(pair.replica));
     const check = await factsFrom('postgres-replica', 'check-writable', on(pair.replica));
 
-    expect(promoted).toMatchObject({ promoted: true, alreadyPromoted: false, inRecovery: false, timeline: 2 });
+    expect(promoted).toMatchObject({
+      promoted: true,
+      alreadyPromoted: false,
+      inRecovery: false,
+      timeline: 2,
+    });
     expect(check).toMatchObject({ writable: true, inRecovery: false, transactionReadOnly: false });
-    expect(psql(pair.replica, 'SELECT note FROM orders WHERE id = 900001')).toBe('last committed on the old primary');
+    expect(psql(pair.replica, 'SELECT note FROM orders WHERE id = 900001')).toBe(
+      'last committed on the old primary',
+    );
     psql(pair.replica, "INSERT INTO orders VALUES (900002, 'first on the new primary')");
   });
 
@@ -81,12 +108,20 @@ describe('postgres-replica documents on a real primary and streaming replica', (
   it('fails with an error naming the node and the command when the server does not answer', async () => {
     const port = String(await freePort());
 
-    const result = await runDocument('postgres-replica', 'promote', { Host: '127.0.0.1', Port: port, OsUser: pair.replica.osUser });
-    console.log(`postgres-replica/promote on a closed port: exit ${result.exitCode}, ${result.stderr.trim()}`);
+    const result = await runDocument('postgres-replica', 'promote', {
+      Host: '127.0.0.1',
+      Port: port,
+      OsUser: pair.replica.osUser,
+    });
+    console.log(
+      `postgres-replica/promote on a closed port: exit ${result.exitCode}, ${result.stderr.trim()}`,
+    );
 
     expect(result.exitCode).not.toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`postgres-replica/promote failed on ${hostname()} (127.0.0.1:${port}): psql:`);
+    expect(result.stderr).toContain(
+      `postgres-replica/promote failed on ${hostname()} (127.0.0.1:${port}): psql:`,
+    );
     expect(result.stderr).toMatch(/connection .* refused|could not connect/i);
   });
 
@@ -105,12 +140,23 @@ describe('postgres-replica documents on a real primary and streaming replica', (
     const facts = await factsFrom('postgres-replica', 'reseed-standby', parameters);
     psql(newPrimary, "INSERT INTO orders VALUES (900003, 'written after the failback seed')");
 
-    expect(facts).toMatchObject({ reseeded: true, alreadyStandby: false, method: 'rewind', walReceiver: 'streaming', timeline: 2 });
+    expect(facts).toMatchObject({
+      reseeded: true,
+      alreadyStandby: false,
+      method: 'rewind',
+      walReceiver: 'streaming',
+      timeline: 2,
+    });
     expect(facts.upstream).toBe(`127.0.0.1:${newPrimary.port}`);
     await waitFor('the re-seeded standby to replay a new row', () =>
-      psql(oldPrimary, 'SELECT note FROM orders WHERE id = 900003') === 'written after the failback seed' ? true : undefined,
+      psql(oldPrimary, 'SELECT note FROM orders WHERE id = 900003') === 'written after the failback seed'
+        ? true
+        : undefined,
     );
     expect(psql(oldPrimary, 'SELECT note FROM orders WHERE id = 900002')).toBe('first on the new primary');
-    expect(await factsFrom('postgres-replica', 'reseed-standby', parameters)).toMatchObject({ alreadyStandby: true, reseeded: true });
+    expect(await factsFrom('postgres-replica', 'reseed-standby', parameters)).toMatchObject({
+      alreadyStandby: true,
+      reseeded: true,
+    });
   });
 });

@@ -14,6 +14,8 @@ export interface ServerProcess {
   readonly name: string;
   readonly pid: number;
   readonly logFile: string;
+  /** The signal that stops it quickly and cleanly (HAProxy ignores SIGQUIT; PostgreSQL's fast shutdown is SIGINT). */
+  readonly stopSignal: NodeJS.Signals;
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
 }
@@ -44,6 +46,8 @@ export interface StartOptions {
   readonly uid?: number;
   readonly gid?: number;
   readonly cwd?: string;
+  /** @default 'SIGTERM' */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 export function startServer(options: StartOptions): ServerProcess {
@@ -59,7 +63,13 @@ export function startServer(options: StartOptions): ServerProcess {
   if (child.pid === undefined) throw new Error(`${options.name}: could not start ${options.command}`);
   const pid = child.pid;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const server = { name: options.name, pid, logFile: options.logFile, exited };
+  const server = {
+    name: options.name,
+    pid,
+    logFile: options.logFile,
+    stopSignal: options.stopSignal ?? 'SIGTERM',
+    exited,
+  };
   running.set(pid, server);
   void exited.then(() => running.delete(pid));
   child.unref();
@@ -98,8 +108,12 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Signals a server (SIGTERM by default) and waits for it to exit; SIGKILL after the grace time. */
-export async function stopServer(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+/** Signals a server (its stop signal by default) and waits for it to exit; SIGKILL after the grace time. */
+export async function stopServer(
+  server: ServerProcess,
+  signal: NodeJS.Signals = server.stopSignal,
+  graceMs = 10_000,
+): Promise<void> {
   signalGroup(server.pid, signal);
   const timer = setTimeout(() => signalGroup(server.pid, 'SIGKILL'), graceMs);
   await server.exited;
@@ -115,12 +129,15 @@ export async function killServer(server: ServerProcess): Promise<void> {
 export async function stopAllServers(): Promise<void> {
   for (const pidFile of pidFiles) {
     const pid = pidFromFile(pidFile);
-    if (pid !== undefined) signalGroup(pid, 'SIGQUIT');
+    if (pid !== undefined) signalGroup(pid, 'SIGINT');
   }
-  await Promise.all([...running.values()].map((server) => stopServer(server, 'SIGQUIT', 5_000)));
+  await Promise.all([...running.values()].map((server) => stopServer(server, server.stopSignal, 5_000)));
   for (const pidFile of pidFiles) {
     const pid = pidFromFile(pidFile);
-    if (pid !== undefined) await waitFor(`pid ${pid} to exit`, () => !isAlive(pid) || undefined, 10_000).catch(() => signalGroup(pid, 'SIGKILL'));
+    if (pid !== undefined)
+      await waitFor(`pid ${pid} to exit`, () => !isAlive(pid) || undefined, 10_000).catch(() =>
+        signalGroup(pid, 'SIGKILL'),
+      );
   }
 }
 
@@ -148,7 +165,9 @@ export async function killTracked(runDir: string): Promise<void> {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Tracked);
-  const pids = entries.flatMap((entry) => (entry.pid ? [entry.pid] : entry.pidFile ? [pidFromFile(entry.pidFile)] : []));
+  const pids = entries.flatMap((entry) =>
+    entry.pid ? [entry.pid] : entry.pidFile ? [pidFromFile(entry.pidFile)] : [],
+  );
   const alive = pids.filter((pid): pid is number => pid !== undefined && isAlive(pid));
   for (const pid of alive) signalGroup(pid, 'SIGKILL');
   await waitFor('tracked servers to exit', () => alive.every((pid) => !isAlive(pid)) || undefined, 10_000);
@@ -171,7 +190,11 @@ export async function freePort(): Promise<number> {
  * Polls until `probe` returns a value (not undefined) or throws the last error after the
  * deadline: servers start and fail over in their own time, so tests wait for a condition.
  */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -182,17 +205,29 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 /** Runs a short command to completion; throws with its stderr when it fails. */
-export function run(command: string, args: readonly string[], options: { uid?: number; gid?: number; cwd?: string } = {}): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' }, ...options });
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { uid?: number; gid?: number; cwd?: string } = {},
+): string {
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C.UTF-8' },
+    ...options,
+  });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr || result.error}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr || result.error}`,
+    );
   }
   return result.stdout;
 }

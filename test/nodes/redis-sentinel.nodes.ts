@@ -31,13 +31,22 @@ describe('redis-sentinel documents on a real master, replica and three Sentinels
       redisCli(redis.replica.port, 'GET', 'last-order') === 'order 1001' ? true : undefined,
     );
     await waitFor('the replica offset to reach the master offset', async () => {
-      const facts = factsOf(await runDocument('redis-sentinel', 'replica-link', { RedisPort: String(redis.replica.port) }));
+      const facts = factsOf(
+        await runDocument('redis-sentinel', 'replica-link', { RedisPort: String(redis.replica.port) }),
+      );
       return facts.offsetLag === 0 ? facts : undefined;
     });
 
-    const facts = await factsFrom('redis-sentinel', 'replica-link', { RedisPort: String(redis.replica.port) });
+    const facts = await factsFrom('redis-sentinel', 'replica-link', {
+      RedisPort: String(redis.replica.port),
+    });
 
-    expect(facts).toMatchObject({ role: 'slave', masterLinkStatus: 'up', offsetLag: 0, withinThreshold: true });
+    expect(facts).toMatchObject({
+      role: 'slave',
+      masterLinkStatus: 'up',
+      offsetLag: 0,
+      withinThreshold: true,
+    });
     expect(facts.master).toBe(`127.0.0.1:${redis.master.port}`);
   });
 
@@ -51,11 +60,21 @@ describe('redis-sentinel documents on a real master, replica and three Sentinels
     });
     console.log(`redis-sentinel/master-state: ${JSON.stringify(state)}`);
 
-    expect(started).toMatchObject({ failoverStarted: true, previousMaster: `127.0.0.1:${redis.master.port}` });
-    expect(state).toMatchObject({ done: true, sentinelMaster: `127.0.0.1:${redis.replica.port}`, recoveryRole: 'master' });
+    expect(started).toMatchObject({
+      failoverStarted: true,
+      previousMaster: `127.0.0.1:${redis.master.port}`,
+    });
+    expect(state).toMatchObject({
+      done: true,
+      sentinelMaster: `127.0.0.1:${redis.replica.port}`,
+      recoveryRole: 'master',
+    });
     for (const sentinel of redis.sentinels) {
       await waitFor(`${sentinel.name} to name the new master`, () =>
-        redisCli(sentinel.port, 'SENTINEL', 'get-master-addr-by-name', MASTER_NAME).replace('\n', ':') === `127.0.0.1:${redis.replica.port}` ? true : undefined,
+        redisCli(sentinel.port, 'SENTINEL', 'get-master-addr-by-name', MASTER_NAME).replace('\n', ':') ===
+        `127.0.0.1:${redis.replica.port}`
+          ? true
+          : undefined,
       );
     }
     expect(redisCli(redis.replica.port, 'GET', 'last-order')).toBe('order 1001');
@@ -65,16 +84,27 @@ describe('redis-sentinel documents on a real master, replica and three Sentinels
   it('start: a failover that already happened is success', async () => {
     const facts = await factsFrom('redis-sentinel', 'sentinel-failover', sentinelParameters());
 
-    expect(facts).toMatchObject({ failoverStarted: false, alreadyMaster: true, sentinelMaster: `127.0.0.1:${redis.replica.port}` });
+    expect(facts).toMatchObject({
+      failoverStarted: false,
+      alreadyMaster: true,
+      sentinelMaster: `127.0.0.1:${redis.replica.port}`,
+    });
   });
 
   it('fails with an error naming the node and the command when Sentinel does not know the master', async () => {
-    const result = await runDocument('redis-sentinel', 'sentinel-failover', { ...sentinelParameters(), MasterName: 'no-such-master' });
-    console.log(`redis-sentinel/sentinel-failover for an unknown master: exit ${result.exitCode}, ${result.stderr.trim()}`);
+    const result = await runDocument('redis-sentinel', 'sentinel-failover', {
+      ...sentinelParameters(),
+      MasterName: 'no-such-master',
+    });
+    console.log(
+      `redis-sentinel/sentinel-failover for an unknown master: exit ${result.exitCode}, ${result.stderr.trim()}`,
+    );
 
     expect(result.exitCode).not.toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`redis-sentinel/sentinel-failover failed on ${hostname()} (Sentinel 127.0.0.1:`);
+    expect(result.stderr).toContain(
+      `redis-sentinel/sentinel-failover failed on ${hostname()} (Sentinel 127.0.0.1:`,
+    );
     expect(result.stderr).toContain('Sentinel does not monitor a master named no-such-master');
   });
 });

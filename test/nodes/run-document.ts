@@ -20,7 +20,11 @@ export const SSM_OUTPUT_LIMIT = 24_000;
  * `#!/usr/bin/env bash` line picks the shell), as the user running the tests (root in CI, as
  * the agent).
  */
-export async function runDocument(kind: SelfHostedKind, name: string, parameters: Record<string, string>): Promise<CommandResult> {
+export async function runDocument(
+  kind: SelfHostedKind,
+  name: string,
+  parameters: Record<string, string>,
+): Promise<CommandResult> {
   const script = renderCommand(readDocument(kind, name), parameters);
   const directory = mkdtempSync(join(tmpdir(), 'ssm-command-'));
   const file = join(directory, '_script.sh');
@@ -49,8 +53,10 @@ export async function runDocument(kind: SelfHostedKind, name: string, parameters
 export function factsOf(result: CommandResult): Record<string, unknown> {
   if (result.exitCode !== 0) throw new Error(`command failed (${result.exitCode}): ${result.stderr.trim()}`);
   const lines = result.stdout.split('\n').filter(Boolean);
-  if (lines.length !== 1) throw new Error(`expected one line of facts, got ${lines.length}: ${result.stdout.slice(0, 500)}`);
-  if (result.stdout.length >= SSM_OUTPUT_LIMIT / 10) throw new Error(`facts of ${result.stdout.length} characters`);
+  if (lines.length !== 1)
+    throw new Error(`expected one line of facts, got ${lines.length}: ${result.stdout.slice(0, 500)}`);
+  if (result.stdout.length >= SSM_OUTPUT_LIMIT / 10)
+    throw new Error(`facts of ${result.stdout.length} characters`);
   return JSON.parse(lines[0] ?? '') as Record<string, unknown>;
 }
 

@@ -71,7 +71,9 @@ const PARAM_LINE = /^# @param (\w+) (?:default=(\S*) )?pattern=(\S+) (.+)$/;
 /** Builds the document from its script's header; throws on a header it cannot read. */
 export function documentFromScript(name: string, script: string): SsmCommandDocument {
   const lines = script.replace(/\n$/, '').split('\n');
-  const description = lines.find((line) => line.startsWith('# @description '))?.slice('# @description '.length);
+  const description = lines
+    .find((line) => line.startsWith('# @description '))
+    ?.slice('# @description '.length);
   const timeout = lines.find((line) => line.startsWith('# @timeout '))?.slice('# @timeout '.length);
   if (!description || !timeout || !/^\d+$/.test(timeout)) {
     throw new Error(`${name}: the header needs "# @description <text>" and "# @timeout <seconds>"`);
@@ -90,8 +92,13 @@ export function documentFromScript(name: string, script: string): SsmCommandDocu
   }
   const used = new Set([...script.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]));
   const declared = new Set(Object.keys(parameters));
-  const mismatch = [...used].filter((p) => !declared.has(p ?? '')).concat([...declared].filter((p) => !used.has(p)));
-  if (mismatch.length > 0) throw new Error(`${name}: parameters used but not declared, or declared but unused: ${mismatch.join(', ')}`);
+  const mismatch = [...used]
+    .filter((p) => !declared.has(p ?? ''))
+    .concat([...declared].filter((p) => !used.has(p)));
+  if (mismatch.length > 0)
+    throw new Error(
+      `${name}: parameters used but not declared, or declared but unused: ${mismatch.join(', ')}`,
+    );
   return {
     schemaVersion: '2.2',
     description,
@@ -115,7 +122,9 @@ export async function documentText(source: DocumentSource): Promise<string> {
 }
 
 export function readDocument(kind: SelfHostedKind, name: string): SsmCommandDocument {
-  return JSON.parse(readFileSync(join(documentsDirectory(kind), `${name}.json`), 'utf8')) as SsmCommandDocument;
+  return JSON.parse(
+    readFileSync(join(documentsDirectory(kind), `${name}.json`), 'utf8'),
+  ) as SsmCommandDocument;
 }
 
 /**

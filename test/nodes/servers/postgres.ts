@@ -58,7 +58,12 @@ function writeConfig(node: PostgresNode, socketDirectory: string): void {
   );
 }
 
-function newNode(root: string, name: string, port: number, user: ReturnType<typeof serverUser>): PostgresNode {
+function newNode(
+  root: string,
+  name: string,
+  port: number,
+  user: ReturnType<typeof serverUser>,
+): PostgresNode {
   const base = join(root, name);
   const node: PostgresNode = {
     name,
@@ -84,7 +89,25 @@ function pgTool(tool: string, args: readonly string[]): string {
 
 /** One SQL statement on a node over TCP; the rows as psql prints them unaligned (-At). */
 export function psql(node: PostgresNode, sql: string): string {
-  return pgTool('psql', ['-X', '-w', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(node.port), '-U', 'postgres', '-d', 'postgres', '-c', sql]).trim();
+  return pgTool('psql', [
+    '-X',
+    '-w',
+    '-q',
+    '-A',
+    '-t',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(node.port),
+    '-U',
+    'postgres',
+    '-d',
+    'postgres',
+    '-c',
+    sql,
+  ]).trim();
 }
 
 export async function startNode(node: PostgresNode): Promise<void> {
@@ -94,6 +117,7 @@ export async function startNode(node: PostgresNode): Promise<void> {
     command: join(PG_BIN, 'postgres'),
     args: ['-D', node.configDirectory],
     logFile: node.logFile,
+    stopSignal: 'SIGINT',
     uid: user.uid,
     gid: user.gid,
     cwd: '/',
@@ -117,9 +141,33 @@ export async function startPostgresPair(runDir: string): Promise<PostgresPair> {
   const replica = newNode(root, 'replica', await freePort(), user);
   for (const node of [primary, replica]) trackPidFile(join(node.dataDirectory, 'postmaster.pid'));
 
-  pgTool('initdb', ['-D', primary.dataDirectory, '-U', 'postgres', '--auth=trust', '--locale=C', '--encoding=UTF8', '--no-sync']);
+  pgTool('initdb', [
+    '-D',
+    primary.dataDirectory,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--locale=C',
+    '--encoding=UTF8',
+    '--no-sync',
+  ]);
   await startNode(primary);
-  pgTool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', replica.dataDirectory, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
+  pgTool('pg_basebackup', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(primary.port),
+    '-U',
+    'postgres',
+    '-D',
+    replica.dataDirectory,
+    '-R',
+    '-X',
+    'stream',
+    '-c',
+    'fast',
+    '--no-sync',
+  ]);
   await startNode(replica);
   await waitFor('the replica to stream from the primary', () =>
     psql(replica, 'SELECT status FROM pg_stat_wal_receiver') === 'streaming' ? true : undefined,

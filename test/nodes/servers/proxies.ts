@@ -47,7 +47,11 @@ export interface Haproxy {
 }
 
 /** HAProxy with backend app: server primary in service, server recovery in maintenance (disabled). */
-export async function writeHaproxy(runDir: string, primary: NamedBackend, recovery: NamedBackend): Promise<Haproxy> {
+export async function writeHaproxy(
+  runDir: string,
+  primary: NamedBackend,
+  recovery: NamedBackend,
+): Promise<Haproxy> {
   const directory = join(runDir, 'haproxy');
   mkdirSync(directory, { recursive: true });
   const haproxy: Haproxy = {
@@ -102,7 +106,11 @@ export interface Nginx {
   server?: ServerProcess;
 }
 
-export async function startNginx(runDir: string, primary: NamedBackend, recovery: NamedBackend): Promise<Nginx> {
+export async function startNginx(
+  runDir: string,
+  primary: NamedBackend,
+  recovery: NamedBackend,
+): Promise<Nginx> {
   const directory = join(runDir, 'nginx');
   const upstreams = join(directory, 'upstreams');
   mkdirSync(join(directory, 'temp'), { recursive: true });
@@ -129,7 +137,9 @@ export async function startNginx(runDir: string, primary: NamedBackend, recovery
       'events { worker_connections 64; }',
       'http {',
       '    access_log off;',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${temp}/${kind};`),
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+        (kind) => `    ${kind}_temp_path ${temp}/${kind};`,
+      ),
       `    include ${nginx.activeInclude};`,
       '    server {',
       `        listen 127.0.0.1:${nginx.port};`,

@@ -20,7 +20,10 @@ export interface RedisSentinelSet {
 
 /** One redis-cli command; the reply as redis-cli prints it when not on a terminal. */
 export function redisCli(port: number, ...args: string[]): string {
-  const result = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8', timeout: 10_000 });
+  const result = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   if (result.status !== 0) throw new Error(`redis-cli -p ${port} ${args.join(' ')}: ${result.stderr}`);
   return result.stdout.trim();
 }
@@ -33,7 +36,9 @@ async function startRedis(directory: string, node: RedisNode, args: readonly str
     logFile: join(directory, `${node.name}.log`),
     cwd: directory,
   });
-  await waitFor(`redis ${node.name} to answer`, () => (redisCli(node.port, 'PING') === 'PONG' ? true : undefined));
+  await waitFor(`redis ${node.name} to answer`, () =>
+    redisCli(node.port, 'PING') === 'PONG' ? true : undefined,
+  );
 }
 
 export async function startRedisSentinelSet(runDir: string): Promise<RedisSentinelSet> {
@@ -42,13 +47,26 @@ export async function startRedisSentinelSet(runDir: string): Promise<RedisSentin
   const master: RedisNode = { name: 'master', port: await freePort() };
   const replica: RedisNode = { name: 'replica', port: await freePort() };
   const sentinels: RedisNode[] = [];
-  for (const name of ['sentinel-1', 'sentinel-2', 'sentinel-3']) sentinels.push({ name, port: await freePort() });
+  for (const name of ['sentinel-1', 'sentinel-2', 'sentinel-3'])
+    sentinels.push({ name, port: await freePort() });
 
   const common = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory];
-  await startRedis(directory, master, ['--port', String(master.port), ...common, '--dbfilename', 'master.rdb']);
+  await startRedis(directory, master, [
+    '--port',
+    String(master.port),
+    ...common,
+    '--dbfilename',
+    'master.rdb',
+  ]);
   await startRedis(directory, replica, [
-    '--port', String(replica.port), ...common, '--dbfilename', 'replica.rdb',
-    '--replicaof', '127.0.0.1', String(master.port),
+    '--port',
+    String(replica.port),
+    ...common,
+    '--dbfilename',
+    'replica.rdb',
+    '--replicaof',
+    '127.0.0.1',
+    String(master.port),
   ]);
   for (const sentinel of sentinels) {
     // Sentinel rewrites its configuration file, so each one gets its own. A long down-after keeps
@@ -73,7 +91,9 @@ export async function startRedisSentinelSet(runDir: string): Promise<RedisSentin
   );
   for (const sentinel of sentinels) {
     await waitFor(`${sentinel.name} to know the replica`, () =>
-      redisCli(sentinel.port, 'SENTINEL', 'replicas', MASTER_NAME).includes(`127.0.0.1:${replica.port}`) ? true : undefined,
+      redisCli(sentinel.port, 'SENTINEL', 'replicas', MASTER_NAME).includes(`127.0.0.1:${replica.port}`)
+        ? true
+        : undefined,
     );
   }
   return { master, replica, sentinels };

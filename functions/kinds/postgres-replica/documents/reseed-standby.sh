@@ -107,7 +107,7 @@ else
 fi
 
 facts=''
-for _ in $(seq 1 60); do
+for _ in $(seq 1 300); do
   if facts="$(psql_at "$HOST" "$PORT" "
 SELECT json_build_object(
   'reseeded', pg_is_in_recovery(),
@@ -123,6 +123,6 @@ SELECT json_build_object(
     printf '%s\n' "$facts"
     exit 0
   fi
-  sleep 1
+  sleep 0.2
 done
 fail "the server did not come up streaming from the new primary within 60 s: $(log_tail)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # @description Check and read-back: reports which node Sentinel names as master and the recovery node's own ROLE and replication offsets, as one JSON line; done is true when Sentinel names the recovery node and it says it is master. Read-only.
 # @timeout 60
-# @param SentinelHost default=127.0.0.1 pattern=^[A-Za-z0-9_.:-]{1,255}$ The Sentinel to ask.
+# @param SentinelHost default=127.0.0.1 pattern=^[A-Za-z0-9_.:-]{1,255}$ The Sentinel to ask (its address, as seen from this node).
 # @param SentinelPort default=26379 pattern=^[0-9]{1,5}$ That Sentinel's port.
 # @param MasterName pattern=^[A-Za-z0-9_.-]{1,128}$ The master's name in Sentinel's configuration.
 # @param RecoveryHost pattern=^[A-Za-z0-9_.:-]{1,255}$ The recovery Redis node as Sentinel names it (its announced address).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # @description Start: asks Sentinel to fail the master over (SENTINEL FAILOVER) when it does not already name the recovery node as master; the recovery node must be a replica Sentinel knows. A failover already done or in progress is success. Prints one JSON line.
 # @timeout 60
-# @param SentinelHost default=127.0.0.1 pattern=^[A-Za-z0-9_.:-]{1,255}$ The Sentinel to ask.
+# @param SentinelHost default=127.0.0.1 pattern=^[A-Za-z0-9_.:-]{1,255}$ The Sentinel to ask (its address, as seen from this node).
 # @param SentinelPort default=26379 pattern=^[0-9]{1,5}$ That Sentinel's port.
 # @param MasterName pattern=^[A-Za-z0-9_.-]{1,128}$ The master's name in Sentinel's configuration (sentinel monitor <name> ...).
 # @param RecoveryHost pattern=^[A-Za-z0-9_.:-]{1,255}$ The recovery Redis node as Sentinel names it (its announced address).
