@@ -232,6 +232,10 @@ export class FailoverOrchestrator extends Construct {
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: ['CloudWatch Alarm State Change'],
+        // Only the plan's alarms, in their regions, from the accounts it trusts: this account and
+        // the plan's triggers.accounts (Validate Trigger checks the same again).
+        account: [...new Set([Stack.of(this).account, ...plan.triggers.accounts])],
+        region: [...new Set(plan.triggers.alarms.map((alarm) => alarm.region))].sort(),
         detail: {
           alarmName: [...new Set(plan.triggers.alarms.map((alarm) => alarm.name))].sort(),
           state: { value: ['ALARM'] },

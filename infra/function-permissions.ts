@@ -144,9 +144,8 @@ function allow(actions: string[], resources: string[]): PolicyStatement[] {
 
 /**
  * The failover record (functions/common/failover-record.ts) lives in the lock table: the kinds
- * read and write it, notify only reads it.
+ * read and write it (and read the lock's fencing token), notify reads it and claims its messages.
  */
-const RECORD_READ = ['dynamodb:GetItem'];
 const RECORD_READ_WRITE = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** What the orchestrator itself creates (or imports from the plan), as the policies name it. */
@@ -184,10 +183,16 @@ export function functionPolicyStatements(
         ...allow(['sns:Publish'], [own.topic]),
       ];
     case 'confirm-outage':
-      return allow(['cloudwatch:DescribeAlarms'], alarmArns(plan, stack));
+      // Re-checks the alarms; reads the plan alarms that fired meanwhile from the lock item and
+      // writes its abort verdict there (conditional UpdateItem).
+      return [
+        ...allow(['cloudwatch:DescribeAlarms'], alarmArns(plan, stack)),
+        ...allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [own.lockTable]),
+      ];
     case 'notify':
-      // Reads what each kind recorded (progress, read-back assessment); never changes anything.
-      return [...allow(['sns:Publish'], [own.topic]), ...allow(RECORD_READ, [own.lockTable])];
+      // Reads what each kind recorded (progress, read-back assessment); claims each message in the
+      // failover record before publishing it (one per execution and kind).
+      return [...allow(['sns:Publish'], [own.topic]), ...allow(RECORD_READ_WRITE, [own.lockTable])];
     default: {
       const kind = KINDS.find((candidate) => candidate.id === functionId);
       if (kind === undefined) throw new Error(`no permissions known for function ${functionId}`);

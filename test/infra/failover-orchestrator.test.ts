@@ -86,6 +86,15 @@ describe('FailoverOrchestrator', () => {
       expect(target.asObject()).not.toHaveProperty(key);
   });
 
+  it('matches plan alarms only in their regions and from the account the orchestrator is deployed to', () => {
+    const pattern = new Capture();
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: pattern });
+    expect(pattern.asObject()).toMatchObject({
+      account: ['111111111111'],
+      region: ['eu-west-1', 'us-east-1', 'us-west-2'],
+    });
+  });
+
   it('substitutes every ${...} of the definition with its function ARN, and defines nothing else', () => {
     const [, stateMachine] = onlyResource(template, 'AWS::StepFunctions::StateMachine');
     const substitutions = stateMachine.Properties.DefinitionSubstitutions as Record<string, unknown>;
