@@ -46,7 +46,7 @@ export class SimulatedSsm {
   /**
    * Creates every plan parameter (but those the scenario says are missing) with its template
    * rendered against the primaries: `values` are what the other kinds' resources looked like
-   * before the failover (e.g. `databases` → the source instances).
+   * before the failover (the rds-replica kind gives the source instances' endpoints).
    */
   public seed(values: Readonly<Record<string, unknown>>): void {
     const { plan, scenario } = this.world;
@@ -54,7 +54,6 @@ export class SimulatedSsm {
       recoveryRegion: plan.primaryRegion,
       primaryRegion: plan.primaryRegion,
       planName: plan.name,
-      databases: {},
       ...values,
     } as TemplateContext;
     for (const parameter of plan.parameters) {
