@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../engine/runner.js';
+import { alarmEvent, lockItemOf, plan, subjects } from './lock-support.js';
+
+describe('only the accounts the plan trusts', () => {
+  it('ignores a plan alarm from an account the plan does not trust: no lock, 0 mutating calls', async () => {
+    // Arrange
+    const event = { ...(alarmEvent() as Record<string, unknown>), account: '999999999999' };
+
+    // Act
+    const result = await replay({ plan, event });
+
+    // Assert
+    expect(result).toMatchObject({ outcome: 'ignored', mutatingCalls: 0, lock: null });
+    expect(JSON.stringify(result.output)).toContain(
+      'comes from account 999999999999, which plan shop-prod does not trust',
+    );
+    expect(result.cloud.notifications).toEqual([]);
+    expect(lockItemOf(result.cloud)).toBeUndefined();
+  });
+
+  it('fails over on an alarm of an account the plan lists under triggers.accounts', async () => {
+    // Arrange
+    const trusting = { ...plan, triggers: { ...plan.triggers, accounts: ['999999999999'] } };
+    const event = { ...(alarmEvent() as Record<string, unknown>), account: '999999999999' };
+
+    // Act
+    const result = await replay({ plan: trusting, event });
+
+    // Assert
+    expect(result.outcome).toBe('succeeded');
+  });
+});
+
+describe('each notification is sent once per execution and kind', () => {
+  it.each([
+    [1, 'Failover STARTED: shop-prod us-east-1 -> us-west-2'],
+    [2, 'Failover SUCCEEDED: shop-prod us-east-1 -> us-west-2'],
+  ])('sends one message when Publish call %i is applied but its response is lost', async (call) => {
+    // Act
+    const result = await replay({
+      plan,
+      event: alarmEvent(),
+      scenario: {
+        faults: [{ service: 'sns', operation: 'Publish', calls: [call], error: 'timeoutAfterApply' }],
+      },
+    });
+
+    // Assert
+    expect(result.outcome).toBe('succeeded');
+    expect(subjects(result.cloud)).toEqual([
+      'Failover STARTED: shop-prod us-east-1 -> us-west-2',
+      'Failover SUCCEEDED: shop-prod us-east-1 -> us-west-2',
+    ]);
+  });
+});
