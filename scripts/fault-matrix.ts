@@ -1,7 +1,8 @@
 /**
  * `npm run faults [-- --plan <file>] [--event <file>]`: replays the failover once per (AWS
- * operation the workflow calls) × (fault) × (persistent | transient | late) and prints what
- * each scenario ended in. Exit codes: 0 every scenario succeeded or stopped with a notification
+ * operation the workflow calls) × (fault) × (persistent | transient | late), and once per (Task
+ * state) × (Lambda fault), and prints what each scenario ended in; for the plan as given and
+ * for the same plan with several resources of each kind (engine/faults/plans.ts). Exit codes: 0 every scenario succeeded or stopped with a notification
  * that names the step, the error and what was done (or could not notify because SNS itself was
  * down); 1 at least one silent partial state or missing notification; 2 bad arguments or files,
  * or a fault-free replay that does not succeed (the matrix would be meaningless).
@@ -20,10 +21,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { parsePlan } = await import('../functions/common/plan.js');
 const faults = await import('../engine/faults/index.js');
 
+type Plan = ReturnType<typeof parsePlan>;
+
 function readInputs(): {
   planFile: string;
   eventFile: string;
-  plan: ReturnType<typeof parsePlan>;
+  plans: readonly { readonly title: string; readonly plan: Plan }[];
   event: unknown;
 } {
   const { values } = parseArgs({
@@ -32,37 +35,61 @@ function readInputs(): {
   });
   const planFile = values.plan ?? DEFAULT_PLAN;
   const eventFile = values.event ?? DEFAULT_EVENT;
-  const plan = parsePlan(parseYaml(readFileSync(planFile, 'utf8')), planFile);
+  const document = parseYaml(readFileSync(planFile, 'utf8')) as Parameters<
+    typeof faults.severalOfEachKind
+  >[0];
   const event: unknown = JSON.parse(readFileSync(eventFile, 'utf8'));
-  return { planFile, eventFile, plan, event };
+  const several = faults.severalOfEachKind(document);
+  return {
+    planFile,
+    eventFile,
+    plans: [
+      { title: planFile, plan: parsePlan(document, planFile) },
+      {
+        title: `${planFile} with several resources of each kind (${several.databases?.length ?? 0} databases, ${several.scalingGroups?.length ?? 0} groups, ${several.parameters?.length ?? 0} parameters)`,
+        plan: parsePlan(several, planFile),
+      },
+    ],
+    event,
+  };
 }
+
+type Report = Awaited<ReturnType<typeof faults.runFaultMatrix>>;
 
 async function main(): Promise<number> {
   let inputs: ReturnType<typeof readInputs>;
-  let report: Awaited<ReturnType<typeof faults.runFaultMatrix>>;
+  const reports: { title: string; report: Report }[] = [];
   try {
     inputs = readInputs();
-    report = await faults.runFaultMatrix(inputs.plan, inputs.event);
+    for (const { title, plan } of inputs.plans)
+      reports.push({ title, report: await faults.runFaultMatrix(plan, inputs.event) });
   } catch (error) {
     process.stderr.write(`fault matrix: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  process.stdout.write(`Fault matrix: ${inputs.planFile}, ${inputs.eventFile}\n\n`);
-  process.stdout.write(`${faults.formatMatrixRows(report.rows)}\n\n`);
-  process.stdout.write(`${faults.formatLambdaRows(report.lambdaRows)}\n\n`);
-  process.stdout.write(
-    `Not applicable (the simulator rejects them): ${faults.formatNotApplicable(report)}\n\n`,
-  );
-  process.stdout.write(`${faults.formatMatrixTotals(report)}\n`);
-  const broken = faults.violations(report);
-  const brokenLambda = faults.lambdaViolations(report);
-  if (broken.length + brokenLambda.length === 0) return 0;
-  const blocks = [faults.formatViolations(broken), faults.formatLambdaViolations(brokenLambda)].filter(
-    Boolean,
-  );
-  process.stderr.write(
-    `\n${broken.length + brokenLambda.length} scenario(s) break the rule:\n${blocks.join('\n')}\n`,
-  );
+  const blocks: string[] = [];
+  let broken = 0;
+  for (const { title, report } of reports) {
+    process.stdout.write(`Fault matrix: ${title}, ${inputs.eventFile}\n\n`);
+    process.stdout.write(`${faults.formatMatrixRows(report.rows)}\n\n`);
+    process.stdout.write(`${faults.formatLambdaRows(report.lambdaRows)}\n\n`);
+    process.stdout.write(
+      `Not applicable (the simulator rejects them, or a lost response on a read): ${faults.formatNotApplicable(report)}\n\n`,
+    );
+    const rows = faults.violations(report);
+    const lambdaRows = faults.lambdaViolations(report);
+    broken += rows.length + lambdaRows.length;
+    blocks.push(
+      ...[faults.formatViolations(rows), faults.formatLambdaViolations(lambdaRows)]
+        .filter(Boolean)
+        .map((block) => `${title}:\n${block}`),
+    );
+  }
+  // The totals of every plan together at the end, where a reader looks first.
+  for (const { title, report } of reports)
+    process.stdout.write(`Totals: ${title}\n${faults.formatMatrixTotals(report)}\n\n`);
+  if (broken === 0) return 0;
+  process.stderr.write(`\n${broken} scenario(s) break the rule:\n${blocks.join('\n')}\n`);
   return 1;
 }
 

@@ -41,3 +41,4 @@ export {
   formatNotApplicable,
   formatViolations,
 } from './report.js';
+export { severalOfEachKind } from './plans.js';

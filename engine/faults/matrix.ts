@@ -7,15 +7,25 @@ import { observeReplay } from './observed-replay.js';
 import { discoverOperations, type WorkflowOperation } from './operations.js';
 import { judgeReplay, type ScenarioVerdict, type Verdict } from './verdict.js';
 
-/** The API faults of the matrix (Lambda's own: lambda-matrix.ts): throttling, 5xx, timeout, access denied, not found, invalid state. */
+/**
+ * The API faults of the matrix (Lambda's own: lambda-matrix.ts): throttling, 500, 503, a timeout
+ * before the call is applied and one after (the response is lost: the caller cannot know the
+ * change happened), access denied, not found, invalid state.
+ */
 export const MATRIX_FAULTS = [
   'throttling',
   'server',
+  'unavailable',
   'timeout',
+  'timeoutAfterApply',
   'accessDenied',
   'notFound',
   'invalidState',
 ] as const satisfies readonly FaultKind[];
+
+/** A lost response differs from a plain timeout only where the call changes something. */
+const appliesTo = (fault: MatrixFault, operation: WorkflowOperation): boolean =>
+  fault !== 'timeoutAfterApply' || operation.mutating;
 export type MatrixFault = (typeof MATRIX_FAULTS)[number];
 
 /**
@@ -91,7 +101,7 @@ export function matrixCases(operations: readonly WorkflowOperation[]): {
   const notApplicable: NotApplicable[] = [];
   for (const operation of operations) {
     for (const fault of MATRIX_FAULTS) {
-      if (!faultApplies(fault, operation.service, operation.operation)) {
+      if (!faultApplies(fault, operation.service, operation.operation) || !appliesTo(fault, operation)) {
         notApplicable.push({ operation, fault });
         continue;
       }

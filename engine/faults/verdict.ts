@@ -1,9 +1,15 @@
 import type { Plan } from '../../functions/common/plan.js';
 import { HOPELESS_STATUSES } from '../../functions/kinds/rds-replica/rds.js';
-import { KINDS } from '../../functions/kinds/registry.js';
 import type { ReplayOutcome } from '../runner.js';
 import type { CloudSnapshot, PublishedMessage } from '../sim/index.js';
 import type { TimelineEntry } from '../timeline.js';
+import {
+  planResources,
+  resourceLine,
+  saysSkipped,
+  successProblems,
+  type NoticeResource,
+} from './end-state.js';
 import type { ObservedReplay } from './observed-replay.js';
 
 /**
@@ -67,37 +73,6 @@ const mentionsPromotion = (detail: string): boolean =>
 /** A read-back that could not read the resource sends the operator to look: never wrong. */
 const isUnknown = (detail: string): boolean => detail.startsWith('unknown');
 
-/** One resource of the plan as the failure notice names it: `- <noun> <label>: <detail>`. */
-interface NoticeResource {
-  readonly kind: string;
-  readonly noun: string;
-  readonly label: string;
-}
-
-/** Every resource of the plan, in the notice's words (each kind's singular noun and label). */
-function planResources(plan: Plan): NoticeResource[] {
-  return KINDS.flatMap((kind) =>
-    (plan[kind.planKey] as readonly unknown[]).map((item) => ({
-      kind: kind.id,
-      noun: kind.noun.replace(/s$/, ''),
-      label: (kind.label as (value: unknown) => string)(item),
-    })),
-  );
-}
-
-/** The notice's line for one resource and whether it is listed under "Done" or "Not done". */
-function resourceLine(
-  body: string,
-  resource: NoticeResource,
-): { readonly detail: string; readonly done: boolean } | undefined {
-  const lines = body.split('\n');
-  const notDoneAt = lines.findIndex((line) => line.startsWith('Not done:'));
-  const prefix = `- ${resource.noun} ${resource.label}: `;
-  const at = lines.findIndex((line) => line.startsWith(prefix));
-  if (at < 0) return undefined;
-  return { detail: (lines[at] ?? '').slice(prefix.length), done: notDoneAt < 0 || at < notDoneAt };
-}
-
 /** A changed resource of the plan: `<noun> <label>`, as the notice names it. */
 const changedName = (noun: string, label: string): string => `${noun} ${label}`;
 
@@ -146,6 +121,10 @@ function lineProblems(
   const { detail } = line;
   if (isUnknown(detail)) return [];
   const said = `the notification says "${resource.noun} ${resource.label}: ${detail}"`;
+  if (saysSkipped(detail)) {
+    if (changed) return [`${resource.label} was changed, but ${said}`];
+    return resource.optional ? [] : [`${resource.label} is required, but ${said}`];
+  }
   switch (resource.noun) {
     case 'replica': {
       // A replica whose promotion RDS accepted cannot be un-promoted: calling it "still a read
@@ -182,6 +161,9 @@ function lineProblems(
       const was = before.parameters[resource.label]?.value;
       if (changed && was !== undefined && detail.endsWith(`holds ${was}`))
         return [`${resource.label} was changed from ${was} to ${value ?? '(deleted)'}, but ${said}`];
+      // Listed as done, it must name the value the cloud holds (a read-back found it there).
+      if (line.done && (value === undefined || !detail.includes(value)))
+        return [`${resource.label} holds ${value ?? '(nothing)'}, but ${said} under Done`];
       return [];
     }
     default:
@@ -275,8 +257,14 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
   const problems: string[] = [];
   switch (result.outcome) {
     case 'succeeded':
-      if (lastKind === 'succeeded') return verdict('succeeded', true);
-      problems.push('succeeded without a success notification');
+      // Judged by the cloud's end state: the subject line alone could claim anything.
+      if (lastKind === 'succeeded' && last !== undefined) {
+        const content = successProblems(plan, last.message, { cloud: result.cloud, changed, mutatingCalls });
+        if (content.length === 0) return verdict('succeeded', true);
+        problems.push(...content);
+      } else {
+        problems.push('succeeded without a success notification');
+      }
       break;
     case 'ignored':
     case 'duplicate':
