@@ -2,6 +2,7 @@ import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RDSClient } from '@aws-sdk/client-rds';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -15,7 +16,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
  * this file imports SDK types only, so a Lambda bundle carries exactly the clients its code
  * calls (a bundle that imported every client was ~1 MiB).
  */
-export type AwsService = 'rds' | 'cloudwatch' | 'autoscaling' | 'ssm' | 'sns' | 'dynamodb' | 'sfn';
+export type AwsService = 'rds' | 'cloudwatch' | 'autoscaling' | 'ssm' | 'sns' | 'dynamodb' | 'sfn' | 's3';
 
 export interface ClientSettings {
   readonly service: AwsService;
@@ -34,7 +35,14 @@ export const BEST_EFFORT: ClientOptions = { requestTimeoutMs: 2_000, maxAttempts
 export const ON_PATH: ClientOptions = { requestTimeoutMs: 10_000, maxAttempts: 3 };
 
 export type AnyClient =
-  RDSClient | CloudWatchClient | AutoScalingClient | SSMClient | SNSClient | DynamoDBClient | SFNClient;
+  | RDSClient
+  | CloudWatchClient
+  | AutoScalingClient
+  | SSMClient
+  | SNSClient
+  | DynamoDBClient
+  | SFNClient
+  | S3Client;
 
 /** Adds behaviour to each new client, e.g. the local engine's simulated transport. */
 export type ClientInterceptor = (client: AnyClient, settings: ClientSettings) => void;

@@ -38,6 +38,8 @@ export const CONTRACT_FILE_OF_COMMAND = {
   GetTopicAttributesCommand: 'readiness-check',
   DescribeStateMachineCommand: 'readiness-check',
   PutMetricDataCommand: 'readiness-check',
+  GetExecutionHistoryCommand: 'write-report',
+  PutObjectCommand: 'write-report',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -63,6 +65,7 @@ export const CONTRACT_FILE_OF_MODULE = {
   'notify/notify.ts': 'notify',
   'readiness-check/readiness-metric.ts': 'readiness-check',
   'readiness-check/resource-checks.ts': 'readiness-check',
+  'write-report/write-report.ts': 'write-report',
 } as const;
 
 export type ContractFile =
