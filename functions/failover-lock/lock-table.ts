@@ -207,10 +207,12 @@ export function recordFailoverStart(
 ): Promise<WriteOutcome> {
   const values: Record<string, AttributeValue> = { ':now': { S: startedAt }, ':me': { S: executionArn } };
   if (version !== undefined) values[':version'] = { N: String(version) };
+  // Write-once per execution: a retried step finds its start recorded and keeps the first time.
+  const once = '(attribute_not_exists(#lastFailoverExecution) OR #lastFailoverExecution <> :me)';
   return conditionalUpdate(
     ref,
     'SET #lastFailoverStartedAt = :now, #lastFailoverExecution = :me',
-    version === undefined ? '#holder = :me' : '#holder = :me AND #version = :version',
+    `${version === undefined ? '#holder = :me' : '#holder = :me AND #version = :version'} AND ${once}`,
     values,
   );
 }

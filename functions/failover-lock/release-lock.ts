@@ -27,6 +27,16 @@ export async function recordStart(lock: FailoverLock): Promise<FailoverLock> {
   if (lock.dryRun) return lock;
   const startedAt = nowIso();
   const outcome = await recordFailoverStart(refOf(lock), lock.executionArn, startedAt, lock.version);
+  const current = outcome.written ? undefined : outcome.current;
+  if (
+    current?.holder?.executionArn === lock.executionArn &&
+    current.lastFailoverExecution === lock.executionArn &&
+    current.lastFailoverStartedAt !== undefined
+  ) {
+    // A retry of this step (its first response was lost): the start stays as first recorded.
+    const recorded = current.lastFailoverStartedAt;
+    return { ...lock, failoverStartedAt: recorded, lastFailoverStartedAt: recorded };
+  }
   if (!outcome.written) {
     const holder = outcome.current?.holder?.executionArn;
     throw new LockLostError(

@@ -577,9 +577,9 @@ describe('acquireLock', () => {
 });
 
 describe('recordStart', () => {
-  it('records the live failover start only while this execution holds the lock', async () => {
+  it('records the live failover start only while this execution holds the lock at its version, once', async () => {
     // Act
-    const lock = await recordStart(heldLock());
+    const lock = await recordStart(heldLock({ version: 7 }));
 
     // Assert
     expect(lock).toMatchObject({
@@ -588,8 +588,31 @@ describe('recordStart', () => {
     });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateItemCommand, {
       UpdateExpression: 'SET #lastFailoverStartedAt = :now, #lastFailoverExecution = :me',
-      ConditionExpression: '#holder = :me',
-      ExpressionAttributeValues: { ':now': { S: NOW.toISOString() }, ':me': { S: ME } },
+      ConditionExpression:
+        '#holder = :me AND #version = :version AND (attribute_not_exists(#lastFailoverExecution) OR #lastFailoverExecution <> :me)',
+      ExpressionAttributeValues: {
+        ':now': { S: NOW.toISOString() },
+        ':me': { S: ME },
+        ':version': { N: '7' },
+      },
+    });
+  });
+
+  it('keeps the first recorded start when the step is re-run after it recorded it', async () => {
+    // Arrange: the first run recorded 08:59:30; its response was lost.
+    const recorded = {
+      ...lockItem({ holder: ME, lastFailoverStartedAt: '2026-11-24T08:59:30.000Z' }),
+      lastFailoverExecution: { S: ME },
+    };
+    dynamo.on(UpdateItemCommand).rejects(conditionFailed(recorded));
+
+    // Act
+    const lock = await recordStart(heldLock());
+
+    // Assert
+    expect(lock).toMatchObject({
+      failoverStartedAt: '2026-11-24T08:59:30.000Z',
+      lastFailoverStartedAt: '2026-11-24T08:59:30.000Z',
     });
   });
 
