@@ -5,8 +5,16 @@ import {
   type AutoScalingGroup,
 } from '@aws-sdk/client-auto-scaling';
 import { afterEach, describe, expect, it } from 'vitest';
-import { autoScalingClient } from '../../functions/common/clients/autoscaling.js';
-import { failure, GROUP, RECOVERY, settle, simulate, teardown, type InstalledClock } from './support.js';
+import { autoScalingClient } from '../../../functions/common/clients/autoscaling.js';
+import {
+  failure,
+  GROUP,
+  RECOVERY,
+  settle,
+  simulate,
+  teardown,
+  type InstalledClock,
+} from '../../sim/support.js';
 
 afterEach(teardown);
 

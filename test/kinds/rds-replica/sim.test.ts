@@ -6,7 +6,7 @@ import {
   PromoteReadReplicaCommand,
 } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rdsClient } from '../../functions/common/clients/rds.js';
+import { rdsClient } from '../../../functions/common/clients/rds.js';
 import {
   failure,
   PRIMARY,
@@ -16,7 +16,7 @@ import {
   simulate,
   teardown,
   type InstalledClock,
-} from './support.js';
+} from '../../sim/support.js';
 
 afterEach(teardown);
 
