@@ -10,6 +10,7 @@ import type { Scenario } from '../engine/sim/index.js';
 import { EXIT, type CliIo } from './cli-io.js';
 import type { CliEnvironment } from './cli-environment.js';
 import { BadInputError, badInputLine, isBadInput, loadPlanAndScenario } from './command-inputs.js';
+import { NO_CREDENTIALS } from './input-errors.js';
 import { withSimulatedAccount } from './simulated-account.js';
 import { resolveStateMachine, StateMachineNotFoundError } from './state-machine-arn.js';
 
@@ -96,7 +97,6 @@ export async function checkCommand(
   const { plan, scenario } = inputs;
   const where =
     values.local === true ? 'the simulated AWS (local)' : `AWS (recovery region ${plan.recoveryRegion})`;
-  io.out(`Readiness of plan ${plan.name} on ${where}:`);
   let readiness: Readiness;
   try {
     readiness =
@@ -107,8 +107,18 @@ export async function checkCommand(
     io.err(badInputLine(error));
     return EXIT.badInput;
   }
+  const failures = readiness.checks.filter((check) => check.status === 'fail');
+  // Every check failed for want of credentials: that is one fact, not a list of failed checks.
+  if (
+    failures.length > 0 &&
+    failures.every((check) => /CredentialsProviderError|Could not load credentials/.test(check.reason))
+  ) {
+    io.err(`bad input: ${NO_CREDENTIALS}`);
+    return EXIT.badInput;
+  }
+  io.out(`Readiness of plan ${plan.name} on ${where}:`);
   for (const check of readiness.checks) io.out(checkLine(check));
-  const failed = readiness.checks.filter((check) => check.status === 'fail').length;
+  const failed = failures.length;
   const total = readiness.checks.length;
   io.err(
     readiness.ready

@@ -9,9 +9,17 @@ import { CHECK_OPTIONS, CHECK_USAGE, checkCommand, type CheckArgs } from './chec
 import { GAMEDAY_OPTIONS, GAMEDAY_USAGE, gamedayCommand, type GamedayArgs } from './gameday-command.js';
 import { REPORT_OPTIONS, REPORT_USAGE, reportCommand, type ReportArgs } from './report-command.js';
 import { replayCommand } from './replay-command.js';
+import { checkOptionPaths, unhandledError } from './input-errors.js';
+
+const EXIT_NOTES = `The state machine is --state-machine-arn, else FAILOVER_STATE_MACHINE_ARN, else the one named
+<plan>-failover in --region (default: the plan's recoveryRegion).
+Exit codes: 0 succeeded, ignored, duplicate or ready; 1 refused, aborted, failed, stopped, timed out
+or not ready;
+2 bad input (one line on stderr), including no AWS credentials for a command that needs them;
+130 stopped following with Ctrl-C (the execution keeps running).`;
 
 const USAGE = `usage:
-  failover replay <event.json> [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]
+  failover replay <event.json>... [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]
   ${GAMEDAY_USAGE}
   ${REPORT_USAGE}
   ${CHECK_USAGE}
@@ -25,11 +33,7 @@ report   writes the Markdown + JSON report of a live execution or a saved replay
          (failover replay --json > result.json); follows a running execution to its end.
 check    checks that the plan could fail over now (replicas, groups, parameters, topic, alarms,
          state machine), on AWS or with --local on the simulated AWS.
-The state machine is --state-machine-arn, else FAILOVER_STATE_MACHINE_ARN, else the one named
-<plan>-failover in --region (default: the plan's recoveryRegion).
-Exit codes: 0 succeeded, ignored, duplicate or ready; 1 refused, aborted, failed, stopped, timed out
-or not ready;
-2 bad input; 130 stopped following with Ctrl-C (the execution keeps running).`;
+${EXIT_NOTES}`;
 
 const REPLAY_OPTIONS = {
   plan: { type: 'string' },
@@ -69,23 +73,47 @@ export async function main(
   env: CliEnvironment = processEnvironment(),
 ): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h') {
+  if (command === '--help' || command === '-h') {
     io.out(USAGE);
-    return command === undefined ? EXIT.badInput : EXIT.ok;
+    return EXIT.ok;
   }
-  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (spec === undefined) {
-    io.err(`failover: unknown command "${command}"\n${USAGE}`);
+  const spec = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (command === undefined || spec === undefined) {
+    const what = command === undefined ? 'no command' : `unknown command "${command}"`;
+    io.err(`bad input: ${what}: use ${Object.keys(COMMANDS).join(', ')} (failover --help)`);
     return EXIT.badInput;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(commandUsage(command));
+    return EXIT.ok;
   }
   let parsed;
   try {
     parsed = parseArgs({ args: [...rest], allowPositionals: true, options: spec.options });
   } catch (error) {
-    io.err(`failover: ${(error as Error).message}\n${USAGE}`);
+    // One line: the option's problem and where to read how the command is used.
+    io.err(`bad input: ${(error as Error).message.replace(/\s*\n\s*/g, ' ')} (failover ${command} --help)`);
     return EXIT.badInput;
   }
-  return spec.run(parsed, io, env);
+  try {
+    checkOptionPaths(parsed.values);
+    return await spec.run(parsed, io, env);
+  } catch (error) {
+    const { line, badInput } = unhandledError(command, error);
+    io.err(line);
+    return badInput ? EXIT.badInput : EXIT.failed;
+  }
+}
+
+/** The usage of one command: its synopsis line, then the general notes. */
+function commandUsage(command: string): string {
+  const synopsis = USAGE.split('\n').find((line) => line.trim().startsWith(`failover ${command} `));
+  const description = USAGE.split('\n\n')[1]
+    ?.split(/\n(?=\w)/)
+    .find((paragraph) => paragraph.startsWith(command));
+  return [`usage: ${synopsis?.trim() ?? `failover ${command}`}`, '', description ?? '', '', EXIT_NOTES].join(
+    '\n',
+  );
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -16,8 +16,8 @@ export interface Refusal {
   readonly nextAllowedAt: string;
 }
 
-/** SNS subjects are printable ASCII, at most 100 characters. */
-const subjectLine = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+/** SNS subjects are printable ASCII and "must be less than 100 characters" (SNS API reference): at most 99. */
+const subjectLine = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 99);
 
 export function refusalMessage(
   plan: Plan,
