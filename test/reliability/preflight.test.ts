@@ -111,3 +111,59 @@ describe('an optional resource that cannot fail over', () => {
     expect(observed.result.cloud.parameters['/shop/batch/region']?.value).toBe('us-west-2');
   });
 });
+
+describe('an optional database that cannot fail over', () => {
+  /** The example plan with a second, optional database and an optional parameter naming it. */
+  const planWithOptionalDatabase = (): Plan =>
+    examplePlan((document) => {
+      document.databases = [
+        ...(document.databases ?? []),
+        {
+          id: 'reports',
+          replica: 'reports-db-replica',
+          maxLagSeconds: 30,
+          lagWaitSeconds: 60,
+          optional: true,
+        },
+      ];
+      document.parameters = [
+        ...(document.parameters ?? []),
+        { name: '/shop/reports/host', value: '{{databases.reports.endpoint}}', optional: true },
+      ];
+    });
+
+  it('is never promoted when its lag stays over the threshold, and the rest fails over', async () => {
+    const scenario: Scenario = {
+      lag: { 'reports-db-replica': [{ atSeconds: -600, lagSeconds: 600 }] },
+    };
+
+    const observed = await observeReplay(planWithOptionalDatabase(), routeHealthAlarm(), scenario);
+
+    expect(observed.result.outcome, observed.result.summary).toBe('succeeded');
+    const promoted = callsOf(observed.calls, 'PromoteReadReplica').map(
+      (call) => (call.input as { DBInstanceIdentifier: string }).DBInstanceIdentifier,
+    );
+    expect(promoted).toEqual(['shop-db-replica']);
+    const message = lastNotice(observed)?.message ?? '';
+    expect(message).toMatch(/replica reports-db-replica: WARNING: skipped \(optional\)/);
+    expect(message).toMatch(/parameter \/shop\/reports\/host: WARNING: skipped \(optional\)/);
+    expect(
+      callsOf(observed.calls, 'PutParameter').map((call) => JSON.stringify(call.input)),
+    ).not.toContainEqual(expect.stringContaining('/shop/reports/host'));
+  });
+
+  it('cannot be named by a required parameter: the plan is refused', () => {
+    expect(() =>
+      examplePlan((document) => {
+        document.databases = [
+          ...(document.databases ?? []),
+          { id: 'reports', replica: 'reports-db-replica', maxLagSeconds: 30, optional: true },
+        ];
+        document.parameters = [
+          ...(document.parameters ?? []),
+          { name: '/shop/reports/host', value: '{{databases.reports.endpoint}}' },
+        ];
+      }),
+    ).toThrow(/names database "reports", which is optional/);
+  });
+});
