@@ -32,6 +32,7 @@ import { functionEnvironment, OrchestratorFunction } from './orchestrator-functi
 import { validateProps, type FailoverOrchestratorProps } from './orchestrator-props.js';
 import { ExecutionAlarm } from './execution-alarm.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
+import { ReportBucket } from './report-bucket.js';
 
 export { FailoverOrchestratorPropsError, type FailoverOrchestratorProps } from './orchestrator-props.js';
 
@@ -88,6 +89,8 @@ export class FailoverOrchestrator extends Construct {
    * aborted: the orchestrator watched by something other than itself.
    */
   public readonly executionAlarm: Alarm;
+  /** Each ended execution's report (HTML + JSON, `<plan>/<execution>.*`), kept a year: infra/report-bucket.ts. */
+  public readonly reportBucket: ReportBucket;
 
   public constructor(scope: Construct, id: string, props: FailoverOrchestratorProps) {
     super(scope, id);
@@ -262,6 +265,14 @@ export class FailoverOrchestrator extends Construct {
     this.readinessCheckFunction = readiness.function;
     this.readinessSchedule = readiness.schedule;
     this.readinessAlarm = readiness.alarm;
+
+    this.reportBucket = new ReportBucket(this, 'Reports', {
+      functionOptions,
+      stateMachine: this.stateMachine,
+      lockTable: this.lockTable,
+      executionsArn: own.executions,
+      stateMachineName: settings.stateMachineName,
+    });
 
     this.executionAlarm = new ExecutionAlarm(this, 'ExecutionAlarm', {
       stateMachine: this.stateMachine,

@@ -23,11 +23,12 @@ function reservedConcurrencyById(template: Template): Record<string, unknown> {
 }
 
 describe('reserved concurrency of the failover path', () => {
-  it('reserves the default for every function the workflow invokes, and none for the readiness check', () => {
+  it('reserves the default for every function the workflow invokes, and none for the readiness check or the report writer', () => {
     const reserved = reservedConcurrencyById(orchestratorTemplate());
 
-    const { 'readiness-check': readiness, ...workflow } = reserved;
+    const { 'readiness-check': readiness, 'write-report': reportWriter, ...workflow } = reserved;
     expect(readiness).toBeUndefined();
+    expect(reportWriter).toBeUndefined();
     expect(Object.keys(workflow)).toEqual(
       expect.arrayContaining([
         'validate-trigger',

@@ -16,6 +16,7 @@ import {
 } from '../../infra/function-settings.js';
 import { definitionPlaceholders } from '../../infra/orchestrator-function.js';
 import { loadPlanFile } from '../../infra/plan-file.js';
+import { WRITE_REPORT_ID } from '../../infra/report-bucket.js';
 import { buildWorkflow, workflowFunctionIds } from '../../state-machines/workflow-builder.js';
 import { fixturePath, orchestratorApp, repositoryPath, synthesize, templateOf } from './infra-helpers.js';
 
@@ -24,7 +25,8 @@ const PLAN_NAME = 'shop-staging';
 const plan = loadPlanFile(fixturePath('multi-region.plan.yaml'));
 /** The fixture plan uses every kind: 4 workflow steps and 3 kinds. */
 const WORKFLOW_FUNCTION_IDS = workflowFunctionIds(plan);
-const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID];
+/** The workflow's functions, the scheduled readiness check and the report writer (infra/report-bucket.ts). */
+const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID, WRITE_REPORT_ID];
 
 /** The definition with every `${...}` placeholder replaced by `fn:<logical id of its function>`. */
 function resolvePlaceholders(definition: string, logicalIdOf: (variable: string) => string): unknown {
@@ -396,7 +398,8 @@ describe('FailoverOrchestrator for a plan without scaling groups', () => {
       ...Object.values(autoScalingGroupKind.states),
     ].filter((name): name is string => name !== undefined);
 
-    expect(descriptions).toHaveLength(7);
+    // 6 workflow functions (4 steps, 2 kinds), the readiness check and the report writer.
+    expect(descriptions).toHaveLength(8);
     expect(descriptions).not.toContain(`failover-orchestrator ${PLAN_NAME}: auto-scaling-group`);
     expect(descriptions).toContain(`failover-orchestrator ${PLAN_NAME}: rds-replica`);
     expect(kindNames.filter((name) => definition.includes(name))).toEqual([]);

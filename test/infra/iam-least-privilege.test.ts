@@ -5,6 +5,7 @@ import {
   kindStatement,
 } from '../../infra/function-permissions.js';
 import { READINESS_CHECK_ID } from '../../infra/function-settings.js';
+import { WRITE_REPORT_ID } from '../../infra/report-bucket.js';
 import { loadPlanFile } from '../../infra/plan-file.js';
 import { workflowFunctionIds } from '../../state-machines/workflow-builder.js';
 import {
@@ -23,7 +24,7 @@ import {
 const plan = loadPlanFile(fixturePath('multi-region.plan.yaml'));
 /** The fixture plan uses every kind: the state machine's functions, then the readiness check. */
 const WORKFLOW_FUNCTION_IDS = workflowFunctionIds(plan);
-const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID];
+const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID, WRITE_REPORT_ID];
 
 /**
  * The only actions granted on Resource "*": IAM accepts nothing else for them (Service
@@ -104,6 +105,16 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...recordReadWrite,
   ],
   'ssm-parameter': [...grants(['ssm:GetParameter', 'ssm:PutParameter'], parameters), ...recordReadWrite],
+  // Not invoked by the workflow: EventBridge, when an execution ends. Reads the execution and the
+  // record, writes under the plan's prefix of the report bucket.
+  'write-report': [
+    ...grants(
+      ['states:DescribeExecution', 'states:GetExecutionHistory'],
+      ['arn:${Partition}:states:us-west-2:111111111111:execution:shop-staging-failover:*'],
+    ),
+    ...grants(['dynamodb:GetItem'], ['LOCK_TABLE']),
+    ...grants(['s3:PutObject'], ['REPORT_BUCKET/shop-staging/*']),
+  ],
   // Not invoked by the workflow: the scheduled check. Read-only on the plan, alarms in their own regions.
   'readiness-check': [
     ...grants(['rds:DescribeDBInstances'], replicas),
@@ -145,6 +156,10 @@ function named(template: Template, resource: unknown): string {
   if (text === JSON.stringify({ Ref: only('AWS::SNS::Topic') })) return 'TOPIC';
   if (text === JSON.stringify({ 'Fn::GetAtt': [only('AWS::DynamoDB::Table'), 'Arn'] })) return 'LOCK_TABLE';
   if (text === JSON.stringify({ Ref: only('AWS::StepFunctions::StateMachine') })) return 'STATE_MACHINE';
+  const bucketArn = JSON.stringify({ 'Fn::GetAtt': [only('AWS::S3::Bucket'), 'Arn'] });
+  if (text.startsWith(`{"Fn::Join":["",[${bucketArn},"`)) {
+    return `REPORT_BUCKET${(resource as { 'Fn::Join': [string, [unknown, string]] })['Fn::Join'][1][1]}`;
+  }
   return arnText(resource);
 }
 

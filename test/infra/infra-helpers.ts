@@ -151,6 +151,7 @@ const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
   'client-cloudwatch': 'cloudwatch',
   'client-dynamodb': 'dynamodb',
   'client-rds': 'rds',
+  'client-s3': 's3',
   'client-sfn': 'states',
   'client-sns': 'sns',
   'client-ssm': 'ssm',
@@ -176,7 +177,7 @@ export function sdkActionsOf(functionId: string): string[] {
     logLevel: 'error',
   });
   const code = outputFiles[0]?.text ?? '';
-  const importPattern = /^import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/(client-[a-z-]+)";?$/gm;
+  const importPattern = /^import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/(client-[a-z0-9-]+)";?$/gm;
   const body = code.replace(importPattern, '');
   const actions = new Set<string>();
   for (const [, names = '', client = ''] of code.matchAll(importPattern)) {
