@@ -52,7 +52,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** No credentials anywhere the SDK looks, and no instance metadata to wait for. */
 const NO_CREDENTIALS_ENV: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
-  HOME: dir,
   AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
   AWS_CONFIG_FILE: '/nonexistent/config',
   AWS_EC2_METADATA_DISABLED: 'true',
