@@ -303,7 +303,7 @@ describe('acquireLock', () => {
     expect(await readItem(plan)).toEqual(heldItem(lock, trigger, 1));
   });
 
-  it('ends another execution as a duplicate while the holder is RUNNING, writing nothing', async () => {
+  it('ends a duplicate delivery of the holder’s event as a duplicate while the holder is RUNNING, writing nothing', async () => {
     // Arrange
     const plan = lockPlan();
     const heldBy = alarm(holders.running);
@@ -311,7 +311,7 @@ describe('acquireLock', () => {
     const updatesBefore = calls('UpdateItemCommand');
 
     // Act
-    const lock = await acquire(plan, alarm(execution()));
+    const lock = await acquire(plan, { ...heldBy, executionId: execution() });
 
     // Assert
     expect(lock).toMatchObject({
@@ -326,6 +326,29 @@ describe('acquireLock', () => {
     expect(lock.message).toContain('a failover of plan');
     expect(calls('UpdateItemCommand')).toBe(updatesBefore);
     expect(await readItem(plan)).toEqual(heldItem(held, heldBy, 1));
+  });
+
+  it('records another plan alarm on a RUNNING holder’s lock, without changing its version', async () => {
+    // Arrange
+    const plan = lockPlan();
+    const heldBy = alarm(holders.running);
+    await acquire(plan, heldBy);
+    const late = { ...alarm(execution()), alarmName: 'shop-alb-5xx' };
+
+    // Act
+    const lock = await acquire(plan, late);
+
+    // Assert
+    expect(lock).toMatchObject({ decision: 'duplicate', lateTrigger: true });
+    const item = await readItem(plan);
+    expect(item?.version).toEqual({ N: '1' });
+    expect(JSON.parse(item?.lateTriggers?.S ?? '[]')).toEqual([
+      expect.objectContaining({
+        key: triggerKey(late),
+        alarmName: 'shop-alb-5xx',
+        executionArn: late.executionId,
+      }),
+    ]);
   });
 
   it('ends a dry run as a duplicate while a live failover is RUNNING', async () => {

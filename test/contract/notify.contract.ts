@@ -175,9 +175,11 @@ describe('notify', () => {
 
     // Act
     vi.stubEnv('FAILOVER_PLAN', JSON.stringify(noTopic));
-    const error = await rejectionOf(notify(input('started', { trigger }))).finally(() =>
-      vi.stubEnv('FAILOVER_PLAN', JSON.stringify(plan)),
-    );
+    // Its own execution: the other tests' STARTED message of `trigger`'s execution is already sent.
+    const missingTopicRun = `${trigger.executionId}-missing-topic`;
+    const error = await rejectionOf(
+      notify({ ...input('started', { trigger }), executionId: missingTopicRun }),
+    ).finally(() => vi.stubEnv('FAILOVER_PLAN', JSON.stringify(plan)));
 
     // Assert
     expect(error.name).toBe('NotFoundException');

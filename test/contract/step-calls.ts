@@ -63,6 +63,7 @@ export const CONTRACT_FILE_OF_MODULE = {
   'kinds/ssm-parameter/readiness.ts': 'readiness-check',
   'kinds/ssm-parameter/repoint-parameters.ts': 'parameters',
   'notify/notify.ts': 'notify',
+  'notify/notification-record.ts': 'notify',
   'readiness-check/readiness-metric.ts': 'readiness-check',
   'readiness-check/resource-checks.ts': 'readiness-check',
   'write-report/write-report.ts': 'write-report',

@@ -50,6 +50,7 @@ describe('parsePlan', () => {
       ],
       confirmSeconds: 60,
       minMinutesBetweenExecutions: 60,
+      accounts: [],
     });
     expect(plan.databases).toEqual([
       {
@@ -104,6 +105,7 @@ describe('parsePlan', () => {
       ],
       confirmSeconds: 60,
       minMinutesBetweenExecutions: 60,
+      accounts: [],
     });
     expect(plan.databases[0]).toMatchObject({
       lagWaitSeconds: 120,
