@@ -1,3 +1,4 @@
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { describeError } from '../functions/common/errors.js';
 import type { Plan } from '../functions/common/plan.js';
@@ -6,28 +7,72 @@ import {
   parseReplayResult,
   recordFromHistory,
   recordFromReplay,
+  trendRow,
   type ExecutionRecord,
+  type FailoverReport,
 } from '../engine/report/index.js';
+import { REPORT_BUCKET_VARIABLE, reportKeys } from '../functions/write-report/write-report.js';
 import { EXIT, type CliIo } from './cli-io.js';
 import { EXIT_INTERRUPTED, type CliEnvironment } from './cli-environment.js';
 import { BadInputError, badInputLine, isBadInput } from './command-inputs.js';
 import { followExecution, readHistory } from './execution-follower.js';
 import { interruptedLines } from './gameday-command.js';
 import { LiveProgress } from './progress.js';
-import { exitCodeFor, outcomeLine, reportRun } from './report-output.js';
+import { exitCodeFor, outcomeLine, publishReport, reportRun } from './report-output.js';
 import { isExecutionArn, regionOfArn, stepFunctionsClient } from './state-machine-arn.js';
 
 export const REPORT_USAGE =
-  'failover report <execution ARN | replay result JSON> [--plan <file>] [--report-dir <dir>]';
+  'failover report <execution ARN | replay result JSON> [--plan <file>] [--report-dir <dir>] [--report-bucket <bucket>]';
 
 export const REPORT_OPTIONS = {
   plan: { type: 'string' },
   'report-dir': { type: 'string' },
+  'report-bucket': { type: 'string' },
 } as const;
 
 export interface ReportArgs {
   readonly positionals: readonly string[];
-  readonly values: { readonly plan?: string; readonly 'report-dir'?: string };
+  readonly values: {
+    readonly plan?: string;
+    readonly 'report-dir'?: string;
+    readonly 'report-bucket'?: string;
+  };
+}
+
+/**
+ * The report the deployed writer stored for a finished execution (functions/write-report):
+ * `<plan>/<execution name>.json` in the report bucket. It read the failover record, so it knows
+ * each resource's final state, which the history alone does not. Undefined when it is not there.
+ */
+async function storedReport(
+  executionArn: string,
+  bucket: string,
+  planName: string,
+  io: CliIo,
+): Promise<FailoverReport | undefined> {
+  const executionName = executionArn.split(':').at(-1) ?? '';
+  const key = reportKeys(planName, executionName).json;
+  try {
+    const object = await new S3Client({ region: regionOfArn(executionArn) ?? '' }).send(
+      new GetObjectCommand({ Bucket: bucket, Key: key }),
+    );
+    const document = JSON.parse((await object.Body?.transformToString()) ?? '') as unknown;
+    if (trendRow(document) === undefined) {
+      io.err(
+        `s3://${bucket}/${key} is not a failover report: rebuilding the report from the execution history`,
+      );
+      return undefined;
+    }
+    io.out(`Stored report: s3://${bucket}/${key}`);
+    return document as FailoverReport;
+  } catch (error) {
+    io.err(
+      error instanceof NoSuchKey
+        ? `no stored report at s3://${bucket}/${key} (yet): rebuilding it from the execution history`
+        : `cannot read the stored report s3://${bucket}/${key}: ${describeError(error)}; rebuilding it from the execution history`,
+    );
+    return undefined;
+  }
 }
 
 /** A live execution's record; a running one is followed to its end (Ctrl-C stops following). */
@@ -73,8 +118,11 @@ async function localRecord(path: string): Promise<ExecutionRecord> {
 }
 
 /**
- * `failover report`: the Markdown and JSON report of a live execution (by ARN) or of a saved
- * local replay (`failover replay --json > result.json`). The exit code is the run's outcome.
+ * `failover report`: the HTML, Markdown and JSON report of a live execution (by ARN) or of a
+ * saved local replay (`failover replay --json > result.json`). For an execution, the report the
+ * deployed writer stored in the report bucket (`--report-bucket` or FAILOVER_REPORT_BUCKET, with
+ * `--plan`) is fetched when it is there; otherwise the report is rebuilt from the execution's
+ * history. The exit code is the run's outcome.
  */
 export async function reportCommand(
   { positionals, values }: ReportArgs,
@@ -94,6 +142,15 @@ export async function reportCommand(
     if (!isBadInput(error)) throw error;
     io.err(badInputLine(error));
     return EXIT.badInput;
+  }
+  const bucket = values['report-bucket'] ?? env.variables[REPORT_BUCKET_VARIABLE];
+  if (isExecutionArn(target) && bucket !== undefined && bucket !== '' && plan !== undefined) {
+    const stored = await storedReport(target, bucket, plan.name, io);
+    if (stored !== undefined && stored.outcome !== 'running') {
+      const report = await publishReport(stored, { dir: values['report-dir'] }, io);
+      io.err(outcomeLine(report));
+      return exitCodeFor(report.outcome);
+    }
   }
   let outcome: { record: ExecutionRecord; interrupted: boolean };
   try {

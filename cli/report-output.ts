@@ -90,6 +90,15 @@ export async function reportRun(
     options.input === undefined || record.input !== undefined ? record : { ...record, input: options.input },
     options.plan,
   );
+  return publishReport(report, options, io);
+}
+
+/** Writes a report's Markdown, HTML and JSON, and prints its figures and where it went. */
+export async function publishReport(
+  report: FailoverReport,
+  options: { readonly dir?: string; readonly figures?: boolean },
+  io: CliIo,
+): Promise<FailoverReport> {
   const written = await writeReport(report, options.dir ?? DEFAULT_REPORT_DIR);
   if (options.figures !== false) {
     if (report.dryRun === true) {

@@ -1,21 +1,24 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ReplayResult } from '../../engine/runner.js';
-import type { FailoverReport } from '../../engine/report/index.js';
+import { buildFailoverReport, recordFromHistory, type FailoverReport } from '../../engine/report/index.js';
 import { examplePlan } from '../fixtures/plans.js';
 import { pressCtrlC, recordingEnvironment, runCli } from '../gameday/support/cli.js';
 import { STATE_MACHINE_ARN, succeededDrill } from './support/live-executions.js';
 
 const sfn = mockClient(SFNClient);
+const s3 = mockClient(S3Client);
 const plan = examplePlan();
 let dir: string;
 
 beforeEach(() => {
   sfn.reset();
+  s3.reset();
   dir = mkdtempSync(join(tmpdir(), 'failover-report-cli-'));
 });
 
@@ -219,5 +222,80 @@ describe('failover replay --report-dir', () => {
     expect(err).toBe(
       `Report: ${join(dir, `${result.executionName}.html`)} (Markdown: ${join(dir, `${result.executionName}.md`)}, facts: ${join(dir, `${result.executionName}.json`)})`,
     );
+  });
+});
+
+describe('failover report <execution ARN> --report-bucket', () => {
+  /** A stored report: what functions/write-report put into the bucket (it read the record). */
+  function storedReportBody(executionArn: string): string {
+    const run = succeededDrill(plan);
+    const report = buildFailoverReport(recordFromHistory(run.executionArn, run.events), plan);
+    return JSON.stringify({
+      ...report,
+      executionArn,
+      resources: [
+        {
+          kind: 'rds-replica',
+          noun: 'replica',
+          label: 'shop-db-replica',
+          status: 'promoted',
+          detail: 'read from the record',
+        },
+      ],
+    });
+  }
+
+  it('fetches the report the deployed writer stored, and writes it without reading the history', async () => {
+    const run = succeededDrill(plan);
+    s3.on(GetObjectCommand, {
+      Bucket: 'shop-reports',
+      Key: 'shop-prod/gameday-shop-prod-20261124T090000Z.json',
+    }).resolves({
+      // The one method of the SDK's stream body the command reads.
+      Body: { transformToString: () => Promise.resolve(storedReportBody(run.executionArn)) } as never,
+    });
+
+    const { code, out } = await runCli([
+      'report',
+      run.executionArn,
+      '--plan',
+      'examples/shop-prod.plan.yaml',
+      '--report-dir',
+      dir,
+      '--report-bucket',
+      'shop-reports',
+    ]);
+
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'Stored report: s3://shop-reports/shop-prod/gameday-shop-prod-20261124T090000Z.json',
+    );
+    expect(out).toContain('replica shop-db-replica: promoted: read from the record');
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(0);
+    expect(readFileSync(join(dir, 'gameday-shop-prod-20261124T090000Z.html'), 'utf8')).toContain(
+      'read from the record',
+    );
+  });
+
+  it('rebuilds the report from the history when the bucket has none (yet), and says so', async () => {
+    const run = succeededDrill(plan);
+    s3.on(GetObjectCommand).rejects(
+      new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
+    );
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: run.executionArn, status: 'SUCCEEDED', startDate: new Date() });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [...run.events] });
+
+    const { code, err } = await runCli(
+      ['report', run.executionArn, '--plan', 'examples/shop-prod.plan.yaml', '--report-dir', dir],
+      recordingEnvironment({ variables: { FAILOVER_REPORT_BUCKET: 'shop-reports' } }),
+    );
+
+    expect(code).toBe(0);
+    expect(err).toContain(
+      'no stored report at s3://shop-reports/shop-prod/gameday-shop-prod-20261124T090000Z.json (yet): rebuilding it from the execution history',
+    );
+    expect(readFacts('gameday-shop-prod-20261124T090000Z').outcome).toBe('succeeded');
   });
 });
