@@ -103,8 +103,9 @@ describe('failover replay', () => {
           JSON.stringify({
             source: 'aws.cloudwatch',
             'detail-type': 'CloudWatch Alarm State Change',
+            account: '111111111111',
             region: 'us-east-1',
-            time: 'x',
+            time: '2026-11-24T09:00:00Z',
             detail: { alarmName: 'a' },
           }),
         ),
