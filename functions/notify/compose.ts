@@ -87,7 +87,8 @@ function succeededLines(
       `RTO achieved: ${seconds(state.trigger.triggeredAt, now)}s (objective ${plan.objectives.rtoSeconds}s)`,
     );
   }
-  if (records.some((record) => record.kind.hasGate)) {
+  // Only gates that measure replication lag estimate the RPO (every kind has a preflight gate).
+  if (looks.some((look) => 'lagSeconds' in look)) {
     const rpo = lags.length > 0 ? `${Math.max(...lags)}s` : 'n/a (no lag datapoint)';
     lines.push(`RPO estimate (replica lag at promotion): ${rpo} (objective ${plan.objectives.rpoSeconds}s)`);
   }

@@ -167,3 +167,17 @@ describe('an optional database that cannot fail over', () => {
     ).toThrow(/names database "reports", which is optional/);
   });
 });
+
+describe('the success notice of a plan without databases', () => {
+  it('gives no RPO estimate: the groups and parameters preflight measures no replication lag', async () => {
+    const plan = examplePlan((document) => {
+      document.databases = [];
+      document.parameters = [{ name: '/shop/active-region', value: '{{recoveryRegion}}' }];
+    });
+
+    const observed = await observeReplay(plan, routeHealthAlarm(), {});
+
+    expect(observed.result.outcome, observed.result.summary).toBe('succeeded');
+    expect(lastNotice(observed)?.message).not.toContain('RPO estimate');
+  });
+});
