@@ -313,12 +313,33 @@ ${report.phases.map((phase) => `<tr><td>${phase.phase}</td><td>${escape(phase.ki
   }
   if (report.resources.length === 0)
     return `${title}<p>The run did not reach any resource: nothing was changed.</p>`;
-  const done = report.resources.filter((resource) => !/^not-/.test(resource.status)).length;
-  return `${title}<p>${done} of ${report.resources.length} resources ${report.dryRun === true ? 'checked (dry run: nothing was changed)' : 'through their change'}.</p>
-<table><thead><tr><th>Kind</th><th>Resource</th><th>Status</th><th>What happened</th></tr></thead><tbody>
-${report.resources.map((resource) => `<tr><td>${escape(resource.noun)}</td><td><code>${escape(resource.label)}</code></td><td class="status-${escape(resource.status)}">${escape(resource.status)}</td><td>${escape(resource.detail)}</td></tr>`).join('\n')}
+  const resources = report.resources;
+  const done = resources.filter((resource) => !/^not-/.test(resource.status)).length;
+  const table = `<table><thead><tr><th>Kind</th><th>Resource</th><th>Status</th><th>What happened</th></tr></thead><tbody>
+${resources.map((resource) => `<tr><td>${escape(resource.noun)}</td><td><code>${escape(resource.label)}</code></td><td class="status-${escape(resource.status)}">${escape(resource.status)}</td><td>${escape(resource.detail)}</td></tr>`).join('\n')}
 </tbody></table>`;
+  const intro = `<p>${done} of ${resources.length} resources ${report.dryRun === true ? 'checked (dry run: nothing was changed)' : 'through their change'}.</p>`;
+  if (resources.length <= FOLD_LIST_ABOVE) return `${title}${intro}${table}`;
+  // Many resources: a count per kind and status first, every resource on demand.
+  const counts = new Map<string, number>();
+  for (const resource of resources) {
+    const key = `${resource.noun}\u0000${resource.status}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const summary = [...counts]
+    .map(([key, count]) => {
+      const [noun = '', status = ''] = key.split('\u0000');
+      return `<tr><td>${escape(noun)}</td><td class="status-${escape(status)}">${escape(status)}</td><td class="num">${count}</td></tr>`;
+    })
+    .join('\n');
+  return `${title}${intro}
+<table><thead><tr><th>Kind</th><th>Status</th><th class="num">Resources</th></tr></thead><tbody>
+${summary}</tbody></table>
+<details><summary>Every resource (${resources.length})</summary>${table}</details>`;
 }
+
+/** Above this many lines, a list or table shows a summary and folds its rows into <details>. */
+const FOLD_LIST_ABOVE = 20;
 
 function wouldDoSection(report: FailoverReport): string {
   if (report.dryRun !== true) return '';
@@ -357,8 +378,15 @@ function rpoSection(report: FailoverReport): string {
     .join('\n');
   return `<h2 id="rpo">RPO: replica lag at promotion</h2>
 <p>${escape(gate)} Highest lag ${escape(seconds(rpo.estimateSeconds))} against objective ${escape(seconds(rpo.objectiveSeconds))}${verdictSpan(rpo.met)}.</p>
-<table><thead><tr><th>Replica</th><th class="num">Lag</th><th class="num">Max lag</th><th>Lag against max (dashed)</th><th>Note</th></tr></thead><tbody>
+${(() => {
+  const table = `<table><thead><tr><th>Replica</th><th class="num">Lag</th><th class="num">Max lag</th><th>Lag against max (dashed)</th><th>Note</th></tr></thead><tbody>
 ${rows}</tbody></table>`;
+  if (rpo.databases.length <= FOLD_LIST_ABOVE) return table;
+  const over = rpo.databases.filter(
+    (db) => db.maxLagSeconds !== null && (db.lagSeconds ?? 0) > db.maxLagSeconds,
+  );
+  return `<p>${rpo.databases.length} databases; ${over.length} above their max lag.</p><details><summary>Every database (${rpo.databases.length})</summary>${table}</details>`;
+})()}`;
 }
 
 function endStateSection(report: FailoverReport): string {
@@ -369,10 +397,13 @@ function endStateSection(report: FailoverReport): string {
         ? 'End state of the simulated cloud'
         : 'Final state of the resources';
   const lines = report.endState?.lines ?? [];
+  const list = `<ul class="plain">${lines.map((line) => `<li><code>${escape(line)}</code></li>`).join('')}</ul>`;
   return `<h2 id="end-state">${title}</h2>${
     lines.length === 0
       ? '<p>Not known: the run left no record of its resources.</p>'
-      : `<ul class="plain">${lines.map((line) => `<li><code>${escape(line)}</code></li>`).join('')}</ul>`
+      : lines.length <= FOLD_LIST_ABOVE
+        ? list
+        : `<details><summary>${lines.length} resources</summary>${list}</details>`
   }
 <h2 id="notifications">Notifications sent</h2>${
     report.notifications.length === 0
