@@ -291,6 +291,11 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
       );
       break;
     case 'failed':
+      if (result.error?.error === 'NotificationUnconfirmedError' && snsDown) {
+        // A Publish never answered, so notify neither knows nor resends: the execution fails and
+        // the orchestrator's execution alarm (infra/execution-alarm.ts) tells the same topic.
+        return verdict('sns-down', false);
+      }
       if (lastKind === 'failed' && last !== undefined) {
         const content = failureNotificationProblems(plan, observed, last.message, changed);
         if (content.length === 0) return verdict('notified', true);

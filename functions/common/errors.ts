@@ -101,6 +101,19 @@ export class ParameterTemplateError extends FailoverError {
   }
 }
 
+/**
+ * A notification's Publish never answered (a timeout, a lost connection), so it may or may not
+ * have gone out, and publishing again could send it twice. The step stops here instead; the
+ * execution then ends FAILED, which the orchestrator's own execution alarm reports to the same
+ * topic (infra/execution-alarm.ts): people hear of it either way, and never twice from us.
+ */
+export class NotificationUnconfirmedError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'NotificationUnconfirmedError';
+  }
+}
+
 /** Returns a one-line description of any thrown value, for logs and notifications. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

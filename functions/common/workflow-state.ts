@@ -186,8 +186,9 @@ export interface Notification {
   readonly messageId: string | null;
   readonly topicArn: string;
   /**
-   * sent: published now; already-sent: an earlier attempt of the step published it; unconfirmed:
-   * an earlier attempt's Publish never answered (it may have gone out), so it was not sent again.
+   * sent: published now; already-sent: an earlier attempt of the step published it; unclaimed:
+   * published without a claim in the failover record (the record could not be written). An
+   * earlier attempt whose Publish never answered fails the step (NotificationUnconfirmedError).
    */
-  readonly delivery?: 'sent' | 'already-sent' | 'unconfirmed';
+  readonly delivery?: 'sent' | 'already-sent' | 'unclaimed';
 }

@@ -98,7 +98,12 @@ export async function claimNotice(
       ':now': { S: nowIso() },
     },
   );
-  return outcome.written ? undefined : (outcome.current ?? { status: 'sending' });
+  if (outcome.written) return undefined;
+  // The condition failed but no item came back (DynamoDB returns it with ALL_OLD): what is
+  // recorded is unknown, so the caller treats the record as unavailable and publishes.
+  if (outcome.current === undefined)
+    throw new Error('the notice claim failed but the record returned nothing');
+  return outcome.current;
 }
 
 /** Publish answered: the message is out. */

@@ -1,4 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { NotificationUnconfirmedError } from '../common/errors.js';
 import { snsClient } from '../common/clients/sns.js';
 import { deployedPlan, notificationTopicArn } from '../common/config.js';
 import { readAssessment, readGate, readProgress, type RecordScope } from '../common/failover-record.js';
@@ -39,16 +40,29 @@ export async function notify({ kind, executionId, state }: NotifyInput): Promise
   const scope: RecordScope = { planName: plan.name, executionId };
   const records = await kindRecords(plan, scope, kind);
   const message = composeMessage(kind, plan, state, records, new Date());
-  const recorded = await claimNotice(scope, kind, message.subject);
-  if (recorded !== undefined) {
-    // A retry of this step (Retry, or a redrive): the message went out, or may have.
+  // The claim is best effort: a record that cannot be written must not silence the notice
+  // (at worst a retry then sends it twice, which beats sending it never).
+  let claimed = true;
+  let recorded;
+  try {
+    recorded = await claimNotice(scope, kind, message.subject);
+  } catch {
+    claimed = false;
+  }
+  if (recorded?.status === 'sent') {
+    // A retry of this step (Retry, or a redrive) after the message went out.
     return {
       kind,
       subject: recorded.subject ?? message.subject,
       messageId: recorded.messageId ?? null,
       topicArn,
-      delivery: recorded.status === 'sent' ? 'already-sent' : 'unconfirmed',
+      delivery: 'already-sent',
     };
+  }
+  if (recorded !== undefined) {
+    throw new NotificationUnconfirmedError(
+      `the ${kind} notification's Publish never answered, so it may or may not have gone out; it is not sent again (it could arrive twice), and this execution fails so that the orchestrator's execution alarm reports it`,
+    );
   }
   const region = topicArn.split(':')[3] ?? plan.recoveryRegion;
   let response;
@@ -68,13 +82,16 @@ export async function notify({ kind, executionId, state }: NotifyInput): Promise
   } catch (error) {
     // An answer from SNS (an HTTP status) means it did not take the message: the Retry may
     // publish. No answer (a timeout, a broken connection) means it may have: the claim stays.
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined)
-      await releaseNotice(scope, kind);
+    if (
+      claimed &&
+      (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined
+    )
+      await releaseNotice(scope, kind).catch(() => undefined);
     throw error;
   }
   const messageId = response.MessageId ?? null;
-  if (messageId !== null) await recordSent(scope, kind, messageId);
-  return { kind, subject: message.subject, messageId, topicArn, delivery: 'sent' };
+  if (messageId !== null && claimed) await recordSent(scope, kind, messageId).catch(() => undefined);
+  return { kind, subject: message.subject, messageId, topicArn, delivery: claimed ? 'sent' : 'unclaimed' };
 }
 
 /** Publish is sent once per attempt of the step; ON_PATH's timeout. */

@@ -1,5 +1,6 @@
 import './support/aws-sdk-matchers.js';
 import { PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setClientInterceptor } from '../../functions/common/aws-clients.js';
@@ -58,11 +59,24 @@ describe('notify: one message per execution and kind', () => {
     await expect(notify(started)).rejects.toHaveProperty('name', 'TimeoutError');
 
     // Act
-    const again = await notify(started);
+    const again = notify(started);
+
+    // Assert: not sent twice, and the step fails so that the execution alarm tells people.
+    await expect(again).rejects.toHaveProperty('name', 'NotificationUnconfirmedError');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('publishes without a claim when the failover record cannot be written', async () => {
+    // Arrange: DynamoDB refuses every write; SNS works.
+    record.dynamoDb.on(UpdateItemCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+    sns.on(PublishCommand).resolves({ MessageId: MESSAGE_ID });
+
+    // Act
+    const sent = await notify(started);
 
     // Assert
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(again).toMatchObject({ messageId: null, delivery: 'unconfirmed' });
+    expect(sent).toMatchObject({ messageId: MESSAGE_ID, delivery: 'unclaimed' });
   });
 
   it('publishes on the retry when SNS itself refused the message', async () => {
