@@ -137,9 +137,7 @@ export interface ConcurrentReplayResult {
  * Builds the plan's workflow definition (the builder CDK deploys from) and substitutes `${Var}`
  * with local function ARNs, exactly as CDK does with real ones.
  */
-export async function loadDefinition(
-  plan: Plan,
-): Promise<{
+export async function loadDefinition(plan: Plan): Promise<{
   definition: StateMachineDefinition;
   handlers: Map<string, StepHandler>;
   /** Each local function ARN's function id (a workflow step's folder or a kind's id). */
@@ -371,8 +369,7 @@ export async function replayConcurrent(options: ConcurrentReplayOptions): Promis
     event,
     name: `${prefix}-${String(i + 1).padStart(width, '0')}`,
     offsetMs:
-      options.startOffsetsMs?.[i] ??
-      (events.length > 1 ? Math.round((spread * i) / (events.length - 1)) : 0),
+      options.startOffsetsMs?.[i] ?? (events.length > 1 ? Math.round((spread * i) / (events.length - 1)) : 0),
   }));
   return withSimulation(plan, cloud, startMs, (clock) =>
     runExecutions(plan, cloud, specs, clock, wallStart, options),

@@ -104,8 +104,6 @@ const asRecord = (value: unknown): Loose =>
 const asArray = (value: unknown): Loose[] => (Array.isArray(value) ? value.map(asRecord) : []);
 const asNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const present = (values: readonly (string | undefined)[]): string[] =>
-  values.filter((value): value is string => value !== undefined);
 
 /**
  * Checks that relate fields to each other. They read the raw document defensively (a field of

@@ -27,7 +27,6 @@ export interface ReadinessOptions {
  * checked (in parallel); the result lists the checks in plan order.
  */
 export async function checkReadiness(plan: Plan, options: ReadinessOptions): Promise<Readiness> {
-  const region = plan.recoveryRegion;
   const groups = await Promise.all([
     ...KINDS.filter((kind) => (plan[kind.planKey] as readonly unknown[]).length > 0).map(async (kind) => {
       // Each kind's checks live in its folder (functions/kinds/<id>/readiness.ts), found by
