@@ -9,12 +9,16 @@ import { CHECK_OPTIONS, CHECK_USAGE, checkCommand, type CheckArgs } from './chec
 import { GAMEDAY_OPTIONS, GAMEDAY_USAGE, gamedayCommand, type GamedayArgs } from './gameday-command.js';
 import { REPORT_OPTIONS, REPORT_USAGE, reportCommand, type ReportArgs } from './report-command.js';
 import { replayCommand } from './replay-command.js';
+import { INIT_OPTIONS, INIT_USAGE, initCommand, type InitArgs } from './init-command.js';
+import { EVENTS_OPTIONS, EVENTS_USAGE, eventsCommand, type EventsArgs } from './events-command.js';
 
 const USAGE = `usage:
   failover replay <event.json> [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]
   ${GAMEDAY_USAGE}
   ${REPORT_USAGE}
   ${CHECK_USAGE}
+  ${INIT_USAGE}
+  ${EVENTS_USAGE}
 
 replay   replays an event through the real state machine and step handlers against a simulated
          AWS (virtual clock, no AWS account). Default plan: examples/shop-prod.plan.yaml.
@@ -25,6 +29,8 @@ report   writes the Markdown + JSON report of a live execution or a saved replay
          (failover replay --json > result.json); follows a running execution to its end.
 check    checks that the plan could fail over now (replicas, groups, parameters, topic, alarms,
          state machine), on AWS or with --local on the simulated AWS.
+init     writes a starter plan (YAML, with its schema) naming your alarms and resources.
+events   writes sample ALARM and OK trigger events for each of a plan's alarms, to replay.
 The state machine is --state-machine-arn, else FAILOVER_STATE_MACHINE_ARN, else the one named
 <plan>-failover in --region (default: the plan's recoveryRegion).
 Exit codes: 0 succeeded, ignored, duplicate or ready; 1 refused, aborted, failed, stopped, timed out
@@ -57,6 +63,8 @@ const COMMANDS: Readonly<Record<string, { readonly options: Options; readonly ru
   },
   report: { options: REPORT_OPTIONS, run: (parsed, io, env) => reportCommand(parsed as ReportArgs, io, env) },
   check: { options: CHECK_OPTIONS, run: (parsed, io, env) => checkCommand(parsed as CheckArgs, io, env) },
+  init: { options: INIT_OPTIONS, run: (parsed, io) => initCommand(parsed as InitArgs, io) },
+  events: { options: EVENTS_OPTIONS, run: (parsed, io) => eventsCommand(parsed as EventsArgs, io) },
 };
 
 /**
