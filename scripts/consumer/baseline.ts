@@ -4,5 +4,7 @@ import { DefinitionBody, Pass, StateMachine } from 'aws-cdk-lib/aws-stepfunction
 
 const app = new App();
 const stack = new Stack(app, 'Baseline', { env: { account: '111111111111', region: 'us-west-2' } });
-new StateMachine(stack, 'StateMachine', { definitionBody: DefinitionBody.fromChainable(new Pass(stack, 'Start')) });
+new StateMachine(stack, 'StateMachine', {
+  definitionBody: DefinitionBody.fromChainable(new Pass(stack, 'Start')),
+});
 app.synth();
