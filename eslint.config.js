@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'reports/', 'coverage/', 'dist/'] },
+  {
+    ignores: [
+      '**/node_modules/',
+      'cdk.out/',
+      'reports/',
+      'coverage/',
+      'dist/',
+      'lib/',
+      'jsii/lib/',
+      'jsii/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },

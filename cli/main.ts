@@ -17,12 +17,16 @@ Exit codes: 0 succeeded, ignored, duplicate or ready; 1 refused, aborted, failed
 or not ready;
 2 bad input (one line on stderr), including no AWS credentials for a command that needs them;
 130 stopped following with Ctrl-C (the execution keeps running).`;
+import { INIT_OPTIONS, INIT_USAGE, initCommand, type InitArgs } from './init-command.js';
+import { EVENTS_OPTIONS, EVENTS_USAGE, eventsCommand, type EventsArgs } from './events-command.js';
 
 const USAGE = `usage:
   failover replay <event.json>... [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]
   ${GAMEDAY_USAGE}
   ${REPORT_USAGE}
   ${CHECK_USAGE}
+  ${INIT_USAGE}
+  ${EVENTS_USAGE}
 
 replay   replays an event through the real state machine and step handlers against a simulated
          AWS (virtual clock, no AWS account). Default plan: examples/shop-prod.plan.yaml.
@@ -33,6 +37,8 @@ report   writes the Markdown + JSON report of a live execution or a saved replay
          (failover replay --json > result.json); follows a running execution to its end.
 check    checks that the plan could fail over now (replicas, groups, parameters, topic, alarms,
          state machine), on AWS or with --local on the simulated AWS.
+init     writes a starter plan (YAML, with its schema) naming your alarms and resources.
+events   writes sample ALARM and OK trigger events for each of a plan's alarms, to replay.
 ${EXIT_NOTES}`;
 
 const REPLAY_OPTIONS = {
@@ -61,6 +67,8 @@ const COMMANDS: Readonly<Record<string, { readonly options: Options; readonly ru
   },
   report: { options: REPORT_OPTIONS, run: (parsed, io, env) => reportCommand(parsed as ReportArgs, io, env) },
   check: { options: CHECK_OPTIONS, run: (parsed, io, env) => checkCommand(parsed as CheckArgs, io, env) },
+  init: { options: INIT_OPTIONS, run: (parsed, io) => initCommand(parsed as InitArgs, io) },
+  events: { options: EVENTS_OPTIONS, run: (parsed, io) => eventsCommand(parsed as EventsArgs, io) },
 };
 
 /**

@@ -1,6 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { Plan } from '../functions/common/plan.js';
 import { FailoverOrchestrator, type FailoverOrchestratorProps } from './failover-orchestrator.js';
+import { loadPlanFile } from './plan-file.js';
 
 export interface FailoverOrchestratorStackProps extends StackProps, FailoverOrchestratorProps {}
 
@@ -9,11 +11,19 @@ export class FailoverOrchestratorStack extends Stack {
   public readonly orchestrator: FailoverOrchestrator;
 
   public constructor(scope: Construct, id: string, props: FailoverOrchestratorStackProps) {
+    const plan = props.plan ?? planOrUndefined(props.planFile);
     super(scope, id, {
-      description: `failover-orchestrator for plan ${props.plan.name}: alarm -> Step Functions failover to ${props.plan.recoveryRegion}`,
+      description: plan
+        ? `failover-orchestrator for plan ${plan.name}: alarm -> Step Functions failover to ${plan.recoveryRegion}`
+        : 'failover-orchestrator: alarm -> Step Functions failover',
       ...props,
     });
-    this.orchestrator = new FailoverOrchestrator(this, 'Orchestrator', props);
+    // The file is read once; when it cannot be, the construct reports why with the other props.
+    this.orchestrator = new FailoverOrchestrator(
+      this,
+      'Orchestrator',
+      plan && props.planFile !== undefined ? { ...props, plan, planFile: undefined } : props,
+    );
     new CfnOutput(this, 'StateMachineArn', {
       description: 'Failover state machine (start a drill with `failover gameday`)',
       value: this.orchestrator.stateMachine.stateMachineArn,
@@ -35,5 +45,14 @@ export class FailoverOrchestratorStack extends Stack {
         'Alarm on the readiness check (every 30 min): the plan would not fail over, or the check stopped',
       value: this.orchestrator.readinessAlarm.alarmName,
     });
+  }
+}
+
+function planOrUndefined(planFile: string | undefined): Plan | undefined {
+  if (planFile === undefined) return undefined;
+  try {
+    return loadPlanFile(planFile);
+  } catch {
+    return undefined;
   }
 }

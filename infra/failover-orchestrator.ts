@@ -5,7 +5,7 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -59,7 +59,7 @@ export class FailoverOrchestrator extends Construct {
    * steps (`validate-trigger`, `failover-lock`, `confirm-outage`, `notify`) and one per resource
    * kind the plan uses (`rds-replica`, …).
    */
-  public readonly workflowFunctions: Readonly<Record<string, NodejsFunction>>;
+  public readonly workflowFunctions: Readonly<Record<string, LambdaFunction>>;
   /** The notification topic: created, or imported from `plan.notifications.topicArn`. */
   public readonly topic: ITopic;
   /** The key encrypting the created topic; undefined when the plan names its own topic. */
@@ -76,7 +76,7 @@ export class FailoverOrchestrator extends Construct {
    */
   public readonly lockTable: Table;
   /** The readiness check (functions/readiness-check): read-only, publishes `FailoverOrchestrator Readiness`. */
-  public readonly readinessCheckFunction: NodejsFunction;
+  public readonly readinessCheckFunction: LambdaFunction;
   /** Runs the readiness check every 30 minutes. */
   public readonly readinessSchedule: Rule;
   /**
@@ -124,7 +124,7 @@ export class FailoverOrchestrator extends Construct {
     const stack = Stack.of(this);
     const functionOptions = {
       plan,
-      projectRoot: settings.projectRoot,
+      handlersDirectory: settings.handlersDirectory,
       runtime: settings.runtime,
       memorySize: settings.memorySize,
       timeout: settings.stepTimeout,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { KINDS } from '../functions/kinds/registry.js';
 import { WAIT_FOR_IN_FLIGHT_SECONDS } from '../state-machines/policies.js';
+import { WORKFLOW_FUNCTIONS } from '../state-machines/workflow-builder.js';
 
 /**
  * What the orchestrator's Lambda functions are, without CDK: which functions exist, where each
@@ -31,6 +32,20 @@ export const READINESS_CHECK_TIMEOUT_SECONDS = 120;
 
 /** The scheduled readiness check's function id (functions/readiness-check). Not a workflow function. */
 export const READINESS_CHECK_ID = 'readiness-check';
+
+/** The report writer (functions/write-report): started when an execution ends, not a workflow step. */
+export const WRITE_REPORT_ID = 'write-report';
+
+/**
+ * Every function the orchestrator can deploy: the workflow's steps, one per resource kind, and the
+ * readiness check. Each one's handler is prebuilt when the package is built (scripts/build-handlers.ts).
+ */
+export const ORCHESTRATOR_FUNCTION_IDS: readonly string[] = [
+  ...WORKFLOW_FUNCTIONS,
+  ...KINDS.map((kind) => kind.id),
+  READINESS_CHECK_ID,
+  WRITE_REPORT_ID,
+];
 
 /** A resource kind's id (functions/kinds/<id>), as opposed to a workflow step's. */
 export const isKindId = (id: string): boolean => KINDS.some((kind) => kind.id === id);

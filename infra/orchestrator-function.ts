@@ -1,12 +1,17 @@
 import { Validations, type CfnResource, type Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Tracing, type Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  Tracing,
+  type Runtime,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import type { Plan } from '../functions/common/plan.js';
-import { FUNCTION_ID_METADATA, functionEntry, isKindId } from './function-settings.js';
+import { FUNCTION_ID_METADATA, isKindId } from './function-settings.js';
+import { stageFunctionAsset } from './handler-code.js';
 
 /** What the functions' environment variables are set from. */
 export interface FunctionEnvironmentValues {
@@ -26,18 +31,10 @@ export function functionEnvironment(id: string, values: FunctionEnvironmentValue
   return {};
 }
 
-/**
- * ESM bundles that include the AWS SDK call `require('node:https')` through esbuild's CJS shim,
- * which throws "Dynamic require of ... is not supported" when the module loads, unless `require`
- * exists: give the module one (test/infra/failover-orchestrator.test.ts loads every bundle).
- */
-const CREATE_REQUIRE_BANNER =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-
 export interface OrchestratorFunctionOptions {
   readonly plan: Plan;
-  /** Repository root: holds `functions/` and `package-lock.json`. */
-  readonly projectRoot: string;
+  /** Holds the prebuilt handlers, `<id>/index.mjs` (infra/handler-code.ts). */
+  readonly handlersDirectory: string;
   readonly runtime: Runtime;
   readonly memorySize: number;
   readonly timeout: Duration;
@@ -58,11 +55,12 @@ export interface OrchestratorFunctionOptions {
 
 /**
  * One orchestrator function (a workflow step, a kind, or the readiness check) with its own role
- * and log group (nothing shared), and the plan compiled into its bundle: every function reads
- * the plan from its code (functions/common/config.ts `deployedPlan`), never from the state.
+ * and log group (nothing shared): its prebuilt handler with the plan in a file beside it (every
+ * function reads the plan from its code asset, functions/common/config.ts `deployedPlan`, never
+ * from the state). Synth copies the asset; it bundles nothing.
  */
 export class OrchestratorFunction extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: LambdaFunction;
   public readonly role: Role;
   public readonly logGroup: LogGroup;
 
@@ -89,12 +87,10 @@ export class OrchestratorFunction extends Construct {
       ...options.environment,
     };
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       description: `failover-orchestrator ${options.plan.name}: ${functionId}`,
-      entry: functionEntry(options.projectRoot, functionId),
-      handler: 'handler',
-      projectRoot: options.projectRoot,
-      depsLockFilePath: join(options.projectRoot, 'package-lock.json'),
+      code: Code.fromAsset(stageFunctionAsset(options.handlersDirectory, functionId, options.plan)),
+      handler: 'index.handler',
       runtime: options.runtime,
       architecture: Architecture.ARM_64,
       memorySize: options.memorySize,
@@ -106,28 +102,6 @@ export class OrchestratorFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment,
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: CREATE_REQUIRE_BANNER,
-        // The AWS SDK comes from the runtime (Node.js 18 and later carry SDK v3, importable from
-        // ES modules), not from the bundle. Bundled, SDK v3 3.116x weighs 300-450 KB minified per
-        // function (@smithy/core, the protocol serde, the credential chain's nested STS/SSO
-        // clients), so every function with two clients broke the 500 KiB budget (readiness check:
-        // 1.3 MB with six). The price: a cold start measured ~25 ms slower for a one-client
-        // function (TOOLCHAIN.md, ~275 vs ~250 ms), and deployed functions run the runtime's SDK
-        // version, not package-lock.json's; the commands they send (test/infra/
-        // iam-least-privilege.test.ts reads them from the bundles) are long-stable APIs.
-        externalModules: ['@aws-sdk/*'],
-        minify: true,
-        logLevel: LogLevel.WARNING,
-        sourceMap: true,
-        sourcesContent: false,
-        // The plan can exceed Lambda's 4 KB environment limit, so it is compiled into every
-        // bundle (functions/common/config.ts reads it); esbuild wants a JS expression.
-        define: { 'process.env.FAILOVER_PLAN': JSON.stringify(JSON.stringify(options.plan)) },
-      },
     });
     (this.function.node.defaultChild as CfnResource).addMetadata(FUNCTION_ID_METADATA, functionId);
 

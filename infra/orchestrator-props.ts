@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,22 +6,28 @@ import type { Construct } from 'constructs';
 import { parsePlan, type Plan } from '../functions/common/plan.js';
 import { functionArnVariable } from '../functions/kinds/kind-definition.js';
 import { buildWorkflow, workflowFunctionIds } from '../state-machines/workflow-builder.js';
+import { loadPlanFileSync } from '../engine/files.js';
 import {
   DEFAULT_FUNCTION_TIMEOUT_SECONDS,
-  functionEntry,
   MAX_FUNCTION_TIMEOUT_SECONDS,
   MIN_FUNCTION_TIMEOUT_SECONDS,
   READINESS_CHECK_ID,
 } from './function-settings.js';
+import { defaultHandlersDirectory, prebuiltHandler } from './handler-code.js';
 import { definitionPlaceholders } from './orchestrator-function.js';
-
-/** The repository root: `functions/` and `package-lock.json` live there. */
-const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 export interface FailoverOrchestratorProps {
-  /** The validated plan (`loadPlanFile` or `parsePlan`); it is checked again here. */
-  readonly plan: Plan;
+  /**
+   * The plan (`loadPlanFile` or `parsePlan`); it is checked again here. Give this or `planFile`.
+   * @default the plan read from `planFile`
+   */
+  readonly plan?: Plan;
+  /**
+   * Path of the plan file (YAML or JSON), read and validated at synth. Give this or `plan`.
+   * @default none: `plan` is given
+   */
+  readonly planFile?: string;
   /**
    * Lambda runtime of every function: Node.js 22 or later.
    * @default Runtime.NODEJS_22_X
@@ -67,11 +71,10 @@ export interface FailoverOrchestratorProps {
    */
   readonly stateMachineName?: string;
   /**
-   * Directory holding the handlers (`functions/<step>/handler.ts`, `functions/kinds/<kind>/handler.ts`)
-   * and `package-lock.json`.
-   * @default the failover-orchestrator repository root
+   * Directory holding the prebuilt handlers, `<function id>/index.mjs` (`npm run build:handlers`).
+   * @default the `lib/handlers` directory of the installed package
    */
-  readonly projectRoot?: string;
+  readonly handlersDirectory?: string;
 }
 
 /** The props were wrong; lists every problem at once. */
@@ -98,7 +101,7 @@ export interface Settings {
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
   readonly stateMachineName: string;
-  readonly projectRoot: string;
+  readonly handlersDirectory: string;
   /** The workflow for the plan (`buildWorkflow`), as JSON with `${<Id>FunctionArn}` placeholders. */
   readonly definition: string;
   /** The functions the definition invokes (`workflowFunctionIds`). */
@@ -109,10 +112,17 @@ export interface Settings {
 export function validateProps(scope: Construct, props: FailoverOrchestratorProps): Settings {
   const problems: string[] = [];
   let plan: Plan | undefined;
-  try {
-    plan = parsePlan(props.plan, 'plan');
-  } catch (error) {
-    problems.push((error as Error).message);
+  if ((props.plan === undefined) === (props.planFile === undefined)) {
+    problems.push('give exactly one of plan and planFile');
+  } else {
+    try {
+      plan =
+        props.planFile !== undefined
+          ? loadPlanFileSync(props.planFile, 'plan file')
+          : parsePlan(props.plan, 'plan');
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
 
   const region = Stack.of(scope).region;
@@ -166,7 +176,7 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
     );
   }
 
-  const projectRoot = props.projectRoot ?? REPOSITORY_ROOT;
+  const handlersDirectory = props.handlersDirectory ?? defaultHandlersDirectory();
   let definition = '';
   let functionIds: string[] = [];
   if (plan) {
@@ -177,11 +187,12 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
     if (unknown.length)
       problems.push(`the workflow uses substitutions no function provides: ${unknown.join(', ')}`);
     const missing = [...functionIds, READINESS_CHECK_ID]
-      .map((id) => functionEntry(projectRoot, id))
-      .filter((entry) => !existsSync(entry));
-    if (missing.length) problems.push(`projectRoot has no handler ${missing.join(', ')}`);
-    if (!existsSync(join(projectRoot, 'package-lock.json')))
-      problems.push(`projectRoot has no package-lock.json (${projectRoot})`);
+      .map((id) => prebuiltHandler(handlersDirectory, id))
+      .filter((handler) => !existsSync(handler));
+    if (missing.length)
+      problems.push(
+        `no prebuilt handler ${missing.join(', ')} (in the repository, npm run build:handlers builds them)`,
+      );
   }
 
   if (problems.length > 0 || plan === undefined) throw new FailoverOrchestratorPropsError(problems);
@@ -194,7 +205,7 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
     logRetention: props.logRetention ?? RetentionDays.THREE_MONTHS,
     logLevel,
     stateMachineName,
-    projectRoot,
+    handlersDirectory,
     definition,
     workflowFunctionIds: functionIds,
   };

@@ -10,3 +10,14 @@ import { loadPlanFileSync } from '../engine/files.js';
 export function loadPlanFile(path: string): Plan {
   return loadPlanFileSync(path, 'plan file');
 }
+
+export { parsePlan } from '../functions/common/plan.js';
+export type {
+  AlarmRef,
+  DatabasePlan,
+  ParameterPlan,
+  Plan,
+  PlanInput,
+  ScalingGroupPlan,
+} from '../functions/common/plan.js';
+export { PlanValidationError, type PlanIssue } from '../functions/common/errors.js';

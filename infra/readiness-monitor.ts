@@ -5,7 +5,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as OrchestratorLambda } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -43,7 +43,7 @@ export interface ReadinessMonitorProps {
  * would not fail over now, or when the check stopped reporting (missing data is breaching).
  */
 export class ReadinessMonitor extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: OrchestratorLambda;
   public readonly schedule: Rule;
   public readonly alarm: Alarm;
 

@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunctionResource } from 'aws-cdk-lib/aws-lambda';
 import {
   BlockPublicAccess,
   Bucket,
@@ -14,10 +14,10 @@ import {
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { REPORT_BUCKET_VARIABLE } from '../functions/write-report/write-report.js';
+import { WRITE_REPORT_ID } from './function-settings.js';
 import { OrchestratorFunction, type OrchestratorFunctionOptions } from './orchestrator-function.js';
 
-/** The report writer's function id (functions/write-report). Not a workflow function. */
-export const WRITE_REPORT_ID = 'write-report';
+export { WRITE_REPORT_ID };
 
 /** How long the bucket keeps a report (and each overwritten version of it). */
 export const REPORT_RETENTION_DAYS = 365;
@@ -44,7 +44,7 @@ export interface ReportBucketProps {
  */
 export class ReportBucket extends Construct {
   public readonly bucket: Bucket;
-  public readonly writerFunction: NodejsFunction;
+  public readonly writerFunction: LambdaFunctionResource;
   /** Invokes the writer when an execution of the state machine ends. */
   public readonly rule: Rule;
 

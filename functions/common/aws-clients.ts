@@ -6,6 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsService } from './aws-service.js';
 
 /**
  * One place configures and caches every AWS SDK client the steps use, per service and region,
@@ -16,7 +17,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
  * this file imports SDK types only, so a Lambda bundle carries exactly the clients its code
  * calls (a bundle that imported every client was ~1 MiB).
  */
-export type AwsService = 'rds' | 'cloudwatch' | 'autoscaling' | 'ssm' | 'sns' | 'dynamodb' | 'sfn' | 's3';
+export type { AwsService };
 
 export interface ClientSettings {
   readonly service: AwsService;

@@ -1,20 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parsePlan, type Plan } from './plan.js';
 
 /**
- * What a deployed step knows about its deployment. The CDK construct bakes the validated plan
- * into the bundles of the steps that need it (esbuild `define` of `process.env.FAILOVER_PLAN`,
- * so a large plan does not hit Lambda's 4 KB environment limit) and sets FAILOVER_TOPIC_ARN.
- * Local replay sets both as environment variables.
+ * The file, beside a deployed function's handler, that holds the plan the orchestrator was
+ * deployed with: the CDK construct writes it into every function's asset (infra/handler-code.ts),
+ * so the prebuilt code is the same for every plan and a large plan does not hit Lambda's 4 KB
+ * environment limit.
  */
-let cached: { source: string; plan: Plan } | undefined;
+export const PLAN_FILE_NAME = 'failover-plan.json';
 
-/** The plan this orchestrator was deployed with, validated once per cold start. */
+/**
+ * Where the plan comes from, first match wins: FAILOVER_PLAN (the plan as JSON: local replay sets
+ * it), FAILOVER_PLAN_FILE (a path), else PLAN_FILE_NAME beside this module, which in a deployed
+ * function is the bundle at the root of its asset.
+ */
+function planSource(): { key: string; read: () => string } {
+  const inline = process.env.FAILOVER_PLAN;
+  if (inline !== undefined && inline !== '') return { key: `env:${inline}`, read: () => inline };
+  const file =
+    process.env.FAILOVER_PLAN_FILE || fileURLToPath(new URL(`./${PLAN_FILE_NAME}`, import.meta.url));
+  return {
+    key: `file:${file}`,
+    read: () => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new Error(
+          `FAILOVER_PLAN is not set and the plan file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}): the orchestrator was deployed without a plan`,
+        );
+      }
+    },
+  };
+}
+
+let cached: { key: string; plan: Plan } | undefined;
+
+/** The plan this orchestrator was deployed with, read and validated once per cold start. */
 export function deployedPlan(): Plan {
-  const source = process.env.FAILOVER_PLAN;
-  if (source === undefined || source === '') {
-    throw new Error('FAILOVER_PLAN is not set: the orchestrator was deployed without a plan');
-  }
-  if (cached?.source !== source) cached = { source, plan: parsePlan(JSON.parse(source), 'deployed plan') };
+  const source = planSource();
+  if (cached?.key !== source.key)
+    cached = { key: source.key, plan: parsePlan(JSON.parse(source.read()), 'deployed plan') };
   return cached.plan;
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AwsService } from '../common/aws-clients.js';
+import type { AwsService } from '../common/aws-service.js';
 import type { PlanIssue } from '../common/errors.js';
 import type { Phase } from '../common/vocabulary.js';
 

@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Capture, Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { functionArnVariable } from '../../functions/kinds/kind-definition.js';
 import { autoScalingGroupKind } from '../../functions/kinds/auto-scaling-group/definition.js';
 import { rdsReplicaKind } from '../../functions/kinds/rds-replica/definition.js';
+import { PLAN_FILE_NAME } from '../../functions/common/config.js';
 import { bundleSizes } from '../../infra/bundle-sizes.js';
+import { defaultHandlersDirectory, prebuiltHandler } from '../../infra/handler-code.js';
 import {
   DEFAULT_FUNCTION_TIMEOUT_SECONDS,
   isKindId,
@@ -213,17 +215,16 @@ describe('FailoverOrchestrator', () => {
       return join(assemblyDirectory, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
     };
 
-    it('compiles the plan into every function whose code reads it (all but confirm-outage)', () => {
-      // deployedPlan() throws this when the plan is missing: its code is in the bundle.
-      const readsPlan = (id: string) =>
-        readFileSync(bundleOf(id), 'utf8').includes('FAILOVER_PLAN is not set');
-      // A plan value no handler source contains: it can only come from the define.
-      const carriesPlan = (id: string) => readFileSync(bundleOf(id), 'utf8').includes('orders-db-replica');
-
-      expect(DEPLOYED_FUNCTION_IDS.filter(readsPlan)).toEqual(
-        DEPLOYED_FUNCTION_IDS.filter((id) => id !== 'confirm-outage'),
-      );
-      expect(DEPLOYED_FUNCTION_IDS.filter(carriesPlan)).toEqual(DEPLOYED_FUNCTION_IDS.filter(readsPlan));
+    it('deploys the prebuilt handler unchanged, with the plan in a file beside it', () => {
+      for (const id of DEPLOYED_FUNCTION_IDS) {
+        const deployed = readFileSync(bundleOf(id));
+        const asset = dirname(bundleOf(id));
+        // The code is the package's prebuilt bundle, byte for byte: synth bundled nothing.
+        expect(deployed.equals(readFileSync(prebuiltHandler(defaultHandlersDirectory(), id))), id).toBe(true);
+        // A plan value no handler source contains: the code does not carry the plan, the file does.
+        expect(deployed.includes('orders-db-replica'), id).toBe(false);
+        expect(JSON.parse(readFileSync(join(asset, PLAN_FILE_NAME), 'utf8')), id).toEqual(plan);
+      }
     });
 
     it('keeps every function bundle within 500 KiB', () => {
@@ -266,7 +267,10 @@ describe('FailoverOrchestrator', () => {
       expect(result.status).toBe(0);
     });
 
-    it('loads the validate-trigger bundle on Node and decides with the baked plan', async () => {
+    it('loads the validate-trigger bundle on Node and decides with the plan in its asset', async () => {
+      // As in Lambda: no plan in the environment, only the file in the asset.
+      vi.stubEnv('FAILOVER_PLAN', '');
+      vi.stubEnv('FAILOVER_PLAN_FILE', undefined);
       const bundle = (await import(pathToFileURL(bundleOf('validate-trigger')).href)) as {
         handler: (input: unknown, context: unknown) => Promise<Record<string, unknown>>;
       };
@@ -293,9 +297,10 @@ describe('FailoverOrchestrator', () => {
         },
         { awsRequestId: 'test', functionName: 'validate-trigger', getRemainingTimeInMillis: () => 60_000 },
       );
-      // shop-eu-canary is a trigger of the baked plan only: another plan would ignore it.
+      // shop-eu-canary is a trigger of the deployed plan only: another plan would ignore it.
       expect(result).toMatchObject({ decision: 'proceed', trigger: { executionId: expect.any(String) } });
       expect(result).not.toHaveProperty('plan');
+      vi.unstubAllEnvs();
     });
   });
 

@@ -96,10 +96,22 @@ describe('FailoverOrchestrator props', () => {
       /stateMachineName/,
     ],
     [
-      'a project root without the handlers',
+      'a handlers directory without the prebuilt handlers',
       'us-west-2',
-      { projectRoot: '/nonexistent' },
-      /projectRoot has no handler \/nonexistent\/functions\/validate-trigger\/handler\.ts.*\/nonexistent\/functions\/kinds\/rds-replica\/handler\.ts/,
+      { handlersDirectory: '/nonexistent' },
+      /no prebuilt handler \/nonexistent\/validate-trigger\/index\.mjs.*\/nonexistent\/rds-replica\/index\.mjs/,
+    ],
+    [
+      'both a plan and a plan file',
+      'us-west-2',
+      { planFile: fixturePath('multi-region.plan.yaml') },
+      /give exactly one of plan and planFile/,
+    ],
+    [
+      'a plan file that does not exist',
+      'us-west-2',
+      { plan: undefined, planFile: '/nonexistent/plan.yaml' },
+      /plan file \/nonexistent\/plan\.yaml/,
     ],
   ] as const)('rejects %s with a clear message', (_case, region, props, message) => {
     const error = errorOf(() => orchestrator(region, props as Partial<FailoverOrchestratorProps>));
@@ -116,6 +128,14 @@ describe('FailoverOrchestrator props', () => {
     const error = errorOf(() => orchestrator('us-west-2', { plan: broken }));
     expect(error.message).toMatch(/name: must be lower-case/);
     expect(error.message).toMatch(/databases\[0\]\.maxLagSeconds/);
+  });
+
+  it('reads and validates the plan file it is given instead of a plan', () => {
+    const built = orchestrator('us-west-2', {
+      plan: undefined,
+      planFile: fixturePath('multi-region.plan.yaml'),
+    });
+    expect(built.plan).toEqual(plan);
   });
 
   it('reports every problem at once, before building anything', () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deployedPlan, notificationTopicArn } from '../../functions/common/config.js';
 import { PlanValidationError } from '../../functions/common/errors.js';
@@ -34,15 +37,32 @@ describe('deployedPlan', () => {
     expect(changed.name).toBe('shop-staging');
   });
 
-  it.each([undefined, ''])('throws when FAILOVER_PLAN is %j', (value) => {
+  it('reads the plan file a deployed function carries when FAILOVER_PLAN is not set', () => {
+    // Arrange
+    const file = join(mkdtempSync(join(tmpdir(), 'deployed-plan-')), 'failover-plan.json');
+    writeFileSync(file, JSON.stringify({ ...examplePlanDocument(), name: 'shop-from-file' }));
+    vi.stubEnv('FAILOVER_PLAN', '');
+    vi.stubEnv('FAILOVER_PLAN_FILE', file);
+
+    // Act
+    const plan = deployedPlan();
+
+    // Assert
+    expect(plan.name).toBe('shop-from-file');
+  });
+
+  it.each([undefined, ''])('throws naming the missing plan file when FAILOVER_PLAN is %j', (value) => {
     // Arrange
     vi.stubEnv('FAILOVER_PLAN', value);
+    vi.stubEnv('FAILOVER_PLAN_FILE', undefined);
 
     // Act
     const read = () => deployedPlan();
 
     // Assert
-    expect(read).toThrow('FAILOVER_PLAN is not set: the orchestrator was deployed without a plan');
+    expect(read).toThrow(
+      /FAILOVER_PLAN is not set and the plan file .*failover-plan\.json cannot be read \(ENOENT\): the orchestrator was deployed without a plan/,
+    );
   });
 
   it('throws PlanValidationError naming the deployed plan when it is invalid', () => {
