@@ -60,6 +60,7 @@ describe('parsePlan', () => {
         lagWaitSeconds: 120,
         onLagExceeded: 'abort',
         promotionTimeoutSeconds: 1_800,
+        optional: false,
       },
     ]);
     expect(plan.scalingGroups).toEqual([
@@ -70,6 +71,7 @@ describe('parsePlan', () => {
         max: 12,
         capacityTimeoutSeconds: 900,
         minHealthyPercent: 100,
+        optional: false,
       },
     ]);
     expect(plan.parameters.map((parameter) => parameter.name)).toEqual([
