@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   UpdateItemCommand,
@@ -26,6 +27,8 @@ export interface NoticeRecord {
   readonly status: NoticeStatus;
   readonly subject?: string;
   readonly messageId?: string;
+  /** Which attempt claimed it: the SDK's retry of a claim whose answer was lost finds its own. */
+  readonly claimToken?: string;
 }
 
 const keyOf = (scope: RecordScope, kind: NotificationKind): Record<string, AttributeValue> => ({
@@ -41,6 +44,7 @@ function noticeOf(item: Record<string, AttributeValue> | undefined): NoticeRecor
     status,
     ...(item?.subject?.S !== undefined ? { subject: item.subject.S } : {}),
     ...(item?.messageId?.S !== undefined ? { messageId: item.messageId.S } : {}),
+    ...(item?.claimToken?.S !== undefined ? { claimToken: item.claimToken.S } : {}),
   };
 }
 
@@ -86,19 +90,24 @@ export async function claimNotice(
   kind: NotificationKind,
   subject: string,
 ): Promise<NoticeRecord | undefined> {
+  // The SDK retries a claim whose answer was lost; when the lost attempt was applied, the retry
+  // finds this very claim: the token tells it apart from an earlier attempt of the step.
+  const token = randomUUID();
   const outcome = await update(
     scope,
     kind,
-    'SET #noticeStatus = :sending, #subject = :subject, #claimedAt = :now',
+    'SET #noticeStatus = :sending, #subject = :subject, #claimedAt = :now, #claimToken = :token',
     'attribute_not_exists(#noticeStatus) OR #noticeStatus = :failed',
     {
       ':sending': { S: 'sending' },
       ':failed': { S: 'failed' },
       ':subject': { S: subject },
       ':now': { S: nowIso() },
+      ':token': { S: token },
     },
   );
   if (outcome.written) return undefined;
+  if (outcome.current?.status === 'sending' && outcome.current.claimToken === token) return undefined;
   // The condition failed but no item came back (DynamoDB returns it with ALL_OLD): what is
   // recorded is unknown, so the caller treats the record as unavailable and publishes.
   if (outcome.current === undefined)

@@ -58,3 +58,25 @@ describe('each notification is sent once per execution and kind', () => {
     else expect(result.error?.error).toBe('NotificationUnconfirmedError');
   });
 });
+
+describe('a notice claim whose answer was lost', () => {
+  it("is recognised as this attempt's own claim when the SDK retries it, and the notice goes out", async () => {
+    // Arrange: random faults found by the fault properties (seed pinned): Acquire Lock fails, and
+    // the failure notice's claim in the record is applied but its answer lost, so the SDK's retry
+    // meets a failed condition on the claim it made itself.
+    const scenario = {
+      random: {
+        seed: 1744825285,
+        rate: 0.46038976870477205,
+        errors: ['accessDenied', 'throttling', 'timeoutAfterApply', 'unavailable'] as const,
+      },
+    };
+
+    // Act
+    const result = await replay({ plan, event: alarmEvent(), scenario: structuredClone(scenario) as never });
+
+    // Assert
+    expect(result.outcome).toBe('failed');
+    expect(subjects(result.cloud)).toEqual(['Failover FAILED: shop-prod at Acquire Lock']);
+  });
+});
