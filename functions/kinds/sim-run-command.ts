@@ -167,7 +167,7 @@ const matches = (setting: true | string | undefined, document: string) =>
   setting === true || setting === document;
 
 /** The simulated Run Command of one cloud: every registered kind's documents and nodes. */
-export class SimulatedRunCommand {
+export class SimulatedRunCommandService {
   private readonly invocations = new Map<string, Invocation>();
   private readonly models = new Map<string, RunCommandModel>();
   private readonly documents = new Map<string, { kind: string; document: string }>();
@@ -386,13 +386,13 @@ export class SimulatedRunCommand {
   };
 }
 
-const CLOUDS = new WeakMap<SimWorld, SimulatedRunCommand>();
+const CLOUDS = new WeakMap<SimWorld, SimulatedRunCommandService>();
 
 /** The one simulated Run Command of a cloud (every Run Command kind's sim gets the same). */
-export function runCommandFor(world: SimWorld): SimulatedRunCommand {
+export function runCommandFor(world: SimWorld): SimulatedRunCommandService {
   let runCommand = CLOUDS.get(world);
   if (runCommand === undefined) {
-    runCommand = new SimulatedRunCommand(world);
+    runCommand = new SimulatedRunCommandService(world);
     CLOUDS.set(world, runCommand);
   }
   return runCommand;
