@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { writeProgress } from '../../../functions/common/failover-record.js';
 import type { PlanInput } from '../../../functions/common/plan.js';
 import { handler as postgres } from '../../../functions/kinds/postgres-replica/handler.js';
 import { handler as proxies } from '../../../functions/kinds/proxy-switch/handler.js';
@@ -10,7 +11,8 @@ import type {
   CommandProgress,
 } from '../../../functions/kinds/run-command-runtime.js';
 import type { Scenario } from '../../../engine/sim/index.js';
-import { kindHarness, type KindHarness, type KindLambda } from '../support.js';
+import { settle } from '../../sim/support.js';
+import { EXECUTION_ID, kindHarness, type KindHarness, type KindLambda } from '../support.js';
 
 /**
  * The runtime the Run Command kinds share (functions/kinds/run-command-runtime.ts), through the
@@ -58,6 +60,28 @@ describe('a Run Command kind: start and check', () => {
       inRecovery: false,
       timeline: 2,
     });
+  });
+
+  it('keeps the first CommandId when a start is retried after its progress was lost (the document is idempotent)', async () => {
+    const harness = harnessOf(postgres);
+    await harness.run('start');
+    const first = await harness.facts<CommandFacts>('postgres-replica', 0);
+    // The first start's SendCommand went through, but its progress never reached the record.
+    await settle(
+      harness.clock,
+      writeProgress({ planName: 'linode-stack', executionId: EXECUTION_ID }, 'postgres-replica', [
+        { status: 'not-started', message: '' },
+      ]),
+    );
+
+    await harness.run('start');
+    const progress = await harness.progress<CommandProgress[]>('postgres-replica');
+
+    expect(commands(harness).filter((document) => document === 'promote')).toHaveLength(2);
+    expect(await harness.facts<CommandFacts>('postgres-replica', 0)).toEqual(first);
+    expect(progress?.[0]).toMatchObject({ status: 'starting', commandId: first?.commandId });
+    await failOver(harness);
+    expect(harness.cloud.snapshot().postgresReplicas.servers.main).toMatchObject({ timeline: 2 });
   });
 
   it('changes nothing in a dry run: no change document is sent', async () => {
