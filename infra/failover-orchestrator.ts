@@ -33,6 +33,7 @@ import { validateProps, type FailoverOrchestratorProps } from './orchestrator-pr
 import { ExecutionAlarm } from './execution-alarm.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
 import { ReportBucket } from './report-bucket.js';
+import { RunCommandDocuments } from './run-command-documents.js';
 
 export { FailoverOrchestratorPropsError, type FailoverOrchestratorProps } from './orchestrator-props.js';
 
@@ -154,6 +155,8 @@ export class FailoverOrchestrator extends Construct {
         acknowledgeLockExecutions(orchestratorFunction.role, settings.stateMachineName);
       return { functionId, orchestratorFunction };
     });
+    // The SSM Command documents the self-hosted kinds send (none for a plan without them).
+    new RunCommandDocuments(this, 'RunCommandDocuments', { plan });
     this.workflowFunctions = Object.fromEntries(
       functions.map(({ functionId, orchestratorFunction }) => [functionId, orchestratorFunction.function]),
     );

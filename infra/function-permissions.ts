@@ -15,6 +15,9 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
   // Readiness check; granted only with the condition cloudwatch:namespace = READINESS_NAMESPACE.
   'cloudwatch:PutMetricData',
   'autoscaling:DescribeAutoScalingGroups',
+  // SSM Run Command: reading an invocation and the managed nodes' ping status take no ARN.
+  'ssm:GetCommandInvocation',
+  'ssm:DescribeInstanceInformation',
   // Active tracing (Lambda functions and the state machine).
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',

@@ -1,5 +1,8 @@
 import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
+import { postgresReplicaKind } from './postgres-replica/definition.js';
+import { proxySwitchKind } from './proxy-switch/definition.js';
 import { rdsReplicaKind } from './rds-replica/definition.js';
+import { redisSentinelKind } from './redis-sentinel/definition.js';
 import { ssmParameterKind } from './ssm-parameter/definition.js';
 
 /**
@@ -7,7 +10,14 @@ import { ssmParameterKind } from './ssm-parameter/definition.js';
  * phase and lists them in notices. Adding a kind: a folder under functions/kinds/ and one line
  * here (README, "Adding a resource kind").
  */
-export const KINDS = [rdsReplicaKind, autoScalingGroupKind, ssmParameterKind] as const;
+export const KINDS = [
+  rdsReplicaKind,
+  autoScalingGroupKind,
+  ssmParameterKind,
+  postgresReplicaKind,
+  redisSentinelKind,
+  proxySwitchKind,
+] as const;
 
 export type Kind = (typeof KINDS)[number];
 export type KindId = Kind['id'];

@@ -40,6 +40,9 @@ export const CONTRACT_FILE_OF_COMMAND = {
   PutMetricDataCommand: 'readiness-check',
   GetExecutionHistoryCommand: 'write-report',
   PutObjectCommand: 'write-report',
+  SendCommandCommand: 'run-command',
+  GetCommandInvocationCommand: 'run-command',
+  DescribeInstanceInformationCommand: 'run-command',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -60,6 +63,7 @@ export const CONTRACT_FILE_OF_MODULE = {
   'kinds/rds-replica/promote-replica.ts': 'database',
   'kinds/rds-replica/rds.ts': 'database',
   'kinds/rds-replica/replica-lag.ts': 'database',
+  'kinds/run-command.ts': 'run-command',
   'kinds/ssm-parameter/readiness.ts': 'readiness-check',
   'kinds/ssm-parameter/repoint-parameters.ts': 'parameters',
   'notify/notify.ts': 'notify',

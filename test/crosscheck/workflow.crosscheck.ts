@@ -1,6 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCases, type CrosscheckCase } from '../../scripts/crosscheck/cases.js';
+import {
+  buildCases,
+  LINODE_SCENARIOS_NOT_CROSSCHECKED,
+  type CrosscheckCase,
+} from '../../scripts/crosscheck/cases.js';
 import {
   crosscheckOnMoto,
   describeDisagreements,
@@ -28,6 +32,9 @@ describe('the failover workflow on moto, answered from local replays', () => {
       fixtures.length +
       watchedAlarms.length +
       1 + // 25 databases + 25 groups
+      1 + // the Linode example
+      jsonFiles('events/scenarios/linode').length -
+      LINODE_SCENARIOS_NOT_CROSSCHECKED.length +
       3; // duplicate deliveries
 
     expect(cases).toHaveLength(expected);

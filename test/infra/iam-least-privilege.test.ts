@@ -36,6 +36,8 @@ const RESOURCE_STAR_ALLOWED: Record<string, string> = {
   'cloudwatch:PutMetricData':
     'readiness-check publishes Readiness; only with a cloudwatch:namespace condition',
   'autoscaling:DescribeAutoScalingGroups': 'auto-scaling-group and readiness-check; Describe* take no ARN',
+  'ssm:GetCommandInvocation': 'the Run Command kinds read their commands; the action takes no ARN',
+  'ssm:DescribeInstanceInformation': "the Run Command kinds' gate reads the nodes' PingStatus; takes no ARN",
   'xray:PutTraceSegments': 'active tracing of functions and state machine',
   'xray:PutTelemetryRecords': 'active tracing of functions and state machine',
   'xray:GetSamplingRules': 'state machine tracing',
@@ -69,6 +71,14 @@ const planAlarms = [
   'arn:${Partition}:cloudwatch:eu-west-1:111111111111:alarm:shop-eu-canary',
   'arn:${Partition}:cloudwatch:us-west-2:111111111111:alarm:shop-recovery-probe',
 ];
+
+/** SendCommand: exactly the kind's documents (named per plan) and the plan's managed nodes. */
+const documents = (kind: string, names: string[]): string[] =>
+  names.map(
+    (name) => `arn:\${Partition}:ssm:us-west-2:111111111111:document/Failover-shop-staging-${kind}-${name}`,
+  );
+const managedNode = (id: string) => `arn:\${Partition}:ssm:us-west-2:111111111111:managed-instance/${id}`;
+const runCommandReads = grants(['ssm:GetCommandInvocation', 'ssm:DescribeInstanceInformation'], ['*']);
 
 const scalingGroup =
   'arn:${Partition}:autoscaling:us-west-2:111111111111:autoScalingGroup:*:autoScalingGroupName/shop-app-usw2';
@@ -105,6 +115,40 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...recordReadWrite,
   ],
   'ssm-parameter': [...grants(['ssm:GetParameter', 'ssm:PutParameter'], parameters), ...recordReadWrite],
+  'postgres-replica': [
+    ...grants(
+      ['ssm:SendCommand'],
+      [
+        ...documents('postgres-replica', ['replica-lag', 'promote', 'check-writable', 'read-back']),
+        managedNode('mi-0a1b2c3d4e5f60002'),
+      ],
+    ),
+    ...runCommandReads,
+    ...recordReadWrite,
+  ],
+  'redis-sentinel': [
+    ...grants(
+      ['ssm:SendCommand'],
+      [
+        ...documents('redis-sentinel', ['replica-link', 'sentinel-failover', 'master-state']),
+        // An EC2 instance is named by its ec2 ARN.
+        'arn:${Partition}:ec2:us-west-2:111111111111:instance/i-0abc1234def567890',
+      ],
+    ),
+    ...runCommandReads,
+    ...recordReadWrite,
+  ],
+  'proxy-switch': [
+    ...grants(
+      ['ssm:SendCommand'],
+      [
+        ...documents('proxy-switch', ['haproxy-switch', 'haproxy-state']),
+        managedNode('mi-0a1b2c3d4e5f60005'),
+      ],
+    ),
+    ...runCommandReads,
+    ...recordReadWrite,
+  ],
   // Not invoked by the workflow: EventBridge, when an execution ends. Reads the execution and the
   // record, writes under the plan's prefix of the report bucket.
   'write-report': [
@@ -121,6 +165,24 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(['cloudwatch:GetMetricData'], ['*']),
     ...describeGroups,
     ...grants(['ssm:GetParameters'], parameters),
+    // The Run Command kinds' gate documents (read-only) on their nodes.
+    ...grants(
+      ['ssm:SendCommand'],
+      [...documents('postgres-replica', ['replica-lag']), managedNode('mi-0a1b2c3d4e5f60002')],
+    ),
+    ...grants(
+      ['ssm:SendCommand'],
+      [
+        ...documents('redis-sentinel', ['replica-link']),
+        'arn:${Partition}:ec2:us-west-2:111111111111:instance/i-0abc1234def567890',
+      ],
+    ),
+    ...grants(
+      ['ssm:SendCommand'],
+      [...documents('proxy-switch', ['haproxy-state']), managedNode('mi-0a1b2c3d4e5f60005')],
+    ),
+    // Declared by each Run Command kind; the construct merges identical statements.
+    ...runCommandReads,
     ...grants(['cloudwatch:DescribeAlarms'], planAlarms),
     ...grants(['sns:GetTopicAttributes'], ['TOPIC']),
     ...grants(['states:DescribeStateMachine'], ['STATE_MACHINE']),
@@ -317,7 +379,8 @@ describe('IAM least privilege', () => {
     expect(
       [...(invokes[0]?.resources ?? [])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     ).toEqual(functionArns);
-    expect(functionArns).toHaveLength(7);
+    // The 4 workflow steps and one function per kind: the fixture plan uses all 6.
+    expect(functionArns).toHaveLength(10);
     expect(JSON.stringify(invokes[0]?.resources)).not.toContain(
       functionIdOf(orchestrator, READINESS_CHECK_ID),
     );

@@ -72,12 +72,12 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
     },
     {
       file: 'infra/reference-app-user-data.ts',
-      names: ['parameters', 'ssm'],
+      names: ['parameters'],
       why: 'the reference app reads its endpoints from SSM',
     },
     {
       file: 'infra/reference-base-stack.ts',
-      names: ['ssm', 'parameters'],
+      names: ['parameters'],
       why: "the reference stack's own groups and parameters",
     },
     {
@@ -229,9 +229,13 @@ describe('a resource kind', () => {
       scalingGroups: 'auto-scaling-group',
       autoscaling: 'auto-scaling-group',
       parameters: 'ssm-parameter',
-      ssm: 'ssm-parameter',
+      postgresReplicas: 'postgres-replica',
+      redisSentinels: 'redis-sentinel',
+      proxySwitches: 'proxy-switch',
     });
     expect(names.has('cloudwatch')).toBe(false);
+    // SSM serves parameters and Run Command (the self-hosted kinds): shared, so no kind's own.
+    expect(names.has('ssm')).toBe(false);
   });
 
   it('ignores comments but not strings when looking for names', () => {

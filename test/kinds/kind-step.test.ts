@@ -6,7 +6,10 @@ import {
   StepInputError,
   summarise,
 } from '../../functions/kinds/kind-step.js';
+import { handler as postgresReplica } from '../../functions/kinds/postgres-replica/handler.js';
+import { handler as proxySwitch } from '../../functions/kinds/proxy-switch/handler.js';
 import { handler as rdsReplica } from '../../functions/kinds/rds-replica/handler.js';
+import { handler as redisSentinel } from '../../functions/kinds/redis-sentinel/handler.js';
 import { KINDS } from '../../functions/kinds/registry.js';
 import { handler as ssmParameter } from '../../functions/kinds/ssm-parameter/handler.js';
 import { parsePlan } from '../../functions/common/plan.js';
@@ -18,6 +21,9 @@ const HANDLERS = [
   ['rds-replica', rdsReplica],
   ['auto-scaling-group', autoScalingGroup],
   ['ssm-parameter', ssmParameter],
+  ['postgres-replica', postgresReplica],
+  ['redis-sentinel', redisSentinel],
+  ['proxy-switch', proxySwitch],
 ] as const;
 
 const valid = { action: 'start', executionId: EXECUTION_ID, dryRun: false };

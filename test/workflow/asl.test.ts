@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { Plan } from '../../functions/common/plan.js';
 import { failedStateName, readBackStateName, STATES } from '../../functions/common/vocabulary.js';
 import { functionArnVariable } from '../../functions/kinds/kind-definition.js';
@@ -66,11 +68,17 @@ const kindRetry = (kind: Kind) =>
     BackoffRate: retry.backoffRate,
   }));
 
-/** The example plan keeping only the kinds in `ids`. */
+/** The Linode example: the self-hosted kinds' sections the shop example does not have. */
+const SELF_HOSTED = parse(readFileSync('examples/linode-stack.plan.yaml', 'utf8')) as Record<string, unknown>;
+
+/** The example plan keeping only the kinds in `ids` (the self-hosted ones from the Linode example). */
 function planWith(ids: readonly string[]): Plan {
   return examplePlan((document) => {
-    for (const kind of KINDS)
-      if (!ids.includes(kind.id)) (document as Record<string, unknown>)[kind.planKey] = [];
+    for (const kind of KINDS) {
+      const sections = document as Record<string, unknown>;
+      if (!ids.includes(kind.id)) sections[kind.planKey] = [];
+      else if (sections[kind.planKey] === undefined) sections[kind.planKey] = SELF_HOSTED[kind.planKey];
+    }
     // Without databases, only the parameters that name none.
     if (!ids.includes('rds-replica'))
       document.parameters = document.parameters?.filter(
