@@ -64,10 +64,13 @@ describe('SSM Run Command against moto', () => {
     expect(sent.Commands?.[0]).toMatchObject({
       CommandId: commandId,
       DocumentName: 'Failover-linode-stack-postgres-replica-promote',
-      InstanceIds: [NODE],
       Parameters: { Host: ['/var/run/postgresql'], Port: ['5432'] },
       Comment: request.comment,
     });
+    // moto 5.2.1 differs from SSM here: a command sent without Targets also lists every EC2
+    // instance moto holds in the region (it filters its reservations by the empty Targets), so
+    // the list depends on what other contract tests launched; SSM lists the InstanceIds sent.
+    expect(sent.Commands?.[0]?.InstanceIds).toEqual(expect.arrayContaining([NODE]));
     expect(DELIVERY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(30);
   });
 
