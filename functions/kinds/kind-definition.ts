@@ -107,3 +107,12 @@ export const functionArnVariable = (id: string): string =>
 export const defineKind = <const Key extends string, Schema extends z.ZodType>(
   definition: KindDefinition<Key, Schema>,
 ): KindDefinition<Key, Schema> => definition;
+
+/** A plan document's field read defensively, for cross-field checks (the schema reports wrong types). */
+export type Loose = Readonly<Record<string, unknown>>;
+
+/** The objects of a plan document's array field; anything else reads as empty. */
+export const records = (value: unknown): Loose[] =>
+  Array.isArray(value)
+    ? value.map((item) => (item !== null && typeof item === 'object' ? (item as Loose) : {}))
+    : [];

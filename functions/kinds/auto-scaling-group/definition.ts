@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineKind } from '../kind-definition.js';
+import { defineKind, records } from '../kind-definition.js';
 
 const seconds = (max: number) => z.number().int('must be a whole number of seconds').min(0).max(max);
 
@@ -21,12 +21,6 @@ export const scalingGroupSchema = z.strictObject({
   optional: z.boolean().default(false),
 });
 export type ScalingGroupPlan = z.output<typeof scalingGroupSchema>;
-
-type Loose = Readonly<Record<string, unknown>>;
-const records = (value: unknown): Loose[] =>
-  Array.isArray(value)
-    ? value.map((item) => (item !== null && typeof item === 'object' ? (item as Loose) : {}))
-    : [];
 
 export const autoScalingGroupKind = defineKind({
   id: 'auto-scaling-group',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineKind } from '../kind-definition.js';
+import { defineKind, records, type Loose } from '../kind-definition.js';
 import {
   MANAGED_NODE_MESSAGE,
   MANAGED_NODE_PATTERN,
@@ -55,12 +55,6 @@ export const postgresReplicaSchema = z.strictObject({
   optional: z.boolean().default(false),
 });
 export type PostgresReplicaPlan = z.output<typeof postgresReplicaSchema>;
-
-type Loose = Readonly<Record<string, unknown>>;
-const records = (value: unknown): Loose[] =>
-  Array.isArray(value)
-    ? value.map((item) => (item !== null && typeof item === 'object' ? (item as Loose) : {}))
-    : [];
 
 const ALL_DOCUMENTS = [
   POSTGRES_REPLICA_DOCUMENTS.gate,

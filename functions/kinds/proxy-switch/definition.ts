@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineKind } from '../kind-definition.js';
+import { defineKind, records } from '../kind-definition.js';
 import {
   MANAGED_NODE_MESSAGE,
   MANAGED_NODE_PATTERN,
@@ -61,12 +61,6 @@ const nginxSchema = z.strictObject({
 /** One proxy to switch to the recovery backend (the plan's `proxySwitches[]`). */
 export const proxySwitchSchema = z.discriminatedUnion('proxy', [haproxySchema, nginxSchema]);
 export type ProxySwitchPlan = z.output<typeof proxySwitchSchema>;
-
-type Loose = Readonly<Record<string, unknown>>;
-const records = (value: unknown): Loose[] =>
-  Array.isArray(value)
-    ? value.map((item) => (item !== null && typeof item === 'object' ? (item as Loose) : {}))
-    : [];
 
 const documentsOf = (items: readonly ProxySwitchPlan[], gateOnly: boolean): string[] =>
   items.flatMap((item) => {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineKind, type ArnScope } from '../kind-definition.js';
+import { defineKind, records, type ArnScope, type Loose } from '../kind-definition.js';
 
 const seconds = (max: number) => z.number().int('must be a whole number of seconds').min(0).max(max);
 
@@ -39,12 +39,6 @@ const replicaArns = (
   region: string,
   { partition, account }: ArnScope,
 ): string[] => databases.map((db) => `arn:${partition}:rds:${region}:${account}:db:${db.replica}`);
-
-type Loose = Readonly<Record<string, unknown>>;
-const records = (value: unknown): Loose[] =>
-  Array.isArray(value)
-    ? value.map((item) => (item !== null && typeof item === 'object' ? (item as Loose) : {}))
-    : [];
 
 export const rdsReplicaKind = defineKind({
   id: 'rds-replica',

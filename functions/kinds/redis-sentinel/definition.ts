@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineKind } from '../kind-definition.js';
+import { defineKind, records } from '../kind-definition.js';
 import {
   MANAGED_NODE_MESSAGE,
   MANAGED_NODE_PATTERN,
@@ -51,12 +51,6 @@ export const redisSentinelSchema = z.strictObject({
   optional: z.boolean().default(false),
 });
 export type RedisSentinelPlan = z.output<typeof redisSentinelSchema>;
-
-type Loose = Readonly<Record<string, unknown>>;
-const records = (value: unknown): Loose[] =>
-  Array.isArray(value)
-    ? value.map((item) => (item !== null && typeof item === 'object' ? (item as Loose) : {}))
-    : [];
 
 const ALL_DOCUMENTS = [
   REDIS_SENTINEL_DOCUMENTS.gate,

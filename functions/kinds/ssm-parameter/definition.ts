@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { templateReferences } from '../../common/templates.js';
-import { defineKind, type ArnScope } from '../kind-definition.js';
+import { defineKind, records, type ArnScope } from '../kind-definition.js';
 
 /** One SSM parameter to repoint at the recovery region (the plan's `parameters[]`). */
 export const parameterSchema = z.strictObject({
@@ -28,12 +28,6 @@ const parameterArns = (
   parameters.map(
     (parameter) => `arn:${partition}:ssm:${region}:${account}:parameter/${parameter.name.replace(/^\//, '')}`,
   );
-
-type Loose = Readonly<Record<string, unknown>>;
-const records = (value: unknown): Loose[] =>
-  Array.isArray(value)
-    ? value.map((item) => (item !== null && typeof item === 'object' ? (item as Loose) : {}))
-    : [];
 
 export const ssmParameterKind = defineKind({
   id: 'ssm-parameter',
