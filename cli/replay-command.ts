@@ -1,9 +1,9 @@
-import { InvalidTriggerError, PlanValidationError } from '../functions/common/errors.js';
 import { validateTrigger } from '../functions/validate-trigger/validate-trigger.js';
-import { InputFileError, loadPlanFile, readJsonFile } from '../engine/files.js';
+import { loadPlanFile, readJsonFile } from '../engine/files.js';
 import { replay } from '../engine/runner.js';
 import { recordFromReplay, resourceOutcomes, runRecordFromTables } from '../engine/report/index.js';
-import { loadScenario, ScenarioValidationError } from '../engine/sim/index.js';
+import { loadScenario } from '../engine/sim/index.js';
+import { badInputLine, isBadInput } from './command-inputs.js';
 import { formatReplay } from './format.js';
 import { DEFAULT_PLAN, EXIT, type CliIo } from './cli-io.js';
 import { exitCodeFor, reportRun } from './report-output.js';
@@ -15,12 +15,6 @@ export interface ReplayArgs {
 }
 
 /** One line that names the bad input: the README promises a one-line reason. */
-export function badInputLine(error: unknown): string {
-  if (error instanceof PlanValidationError) {
-    return `bad input: ${error.issues.length} problem(s) in the plan: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`;
-  }
-  return `bad input: ${(error as Error).message.replace(/\s*\n\s*/g, ' ')}`;
-}
 
 export async function replayCommand({ positionals, values }: ReplayArgs, io: CliIo): Promise<number> {
   const [eventPath, ...extra] = positionals;
@@ -44,13 +38,7 @@ export async function replayCommand({ positionals, values }: ReplayArgs, io: Cli
     validateTrigger({ event, executionId: 'preflight', executionStartedAt: new Date().toISOString() }, plan);
     inputs = { plan, event, scenario };
   } catch (error) {
-    if (
-      error instanceof InputFileError ||
-      error instanceof PlanValidationError ||
-      error instanceof InvalidTriggerError ||
-      error instanceof ScenarioValidationError ||
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-    ) {
+    if (isBadInput(error)) {
       io.err(badInputLine(error));
       return EXIT.badInput;
     }

@@ -1,12 +1,12 @@
-import { InvalidTriggerError, PlanValidationError } from '../functions/common/errors.js';
 import { validateTrigger } from '../functions/validate-trigger/validate-trigger.js';
 import { replayEvents } from '../engine/event-replay.js';
-import { InputFileError, loadPlanFile, readJsonFile } from '../engine/files.js';
+import { loadPlanFile, readJsonFile } from '../engine/files.js';
 import { recordFromReplay, resourceOutcomes, runRecordFromTables } from '../engine/report/index.js';
-import { loadScenario, ScenarioValidationError } from '../engine/sim/index.js';
+import { loadScenario } from '../engine/sim/index.js';
 import { DEFAULT_PLAN, EXIT, type CliIo } from './cli-io.js';
 import { formatReplay } from './format.js';
-import { badInputLine, type ReplayArgs } from './replay-command.js';
+import { badInputLine, isBadInput } from './command-inputs.js';
+import type { ReplayArgs } from './replay-command.js';
 import { exitCodeFor, reportRun } from './report-output.js';
 
 /**
@@ -31,13 +31,7 @@ export async function replayEventsCommand({ positionals, values }: ReplayArgs, i
       );
     inputs = { plan: plan as Awaited<ReturnType<typeof loadPlanFile>>, scenario, events };
   } catch (error) {
-    if (
-      error instanceof InputFileError ||
-      error instanceof PlanValidationError ||
-      error instanceof InvalidTriggerError ||
-      error instanceof ScenarioValidationError ||
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-    ) {
+    if (isBadInput(error)) {
       io.err(badInputLine(error));
       return EXIT.badInput;
     }
