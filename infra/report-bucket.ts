@@ -13,7 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { REPORT_BUCKET_VARIABLE } from '../functions/write-report/write-report.js';
+import { REPORT_BUCKET_VARIABLE } from '../functions/write-report/settings.js';
 import { WRITE_REPORT_ID } from './function-settings.js';
 import { OrchestratorFunction, type OrchestratorFunctionOptions } from './orchestrator-function.js';
 

@@ -20,7 +20,7 @@ import type { KindRunRecord, RunRecord } from '../../engine/report/run-record.js
  * `failover report <ARN>` fetches what it wrote (cli/report-command.ts).
  */
 
-export const REPORT_BUCKET_VARIABLE = 'FAILOVER_REPORT_BUCKET';
+export { REPORT_BUCKET_VARIABLE } from './settings.js';
 
 /** The object keys of an execution's report: `<plan>/<execution name>.html` and `.json`. */
 export const reportKeys = (planName: string, executionName: string) => ({
