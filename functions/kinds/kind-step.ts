@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { deployedPlan } from '../common/config.js';
-import { FailoverError } from '../common/errors.js';
+import { parseStepInput, StepInputError } from '../common/step-inputs.js';
 import { recordTableName, type RecordScope } from '../common/failover-record.js';
 import { LockLostError } from '../failover-lock/errors.js';
 import { readLock } from '../failover-lock/lock-table.js';
@@ -69,23 +69,10 @@ export interface KindRuntime {
   readonly readBack: (context: KindContext) => Promise<readonly Assessed[]>;
 }
 
-/** The step input did not match the schema: a workflow definition and handler out of step. */
-export class StepInputError extends FailoverError {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'StepInputError';
-  }
-}
+export { StepInputError };
 
-export function parseKindStepInput(input: unknown): KindStepInput {
-  const parsed = kindStepInputSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new StepInputError(
-      `invalid step input: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'} ${issue.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
+export const parseKindStepInput = (input: unknown): KindStepInput =>
+  parseStepInput(kindStepInputSchema, input);
 
 /**
  * Fencing: before a step that may change resources, the lock must still be held by this execution
