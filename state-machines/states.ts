@@ -1,0 +1,149 @@
+import { functionArnVariable } from '../functions/kinds/kind-definition.js';
+import type { Kind } from '../functions/kinds/registry.js';
+import { RETRY_POLICY, TASK_TIMEOUT_SECONDS, type Retrier } from './policies.js';
+
+/**
+ * The states the workflow builder (state-machines/workflow-builder.ts) assembles: a Task with
+ * the one retry and catch policy, the Pass that records a failed step, and each kind's branches
+ * (its gate loop, its change loop, its read-back).
+ */
+
+/** One state of an ASL definition, as JSON. */
+export type AslState = Record<string, unknown>;
+
+const arn = (functionId: string): string => `\${${functionArnVariable(functionId)}}`;
+
+interface TaskOptions {
+  readonly comment?: string;
+  readonly resultPath?: string | null;
+  readonly next?: string;
+  readonly end?: boolean;
+  /** Where a failure goes, and where it is kept; absent inside Parallel branches (the Parallel catches). */
+  readonly catch?: { readonly next: string; readonly resultPath: string };
+  readonly extraRetry?: readonly Retrier[];
+}
+
+export function task(
+  functionId: string,
+  parameters: Record<string, unknown>,
+  options: TaskOptions,
+): AslState {
+  return {
+    Type: 'Task',
+    ...(options.comment !== undefined ? { Comment: options.comment } : {}),
+    Resource: arn(functionId),
+    Parameters: parameters,
+    ...(options.resultPath !== undefined ? { ResultPath: options.resultPath } : {}),
+    TimeoutSeconds: TASK_TIMEOUT_SECONDS,
+    Retry: [...RETRY_POLICY, ...(options.extraRetry ?? [])],
+    ...(options.catch !== undefined
+      ? {
+          Catch: [
+            { ErrorEquals: ['States.ALL'], ResultPath: options.catch.resultPath, Next: options.catch.next },
+          ],
+        }
+      : {}),
+    ...(options.end === true ? { End: true } : { Next: options.next }),
+  };
+}
+
+/** The Pass state that records which step failed, then goes on to the failure path. */
+export const recordFailedStep = (step: string, next: string): AslState => ({
+  Type: 'Pass',
+  Comment: `Records that '${step}' failed, for the failure notification.`,
+  Result: step,
+  ResultPath: '$.failedStep',
+  Next: next,
+});
+
+const kindRetry = (kind: Kind): Retrier[] =>
+  (kind.extraRetry ?? []).map((retry) => ({
+    ErrorEquals: retry.errors,
+    IntervalSeconds: retry.intervalSeconds,
+    MaxAttempts: retry.maxAttempts,
+    BackoffRate: retry.backoffRate,
+  }));
+
+/**
+ * A kind's step input. The changing actions also carry the lock's fencing token (its version when
+ * this execution took it), which the step checks against the lock item before it changes
+ * anything: an execution that no longer holds the lock (stopped, timed out, redriven after another
+ * took over) stops there (functions/kinds/kind-step.ts).
+ */
+const kindParameters = (action: string) => ({
+  action,
+  'executionId.$': '$$.Execution.Id',
+  'dryRun.$': '$.dryRun',
+  ...(action === 'start' || action === 'check' ? { 'lockVersion.$': '$.lockVersion' } : {}),
+});
+
+/** A kind's gate loop: look, and while not done, wait and look again. Read-only. */
+export function gateBranch(kind: Kind): AslState {
+  const { gate, gateWait, gatePassed } = kind.states;
+  if (gate === undefined || gateWait === undefined || gatePassed === undefined)
+    throw new Error(`kind ${kind.id} has a gate but does not name its gate states`);
+  const passed = `${gate} Passed`;
+  return {
+    StartAt: gate,
+    States: {
+      [gate]: task(kind.id, kindParameters('gate'), {
+        comment: `Read-only: every ${kind.noun.replace(/s$/, '')} of the plan in one invocation.`,
+        resultPath: '$.summary',
+        next: gatePassed,
+        extraRetry: kindRetry(kind),
+      }),
+      [gatePassed]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.summary.done', BooleanEquals: true, Next: passed }],
+        Default: gateWait,
+      },
+      [gateWait]: { Type: 'Wait', SecondsPath: '$.summary.waitSeconds', Next: gate },
+      [passed]: { Type: 'Pass', OutputPath: '$.summary', End: true },
+    },
+  };
+}
+
+/** A kind's change loop: start every item, then poll every pending item until all are done. */
+export function changeBranch(kind: Kind): AslState {
+  const { start, check, wait, doneChoice, done } = kind.states;
+  return {
+    StartAt: start,
+    States: {
+      [start]: task(kind.id, kindParameters('start'), {
+        comment: `Idempotent: starts every ${kind.noun.replace(/s$/, '')} of the plan, a few at a time.`,
+        resultPath: '$.summary',
+        next: doneChoice,
+        extraRetry: kindRetry(kind),
+      }),
+      [doneChoice]: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.summary.done', BooleanEquals: true, Next: done }],
+        Default: wait,
+      },
+      [wait]: { Type: 'Wait', SecondsPath: '$.summary.waitSeconds', Next: check },
+      [check]: task(kind.id, kindParameters('check'), {
+        comment: `Polls every ${kind.noun.replace(/s$/, '')} still under way in one invocation.`,
+        resultPath: '$.summary',
+        next: doneChoice,
+        extraRetry: kindRetry(kind),
+      }),
+      [done]: { Type: 'Pass', OutputPath: '$.summary', End: true },
+    },
+  };
+}
+
+/** Reads back one kind from AWS for the failure notice; a read-back that fails only says so. */
+export function readBackBranch(kind: Kind): AslState {
+  return {
+    StartAt: kind.states.readBack,
+    States: {
+      [kind.states.readBack]: task(
+        kind.id,
+        // Read-only whatever the run; the notice reads what this records.
+        { action: 'read-back', 'executionId.$': '$$.Execution.Id', dryRun: false },
+        { catch: { next: kind.states.readBackFailed, resultPath: '$.failure' }, end: true },
+      ),
+      [kind.states.readBackFailed]: { Type: 'Pass', End: true },
+    },
+  };
+}
