@@ -41,9 +41,9 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
       names: ['databases'],
       why: 'the parameter template syntax names the databases section of the plan',
     },
-    // The ASL's Parameters field in the builder (a local variable, not the plan key).
+    // The ASL's Parameters field in the builder's Task state (a local variable, not the plan key).
     {
-      file: 'state-machines/workflow-builder.ts',
+      file: 'state-machines/states.ts',
       names: ['parameters'],
       why: "a Task's ASL Parameters, not the plan key",
     },
