@@ -1,6 +1,9 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -43,7 +46,10 @@ export type AnyClient =
   | SNSClient
   | DynamoDBClient
   | SFNClient
-  | S3Client;
+  | S3Client
+  | ElastiCacheClient
+  | ECSClient
+  | LambdaClient;
 
 /** Adds behaviour to each new client, e.g. the local engine's simulated transport. */
 export type ClientInterceptor = (client: AnyClient, settings: ClientSettings) => void;
