@@ -74,6 +74,7 @@ const kindParameters = (action: string) => ({
   action,
   'executionId.$': '$$.Execution.Id',
   'dryRun.$': '$.dryRun',
+  'triggerKind.$': '$.triggerKind',
   ...(action === 'start' || action === 'check' ? { 'lockVersion.$': '$.lockVersion' } : {}),
 });
 

@@ -271,8 +271,12 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
     [STATES.selectStepInputs]: {
       Type: 'Pass',
       Comment:
-        "What every kind's step needs besides the execution id: the run's mode and the lock's fencing token. Nothing else travels.",
-      Parameters: { 'dryRun.$': '$.trigger.dryRun', 'lockVersion.$': '$.lock.version' },
+        "What every kind's step needs besides the execution id: the run's mode, whether it is planned (a drill) or unplanned (an alarm), and the lock's fencing token. Nothing else travels.",
+      Parameters: {
+        'dryRun.$': '$.trigger.dryRun',
+        'triggerKind.$': '$.trigger.kind',
+        'lockVersion.$': '$.lock.version',
+      },
       ResultPath: '$.stepInputs',
       Next: phases[0]?.name ?? STATES.notifySucceeded,
     },

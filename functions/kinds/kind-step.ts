@@ -21,6 +21,11 @@ export const kindStepInputSchema = z.strictObject({
   /** Read-only run: report what would be done, change nothing. */
   dryRun: z.boolean(),
   /**
+   * What started the run: a drill is a planned failover (no data loss allowed: e.g. Aurora's
+   * switchover), an alarm an unplanned one. Absent (a direct invocation) reads as an alarm.
+   */
+  triggerKind: z.enum(['alarm', 'drill']).optional(),
+  /**
    * start/check: the lock's fencing token (its version when this execution took it). The workflow
    * always passes it; without it (a direct invocation) the lock is not checked.
    */
@@ -51,6 +56,8 @@ export interface KindContext {
   readonly plan: Plan;
   readonly scope: RecordScope;
   readonly dryRun: boolean;
+  /** A drill (planned: the primary region is up, no data loss is acceptable), not an alarm. */
+  readonly planned: boolean;
 }
 
 /** One resource as read back from AWS for a notice or report. */
@@ -101,9 +108,14 @@ export async function assertHoldsLock(plan: Plan, executionId: string, lockVersi
 
 /** Runs one action of a kind; the handler of every kind's Lambda. */
 export async function runKindStep(runtime: KindRuntime, input: unknown): Promise<KindSummary> {
-  const { action, executionId, dryRun, lockVersion } = parseKindStepInput(input);
+  const { action, executionId, dryRun, triggerKind, lockVersion } = parseKindStepInput(input);
   const plan = deployedPlan();
-  const context: KindContext = { plan, scope: { planName: plan.name, executionId }, dryRun };
+  const context: KindContext = {
+    plan,
+    scope: { planName: plan.name, executionId },
+    dryRun,
+    planned: triggerKind === 'drill',
+  };
   if ((action === 'start' || action === 'check') && lockVersion !== undefined)
     await assertHoldsLock(plan, executionId, lockVersion);
   switch (action) {
