@@ -27,8 +27,12 @@ export type Direction = (typeof DIRECTIONS)[number];
 export const NOTIFICATION_KINDS = ['started', 'succeeded', 'failed', 'aborted'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** What a kind's Lambda is asked to do. */
-export const KIND_ACTIONS = ['gate', 'start', 'check', 'read-back'] as const;
+/**
+ * What a kind's Lambda is asked to do. `fence` (best effort: stop writers from reaching the old
+ * primary), `prewarm` (start a reversible change while the outage is being confirmed) and `unwarm`
+ * (undo a prewarm after an abort) are answered only by kinds whose runtime has them.
+ */
+export const KIND_ACTIONS = ['gate', 'start', 'check', 'read-back', 'fence', 'prewarm', 'unwarm'] as const;
 export type KindAction = (typeof KIND_ACTIONS)[number];
 
 /** The phases of the workflow a kind takes part in. */

@@ -81,6 +81,17 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
     readonly gate: number;
     readonly change: number;
   };
+  /**
+   * Fencing (issue 10), when the kind has it: one line saying how it stops writers in the old
+   * region from reaching the old primary (docs, notices). The kind's runtime then has `fence`.
+   */
+  readonly fences?: string;
+  /**
+   * The kind's change can be undone exactly (capacity up, then back to what was recorded): the
+   * workflow may start it early (`prewarm`) and undo it after an abort (`unwarm`); the kind's
+   * runtime then has both.
+   */
+  readonly reversible?: boolean;
   /** The SDK clients its function uses (the record's DynamoDB is added by infra). */
   readonly services: readonly AwsService[];
   /** The label of one item in notices and reports (e.g. the replica's identifier). */

@@ -74,6 +74,12 @@ export interface KindRuntime {
   readonly start: (context: KindContext) => Promise<KindSummary>;
   readonly check: (context: KindContext) => Promise<KindSummary>;
   readonly readBack: (context: KindContext) => Promise<readonly Assessed[]>;
+  /** Kinds with `fences` in their definition: best effort, never blocks the failover. */
+  readonly fence?: (context: KindContext) => Promise<KindSummary>;
+  /** Reversible kinds: start the change early, recording what to come back to. */
+  readonly prewarm?: (context: KindContext) => Promise<KindSummary>;
+  /** Reversible kinds: back to the capacity recorded before the prewarm (after an abort). */
+  readonly unwarm?: (context: KindContext) => Promise<KindSummary>;
 }
 
 export { StepInputError };
@@ -126,6 +132,13 @@ export async function runKindStep(runtime: KindRuntime, input: unknown): Promise
       return runtime.start(context);
     case 'check':
       return runtime.check(context);
+    case 'fence':
+    case 'prewarm':
+    case 'unwarm': {
+      const run = runtime[action];
+      if (run === undefined) throw new StepInputError(`${runtime.kind} has no ${action} action`);
+      return run(context);
+    }
     case 'read-back': {
       const assessed = await runtime.readBack(context);
       const pending = assessed.filter((item) => !item.done).length;
