@@ -21,7 +21,7 @@ export type LockDecision = (typeof LOCK_DECISIONS)[keyof typeof LOCK_DECISIONS];
 export const FAIL_ERRORS = { refused: 'FailoverRefused', aborted: 'FailoverAborted' } as const;
 
 /** The workflow's direction; the builder takes it (failback builds on the same kinds). */
-export const DIRECTIONS = ['failover'] as const;
+export const DIRECTIONS = ['failover', 'failback'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
 export const NOTIFICATION_KINDS = ['started', 'succeeded', 'failed', 'aborted'] as const;

@@ -6,7 +6,7 @@ import { LockLostError } from '../failover-lock/errors.js';
 import { readLock } from '../failover-lock/lock-table.js';
 import type { Plan } from '../common/plan.js';
 import { stepHandler } from '../common/step-handler.js';
-import { KIND_ACTIONS, type KindAction } from '../common/vocabulary.js';
+import { DIRECTIONS, KIND_ACTIONS, type Direction, type KindAction } from '../common/vocabulary.js';
 
 /**
  * The Lambda side of a resource kind: the one function a kind deploys answers every action the
@@ -25,6 +25,8 @@ export const kindStepInputSchema = z.strictObject({
    * switchover), an alarm an unplanned one. Absent (a direct invocation) reads as an alarm.
    */
   triggerKind: z.enum(['alarm', 'drill']).optional(),
+  /** The workflow's direction (state-machines/workflow-builder.ts); absent reads as a failover. */
+  direction: z.enum(DIRECTIONS).optional(),
   /**
    * start/check: the lock's fencing token (its version when this execution took it). The workflow
    * always passes it; without it (a direct invocation) the lock is not checked.
@@ -58,6 +60,8 @@ export interface KindContext {
   readonly dryRun: boolean;
   /** A drill (planned: the primary region is up, no data loss is acceptable), not an alarm. */
   readonly planned: boolean;
+  /** Failover to the recovery region, or failback home: each kind's action has its counterpart. */
+  readonly direction: Direction;
 }
 
 /** One resource as read back from AWS for a notice or report. */
@@ -114,13 +118,14 @@ export async function assertHoldsLock(plan: Plan, executionId: string, lockVersi
 
 /** Runs one action of a kind; the handler of every kind's Lambda. */
 export async function runKindStep(runtime: KindRuntime, input: unknown): Promise<KindSummary> {
-  const { action, executionId, dryRun, triggerKind, lockVersion } = parseKindStepInput(input);
+  const { action, executionId, dryRun, triggerKind, direction, lockVersion } = parseKindStepInput(input);
   const plan = deployedPlan();
   const context: KindContext = {
     plan,
     scope: { planName: plan.name, executionId },
     dryRun,
     planned: triggerKind === 'drill',
+    direction: direction ?? 'failover',
   };
   if ((action === 'start' || action === 'check') && lockVersion !== undefined)
     await assertHoldsLock(plan, executionId, lockVersion);
