@@ -44,17 +44,7 @@ export function formatReplay(result: ReplayResult, resources: readonly ResourceO
           '',
         ]),
     'End state of the simulated cloud:',
-    ...cloud.databases.map(
-      (db) =>
-        `  database ${db.id}: ${db.status}, ${db.isReplica ? `read replica of ${db.source}` : 'standalone'}${db.endpoint ? `, ${db.endpoint}` : ''}`,
-    ),
-    ...cloud.groups.map(
-      (group) =>
-        `  group ${group.name}: min ${group.min} desired ${group.desired} max ${group.max}, ${group.inService} InService, ${group.pending} Pending`,
-    ),
-    ...Object.entries(cloud.parameters).map(
-      ([name, parameter]) => `  parameter ${name} = ${parameter.value}`,
-    ),
+    ...cloud.endState.map((line) => `  ${line}`),
     ...cloud.notifications.map((message) => `  SNS ${message.time}: ${message.subject ?? '(no subject)'}`),
   ];
   if (result.error) lines.splice(1, 0, `Error: ${result.error.error}: ${result.error.cause}`);

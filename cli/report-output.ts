@@ -108,6 +108,13 @@ export async function publishReport(
     } else {
       const resources = resourceLines(report);
       if (resources.length > 0) io.out(['What each resource did:', ...resources].join('\n'));
+      // A local run: what the simulated AWS shows at the end, every kind's resources.
+      if (report.endState?.source === 'simulated-cloud' && report.endState.lines.length > 0)
+        io.out(
+          ['End state of the simulated cloud:', ...report.endState.lines.map((line) => `  ${line}`)].join(
+            '\n',
+          ),
+        );
     }
     for (const line of figureLines(report)) io.out(line);
   }

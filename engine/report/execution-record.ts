@@ -59,7 +59,7 @@ export interface ExecutionRecord {
    */
   readonly input?: unknown;
   /** Local replays only: the simulated cloud at the end (resources and notifications sent). */
-  readonly cloud?: Pick<CloudSnapshot, 'databases' | 'groups' | 'parameters' | 'notifications'>;
+  readonly cloud?: Pick<CloudSnapshot, 'endState' | 'notifications'>;
   /** Local replays only: what the simulated AWS saw. */
   readonly local?: {
     readonly apiCalls: number;
@@ -115,16 +115,9 @@ export function recordFromReplay(
     // A saved result without the cloud (trimmed by hand) reports without the record.
     ...(tables === undefined ? {} : { failoverRecord: runRecordFromTables(tables, result.executionName) }),
     ...(options.input === undefined ? {} : { input: options.input }),
-    ...(cloud?.databases === undefined
+    ...(cloud?.endState === undefined
       ? {}
-      : {
-          cloud: {
-            databases: cloud.databases,
-            groups: cloud.groups ?? [],
-            parameters: cloud.parameters ?? {},
-            notifications: cloud.notifications ?? [],
-          },
-        }),
+      : { cloud: { endState: cloud.endState, notifications: cloud.notifications ?? [] } }),
     local: {
       apiCalls: result.apiCalls,
       mutatingCalls: result.mutatingCalls,

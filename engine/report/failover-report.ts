@@ -295,19 +295,8 @@ function endStateOf(
   if (cloud !== undefined) {
     return {
       source: 'simulated-cloud',
-      lines: [
-        ...cloud.databases.map(
-          (db) =>
-            `database ${db.id} (${db.region}): ${db.status}, ${db.isReplica ? `read replica of ${db.source}` : 'standalone'}`,
-        ),
-        ...cloud.groups.map(
-          (group) =>
-            `group ${group.name} (${group.region}): min ${group.min} desired ${group.desired} max ${group.max}, ${group.inService} InService, ${group.pending} Pending`,
-        ),
-        ...Object.entries(cloud.parameters).map(
-          ([name, parameter]) => `parameter ${name} = ${parameter.value}`,
-        ),
-      ],
+      // Each kind's model says its resources' end state (engine/sim/kind-model.ts `endState`).
+      lines: [...cloud.endState],
     };
   }
   if (resources === null || resources.length === 0) return null;

@@ -48,6 +48,8 @@ export interface CloudSnapshot extends KindSnapshotSections {
   readonly tables: Readonly<Record<string, readonly PlainItem[]>>;
   /** Step Functions executions the runner started (and any recorded by a test), with their status. */
   readonly executions: readonly ExecutionSnapshot[];
+  /** Each kind's resources in one line each, for people, in registry order (the models' `endState`). */
+  readonly endState: readonly string[];
 }
 
 export const DEFAULT_LATENCY_MS = 40;
@@ -169,6 +171,7 @@ export class SimulatedCloud {
       notifications: this.sns.messages(),
       tables: this.dynamoDb.snapshot(),
       executions: this.stepFunctions.snapshot(),
+      endState: this.kindModels.flatMap(({ model }) => model.endState(now)),
     });
   }
 

@@ -121,6 +121,12 @@ export interface SimulatedKindModel {
   readonly operations: Readonly<Partial<Record<AwsService, OperationTable>>>;
   /** Plain JSON of its resources at `now`, the cloud snapshot's section `snapshotKey`. */
   readonly snapshot: (now: number) => unknown;
+  /**
+   * One line per resource for people: the state a failover leaves it in ("database x (us-west-2):
+   * available, standalone"). The CLI and the reports print these, so a new kind's end state shows
+   * without naming the kind there.
+   */
+  readonly endState: (now: number) => readonly string[];
   /** Seeds what depends on other kinds, once every kind's model exists. */
   readonly seed?: (peers: SimulatedPeers) => void;
   /** Values parameter templates render against before the failover (`{ databases: … }`). */

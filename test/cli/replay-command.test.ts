@@ -24,8 +24,8 @@ describe('failover replay', () => {
 
     expect(code).toBe(0);
     expect(out).toMatch(/Wait For Promotions x\d+/);
-    expect(out).toContain('database shop-db-replica: available, standalone');
-    expect(out).toContain('group shop-app-usw2: min 3 desired 6 max 12, 6 InService');
+    expect(out).toContain('database shop-db-replica (us-west-2): available, standalone');
+    expect(out).toContain('group shop-app-usw2 (us-west-2): min 3 desired 6 max 12, 6 InService');
     expect(out).toMatch(/SNS .*Failover SUCCEEDED/);
     expect(err).toBe('failover succeeded');
   });

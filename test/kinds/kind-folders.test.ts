@@ -93,7 +93,6 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
       why: '`failover init` writes a starter plan for the kinds people start with; a new kind does not need it',
     },
     { file: 'cli/gameday-command.ts', names: ['parameters'], why: 'the live-run confirmation sentence' },
-    { file: 'cli/format.ts', names: ['databases', 'parameters'], why: 'prints the cloud snapshot sections' },
     // Reports: RPO from the replicas' lag, and the snapshot sections they print.
     {
       file: 'engine/report/failover-report.ts',
@@ -102,11 +101,6 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
     },
     { file: 'engine/report/markdown.ts', names: ['databases'], why: "the report's RPO table" },
     { file: 'engine/report/html.ts', names: ['databases'], why: "the HTML report's RPO table" },
-    {
-      file: 'engine/report/execution-record.ts',
-      names: ['databases', 'parameters'],
-      why: 'the RPO and RTO read the replicas and parameters of a run',
-    },
     // The fault matrix's verdicts: what changed in the snapshot, per kind.
     {
       file: 'engine/faults/verdict.ts',

@@ -119,6 +119,13 @@ export const simulatedKind = defineSimulatedKind({
     return {
       operations: { autoscaling: autoScaling.operations },
       snapshot: (now) => autoScaling.snapshot(now),
+      endState: (now) =>
+        autoScaling
+          .snapshot(now)
+          .map(
+            (group) =>
+              `group ${group.name} (${group.region}): min ${group.min} desired ${group.desired} max ${group.max}, ${group.inService} InService, ${group.pending} Pending`,
+          ),
     };
   },
   criticalPath: (world, confirm) =>

@@ -181,6 +181,11 @@ export const simulatedKind = defineSimulatedKind({
         servers: runCommand.snapshotOf(KIND),
         commands: runCommand.commandsOf(KIND, now),
       }),
+      endState: () =>
+        Object.entries(runCommand.snapshotOf(KIND) as Record<string, PostgresServerSnapshot>).map(
+          ([id, server]) =>
+            `postgres ${id} on ${server.node}: ${server.inRecovery ? 'standby (in recovery)' : 'primary'}, timeline ${server.timeline}, ${server.probeWrites} write checks`,
+        ),
     };
   },
 });

@@ -155,6 +155,11 @@ export const simulatedKind = defineSimulatedKind({
         proxies: runCommand.snapshotOf(KIND),
         commands: runCommand.commandsOf(KIND, now),
       }),
+      endState: () =>
+        Object.entries(runCommand.snapshotOf(KIND) as Record<string, ProxySnapshot>).map(
+          ([id, proxy]) =>
+            `${proxy.proxy} ${id} on ${proxy.node}: routes to ${proxy.active}, ${proxy.switches} switches`,
+        ),
     };
   },
 });

@@ -143,6 +143,13 @@ export const simulatedKind = defineSimulatedKind({
     return {
       operations: { rds: rds.operations },
       snapshot: (now) => rds.snapshot(now),
+      endState: (now) =>
+        rds
+          .snapshot(now)
+          .map(
+            (db) =>
+              `database ${db.id} (${db.region}): ${db.status}, ${db.isReplica ? `read replica of ${db.source}` : 'standalone'}${db.endpoint ? `, ${db.endpoint}` : ''}`,
+          ),
       // Before the failover, parameters point at the primaries.
       templateValues: () => ({
         databases: Object.fromEntries(

@@ -168,6 +168,11 @@ export const simulatedKind = defineSimulatedKind({
         masters: runCommand.snapshotOf(KIND),
         commands: runCommand.commandsOf(KIND, now),
       }),
+      endState: () =>
+        Object.entries(runCommand.snapshotOf(KIND) as Record<string, RedisMasterSnapshot>).map(
+          ([id, master]) =>
+            `redis ${id} on ${master.node}: sentinel master ${master.sentinelMaster}, recovery side ${master.recoveryRole}`,
+        ),
     };
   },
 });

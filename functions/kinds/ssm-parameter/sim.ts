@@ -91,6 +91,8 @@ export const simulatedKind = defineSimulatedKind({
     return {
       operations: { ssm: ssm.operations },
       snapshot: () => ssm.snapshot(),
+      endState: () =>
+        Object.entries(ssm.snapshot()).map(([name, parameter]) => `parameter ${name} = ${parameter.value}`),
       // Parameter templates name other kinds' resources: render them once every kind exists.
       seed: (peers) => ssm.seed(peers.templateValues()),
     };
