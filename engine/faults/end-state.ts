@@ -2,6 +2,8 @@ import type { Plan } from '../../functions/common/plan.js';
 import { renderTemplate, type TemplateContext } from '../../functions/common/templates.js';
 import { KINDS } from '../../functions/kinds/registry.js';
 import type { CloudSnapshot } from '../sim/index.js';
+import type { KindVerdict } from '../sim/kind-model.js';
+import { SIMULATED_KINDS } from '../sim/kinds.js';
 
 /**
  * What the cloud must look like at the end of a failover that says it succeeded, per kind: the
@@ -63,6 +65,14 @@ function templateContext(plan: Plan, cloud: CloudSnapshot): TemplateContext {
   };
 }
 
+/** The verdict a kind's simulated model brings (kinds added after the first three judge their own resources). */
+export const kindVerdict = (kindId: string): KindVerdict | undefined =>
+  SIMULATED_KINDS.find((kind) => kind.id === kindId)?.verdict;
+
+/** A snapshot as the plain sections a kind's verdict reads. */
+export const sections = (cloud: CloudSnapshot): Readonly<Record<string, unknown>> =>
+  cloud as unknown as Readonly<Record<string, unknown>>;
+
 /** Why the cloud does not show `resource` failed over, if it does not. */
 function notFailedOver(plan: Plan, cloud: CloudSnapshot, resource: NoticeResource): string | undefined {
   switch (resource.noun) {
@@ -96,7 +106,10 @@ function notFailedOver(plan: Plan, cloud: CloudSnapshot, resource: NoticeResourc
       return value === target ? undefined : `${resource.label} holds ${value ?? '(nothing)'}, not ${target}`;
     }
     default:
-      return undefined;
+      return kindVerdict(resource.kind)?.notFailedOver(
+        { plan, before: {}, cloud: sections(cloud) },
+        resource.label,
+      );
   }
 }
 

@@ -4,13 +4,17 @@ import type { ReplayOutcome } from '../runner.js';
 import type { CloudSnapshot, PublishedMessage } from '../sim/index.js';
 import type { TimelineEntry } from '../timeline.js';
 import {
+  kindVerdict,
   planResources,
+  sections,
   resourceLine,
   saysSkipped,
   successProblems,
   type NoticeResource,
 } from './end-state.js';
 import type { ObservedReplay } from './observed-replay.js';
+import { KINDS } from '../../functions/kinds/registry.js';
+import { SIMULATED_KINDS } from '../sim/kinds.js';
 
 /**
  * How one replay ended, judged by the rule a failover orchestrator lives by: it either
@@ -77,7 +81,7 @@ const isUnknown = (detail: string): boolean => detail.startsWith('unknown');
 const changedName = (noun: string, label: string): string => `${noun} ${label}`;
 
 /** Plan resources whose state differs between the two snapshots (or whose promotion started). */
-export function changedResources(before: CloudSnapshot, after: CloudSnapshot): string[] {
+export function changedResources(plan: Plan, before: CloudSnapshot, after: CloudSnapshot): string[] {
   const changed: string[] = [];
   for (const db of after.databases) {
     const was = before.databases.find(
@@ -100,6 +104,13 @@ export function changedResources(before: CloudSnapshot, after: CloudSnapshot): s
   }
   for (const [name, parameter] of Object.entries(after.parameters)) {
     if (before.parameters[name]?.value !== parameter.value) changed.push(changedName('parameter', name));
+  }
+  // Kinds that judge their own resources (engine/sim/kind-model.ts KindVerdict).
+  for (const kind of SIMULATED_KINDS) {
+    const noun = KINDS.find((defined) => defined.id === kind.id)?.noun.replace(/s$/, '') ?? kind.id;
+    for (const label of kind.verdict?.changed({ plan, before: sections(before), cloud: sections(after) }) ??
+      [])
+      changed.push(changedName(noun, label));
   }
   return changed;
 }
@@ -166,8 +177,23 @@ function lineProblems(
         return [`${resource.label} holds ${value ?? '(nothing)'}, but ${said} under Done`];
       return [];
     }
-    default:
-      return [];
+    default: {
+      // Kinds that judge their own resources: one listed as done must show failed over.
+      const verdict = kindVerdict(resource.kind);
+      if (verdict === undefined) return [];
+      const context = { plan, before: sections(before), cloud: sections(cloud) };
+      const why = line.done ? verdict.notFailedOver(context, resource.label) : undefined;
+      return [
+        ...(why === undefined ? [] : [`${why}, but ${said} under Done`]),
+        ...(verdict.lineProblems?.(context, {
+          label: resource.label,
+          detail,
+          done: line.done,
+          changed,
+          said,
+        }) ?? []),
+      ];
+    }
   }
 }
 
@@ -233,7 +259,7 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
   const notifications = result.cloud.notifications;
   const last = notifications.at(-1);
   const lastKind = notificationKind(last);
-  const changed = changedResources(before, result.cloud);
+  const changed = changedResources(plan, before, result.cloud);
   const mutatingCalls = result.mutatingCalls;
   const failedStep =
     last !== undefined && lastKind === 'failed' ? /^Failed step: (.+)$/m.exec(last.message)?.[1] : undefined;

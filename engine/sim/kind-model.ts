@@ -149,6 +149,12 @@ export interface SimulatedKind {
   /** Builds its resources from the plan and the scenario. */
   readonly create: (world: SimWorld) => SimulatedKindModel;
   /**
+   * How the fault matrix (engine/faults/) judges its resources at the end of a replay. Without it
+   * the matrix still counts the kind's mutating calls, but cannot tell a changed resource or one a
+   * notice misdescribes.
+   */
+  readonly verdict?: KindVerdict;
+  /**
    * When each of its resources could be ready at best (seconds from the trigger), for the
    * critical path; a kind whose resources do not gate the failover's end returns none.
    */
@@ -156,6 +162,36 @@ export interface SimulatedKind {
     world: Pick<SimWorld, 'plan' | 'scenario'>,
     confirmSeconds: number,
   ) => CriticalPathItem[];
+}
+
+/** The cloud snapshot's sections, before the replay and at its end, and the plan. */
+export interface VerdictContext {
+  readonly plan: Plan;
+  readonly before: Readonly<Record<string, unknown>>;
+  readonly cloud: Readonly<Record<string, unknown>>;
+}
+
+/** The fault matrix's view of one kind (engine/faults/verdict.ts, end-state.ts). */
+export interface KindVerdict {
+  /** Labels (as the notices name them) of its resources whose state differs between the two snapshots. */
+  readonly changed: (context: VerdictContext) => readonly string[];
+  /** Why the end state does not show the resource failed over, if it does not. */
+  readonly notFailedOver: (context: VerdictContext, label: string) => string | undefined;
+  /**
+   * What is wrong with a failure notice's line about the resource beyond the common checks (one
+   * listed as done must not be `notFailedOver`): e.g. a changed resource described as untouched.
+   */
+  readonly lineProblems?: (
+    context: VerdictContext,
+    line: {
+      readonly label: string;
+      readonly detail: string;
+      readonly done: boolean;
+      readonly changed: boolean;
+      /** `the notification says "<noun> <label>: <detail>"`, for the problem's wording. */
+      readonly said: string;
+    },
+  ) => readonly string[];
 }
 
 /** One resource on the critical path (engine/sim/critical-path.ts). */
@@ -185,3 +221,37 @@ export const inputField =
   (...names: string[]) =>
   (input: Readonly<Record<string, unknown>>): string =>
     names.map((name) => input[name]).find((value): value is string => typeof value === 'string') ?? '';
+
+/**
+ * The verdict of a kind whose resources each have one state in the snapshot that either is or is
+ * not failed over (a server in recovery or not, a proxy's active side): changed when that state
+ * differs between the snapshots, failed over when `notFailedOver` finds nothing to say.
+ */
+export function stateVerdict<Item, State>(spec: {
+  readonly items: (plan: Plan) => readonly Item[];
+  readonly label: (item: Item) => string;
+  /** The resource's state in a snapshot's sections, if it is there. */
+  readonly stateOf: (sections: Readonly<Record<string, unknown>>, item: Item) => State | undefined;
+  /** What of the state a failover changes, comparable as text. */
+  readonly key: (state: State) => string;
+  /** Why this state is not failed over, if it is not. */
+  readonly notFailedOver: (state: State) => string | undefined;
+}): KindVerdict {
+  const keyOf = (sections: Readonly<Record<string, unknown>>, item: Item) => {
+    const state = spec.stateOf(sections, item);
+    return state === undefined ? undefined : spec.key(state);
+  };
+  return {
+    changed: ({ plan, before, cloud }) =>
+      spec
+        .items(plan)
+        .filter((item) => keyOf(before, item) !== keyOf(cloud, item))
+        .map(spec.label),
+    notFailedOver: ({ plan, cloud }, label) => {
+      const item = spec.items(plan).find((candidate) => spec.label(candidate) === label);
+      if (item === undefined) return undefined;
+      const state = spec.stateOf(cloud, item);
+      return state === undefined ? `${label} is not there` : spec.notFailedOver(state);
+    },
+  };
+}

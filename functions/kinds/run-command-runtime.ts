@@ -21,6 +21,7 @@ import {
 import { requireAll, skippedIndexes, skippedMessage } from './preflight.js';
 import {
   COMMAND_POLL_SECONDS,
+  GATE_COMMAND_SECONDS,
   CommandFailedError,
   CommandTimedOutError,
   commandState,
@@ -50,8 +51,9 @@ export interface CommandGateLook {
   readonly node: string;
   readonly firstCheckedAt?: string;
   readonly checkedAt?: string;
-  /** The gate document under way. */
+  /** The gate document under way, and when it was sent. */
   readonly commandId?: string;
+  readonly commandSentAt?: string;
   readonly decision?: 'proceed' | 'wait';
   readonly waitSeconds?: number;
   readonly lagSeconds?: number | null;
@@ -132,16 +134,23 @@ export function commandKindRuntime<Item>(spec: CommandKindSpec<Item>): KindRunti
       return {
         ...base,
         commandId,
+        commandSentAt: now,
         decision: 'wait',
         waitSeconds: COMMAND_POLL_SECONDS,
         message: `${label}: ${call.document} sent to ${node}`,
       };
     }
     const state = await commandState(region(context.plan), last.commandId, node, call.document);
+    const pendingFor = secondsSince(last.commandSentAt ?? base.firstCheckedAt);
+    if (state.status === 'pending' && pendingFor > GATE_COMMAND_SECONDS)
+      throw new CommandTimedOutError(
+        `${label}: ${call.document} (${last.commandId}) on node ${node} still ${state.detail} after ${Math.round(pendingFor)}s (gate limit ${GATE_COMMAND_SECONDS}s); nothing was changed`,
+      );
     if (state.status === 'pending')
       return {
         ...base,
         commandId: last.commandId,
+        ...(last.commandSentAt === undefined ? {} : { commandSentAt: last.commandSentAt }),
         decision: 'wait',
         waitSeconds: COMMAND_POLL_SECONDS,
         message: `${label}: ${call.document} ${state.detail}`,

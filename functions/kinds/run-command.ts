@@ -33,6 +33,14 @@ import { documentName } from './run-command-definition.js';
 export const SSM_STDOUT_LIMIT = 24_000;
 /** SendCommand's TimeoutSeconds: how long SSM tries to deliver the command to a node (min 30). */
 export const DELIVERY_TIMEOUT_SECONDS = 60;
+/**
+ * The longest a gate's read-only document may stay pending (not yet registered, in progress):
+ * delivery, then the gate documents' own execution timeout (60 s). A command SSM never registers
+ * or never finishes ends the gate with an error instead of looping until the execution's
+ * 25,000-event history is full (the fault matrix found it: GetCommandInvocation answering
+ * InvocationDoesNotExist for good).
+ */
+export const GATE_COMMAND_SECONDS = DELIVERY_TIMEOUT_SECONDS + 60;
 /** How soon to look again at a command just sent or still running. */
 export const COMMAND_POLL_SECONDS = 2;
 

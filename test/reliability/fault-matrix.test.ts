@@ -154,7 +154,14 @@ describe('the fault matrix of a Route 53 health-check failover', () => {
     expect(transient.filter((row) => row.outcome !== 'succeeded').map((row) => row.case.state)).toEqual([]);
   });
 
-  it('runs the whole matrix in seconds', () => {
-    expect(report.wallMs).toBeLessThan(30_000);
+  // The wall time is printed above for information only (a shared machine is noisy). What matters
+  // is that a fault never keeps a loop polling until Step Functions' history limit ends the run.
+  it('never runs into the history limit: every fault ends in a decision of the workflow', () => {
+    const runaway = [...report.rows, ...report.lambdaRows]
+      .filter((row) => row.error === 'States.Runtime')
+      .map((row) => row.problems.join('; ') || String(row.outcome));
+
+    expect(report.rows.length).toBeGreaterThan(0);
+    expect(runaway).toEqual([]);
   });
 });

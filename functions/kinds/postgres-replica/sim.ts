@@ -1,4 +1,4 @@
-import { defineSimulatedKind } from '../../../engine/sim/kind-model.js';
+import { defineSimulatedKind, stateVerdict } from '../../../engine/sim/kind-model.js';
 import type { SimWorld } from '../../../engine/sim/world.js';
 import {
   commandError,
@@ -173,6 +173,16 @@ export const simulatedKind = defineSimulatedKind({
   operations: { ssm: RUN_COMMAND_OPERATIONS },
   scenario: NODES_SCENARIO_SECTION,
   snapshotKey: 'postgresReplicas',
+  verdict: stateVerdict({
+    items: (plan) => plan.postgresReplicas,
+    label: postgresReplicaKind.label,
+    stateOf: (sections, item) =>
+      (sections.postgresReplicas as { servers?: Record<string, PostgresServerSnapshot> } | undefined)
+        ?.servers?.[item.id],
+    key: (server) => `${server.inRecovery}/${server.timeline}`,
+    notFailedOver: (server) =>
+      server.inRecovery ? `${server.node} is still in recovery (a standby)` : undefined,
+  }),
   create: (world) => {
     const runCommand = runCommandFor(world);
     return {

@@ -1,4 +1,4 @@
-import { defineSimulatedKind } from '../../../engine/sim/kind-model.js';
+import { defineSimulatedKind, stateVerdict } from '../../../engine/sim/kind-model.js';
 import type { SimWorld } from '../../../engine/sim/world.js';
 import {
   commandError,
@@ -147,6 +147,15 @@ export const simulatedKind = defineSimulatedKind({
   operations: {},
   scenario: {},
   snapshotKey: 'proxySwitches',
+  verdict: stateVerdict({
+    items: (plan) => plan.proxySwitches,
+    label: proxySwitchKind.label,
+    stateOf: (sections, item) =>
+      (sections.proxySwitches as { proxies?: Record<string, ProxySnapshot> } | undefined)?.proxies?.[item.id],
+    key: (proxy) => proxy.active,
+    notFailedOver: (proxy) =>
+      proxy.active === 'recovery' ? undefined : `${proxy.node} still routes to the primary`,
+  }),
   create: (world) => {
     const runCommand = runCommandFor(world);
     return {

@@ -1,4 +1,4 @@
-import { defineSimulatedKind } from '../../../engine/sim/kind-model.js';
+import { defineSimulatedKind, stateVerdict } from '../../../engine/sim/kind-model.js';
 import type { SimWorld } from '../../../engine/sim/world.js';
 import {
   commandError,
@@ -160,6 +160,19 @@ export const simulatedKind = defineSimulatedKind({
   operations: {},
   scenario: {},
   snapshotKey: 'redisSentinels',
+  verdict: stateVerdict({
+    items: (plan) => plan.redisSentinels,
+    label: redisSentinelKind.label,
+    stateOf: (sections, item) =>
+      (sections.redisSentinels as { masters?: Record<string, RedisMasterSnapshot> } | undefined)?.masters?.[
+        item.id
+      ],
+    key: (master) => master.sentinelMaster,
+    notFailedOver: (master) =>
+      master.recoveryRole === 'master'
+        ? undefined
+        : `Sentinel still names ${master.sentinelMaster} the master`,
+  }),
   create: (world) => {
     const runCommand = runCommandFor(world);
     return {

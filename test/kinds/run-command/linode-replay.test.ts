@@ -135,6 +135,25 @@ describe('a replay of the Linode example on the default server models', () => {
     });
   });
 
+  it('ends the gate with a failure notice when SSM never registers a gate command, changing nothing', async () => {
+    const result = await replay({
+      plan,
+      event,
+      scenario: parseScenario({
+        faults: [
+          { service: 'ssm', region: 'us-west-2', operation: 'GetCommandInvocation', error: 'notFound' },
+        ],
+      }),
+    });
+
+    expect(result.outcome).toBe('failed');
+    expect(result.error?.error).toBe('CommandTimedOutError');
+    expect(result.error?.cause).toMatch(/still not yet registered after 12\ds \(gate limit 120s\)/);
+    expect(result.durationSeconds).toBeLessThan(600);
+    expectUnchanged(result);
+    expect(result.cloud.notifications.at(-1)?.subject).toMatch(/^Failover FAILED: .* at Gate/);
+  });
+
   it('refuses a scenario naming a node the plan does not have (a typo would silently do nothing)', () => {
     const issues = scenarioIssuesForPlan(
       plan,
