@@ -48,6 +48,10 @@ export function formatReplay(result: ReplayResult, resources: readonly ResourceO
       (db) =>
         `  database ${db.id}: ${db.status}, ${db.isReplica ? `read replica of ${db.source}` : 'standalone'}${db.endpoint ? `, ${db.endpoint}` : ''}`,
     ),
+    ...cloud.globalDatabases.map(
+      (global) =>
+        `  global database ${global.globalCluster}: writer ${global.writer} in ${global.writerRegion}${global.failoverState ? ` (${global.failoverState})` : ''}`,
+    ),
     ...cloud.groups.map(
       (group) =>
         `  group ${group.name}: min ${group.min} desired ${group.desired} max ${group.max}, ${group.inService} InService, ${group.pending} Pending`,

@@ -101,7 +101,9 @@ describe('a replay of the Aurora global database example', () => {
     expect(result.outcome).toBe('succeeded');
     expect(calls.map((call) => call.operation)).toEqual(['FailoverGlobalCluster']);
     expect(globalDatabase(result)).toMatchObject({ writerRegion: 'us-west-2' });
-    const body = result.cloud.notifications.find((message) => message.subject.includes('SUCCEEDED'))?.message;
+    const body = result.cloud.notifications.find((message) =>
+      message.subject?.includes('SUCCEEDED'),
+    )?.message;
     expect(body).toContain(
       'WARNING: orders-db-usw2 lag 240s is above 30s after 120s; failing over anyway (onLagExceeded: promote). Estimated data-loss window: about 240s of writes',
     );
