@@ -57,11 +57,21 @@ function templateContext(plan: Plan, cloud: CloudSnapshot): TemplateContext {
     if (db !== undefined && !db.isReplica)
       databases[database.id] = { endpoint: db.endpoint, port: String(db.port), instanceId: db.id };
   }
+  const sections = cloud as unknown as Readonly<Record<string, unknown>>;
+  const outputs = Object.fromEntries(
+    SIMULATED_KINDS.flatMap((kind) => {
+      const planKey = KINDS.find((definition) => definition.id === kind.id)?.planKey;
+      return kind.templateOutputs === undefined || planKey === undefined
+        ? []
+        : [[planKey, kind.templateOutputs(plan, sections[kind.snapshotKey])]];
+    }),
+  );
   return {
     recoveryRegion: plan.recoveryRegion,
     primaryRegion: plan.primaryRegion,
     planName: plan.name,
     databases,
+    outputs,
   };
 }
 

@@ -155,6 +155,15 @@ export interface SimulatedKind {
    */
   readonly verdict?: KindVerdict;
   /**
+   * Kinds with `templateOutputs`: what parameter templates render to once its items failed over,
+   * read from its snapshot section (by the plan's item id, then field); items not failed over are
+   * left out. The fault matrix checks the parameters' end state with it.
+   */
+  readonly templateOutputs?: (
+    plan: Plan,
+    section: unknown,
+  ) => Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
    * When each of its resources could be ready at best (seconds from the trigger), for the
    * critical path; a kind whose resources do not gate the failover's end returns none.
    */

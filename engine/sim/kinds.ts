@@ -45,8 +45,15 @@ function buildCatalog() {
   ];
   for (const side of sides) {
     for (const [service, spec] of Object.entries(side.services) as [AwsService, SimulatedServiceSpec][]) {
-      // Two kinds sharing a service (e.g. RDS instances and RDS clusters) describe it alike.
-      if (!specs.has(service)) specs.set(service, spec);
+      // Two kinds sharing a service (e.g. RDS instances and RDS clusters) describe it alike, each
+      // bringing the modeled errors of its own operations.
+      const known = specs.get(service);
+      specs.set(
+        service,
+        known === undefined
+          ? spec
+          : { ...known, modeledErrors: { ...known.modeledErrors, ...spec.modeledErrors } },
+      );
     }
     for (const [service, table] of Object.entries(side.operations) as [
       AwsService,

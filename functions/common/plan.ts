@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { PlanValidationError, type PlanIssue } from './errors.js';
 import { KINDS } from '../kinds/registry.js';
+import type { TemplateSource } from './templates.js';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const regionSchema = z.string().regex(REGION, 'must be an AWS region code such as us-west-2');
@@ -105,6 +106,26 @@ const asArray = (value: unknown): Loose[] => (Array.isArray(value) ? value.map(a
 const asNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** The outputs of the kinds with `templateOutputs` that this document's parameter templates may name. */
+function templateSources(doc: Loose): TemplateSource[] {
+  return KINDS.flatMap((kind) => {
+    const outputs = 'templateOutputs' in kind ? kind.templateOutputs : undefined;
+    if (outputs === undefined) return [];
+    const items = asArray(doc[kind.planKey]);
+    const idsOf = (list: Loose[]) =>
+      new Set(list.map((item) => asString(item.id)).filter((id): id is string => id !== undefined));
+    return [
+      {
+        root: kind.planKey,
+        noun: outputs.noun,
+        fields: outputs.fields,
+        ids: idsOf(items),
+        optionalIds: idsOf(items.filter((item) => item.optional === true)),
+      },
+    ];
+  });
+}
+
 /**
  * Checks that relate fields to each other. They read the raw document defensively (a field of
  * the wrong type is skipped here; the schema reports it), so that `parsePlan` can report field
@@ -129,7 +150,8 @@ function crossFieldIssues(document: unknown): PlanIssue[] {
       message: `${confirmSeconds}s confirm window leaves no time within objectives.rtoSeconds (${rto}s)`,
     });
   }
-  for (const kind of KINDS) issues.push(...(kind.crossFieldIssues?.(doc) ?? []));
+  const context = { templateSources: templateSources(doc) };
+  for (const kind of KINDS) issues.push(...(kind.crossFieldIssues?.(doc, context) ?? []));
   const alarmKeys = (Array.isArray(triggers.alarms) ? triggers.alarms : []).map((alarm: unknown) =>
     typeof alarm === 'string'
       ? `${primaryRegion}/${alarm}`

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AwsService } from '../common/aws-service.js';
 import type { PlanIssue } from '../common/errors.js';
+import type { TemplateSource } from '../common/templates.js';
 import type { Phase } from '../common/vocabulary.js';
 
 /**
@@ -96,8 +97,17 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
   readonly services: readonly AwsService[];
   /** The label of one item in notices and reports (e.g. the replica's identifier). */
   readonly label: (item: z.output<Schema>) => string;
+  /**
+   * Facts the kind records for an item once it failed over (`rememberOnce` under the kind's id and
+   * the item's index) that parameter templates may name: `{{<planKey>.<id>.<field>}}`. The kind's
+   * items then have an `id` and an `optional` flag.
+   */
+  readonly templateOutputs?: { readonly noun: string; readonly fields: readonly string[] };
   /** Checks across the kind's items and the rest of the plan document (raw, defensively read). */
-  readonly crossFieldIssues?: (document: Readonly<Record<string, unknown>>) => PlanIssue[];
+  readonly crossFieldIssues?: (
+    document: Readonly<Record<string, unknown>>,
+    context: CrossFieldContext,
+  ) => PlanIssue[];
   /** The permissions its function needs for this plan. */
   readonly permissions: (
     plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },
@@ -108,6 +118,12 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
     plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },
     scope: ArnScope,
   ) => KindPermission[];
+}
+
+/** What the plan's validation gives every kind's cross-field check. */
+export interface CrossFieldContext {
+  /** The outputs the kinds with `templateOutputs` offer parameter templates, for this plan document. */
+  readonly templateSources: readonly TemplateSource[];
 }
 
 /** The `${...}` substitution variable naming a kind's (or a step's) function ARN in the definition. */

@@ -5,7 +5,7 @@ import { recordTableName, type RecordScope } from '../common/failover-record.js'
 import { LockLostError } from '../failover-lock/errors.js';
 import { readLock } from '../failover-lock/lock-table.js';
 import type { Plan } from '../common/plan.js';
-import { stepHandler } from '../common/step-handler.js';
+import { secondsSince, stepHandler } from '../common/step-handler.js';
 import { DIRECTIONS, KIND_ACTIONS, type Direction, type KindAction } from '../common/vocabulary.js';
 
 /**
@@ -193,6 +193,16 @@ export function pollInterval(baseSeconds: number, elapsedSeconds: number): numbe
   if (elapsedSeconds < 600) return baseSeconds;
   if (elapsedSeconds < 3_600) return Math.max(baseSeconds, 60);
   return Math.max(baseSeconds, 300);
+}
+
+/** One change under way, for `summarise`: its next look stretches as the change ages (pollInterval). */
+export function underWay(
+  change: { readonly pollSeconds: number; readonly startedAt?: string; readonly waitingSince?: string },
+  done: boolean,
+  doneAt: string | undefined,
+): { readonly done: boolean; readonly pollSeconds: number; readonly doneAt?: string } {
+  const since = change.startedAt ?? change.waitingSince ?? new Date().toISOString();
+  return { done, pollSeconds: pollInterval(change.pollSeconds, secondsSince(since)), doneAt };
 }
 
 /**

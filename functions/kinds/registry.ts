@@ -1,3 +1,4 @@
+import { auroraGlobalKind } from './aurora-global/definition.js';
 import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
 import { postgresReplicaKind } from './postgres-replica/definition.js';
 import { proxySwitchKind } from './proxy-switch/definition.js';
@@ -12,6 +13,7 @@ import { ssmParameterKind } from './ssm-parameter/definition.js';
  */
 export const KINDS = [
   rdsReplicaKind,
+  auroraGlobalKind,
   autoScalingGroupKind,
   ssmParameterKind,
   postgresReplicaKind,

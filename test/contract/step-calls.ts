@@ -43,6 +43,10 @@ export const CONTRACT_FILE_OF_COMMAND = {
   SendCommandCommand: 'run-command',
   GetCommandInvocationCommand: 'run-command',
   DescribeInstanceInformationCommand: 'run-command',
+  DescribeGlobalClustersCommand: 'aurora-global',
+  DescribeDBClustersCommand: 'aurora-global',
+  FailoverGlobalClusterCommand: 'aurora-global',
+  SwitchoverGlobalClusterCommand: 'aurora-global',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -58,11 +62,13 @@ export const CONTRACT_FILE_OF_MODULE = {
   'failover-lock/holder-status.ts': 'failover-lock',
   'failover-lock/lock-table.ts': 'failover-lock',
   'failover-lock/refusal-notice.ts': 'failover-lock',
+  'kinds/aurora-global/aurora.ts': 'aurora-global',
+  'kinds/aurora-global/failover.ts': 'aurora-global',
   'kinds/auto-scaling-group/autoscaling.ts': 'scaling',
   'kinds/auto-scaling-group/scale-group.ts': 'scaling',
   'kinds/rds-replica/promote-replica.ts': 'database',
   'kinds/rds-replica/rds.ts': 'database',
-  'kinds/rds-replica/replica-lag.ts': 'database',
+  'kinds/lag-gate.ts': 'database',
   'kinds/run-command.ts': 'run-command',
   'kinds/ssm-parameter/readiness.ts': 'readiness-check',
   'kinds/ssm-parameter/repoint-parameters.ts': 'parameters',

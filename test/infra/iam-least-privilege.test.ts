@@ -32,7 +32,7 @@ const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID, WRI
  */
 const RESOURCE_STAR_ALLOWED: Record<string, string> = {
   'cloudwatch:GetMetricData':
-    'rds-replica and readiness-check read ReplicaLag; metric APIs have no resources',
+    'rds-replica, aurora-global and readiness-check read lag metrics; metric APIs have no resources',
   'cloudwatch:PutMetricData':
     'readiness-check publishes Readiness; only with a cloudwatch:namespace condition',
   'autoscaling:DescribeAutoScalingGroups': 'auto-scaling-group and readiness-check; Describe* take no ARN',
@@ -60,6 +60,9 @@ const BASELINE_ACTIONS = new Set([
 const replicas = ['shop-db-replica', 'orders-db-replica'].map(
   (name) => `arn:\${Partition}:rds:us-west-2:111111111111:db:${name}`,
 );
+/** A global cluster's ARN has no region; the recovery cluster is built from the plan's region and account. */
+const ledgerGlobal = 'arn:${Partition}:rds::111111111111:global-cluster:ledger-global';
+const ledgerCluster = 'arn:${Partition}:rds:us-west-2:111111111111:cluster:ledger-usw2';
 const parameters = ['shop/db/host', 'shop/active-region'].map(
   (name) => `arn:\${Partition}:ssm:us-west-2:111111111111:parameter/${name}`,
 );
@@ -106,6 +109,13 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   notify: [...grants(['sns:Publish'], ['TOPIC']), ...recordReadWrite],
   'rds-replica': [
     ...grants(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], replicas),
+    ...grants(['cloudwatch:GetMetricData'], ['*']),
+    ...recordReadWrite,
+  ],
+  'aurora-global': [
+    ...grants(['rds:DescribeGlobalClusters'], [ledgerGlobal]),
+    ...grants(['rds:DescribeDBClusters'], [ledgerCluster]),
+    ...grants(['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'], [ledgerGlobal, ledgerCluster]),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
     ...recordReadWrite,
   ],
@@ -163,6 +173,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   'readiness-check': [
     ...grants(['rds:DescribeDBInstances'], replicas),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
+    ...grants(['rds:DescribeGlobalClusters'], [ledgerGlobal]),
     ...describeGroups,
     ...grants(['ssm:GetParameters'], parameters),
     // The Run Command kinds' gate documents (read-only) on their nodes.
@@ -379,8 +390,8 @@ describe('IAM least privilege', () => {
     expect(
       [...(invokes[0]?.resources ?? [])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     ).toEqual(functionArns);
-    // The 4 workflow steps and one function per kind: the fixture plan uses all 6.
-    expect(functionArns).toHaveLength(10);
+    // The 4 workflow steps and one function per kind: the fixture plan uses all 7.
+    expect(functionArns).toHaveLength(11);
     expect(JSON.stringify(invokes[0]?.resources)).not.toContain(
       functionIdOf(orchestrator, READINESS_CHECK_ID),
     );

@@ -82,7 +82,7 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
     },
     {
       file: 'infra/reference-database.ts',
-      names: ['rds', 'parameters'],
+      names: ['parameters'],
       why: "the reference stack's own database",
     },
     // Wording for people: the CLI's help and confirmation, the end state it prints.
@@ -104,7 +104,7 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
     // The fault matrix's verdicts: what changed in the snapshot, per kind.
     {
       file: 'engine/faults/verdict.ts',
-      names: ['rds-replica', 'rds', 'databases', 'scalingGroups', 'parameters'],
+      names: ['rds-replica', 'databases', 'scalingGroups', 'parameters'],
       why: 'the verdict compares the snapshot sections before and after',
     },
     {
@@ -219,7 +219,8 @@ describe('a resource kind', () => {
     expect(Object.fromEntries(names)).toMatchObject({
       'rds-replica': 'rds-replica',
       databases: 'rds-replica',
-      rds: 'rds-replica',
+      'aurora-global': 'aurora-global',
+      auroraGlobalClusters: 'aurora-global',
       scalingGroups: 'auto-scaling-group',
       autoscaling: 'auto-scaling-group',
       parameters: 'ssm-parameter',
@@ -230,6 +231,8 @@ describe('a resource kind', () => {
     expect(names.has('cloudwatch')).toBe(false);
     // SSM serves parameters and Run Command (the self-hosted kinds): shared, so no kind's own.
     expect(names.has('ssm')).toBe(false);
+    // RDS serves read replicas and Aurora global databases: shared too.
+    expect(names.has('rds')).toBe(false);
   });
 
   it('ignores comments but not strings when looking for names', () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler as auroraGlobal } from '../../functions/kinds/aurora-global/handler.js';
 import { handler as autoScalingGroup } from '../../functions/kinds/auto-scaling-group/handler.js';
 import {
   mapBounded,
@@ -19,6 +20,7 @@ import { EXECUTION_ID } from './support.js';
 
 const HANDLERS = [
   ['rds-replica', rdsReplica],
+  ['aurora-global', auroraGlobal],
   ['auto-scaling-group', autoScalingGroup],
   ['ssm-parameter', ssmParameter],
   ['postgres-replica', postgresReplica],

@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { defineKind, records, type ArnScope, type Loose } from '../kind-definition.js';
-
-const seconds = (max: number) => z.number().int('must be a whole number of seconds').min(0).max(max);
+import { defineKind, records, type ArnScope } from '../kind-definition.js';
+import { lagOverRpoIssues, lagPolicyFields, wholeSeconds } from '../lag-policy.js';
 
 /** One cross-region RDS read replica to promote (the plan's `databases[]`). */
 export const databaseSchema = z.strictObject({
@@ -16,14 +15,10 @@ export const databaseSchema = z.strictObject({
       /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/,
       'must be an RDS DB instance identifier (letters, digits, hyphens)',
     ),
-  /** Highest acceptable ReplicaLag at promotion (the RPO gate). */
-  maxLagSeconds: seconds(86_400),
-  /** How long to wait for lag to fall under the threshold before applying `onLagExceeded`. @default 120 */
-  lagWaitSeconds: seconds(3_600).default(120),
-  /** What to do when lag is still too high after `lagWaitSeconds`. @default 'abort' */
-  onLagExceeded: z.enum(['abort', 'promote']).default('abort'),
+  /** Highest acceptable ReplicaLag at promotion (the RPO gate), lag wait and policy. */
+  ...lagPolicyFields,
   /** Give up on promotion after this long. RDS promotion usually takes minutes. @default 1800 */
-  promotionTimeoutSeconds: seconds(86_400).min(60).default(1_800),
+  promotionTimeoutSeconds: wholeSeconds(86_400).min(60).default(1_800),
   /**
    * A database the failover can do without: when the gate finds its replica missing, or its lag
    * still over the threshold with `onLagExceeded: abort`, it is skipped (never promoted) with a
@@ -69,17 +64,7 @@ export const rdsReplicaKind = defineKind({
   services: ['rds', 'cloudwatch'],
   label: (item) => item.replica,
   crossFieldIssues: (document) => {
-    const rpo = (document.objectives as Loose | undefined)?.rpoSeconds;
-    const issues = records(document.databases).flatMap((db, i) =>
-      typeof db.maxLagSeconds === 'number' && typeof rpo === 'number' && db.maxLagSeconds > rpo
-        ? [
-            {
-              path: `databases[${i}].maxLagSeconds`,
-              message: `${db.maxLagSeconds}s exceeds objectives.rpoSeconds (${rpo}s): the RPO gate would allow breaking the RPO`,
-            },
-          ]
-        : [],
-    );
+    const issues = lagOverRpoIssues(document, 'databases');
     const seen = { id: new Set<unknown>(), replica: new Set<unknown>() };
     for (const db of records(document.databases)) {
       if (typeof db.id === 'string' && seen.id.has(db.id))

@@ -4,27 +4,20 @@ import {
   ReplicaLagUnknownError,
   ReplicaNotFoundError,
 } from '../../common/errors.js';
-import { nowIso, secondsSince } from '../../common/step-handler.js';
-import {
-  readGate,
-  readProgress,
-  rememberOnce,
-  writeAssessment,
-  writeGate,
-  writeProgress,
-} from '../../common/failover-record.js';
+import { readProgress, rememberOnce, writeAssessment, writeProgress } from '../../common/failover-record.js';
 import {
   mapBounded,
-  pollInterval,
   summarise,
+  underWay,
   type Assessed,
   type KindContext,
   type KindRuntime,
   type KindSummary,
 } from '../kind-step.js';
-import { requireAll, skippedIndexes, skippedMessage } from '../preflight.js';
+import { skippedIndexes, skippedMessage } from '../preflight.js';
+import { runLagGate } from '../lag-gate.js';
 import { checkPromotion } from './check-promotion.js';
-import { rdsReplicaKind } from './definition.js';
+import { rdsReplicaKind, type DatabasePlan } from './definition.js';
 import { promoteReplica } from './promote-replica.js';
 import { describeInstance, endpointOf, isReplica } from './rds.js';
 import { readReplicaLag } from './replica-lag.js';
@@ -46,69 +39,20 @@ const isGateRefusal = (error: unknown): error is Error =>
   error instanceof ReplicaLagExceededError ||
   error instanceof ReplicaLagUnknownError;
 
-/**
- * The preflight and the RPO gate in one look at every database not yet through it. A database
- * that cannot fail over (missing replica; lag over the threshold after the wait with `abort`)
- * stops the failover, naming every such database at once; an optional one is skipped instead.
- * One required database refused for its lag keeps its own error name (ReplicaLagExceededError,
- * ReplicaLagUnknownError); several, or a missing replica, make a PreflightFailedError.
- */
-async function gate({ plan, scope }: KindContext): Promise<KindSummary> {
-  const previous = (await readGate<LagCheck[]>(scope, KIND)) ?? [];
-  const refusals: (Error | undefined)[] = [];
-  const checks = await mapBounded(plan.databases, CONCURRENCY, async (database, i): Promise<LagCheck> => {
-    const last = previous[i];
-    if (last?.decision === 'proceed') return last;
-    try {
-      return await readReplicaLag({
-        database,
-        recoveryRegion: plan.recoveryRegion,
-        previous: last ?? { checks: 0 },
-      });
-    } catch (error) {
-      if (!isGateRefusal(error)) throw error;
-      refusals[i] = error;
-      const base = { checks: (last?.checks ?? 0) + 1, replica: database.replica, lagSeconds: null };
-      return database.optional
-        ? { ...base, decision: 'proceed', skipped: true, message: skippedMessage(error.message) }
-        : { ...base, message: error.message };
-    }
+/** The preflight and the RPO gate (functions/kinds/lag-gate.ts) over every database. */
+const gate = ({ plan, scope }: KindContext): Promise<KindSummary> =>
+  runLagGate<DatabasePlan, LagCheck>({
+    kind: KIND,
+    noun: rdsReplicaKind.noun,
+    passedNoun: 'replicas through the RPO gate',
+    items: plan.databases,
+    scope,
+    label: (database) => database.replica,
+    identity: (database) => ({ replica: database.replica }),
+    look: (database, previous) => readReplicaLag({ database, recoveryRegion: plan.recoveryRegion, previous }),
+    isRefusal: isGateRefusal,
+    isMissing: (error) => error instanceof ReplicaNotFoundError,
   });
-  await writeGate(scope, KIND, checks);
-  const blocking = plan.databases.flatMap((database, i) => {
-    const refusal = refusals[i];
-    return refusal !== undefined && !database.optional ? [refusal] : [];
-  });
-  if (blocking.length === 1 && !(blocking[0] instanceof ReplicaNotFoundError)) throw blocking[0];
-  requireAll(
-    rdsReplicaKind.noun,
-    plan.databases.map((database, i) => ({
-      label: database.replica,
-      optional: database.optional,
-      ...(refusals[i] !== undefined ? { problem: refusals[i].message } : {}),
-    })),
-  );
-  const summary = summarise(
-    KIND,
-    'gate',
-    checks.map((check) => ({ done: check.decision === 'proceed', pollSeconds: check.waitSeconds ?? 1 })),
-    'replicas through the RPO gate',
-  );
-  const lags = checks
-    .map((check) => check.lagSeconds)
-    .filter((lag): lag is number => typeof lag === 'number');
-  const over = checks.filter((check) => check.promotedOverThreshold === true).length;
-  const skipped = checks.filter((check) => check.skipped === true).length;
-  const notes = [
-    ...(over > 0 ? [`${over} over the lag threshold (onLagExceeded: promote)`] : []),
-    ...(skipped > 0 ? [`${skipped} optional skipped`] : []),
-  ];
-  return {
-    ...summary,
-    maxLagSeconds: lags.length === 0 ? null : Math.max(...lags),
-    ...(notes.length > 0 ? { message: [summary.message, ...notes].join('; ') } : {}),
-  };
-}
 
 /** Records where a promoted database answers, once (template outputs and failback). */
 async function recordPromoted({ scope }: KindContext, index: number, promotion: Promotion): Promise<void> {
@@ -148,14 +92,7 @@ async function advance(context: KindContext, action: 'start' | 'check'): Promise
     progress.map((promotion) =>
       promotion.status === 'skipped'
         ? { done: true, pollSeconds: 0 }
-        : {
-            done: promotion.status === 'promoted',
-            pollSeconds: pollInterval(
-              promotion.pollSeconds,
-              secondsSince(promotion.startedAt ?? promotion.waitingSince ?? nowIso()),
-            ),
-            doneAt: promotion.promotedAt,
-          },
+        : underWay(promotion, promotion.status === 'promoted', promotion.promotedAt),
     ),
     'replicas promoted',
   );

@@ -54,7 +54,7 @@ export const ssmParameterKind = defineKind({
   budgetSeconds: () => ({ gate: 0, change: 60 }),
   services: ['ssm'],
   label: (item) => item.name,
-  crossFieldIssues: (document) => {
+  crossFieldIssues: (document, { templateSources }) => {
     const parameters = records(document.parameters);
     const databaseIds = new Set(
       records(document.databases)
@@ -68,20 +68,27 @@ export const ssmParameterKind = defineKind({
     );
     const issues = parameters.flatMap((parameter, i) => {
       if (typeof parameter.value !== 'string') return [];
-      const { references, problems } = templateReferences(parameter.value, databaseIds);
+      const { references, problems } = templateReferences(parameter.value, databaseIds, templateSources);
+      const optionalNoun = (root: string | undefined, id: string | undefined): string | undefined => {
+        if (id === undefined) return undefined;
+        if (root === 'databases') return optionalDatabases.has(id) ? 'database' : undefined;
+        const source = templateSources.find((candidate) => candidate.root === root);
+        return source?.optionalIds.has(id) === true ? source.noun : undefined;
+      };
       const onOptional =
         parameter.optional === true
           ? []
           : [
               ...new Set(
-                references
-                  .map((reference) => reference.split('.'))
-                  .filter(([root, id]) => root === 'databases' && optionalDatabases.has(id))
-                  .map(([, id]) => id),
+                references.flatMap((reference) => {
+                  const [root, id] = reference.split('.');
+                  const noun = optionalNoun(root, id);
+                  return noun === undefined ? [] : [`${noun} "${id}"`];
+                }),
               ),
             ].map(
-              (id) =>
-                `names database "${id}", which is optional: mark this parameter optional too, or the database required`,
+              (named) =>
+                `names ${named}, which is optional: mark this parameter optional too, or the ${named.split(' "')[0]} required`,
             );
       return [...problems, ...onOptional].map((message) => ({ path: `parameters[${i}].value`, message }));
     });

@@ -4,10 +4,11 @@ import { ParameterTemplateError } from '../../common/errors.js';
 import { readFacts, rememberOnce, type RecordScope } from '../../common/failover-record.js';
 import type { Plan } from '../../common/plan.js';
 import { nowIso } from '../../common/step-handler.js';
-import { renderTemplate, type TemplateContext } from '../../common/templates.js';
+import { renderTemplate, type ItemOutputs, type TemplateContext } from '../../common/templates.js';
 import { mapBounded } from '../kind-step.js';
 import { skippedMessage } from '../preflight.js';
 import { rdsReplicaKind } from '../rds-replica/definition.js';
+import { KINDS } from '../registry.js';
 import type { DatabaseFacts } from '../rds-replica/types.js';
 import type { ParameterFacts, ParameterProgress } from './types.js';
 
@@ -22,8 +23,38 @@ const CONCURRENCY = REPOINT_CONCURRENCY;
 const NOTICE_VALUE_LENGTH = 200;
 
 /**
+ * The outputs the kinds with `templateOutputs` recorded once an item failed over (e.g. an Aurora
+ * global database's writer endpoint), by plan key, item id and field.
+ */
+async function kindOutputs(plan: Plan, scope: RecordScope): Promise<Record<string, ItemOutputs>> {
+  const outputs: Record<string, ItemOutputs> = {};
+  for (const kind of KINDS) {
+    const fields = 'templateOutputs' in kind ? kind.templateOutputs?.fields : undefined;
+    const items = (plan as unknown as Record<string, readonly { readonly id?: unknown }[] | undefined>)[
+      kind.planKey
+    ];
+    if (fields === undefined || items === undefined || items.length === 0) continue;
+    const facts = await mapBounded(items, 10, (_item, i) =>
+      readFacts<Readonly<Record<string, unknown>>>(scope, kind.id, i),
+    );
+    outputs[kind.planKey] = Object.fromEntries(
+      items.flatMap((item, i) => {
+        const recorded = facts[i];
+        if (recorded === undefined || typeof item.id !== 'string') return [];
+        const values = fields.flatMap((field) =>
+          typeof recorded[field] === 'string' ? [[field, recorded[field]] as const] : [],
+        );
+        return [[item.id, Object.fromEntries(values)]];
+      }),
+    );
+  }
+  return outputs;
+}
+
+/**
  * Only a database whose promotion finished has recorded facts, so only it can be named in a
  * parameter: a value must never point the application at an instance that is still a replica.
+ * The same holds for every kind's outputs: each records them once its item failed over.
  */
 export async function templateContext(plan: Plan, scope: RecordScope): Promise<TemplateContext> {
   const facts = await mapBounded(plan.databases, 10, (_db, i) =>
@@ -44,6 +75,7 @@ export async function templateContext(plan: Plan, scope: RecordScope): Promise<T
     primaryRegion: plan.primaryRegion,
     planName: plan.name,
     databases,
+    outputs: await kindOutputs(plan, scope),
   };
 }
 

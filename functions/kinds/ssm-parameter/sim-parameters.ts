@@ -55,6 +55,8 @@ export class SimulatedSsm {
       primaryRegion: plan.primaryRegion,
       planName: plan.name,
       ...values,
+      // The kinds with `templateOutputs` give theirs under their plan key.
+      outputs: values,
     } as TemplateContext;
     for (const parameter of plan.parameters) {
       if (scenario.parameters?.[parameter.name]?.missing) continue;
