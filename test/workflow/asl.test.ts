@@ -71,13 +71,17 @@ const kindRetry = (kind: Kind) =>
 /** The Linode example: the self-hosted kinds' sections the shop example does not have. */
 const SELF_HOSTED = parse(readFileSync('examples/linode-stack.plan.yaml', 'utf8')) as Record<string, unknown>;
 
-/** The example plan keeping only the kinds in `ids` (the self-hosted ones from the Linode example). */
+/** The Aurora global database example: the section neither of the others has. */
+const AURORA = parse(readFileSync('examples/aurora-global.plan.yaml', 'utf8')) as Record<string, unknown>;
+
+/** The example plan keeping only the kinds in `ids` (the others' sections from the Linode and Aurora examples). */
 function planWith(ids: readonly string[]): Plan {
   return examplePlan((document) => {
     for (const kind of KINDS) {
       const sections = document as Record<string, unknown>;
       if (!ids.includes(kind.id)) sections[kind.planKey] = [];
-      else if (sections[kind.planKey] === undefined) sections[kind.planKey] = SELF_HOSTED[kind.planKey];
+      else if (sections[kind.planKey] === undefined)
+        sections[kind.planKey] = SELF_HOSTED[kind.planKey] ?? AURORA[kind.planKey];
     }
     // Without databases, only the parameters that name none.
     if (!ids.includes('rds-replica'))
