@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { replay, type ReplayResult } from '../../engine/runner.js';
+import { parseScenario } from '../../engine/sim/index.js';
+import { APPROVAL, STATES } from '../../functions/common/vocabulary.js';
+import { examplePlan } from '../fixtures/plans.js';
+import { sampleEvent } from './support.js';
+
+const plan = (onTimeout: 'proceed' | 'abort', timeoutSeconds = 600) =>
+  examplePlan((document) => {
+    Object.assign(document, { approval: { timeoutSeconds, onTimeout } });
+  });
+const alarm = sampleEvent('route53-health-alarm');
+const drill = (dryRun: boolean) => {
+  const event = sampleEvent('gameday-drill') as { detail: { dryRun: boolean } };
+  return { ...event, detail: { ...event.detail, dryRun } };
+};
+
+const subjects = (result: ReplayResult) => result.cloud.notifications.map((message) => message.subject ?? '');
+const statesRun = (result: ReplayResult) => result.timeline.map((entry) => entry.state);
+const promoted = (result: ReplayResult) => result.cloud.databases.every((db) => !db.isReplica);
+const timed = (result: ReplayResult, state: string) => {
+  const entry = result.timeline.find((candidate) => candidate.state === state);
+  return entry === undefined ? undefined : entry.end - entry.start;
+};
+
+describe('manual approval before Recover', () => {
+  it('fails over once the approval is granted, after the approver took its time', async () => {
+    const result = await replay({
+      plan: plan('abort'),
+      event: alarm,
+      scenario: parseScenario({ approval: { decision: 'approve', afterSeconds: 120, by: 'oncall' } }),
+    });
+
+    expect(result.outcome).toBe('succeeded');
+    expect(promoted(result)).toBe(true);
+    expect(timed(result, STATES.requestApproval)).toBeGreaterThanOrEqual(120);
+    expect(subjects(result)).toEqual([
+      'Failover STARTED: shop-prod us-east-1 -> us-west-2',
+      'Failover APPROVAL NEEDED: shop-prod us-east-1 -> us-west-2',
+      'Failover SUCCEEDED: shop-prod us-east-1 -> us-west-2',
+    ]);
+    const request = result.cloud.notifications[1]!.message;
+    expect(request).toContain(`failover approve ${result.executionArn}`);
+    expect(request).toContain(`failover decline ${result.executionArn}`);
+    expect(result.cloud.notifications.at(-1)!.message).toMatch(/Approval: approved by oncall at /);
+    expect(result.approvals).toEqual([expect.objectContaining({ sentAt: expect.any(String) })]);
+  });
+
+  it('aborts with nothing changed and one final notice when the approval is declined', async () => {
+    const result = await replay({
+      plan: plan('proceed'),
+      event: alarm,
+      scenario: parseScenario({
+        approval: { decision: 'decline', afterSeconds: 30, by: 'dba', reason: 'replica is behind' },
+      }),
+    });
+
+    expect(result.outcome).toBe('aborted');
+    expect(result.error?.error).toBe('FailoverAborted');
+    expect(result.mutatingCalls).toBe(0);
+    expect(promoted(result)).toBe(false);
+    expect(statesRun(result)).not.toContain(STATES.recover);
+    expect(statesRun(result)).toContain(STATES.releaseLockAfterAbort);
+    expect(subjects(result).at(-1)).toBe('Failover ABORTED: shop-prod, approval declined');
+    expect(subjects(result).filter((subject) => /ABORTED|SUCCEEDED|FAILED/.test(subject))).toHaveLength(1);
+    expect(result.cloud.notifications.at(-1)!.message).toContain('Approval: declined by dba at ');
+    expect(result.cloud.notifications.at(-1)!.message).toContain('replica is behind');
+    expect(result.lock?.release).toBe('released');
+  });
+
+  it.each([
+    ['proceed', 'succeeded', true],
+    ['abort', 'aborted', false],
+  ] as const)(
+    'applies the plan policy %s when nobody answers before the timeout',
+    async (onTimeout, outcome, failedOver) => {
+      const result = await replay({
+        plan: plan(onTimeout, 300),
+        event: alarm,
+        scenario: parseScenario({ approval: { decision: 'none' } }),
+      });
+
+      expect(result.outcome).toBe(outcome);
+      expect(timed(result, STATES.requestApproval)).toBeCloseTo(300, 0);
+      expect(statesRun(result)).toContain(STATES.approvalTimedOut);
+      expect(promoted(result)).toBe(failedOver);
+      if (!failedOver) {
+        expect(result.mutatingCalls).toBe(0);
+        expect(subjects(result).at(-1)).toBe('Failover ABORTED: shop-prod, approval not given in time');
+      }
+      expect(result.cloud.notifications.at(-1)!.message).toContain(
+        `Approval: nobody answered in time; the plan says ${onTimeout}.`,
+      );
+    },
+  );
+
+  it('refuses an answer that comes after the timeout: the plan policy stands', async () => {
+    const result = await replay({
+      plan: plan('abort', 120),
+      event: alarm,
+      scenario: parseScenario({ approval: { decision: 'approve', afterSeconds: 200 } }),
+    });
+
+    expect(result.outcome).toBe('aborted');
+    expect(result.approvals[0]?.error).toMatch(/no longer waits for an approval \(TaskTimedOut\)/);
+  });
+
+  it('skips the approval on a dry run', async () => {
+    const result = await replay({
+      plan: plan('abort'),
+      event: drill(true),
+      scenario: parseScenario({ approval: { decision: 'decline' } }),
+    });
+
+    expect(result.outcome).toBe('succeeded');
+    expect(statesRun(result)).toContain(STATES.needsApproval);
+    expect(statesRun(result)).not.toContain(STATES.requestApproval);
+    expect(subjects(result).some((subject) => subject.includes('APPROVAL'))).toBe(false);
+    expect(result.approvals).toEqual([]);
+  });
+
+  it('asks a live drill too, and records the newest token once per execution in the failover record', async () => {
+    const result = await replay({ plan: plan('abort'), event: drill(false) });
+
+    expect(result.outcome).toBe('succeeded');
+    const items = Object.values(result.cloud.tables).flat();
+    const request = items.filter((item) => /#record#[^#]+#approval$/.test(String(item.planName)));
+    expect(request).toHaveLength(1);
+    expect(request[0]).toMatchObject({ taskToken: expect.any(String), tokenIssuedAt: expect.any(String) });
+    expect(APPROVAL.declinedError).toBe('ApprovalDeclined');
+  });
+});
+
+describe('the execution limit with an approval', () => {
+  it('includes the approval timeout, so that the plan policy, not the execution timeout, ends an unanswered request', async () => {
+    const { executionTimeoutSeconds } = await import('../../state-machines/workflow-builder.js');
+
+    expect(executionTimeoutSeconds(plan('abort', 3_600)) - executionTimeoutSeconds(examplePlan())).toBe(
+      3_600,
+    );
+  });
+});
