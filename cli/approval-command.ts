@@ -1,5 +1,10 @@
 import { ListTagsForResourceCommand } from '@aws-sdk/client-sfn';
-import { answerApproval, NoPendingApprovalError } from '../functions/common/approval-answer.js';
+import {
+  answerApproval,
+  LOCK_TABLE_TAG,
+  NoPendingApprovalError,
+  PLAN_TAG,
+} from '../functions/common/approval-answer.js';
 import { describeError } from '../functions/common/errors.js';
 import { APPROVAL } from '../functions/common/vocabulary.js';
 import { EXIT, type CliIo } from './cli-io.js';
@@ -20,10 +25,6 @@ export const APPROVAL_OPTIONS = {
   by: { type: 'string' },
   reason: { type: 'string' },
 } as const;
-
-/** The state machine tags the CDK construct sets (infra/failover-orchestrator.ts). */
-export const PLAN_TAG = 'failover:plan';
-export const LOCK_TABLE_TAG = 'failover:lock-table';
 
 export interface ApprovalArgs {
   readonly positionals: readonly string[];

@@ -14,6 +14,13 @@ import type { ApprovalAnswer } from './workflow-state.js';
  * against the simulated AWS. No Lambda function imports it.
  */
 
+/**
+ * The tags the CDK construct puts on the state machine (infra/failover-orchestrator.ts), from
+ * which the CLI finds an execution's plan and lock table.
+ */
+export const PLAN_TAG = 'failover:plan';
+export const LOCK_TABLE_TAG = 'failover:lock-table';
+
 export interface ApprovalTarget {
   readonly executionArn: string;
   readonly planName: string;

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOCK_TABLE_TAG, PLAN_TAG } from '../../cli/approval-command.js';
+import { LOCK_TABLE_TAG, PLAN_TAG } from '../../functions/common/approval-answer.js';
 import { recordingEnvironment, runCli } from '../gameday/support/cli.js';
 
 const EXECUTION =
