@@ -140,3 +140,22 @@ describe('the execution limit with an approval', () => {
     );
   });
 });
+
+describe('the report of a run with an approval', () => {
+  it('shows the approval as its own phase and counts its wait in the decision part of the RTO', async () => {
+    const { buildFailoverReport, recordFromReplay } = await import('../../engine/report/index.js');
+    const approving = plan('abort');
+    const result = await replay({
+      plan: approving,
+      event: alarm,
+      scenario: parseScenario({ approval: { afterSeconds: 240 } }),
+    });
+
+    const report = buildFailoverReport(recordFromReplay(result, { input: alarm }), approving);
+
+    const approve = report.timeline.find((phase) => phase.id === 'approve');
+    expect(approve?.durationSeconds).toBeGreaterThanOrEqual(240);
+    const decision = report.rto.parts?.find((part) => part.part === 'decision');
+    expect(decision?.seconds).toBeGreaterThanOrEqual(240 + 60);
+  });
+});
