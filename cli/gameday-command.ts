@@ -1,4 +1,6 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { STATES } from '../functions/common/vocabulary.js';
+import { approveCommand, declineCommand } from '../functions/notify/approval-lines.js';
 import type { Plan } from '../functions/common/plan.js';
 import { describeError } from '../functions/common/errors.js';
 import {
@@ -97,6 +99,19 @@ export function gamedayExecutionName(plan: Plan, time: Date, dryRun: boolean): s
     .replace(/\.\d{3}/, '');
   const suffix = `-${stamp}${dryRun ? '-dry-run' : ''}`;
   return `gameday-${plan.name.slice(0, 80 - 'gameday-'.length - suffix.length)}${suffix}`;
+}
+
+/** The run reached the plan's manual approval: it waits for a person. */
+const isApprovalRequest = (event: HistoryEvent): boolean =>
+  event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === STATES.requestApproval;
+
+/** What to type to answer the approval request the run waits on. */
+export function approvalHint(executionArn: string): string[] {
+  return [
+    '  The failover waits for approval (the notice went to the plan topic). Answer with:',
+    `    ${approveCommand(executionArn)}`,
+    `    ${declineCommand(executionArn)}`,
+  ];
 }
 
 export function interruptedLines(executionArn: string): string[] {
@@ -261,7 +276,10 @@ async function runLive(
       pollIntervalMs: env.pollIntervalMs,
       sleep: env.sleep,
       signal: controller.signal,
-      onEvents: (events) => progress.lines(events).forEach((line) => io.out(line)),
+      onEvents: (events) => {
+        progress.lines(events).forEach((line) => io.out(line));
+        if (events.some(isApprovalRequest)) for (const line of approvalHint(executionArn)) io.out(line);
+      },
     });
   } catch (error) {
     io.err(`lost track of ${executionArn}: ${describeError(error)}`);
