@@ -5,7 +5,8 @@ import {
   readApprovalToken,
 } from '../../functions/common/approval-answer.js';
 import { recordApprovalRequest } from '../../functions/common/failover-record.js';
-import { createRecordTable, newExecution, rejectionOf } from './support.js';
+import { expectStepCommandsSentToMoto } from './step-calls.js';
+import { createRecordTable, motoEndpoint, newExecution, rejectionOf } from './support.js';
 
 /**
  * The manual approval's request and answer over HTTP against moto: the notify step records the
@@ -60,5 +61,9 @@ describe('approval request and answer', () => {
 
     expect(error).toBeInstanceOf(NoPendingApprovalError);
     expect(error.message).toContain('no longer waits for an approval (InvalidToken)');
+  });
+
+  it('sent its commands to moto through the steps own clients', () => {
+    expectStepCommandsSentToMoto('approval', motoEndpoint(), ['GetItemCommand', 'UpdateItemCommand']);
   });
 });

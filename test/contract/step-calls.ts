@@ -43,6 +43,10 @@ export const CONTRACT_FILE_OF_COMMAND = {
   SendCommandCommand: 'run-command',
   GetCommandInvocationCommand: 'run-command',
   DescribeInstanceInformationCommand: 'run-command',
+  // Sent by `failover approve|decline` and the local approver; reached by the steps' graph only
+  // through type imports (engine/report → engine/runner), exercised all the same.
+  SendTaskSuccessCommand: 'approval',
+  SendTaskFailureCommand: 'approval',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -53,6 +57,7 @@ export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
  * tested): the file must reach the module through its imports.
  */
 export const CONTRACT_FILE_OF_MODULE = {
+  'common/approval-answer.ts': 'approval',
   'common/failover-record.ts': 'failover-record',
   'confirm-outage/confirm-outage.ts': 'confirm-outage',
   'failover-lock/holder-status.ts': 'failover-lock',
