@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { replay, type ReplayResult } from '../../engine/runner.js';
 import { parseScenario } from '../../engine/sim/index.js';
@@ -157,5 +158,23 @@ describe('the report of a run with an approval', () => {
     expect(approve?.durationSeconds).toBeGreaterThanOrEqual(240);
     const decision = report.rto.parts?.find((part) => part.part === 'decision');
     expect(decision?.seconds).toBeGreaterThanOrEqual(240 + 60);
+  });
+});
+
+describe('the approval scenarios in events/scenarios/approval', () => {
+  const file = (name: string) =>
+    parseScenario(JSON.parse(readFileSync(`events/scenarios/approval/${name}.json`, 'utf8')), name);
+
+  it.each([
+    ['declined', 'abort', 'aborted'],
+    ['declined', 'proceed', 'aborted'],
+    ['timed-out', 'abort', 'aborted'],
+    ['timed-out', 'proceed', 'succeeded'],
+    ['approved-after-5-minutes', 'abort', 'succeeded'],
+  ] as const)('%s, with onTimeout %s, ends %s', async (name, onTimeout, outcome) => {
+    const result = await replay({ plan: plan(onTimeout, 900), event: alarm, scenario: file(name) });
+
+    expect(result.outcome).toBe(outcome);
+    expect(promoted(result)).toBe(outcome === 'succeeded');
   });
 });
