@@ -178,3 +178,16 @@ describe('the approval scenarios in events/scenarios/approval', () => {
     expect(promoted(result)).toBe(outcome === 'succeeded');
   });
 });
+
+describe('an approval scenario for a plan without approval', () => {
+  it('is bad input naming the approval section, before anything runs', async () => {
+    const error = await replay({
+      plan: examplePlan(),
+      event: alarm,
+      scenario: parseScenario({ approval: { decision: 'decline' } }),
+    }).catch((caught: unknown) => caught as Error);
+
+    expect((error as Error).name).toBe('ScenarioValidationError');
+    expect((error as Error).message).toContain('approval: the plan has no approval');
+  });
+});
