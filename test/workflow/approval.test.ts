@@ -191,3 +191,47 @@ describe('an approval scenario for a plan without approval', () => {
     expect((error as Error).message).toContain('approval: the plan has no approval');
   });
 });
+
+describe('the approval states of the definition', () => {
+  it('passes asl-validator and every answer path ends in one notification, or goes on to Recover', async () => {
+    const { createRequire } = await import('node:module');
+    const { buildWorkflow } = await import('../../state-machines/workflow-builder.js');
+    const validator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+      isValid: boolean;
+      errors: unknown[];
+    };
+    const definition = buildWorkflow(plan('abort'));
+    const states = definition.States as Record<
+      string,
+      { Type: string; Next?: string; Default?: string; Catch?: { Next: string }[] }
+    >;
+
+    expect(validator(structuredClone(definition)).errors).toEqual([]);
+    const request = states[STATES.requestApproval]!;
+    const ends = [request.Next!, ...request.Catch!.map((handler) => handler.Next)].map((target) => {
+      const seen: string[] = [];
+      for (let name = target; states[name] !== undefined && !seen.includes(name);) {
+        seen.push(name);
+        const state = states[name]!;
+        if (state.Type === 'Fail' || state.Type === 'Succeed' || name === STATES.recover) break;
+        name = state.Next ?? state.Default ?? '';
+      }
+      return seen;
+    });
+    for (const path of ends) {
+      const notices = path.filter((name) =>
+        [STATES.notifyAborted, STATES.notifyFailed].includes(name as never),
+      );
+      expect({ path, ok: path.at(-1) === STATES.recover || notices.length === 1 }).toEqual({
+        path,
+        ok: true,
+      });
+    }
+    expect(ends.map((path) => path.at(-1))).toEqual([
+      STATES.recover,
+      STATES.failoverAborted,
+      STATES.failoverAborted,
+      STATES.failoverFailed,
+    ]);
+  });
+});
