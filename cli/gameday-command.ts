@@ -1,4 +1,6 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { STATES } from '../functions/common/vocabulary.js';
+import { approveCommand, declineCommand } from '../functions/notify/approval-lines.js';
 import type { Plan } from '../functions/common/plan.js';
 import { describeError } from '../functions/common/errors.js';
 import {
@@ -13,6 +15,7 @@ import { EXIT_INTERRUPTED, type CliEnvironment } from './cli-environment.js';
 import { BadInputError, badInputLine, isBadInput, loadPlanAndScenario } from './command-inputs.js';
 import { followExecution } from './execution-follower.js';
 import { runLocalDrill } from './local-drill.js';
+import { approvalLines, localApprover } from './local-approval.js';
 import { LiveProgress, localProgressLines } from './progress.js';
 import { exitCodeFor, outcomeLine, reportRun } from './report-output.js';
 import {
@@ -23,7 +26,7 @@ import {
 } from './state-machine-arn.js';
 
 export const GAMEDAY_USAGE =
-  'failover gameday --plan <file> [--local] [--dry-run] [--yes] [--state-machine-arn <arn>] [--region <r>] [--requested-by <who>] [--reason <text>] [--report-dir <dir>] [--scenario <file> (local only)]';
+  'failover gameday --plan <file> [--local] [--dry-run] [--yes] [--state-machine-arn <arn>] [--region <r>] [--requested-by <who>] [--reason <text>] [--report-dir <dir>] [--scenario <file> (local only)] [--approve | --decline (local only)]';
 
 export const GAMEDAY_OPTIONS = {
   plan: { type: 'string' },
@@ -36,6 +39,8 @@ export const GAMEDAY_OPTIONS = {
   reason: { type: 'string' },
   'report-dir': { type: 'string' },
   scenario: { type: 'string' },
+  approve: { type: 'boolean', default: false },
+  decline: { type: 'boolean', default: false },
 } as const;
 
 export interface GamedayArgs {
@@ -51,6 +56,8 @@ export interface GamedayArgs {
     readonly reason?: string;
     readonly 'report-dir'?: string;
     readonly scenario?: string;
+    readonly approve?: boolean;
+    readonly decline?: boolean;
   };
 }
 
@@ -94,6 +101,19 @@ export function gamedayExecutionName(plan: Plan, time: Date, dryRun: boolean): s
   return `gameday-${plan.name.slice(0, 80 - 'gameday-'.length - suffix.length)}${suffix}`;
 }
 
+/** The run reached the plan's manual approval: it waits for a person. */
+const isApprovalRequest = (event: HistoryEvent): boolean =>
+  event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === STATES.requestApproval;
+
+/** What to type to answer the approval request the run waits on. */
+export function approvalHint(executionArn: string): string[] {
+  return [
+    '  The failover waits for approval (the notice went to the plan topic). Answer with:',
+    `    ${approveCommand(executionArn)}`,
+    `    ${declineCommand(executionArn)}`,
+  ];
+}
+
 export function interruptedLines(executionArn: string): string[] {
   return [
     'Stopped following; the execution is still running.',
@@ -116,6 +136,13 @@ async function prepare({ positionals, values }: GamedayArgs, env: CliEnvironment
     throw new BadInputError(`gameday takes no positional arguments: ${GAMEDAY_USAGE}`);
   if (values.scenario !== undefined && values.local !== true) {
     throw new BadInputError('--scenario describes the simulated AWS: use it with --local');
+  }
+  if (values.approve === true && values.decline === true)
+    throw new BadInputError('--approve and --decline answer the same approval request: give one');
+  if ((values.approve === true || values.decline === true) && values.local !== true) {
+    throw new BadInputError(
+      '--approve and --decline answer a local drill: on AWS, answer with failover approve|decline <execution-arn>',
+    );
   }
   if (values.local === true && (values['state-machine-arn'] !== undefined || values.region !== undefined)) {
     throw new BadInputError('--state-machine-arn and --region are for live game days: drop them or --local');
@@ -141,10 +168,17 @@ async function prepare({ positionals, values }: GamedayArgs, env: CliEnvironment
   };
 }
 
-async function runLocal(drill: Drill, io: CliIo): Promise<number> {
+async function runLocal(
+  drill: Drill,
+  values: GamedayArgs['values'],
+  io: CliIo,
+  env: CliEnvironment,
+): Promise<number> {
+  const approver = localApprover(values, drill.scenario, io, env);
   const { result } = await runLocalDrill(drill.plan, drill.event, {
     scenario: drill.scenario,
     executionName: drill.executionName,
+    ...(approver !== undefined ? { approver } : {}),
   });
   const mode = drill.dryRun ? 'dry-run' : 'live';
   io.out(
@@ -152,6 +186,7 @@ async function runLocal(drill: Drill, io: CliIo): Promise<number> {
   );
   const record = recordFromReplay(result);
   for (const line of localProgressLines(record)) io.out(line);
+  for (const line of approvalLines(result.approvals)) io.out(line);
   io.out(
     `AWS calls: ${result.apiCalls} (${result.mutatingCalls} mutating), simulated ${result.durationSeconds}s in ${result.wallMs} ms`,
   );
@@ -241,7 +276,10 @@ async function runLive(
       pollIntervalMs: env.pollIntervalMs,
       sleep: env.sleep,
       signal: controller.signal,
-      onEvents: (events) => progress.lines(events).forEach((line) => io.out(line)),
+      onEvents: (events) => {
+        progress.lines(events).forEach((line) => io.out(line));
+        if (events.some(isApprovalRequest)) for (const line of approvalHint(executionArn)) io.out(line);
+      },
     });
   } catch (error) {
     io.err(`lost track of ${executionArn}: ${describeError(error)}`);
@@ -272,7 +310,7 @@ export async function gamedayCommand(args: GamedayArgs, io: CliIo, env: CliEnvir
   }
   if (args.values.local !== true) return runLive(drill, args.values, io, env);
   try {
-    return await runLocal(drill, io);
+    return await runLocal(drill, args.values, io, env);
   } catch (error) {
     // A scenario naming what the plan does not have is found when the simulated AWS is built.
     if (!isBadInput(error)) throw error;

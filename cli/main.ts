@@ -19,6 +19,13 @@ or not ready;
 130 stopped following with Ctrl-C (the execution keeps running).`;
 import { INIT_OPTIONS, INIT_USAGE, initCommand, type InitArgs } from './init-command.js';
 import { EVENTS_OPTIONS, EVENTS_USAGE, eventsCommand, type EventsArgs } from './events-command.js';
+import {
+  APPROVAL_OPTIONS,
+  APPROVE_USAGE,
+  approvalCommand,
+  DECLINE_USAGE,
+  type ApprovalArgs,
+} from './approval-command.js';
 
 const USAGE = `usage:
   failover replay <event.json>... [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]
@@ -27,6 +34,8 @@ const USAGE = `usage:
   ${CHECK_USAGE}
   ${INIT_USAGE}
   ${EVENTS_USAGE}
+  ${APPROVE_USAGE}
+  ${DECLINE_USAGE}
 
 replay   replays an event through the real state machine and step handlers against a simulated
          AWS (virtual clock, no AWS account). Default plan: examples/shop-prod.plan.yaml.
@@ -39,6 +48,8 @@ check    checks that the plan could fail over now (replicas, groups, parameters,
          state machine), on AWS or with --local on the simulated AWS.
 init     writes a starter plan (YAML, with its schema) naming your alarms and resources.
 events   writes sample ALARM and OK trigger events for each of a plan's alarms, to replay.
+approve  answers a running failover's approval request (plan approval): it goes on.
+decline  answers it no: the failover is aborted, nothing is changed, the lock is released.
 ${EXIT_NOTES}`;
 
 const REPLAY_OPTIONS = {
@@ -69,6 +80,14 @@ const COMMANDS: Readonly<Record<string, { readonly options: Options; readonly ru
   check: { options: CHECK_OPTIONS, run: (parsed, io, env) => checkCommand(parsed as CheckArgs, io, env) },
   init: { options: INIT_OPTIONS, run: (parsed, io) => initCommand(parsed as InitArgs, io) },
   events: { options: EVENTS_OPTIONS, run: (parsed, io) => eventsCommand(parsed as EventsArgs, io) },
+  approve: {
+    options: APPROVAL_OPTIONS,
+    run: (parsed, io, env) => approvalCommand('approve', parsed as ApprovalArgs, io, env),
+  },
+  decline: {
+    options: APPROVAL_OPTIONS,
+    run: (parsed, io, env) => approvalCommand('decline', parsed as ApprovalArgs, io, env),
+  },
 };
 
 /**

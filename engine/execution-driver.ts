@@ -41,10 +41,20 @@ export type Clock = ReturnType<typeof FakeTimers.install>;
  * `clock.runAllAsync()` does timer by timer; unlike a loop around it, executions left pending
  * with no timer scheduled are reported as a stall instead of spinning forever.
  */
-export async function runClock(clock: Clock, done: () => boolean): Promise<void> {
+export async function runClock(
+  clock: Clock,
+  done: () => boolean,
+  holds: ReadonlySet<Promise<unknown>> = new Set(),
+): Promise<void> {
   const turn = () => new Promise((resolve) => setImmediate(resolve));
   await turn();
   while (!done()) {
+    // A decision still being made (a person at the terminal) holds simulated time.
+    if (holds.size > 0) {
+      await Promise.all(holds);
+      await turn();
+      continue;
+    }
     if (clock.countTimers() === 0) {
       await turn();
       if (clock.countTimers() === 0 && !done())
@@ -73,9 +83,14 @@ export function startExecution(
   run.limits = limits;
   // Measured before the engine starts: its first Task hands over its input synchronously.
   limits.checkExecutionInput(run.spec.event);
+  // `$$.Task.Token`: a new token each time a Task's Parameters read it (the callback pattern).
+  const task = Object.defineProperty({}, 'Token', {
+    enumerable: true,
+    get: () => cloud.stepFunctions.issueToken(run.executionArn),
+  });
   const execution = machine.run(run.spec.event as JsonValue, {
     overrides: { taskResourceLocalHandlers: handlersFor(limits) },
-    context: { Execution: { Id: run.executionArn, Name: run.spec.name } },
+    context: { Execution: { Id: run.executionArn, Name: run.spec.name }, Task: task },
   });
   abort = execution.abort;
   if (!limits.alive) execution.abort();

@@ -12,6 +12,7 @@ import type { TaskCall } from './recording.js';
 import { runInSandbox, type InvocationSandbox } from './sim/execution-context.js';
 import type { LambdaFaultInjector } from './sim/lambda-faults.js';
 import type { LambdaFaultKind } from './sim/scenario.js';
+import type { SimulatedStepFunctions } from './sim/sfn.js';
 
 /**
  * One Lambda invocation of a Task state, as Lambda and Step Functions run it: Lambda's own
@@ -58,6 +59,8 @@ export interface InvocationSettings {
   readonly functionTimeoutMs: number;
   readonly faults: LambdaFaultInjector;
   readonly limits: ExecutionLimits;
+  /** The simulated Step Functions: the task tokens a callback-pattern Task waits on. */
+  readonly callbacks?: Pick<SimulatedStepFunctions, 'tokenIn' | 'waitForAnswer'>;
 }
 
 export interface LambdaFunction {

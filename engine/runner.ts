@@ -14,6 +14,7 @@ import {
   type Running,
 } from './execution-driver.js';
 import { capInlineMapConcurrency } from './limits/map-concurrency.js';
+import { installApprover, scenarioApprover, type ApprovalEvent, type Approver } from './approver.js';
 import { localHandlerFactory, taskStateNames, type LocalStepHandler } from './local-lambda.js';
 import { newRecording, type ExecutionRecording } from './recording.js';
 import { lockOf, outcomeOf, rtoOf, summaryOf, type ReplayLock, type ReplayOutcome } from './replay-result.js';
@@ -68,6 +69,8 @@ export interface ReplayResult {
   readonly largestStateBytes: number;
   /** Every state's input and output and every Lambda Task's I/O; only with `record: true`. */
   readonly recording?: ExecutionRecording;
+  /** This execution's approval requests: what the approver chose and whether the answer was taken. */
+  readonly approvals: readonly ApprovalEvent[];
 }
 
 /**
@@ -81,6 +84,8 @@ export interface LocalWorkflow {
 }
 
 interface RunSettings {
+  /** Who answers the approval requests (plans with `approval`). @default the scenario's `approval` */
+  readonly approver?: Approver;
   /** @default the failover definition for the plan, served by the step handlers */
   readonly workflow?: LocalWorkflow;
   /** The steps' Lambda function timeout. @default DEFAULT_STEP_TIMEOUT_SECONDS (60, as CDK deploys them) */
@@ -91,6 +96,8 @@ interface RunSettings {
 
 export interface ReplayOptions {
   readonly plan: Plan;
+  /** Who answers the approval request (plans with `approval`). @default the scenario's `approval`: approved at once */
+  readonly approver?: Approver;
   /** The execution input: an EventBridge event or a drill request. */
   readonly event: unknown;
   readonly scenario?: Scenario;
@@ -105,6 +112,8 @@ export interface ReplayOptions {
 
 export interface ConcurrentReplayOptions {
   readonly plan: Plan;
+  /** Who answers the approval requests. @default the scenario's `approval`: approved at once */
+  readonly approver?: Approver;
   /** One execution per event, or `count` executions of the same event (an at-least-once delivery storm). */
   readonly events: readonly unknown[] | { readonly event: unknown; readonly count: number };
   readonly scenario?: Scenario;
@@ -129,6 +138,8 @@ export interface ConcurrentReplayResult {
   readonly cloud: CloudSnapshot;
   /** Every attempt of every AWS call, in order, each tagged with the `executionArn` that made it. */
   readonly calls: readonly CallRecord[];
+  /** The approval requests answered (or left unanswered) during the replay. */
+  readonly approvals: readonly ApprovalEvent[];
   /** Real milliseconds the whole batch took. */
   readonly wallMs: number;
 }
@@ -234,6 +245,15 @@ async function runExecutions(
       : undefined,
   );
   setSoleExecution(runs.length === 1 ? runs[0]?.executionArn : undefined);
+  const holds = new Set<Promise<unknown>>();
+  const approvals: ApprovalEvent[] = [];
+  installApprover(
+    plan,
+    cloud,
+    settings.approver ?? scenarioApprover(cloud.scenario.approval),
+    holds,
+    approvals,
+  );
   try {
     for (const run of runs) {
       const start = () =>
@@ -241,18 +261,24 @@ async function runExecutions(
           machine,
           cloud,
           (limits) =>
-            handlersFor(run.executionArn, { functionTimeoutMs, faults: cloud.lambdaFaults, limits }),
+            handlersFor(run.executionArn, {
+              functionTimeoutMs,
+              faults: cloud.lambdaFaults,
+              limits,
+              callbacks: cloud.stepFunctions,
+            }),
           run,
         );
       if (run.spec.offsetMs > 0) setTimeout(start, run.spec.offsetMs);
       else start();
     }
-    await runClock(clock, () => runs.every((run) => run.settled !== undefined));
+    await runClock(clock, () => runs.every((run) => run.settled !== undefined), holds);
     // Work still in flight (a stopped execution's last Lambda invocation) finishes, as it would in AWS.
-    await runClock(clock, () => clock.countTimers() === 0);
+    await runClock(clock, () => clock.countTimers() === 0, holds);
     await Promise.all(runs.map((run) => run.collecting));
   } finally {
     setSoleExecution(undefined);
+    cloud.stepFunctions.onTaskWaiting = undefined;
   }
 
   const calls = cloud.calls;
@@ -290,10 +316,11 @@ async function runExecutions(
       wallMs,
       historyEvents: run.limits?.historyEvents ?? 0,
       largestStateBytes: run.limits?.largestStateBytes ?? 0,
+      approvals: approvals.filter((event) => event.executionArn === run.executionArn),
       ...(run.recording ? { recording: run.recording } : {}),
     };
   });
-  return { executions, cloud: snapshot, calls, wallMs };
+  return { executions, cloud: snapshot, calls, wallMs, approvals };
 }
 
 /**

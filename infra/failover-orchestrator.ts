@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
@@ -31,6 +31,7 @@ import {
 import { functionEnvironment, OrchestratorFunction } from './orchestrator-function.js';
 import { validateProps, type FailoverOrchestratorProps } from './orchestrator-props.js';
 import { ExecutionAlarm } from './execution-alarm.js';
+import { LOCK_TABLE_TAG, PLAN_TAG } from '../functions/common/approval-answer.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
 import { ReportBucket } from './report-bucket.js';
 import { RunCommandDocuments } from './run-command-documents.js';
@@ -220,6 +221,10 @@ export class FailoverOrchestrator extends Construct {
     )) {
       this.stateMachineRole.addToPrincipalPolicy(statement);
     }
+    // `failover approve|decline <execution>` finds the plan's approval request from the execution
+    // ARN alone: its state machine's tags name the plan and the table holding the task token.
+    Tags.of(this.stateMachine).add(PLAN_TAG, plan.name);
+    Tags.of(this.stateMachine).add(LOCK_TABLE_TAG, this.lockTable.tableName);
     // Step Functions checks the logging permissions when it creates the state machine.
     this.stateMachine.node.addDependency(this.stateMachineRole);
     acknowledgeStateMachineRole(this.stateMachineRole);

@@ -11,6 +11,7 @@ import {
   type Phase,
 } from '../functions/common/vocabulary.js';
 import { KINDS, type Kind } from '../functions/kinds/registry.js';
+import { approvalSeconds, approvalStates } from './approval-states.js';
 import { EXECUTION_MARGIN_SECONDS, WAIT_FOR_IN_FLIGHT_SECONDS } from './policies.js';
 import { changeBranch, gateBranch, readBackBranch, recordFailedStep, task, type AslState } from './states.js';
 
@@ -45,8 +46,8 @@ export function workflowFunctionIds(plan: Plan): string[] {
 }
 
 /**
- * The execution's limit: the confirm window, then the longest gate and the longest change of
- * each phase (the kinds' own timeouts), and a margin. A kind's timeout ends in a failure notice;
+ * The execution's limit: the confirm window, then the longest gate, the approval's wait and the
+ * longest change of each phase (the kinds' own timeouts), and a margin. A kind's timeout ends in a failure notice;
  * the execution's would end with none, so it must come last.
  */
 export function executionTimeoutSeconds(plan: Plan): number {
@@ -60,6 +61,7 @@ export function executionTimeoutSeconds(plan: Plan): number {
   return (
     plan.triggers.confirmSeconds +
     longest(budgets.map((budget) => budget.gate)) +
+    approvalSeconds(plan) +
     longest(budgets.filter((budget) => budget.kind.phase === PHASES.recover).map((budget) => budget.change)) +
     longest(budgets.filter((budget) => budget.kind.phase === PHASES.route).map((budget) => budget.change)) +
     EXECUTION_MARGIN_SECONDS
@@ -116,6 +118,10 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
   const readBackPhases = [inPhase(PHASES.recover), inPhase(PHASES.route)].filter((list) => list.length > 0);
   const readBackNames = readBackPhases.map((_list, i) => readBackStateName(i));
   const failurePath = readBackNames[0] ?? STATES.notifyFailed;
+  // The optional approval (state-machines/approval-states.ts) sits before the first change.
+  const firstChange = phases.find((phase) => phase.mutates)?.name ?? STATES.notifySucceeded;
+  const entering = (name: string): string =>
+    name === firstChange && plan.approval !== undefined ? STATES.needsApproval : name;
 
   const states: Record<string, AslState> = {
     [STATES.validateTrigger]: task(
@@ -243,7 +249,10 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
     [STATES.failoverAborted]: {
       Type: 'Fail',
       Error: FAIL_ERRORS.aborted,
-      Cause: 'The alarm was no longer in ALARM after the confirm window; nothing was changed.',
+      Cause:
+        plan.approval === undefined
+          ? 'The alarm was no longer in ALARM after the confirm window; nothing was changed.'
+          : 'Nothing was changed: the alarm was no longer in ALARM after the confirm window, or the approval was declined or not given in time ($.approval says which).',
     },
     [STATES.recordFailoverStart]: task(
       'failover-lock',
@@ -278,8 +287,9 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
         'lockVersion.$': '$.lock.version',
       },
       ResultPath: '$.stepInputs',
-      Next: phases[0]?.name ?? STATES.notifySucceeded,
+      Next: entering(phases[0]?.name ?? STATES.notifySucceeded),
     },
+    ...approvalStates(plan, { next: firstChange, abortPath: STATES.notifyAborted, failurePath }),
   };
 
   phases.forEach((phase, i) => {
@@ -292,7 +302,7 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
       Branches: phase.kinds.map(phase.branch),
       ResultPath: phase.resultPath,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: failed }],
-      Next: phases[i + 1]?.name ?? STATES.notifySucceeded,
+      Next: entering(phases[i + 1]?.name ?? STATES.notifySucceeded),
     };
     states[failed] = recordFailedStep(
       phase.name,

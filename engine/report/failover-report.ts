@@ -118,7 +118,7 @@ export interface RtoPart {
 
 export const RTO_PART_TITLES: Readonly<Record<RtoPart['part'], string>> = {
   detection: 'Detection (outage → alarm)',
-  decision: 'Decision (alarm → first change: delivery, lock, confirm window, gate)',
+  decision: 'Decision (alarm → first change: delivery, lock, confirm window, gate, approval)',
   'aws-work': 'AWS work (promotion, capacity)',
   routing: 'Routing (parameters repointed)',
 };

@@ -414,8 +414,8 @@ function endStateSection(report: FailoverReport): string {
 
 function trendSection(report: FailoverReport, trend: readonly TrendRow[]): string {
   if (trend.length < 2) return '';
-  const phases = (['detect', 'decide', 'confirm', 'gate', 'recover', 'route'] as const).filter((id) =>
-    trend.some((row) => row.phases[id] !== undefined),
+  const phases = (['detect', 'decide', 'confirm', 'gate', 'approve', 'recover', 'route'] as const).filter(
+    (id) => trend.some((row) => row.phases[id] !== undefined),
   );
   const cell = (value: number | null | undefined) =>
     `<td class="num">${value === null || value === undefined ? '–' : `${value} s`}</td>`;

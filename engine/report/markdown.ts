@@ -179,8 +179,8 @@ const trendCell = (value: number | null | undefined): string =>
 /** The trend across drills of the plan; empty without an earlier report. */
 export function trendRows(trend: readonly TrendRow[]): string[] {
   if (trend.length < 2) return [];
-  const phases = (['detect', 'decide', 'confirm', 'gate', 'recover', 'route'] as const).filter((id) =>
-    trend.some((row) => row.phases[id] !== undefined),
+  const phases = (['detect', 'decide', 'confirm', 'gate', 'approve', 'recover', 'route'] as const).filter(
+    (id) => trend.some((row) => row.phases[id] !== undefined),
   );
   return [
     `| Run | Started | Outcome | RTO | RPO | Detection |${phases.map((id) => ` ${id} |`).join('')}`,

@@ -5,8 +5,8 @@ import type { ExecutionStep, StepOutcome } from './execution-record.js';
 import type { RunRecord } from './run-record.js';
 
 /**
- * The run as phases a person reads (detect, decide, confirm, start, gate, recover, route, read
- * back, notify) instead of the workflow's 30-odd states: every state of the timeline belongs to
+ * The run as phases a person reads (detect, decide, confirm, start, gate, approve, recover, route,
+ * read back, notify) instead of the workflow's 30-odd states: every state of the timeline belongs to
  * one phase, by the vocabulary (functions/common/vocabulary.ts STATES) and each kind's own
  * `states`, so Choice and Pass states never show as rows of their own. Within gate, recover,
  * route and read back, a row per kind (its branch) and, where the failover record has per
@@ -19,6 +19,7 @@ export const PHASE_IDS = [
   'confirm',
   'start',
   'gate',
+  'approve',
   'recover',
   'route',
   'read-back',
@@ -32,6 +33,7 @@ export const PHASE_TITLES: Readonly<Record<PhaseId, string>> = {
   confirm: 'Confirm the outage',
   start: 'Record and announce the start',
   gate: 'Gate (read-only checks)',
+  approve: 'Manual approval (a person decides)',
   recover: 'Recover',
   route: 'Route',
   'read-back': 'Read back after a failure',
@@ -98,6 +100,7 @@ const WORKFLOW_PHASES: readonly [PhaseId, readonly string[]][] = [
   ['confirm', [STATES.waitConfirmWindow, STATES.confirmOutage, STATES.outageConfirmed]],
   ['start', [STATES.recordFailoverStart, STATES.notifyStarted, STATES.selectStepInputs]],
   ['gate', [STATES.gate]],
+  ['approve', [STATES.needsApproval, STATES.requestApproval, STATES.approvalTimedOut]],
   ['recover', [STATES.recover]],
   ['route', [STATES.route]],
   ['read-back', [STATES.waitForInFlightSteps, ...[0, 1, 2, 3].map((phase) => readBackStateName(phase))]],

@@ -14,6 +14,7 @@ export {
   parseScenario,
   scenarioSchema,
   ScenarioValidationError,
+  type ApprovalBehaviour,
   type FaultKind,
   type Scenario,
   type ScenarioIssue,
@@ -31,5 +32,5 @@ export { SIMULATED_KINDS } from './kinds.js';
 export { WORKFLOW_SERVICES } from './services.js';
 export type { PublishedMessage } from './sns.js';
 export type { PlainItem, TableDefinition } from './dynamodb.js';
-export { stateMachineArnOf, type ExecutionSnapshot, type ExecutionStatus } from './sfn.js';
+export { stateMachineArnOf, type ExecutionSnapshot, type ExecutionStatus, type WaitingTask } from './sfn.js';
 export { callerExecution, runAsExecution, setSoleExecution } from './execution-context.js';

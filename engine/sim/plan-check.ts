@@ -38,6 +38,12 @@ export function scenarioIssuesForPlan(plan: Plan, scenario: Scenario): ScenarioI
     'trigger alarm',
   );
 
+  if (scenario.approval !== undefined && plan.approval === undefined)
+    issues.push({
+      path: 'approval',
+      message: 'the plan has no approval: nobody is asked, so there is nothing to answer',
+    });
+
   (scenario.faults ?? []).forEach((fault, i) => {
     if (!faultApplies(fault.error, fault.service, fault.operation)) {
       issues.push({

@@ -142,6 +142,21 @@ const kindSections = Object.fromEntries(
   ),
 );
 
+/**
+ * The person who answers the manual approval (plans with `approval`), simulated: approve or
+ * decline this many seconds after the request, or never answer (the Task times out and the
+ * plan's approval.onTimeout applies). The answer goes the way `failover approve|decline` sends it.
+ */
+const approvalSchema = z.strictObject({
+  /** @default 'approve' */
+  decision: z.enum(['approve', 'decline', 'none']).default('approve'),
+  /** Seconds after the request. @default 0 */
+  afterSeconds: seconds.default(0),
+  /** @default 'scenario' */
+  by: z.string().min(1).max(256).default('scenario'),
+  reason: z.string().max(1024).optional(),
+});
+
 const coreSchema = z.strictObject({
   description: z.string().max(2048).optional(),
   /** When the replay starts; the runner sets the virtual clock to it. @default 2026-01-01T00:00:00Z */
@@ -157,6 +172,8 @@ const coreSchema = z.strictObject({
   lambdaFaults: z.array(lambdaFaultSchema).optional(),
   /** Lambda faults at random, with their own seed (independent of `random`). */
   randomLambda: randomLambdaSchema.optional(),
+  /** How the approval request is answered. @default approved at once by "scenario" */
+  approval: approvalSchema.optional(),
 });
 
 /** The scenario file's schema: the engine's own fields and every kind's sections (each kind's sim.ts). */
@@ -167,6 +184,7 @@ export type FaultRule = NonNullable<Scenario['faults']>[number];
 export type RandomFaults = NonNullable<Scenario['random']>;
 export type LambdaFaultRule = NonNullable<Scenario['lambdaFaults']>[number];
 export type AlarmBehaviour = z.output<typeof alarmSchema>;
+export type ApprovalBehaviour = z.input<typeof approvalSchema>;
 
 export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
 

@@ -5,7 +5,15 @@ import {
   InternalServerError as DynamoDbInternalServerError,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { ExecutionDoesNotExist, InvalidArn, SFNServiceException } from '@aws-sdk/client-sfn';
+import {
+  ExecutionDoesNotExist,
+  InvalidArn,
+  InvalidOutput,
+  InvalidToken,
+  SFNServiceException,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import {
   AuthorizationErrorException,
   InternalErrorException,
@@ -68,7 +76,14 @@ export const WORKFLOW_SERVICE_SPECS: Readonly<
   },
   sfn: {
     baseException: SFNServiceException,
-    modeledErrors: { ExecutionDoesNotExist, InvalidArn },
+    modeledErrors: {
+      ExecutionDoesNotExist,
+      InvalidArn,
+      InvalidOutput,
+      InvalidToken,
+      TaskDoesNotExist,
+      TaskTimedOut,
+    },
     protocol: 'json',
     serverErrorName: 'InternalFailure',
     accessDeniedName: 'AccessDeniedException',
@@ -89,6 +104,9 @@ const executionNotFound = (input: Readonly<Record<string, unknown>>) => ({
     status: 400,
     message: `Execution Does Not Exist: '${inputField('executionArn')(input)}'`,
   },
+});
+const taskNotFound = () => ({
+  error: { name: 'TaskDoesNotExist', status: 400, message: 'Task does not exist' },
 });
 // A write whose condition does not hold (another writer got there first), without the item.
 const conditionFailed = () => ({
@@ -114,5 +132,11 @@ export const WORKFLOW_OPERATIONS: ServedOperations = {
     UpdateItem: { notFound: tableNotFound, invalidState: conditionFailed },
     DeleteItem: { notFound: tableNotFound, invalidState: conditionFailed },
   },
-  sfn: { DescribeExecution: { notFound: executionNotFound }, StopExecution: { notFound: executionNotFound } },
+  sfn: {
+    DescribeExecution: { notFound: executionNotFound },
+    StopExecution: { notFound: executionNotFound },
+    // The answers to a task token (`failover approve|decline`), made by a person, not a step.
+    SendTaskSuccess: { notFound: taskNotFound },
+    SendTaskFailure: { notFound: taskNotFound },
+  },
 };

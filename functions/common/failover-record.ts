@@ -140,3 +140,24 @@ export async function rememberOnce<T>(scope: RecordScope, kind: string, index: n
 /** One resource's recorded facts, or undefined when none were recorded. */
 export const readFacts = <T>(scope: RecordScope, kind: string, index: number): Promise<T | undefined> =>
   getAttribute<T>(scope, recordKey(scope, kind, index), 'facts');
+
+/**
+ * The approval request of one execution (`<plan>#record#<execution>#approval`, attributes
+ * `taskToken` and `tokenIssuedAt`): the token of the Task waiting for the answer, which
+ * `failover approve|decline <execution>` reads. One item per execution; a retried invocation of
+ * the request runs under a new token (Step Functions closes the old one), so the newest token
+ * replaces it: a write-once token would leave the commands answering a closed Task.
+ */
+export const APPROVAL_RECORD_PART = 'approval';
+
+export async function recordApprovalRequest(scope: RecordScope, taskToken: string): Promise<void> {
+  await dynamoDbClient(regionOf(scope)).send(
+    new UpdateItemCommand({
+      TableName: recordTableName(),
+      Key: keyOf(recordKey(scope, APPROVAL_RECORD_PART)),
+      UpdateExpression: 'SET #t = :t, #i = :i',
+      ExpressionAttributeNames: { '#t': 'taskToken', '#i': 'tokenIssuedAt' },
+      ExpressionAttributeValues: { ':t': { S: taskToken }, ':i': { S: nowIso() } },
+    }),
+  );
+}

@@ -57,6 +57,19 @@ export const planSchema = z.strictObject({
       .default([]),
   }),
   ...kindSections,
+  /**
+   * A person approves the failover after the gate passed and before the first change (dry runs
+   * skip it). The approval notice names the exact `failover approve|decline <execution>` commands.
+   * @default no approval: the failover goes on once the gate passes
+   */
+  approval: z
+    .strictObject({
+      /** How long the workflow waits for an answer. @default 900 */
+      timeoutSeconds: z.number().int('must be a whole number of seconds').min(60).max(86_400).default(900),
+      /** What an unanswered request does: `proceed` with the failover, or `abort` it (notified, nothing changed). */
+      onTimeout: z.enum(['proceed', 'abort']),
+    })
+    .optional(),
   notifications: z
     .strictObject({
       /** SNS topic for started/succeeded/failed messages. @default the topic the CDK construct creates */

@@ -67,6 +67,8 @@ export const notifyInputSchema = z.strictObject({
   executionId: z.string().min(1),
   /** The whole execution state: its parts are read defensively by the notice. */
   state: z.looseObject({}),
+  /** `approval` only: the waiting Task's token (Step Functions caps it at 1,024 characters). */
+  taskToken: z.string().min(1).max(1024).optional(),
 });
 
 /**

@@ -20,11 +20,22 @@ export type LockDecision = (typeof LOCK_DECISIONS)[keyof typeof LOCK_DECISIONS];
 /** The Fail states' error names (the execution's `error` in AWS and in a replay). */
 export const FAIL_ERRORS = { refused: 'FailoverRefused', aborted: 'FailoverAborted' } as const;
 
+/**
+ * The manual approval (plan `approval`): the error name `failover decline` sends with
+ * SendTaskFailure (what the definition's Catch matches), and the decisions the state records.
+ */
+export const APPROVAL = {
+  declinedError: 'ApprovalDeclined',
+  decisions: { approved: 'approved', declined: 'declined', timedOut: 'timed-out' },
+} as const;
+export type ApprovalDecision = (typeof APPROVAL.decisions)[keyof typeof APPROVAL.decisions];
+
 /** The workflow's direction; the builder takes it (failback builds on the same kinds). */
 export const DIRECTIONS = ['failover', 'failback'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
-export const NOTIFICATION_KINDS = ['started', 'succeeded', 'failed', 'aborted'] as const;
+/** `approval`: the request for a person's approval, sent while the workflow waits (not a final notice). */
+export const NOTIFICATION_KINDS = ['started', 'succeeded', 'failed', 'aborted', 'approval'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
@@ -59,6 +70,9 @@ export const STATES = {
   notifyStarted: 'Notify Started',
   selectStepInputs: 'Select Step Inputs',
   gate: 'Gate',
+  needsApproval: 'Needs Approval?',
+  requestApproval: 'Request Approval',
+  approvalTimedOut: 'Approval Timed Out',
   recover: 'Recover',
   route: 'Route',
   waitForInFlightSteps: 'Wait For In-Flight Steps',

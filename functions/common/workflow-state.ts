@@ -1,6 +1,6 @@
 import type { KindSummary } from '../kinds/kind-step.js';
 import type { DetectionSource } from '../validate-trigger/detection.js';
-import type { LockDecision, NotificationKind, TriggerDecision } from './vocabulary.js';
+import type { ApprovalDecision, LockDecision, NotificationKind, TriggerDecision } from './vocabulary.js';
 
 /**
  * The shapes that travel between the states of the workflow (state-machines/workflow-builder.ts).
@@ -149,6 +149,30 @@ export interface CaughtFailure {
   readonly Cause?: string;
 }
 
+/**
+ * A person's answer to the approval request, as `failover approve|decline` sends it: the output of
+ * SendTaskSuccess, or (declined) the `cause` of SendTaskFailure, as JSON.
+ */
+export interface ApprovalAnswer {
+  readonly decision: Extract<ApprovalDecision, 'approved' | 'declined'>;
+  readonly by: string;
+  /** ISO 8601 UTC. */
+  readonly at: string;
+  readonly reason?: string;
+}
+
+/** Nobody answered in time: what "Approval Timed Out" records, with the plan's policy. */
+export interface ApprovalTimeout {
+  readonly decision: Extract<ApprovalDecision, 'timed-out'>;
+  readonly onTimeout: 'proceed' | 'abort';
+}
+
+/**
+ * `$.approval`: approved (the answer), timed out, or declined as the Catch recorded it
+ * (`Error` ApprovalDeclined, `Cause` the answer as JSON).
+ */
+export type ApprovalOutcome = ApprovalAnswer | ApprovalTimeout | CaughtFailure;
+
 /** The execution state as the notify step sees it: everything so far, some parts absent. */
 export interface WorkflowState {
   readonly trigger?: Trigger;
@@ -158,6 +182,8 @@ export interface WorkflowState {
   readonly confirmation?: Confirmation;
   /** One summary per kind with a gate, once the gate passed. */
   readonly gate?: readonly KindSummary[];
+  /** The manual approval's outcome (plans with `approval`, live runs). */
+  readonly approval?: ApprovalOutcome;
   /** One summary per kind of the recover phase, once every one is done. */
   readonly recover?: readonly KindSummary[];
   /** One summary per kind of the route phase. */
@@ -178,6 +204,8 @@ export interface NotifyInput {
   /** `$$.Execution.Id`: names the failover record the notice reads. */
   readonly executionId: string;
   readonly state: WorkflowState;
+  /** `approval` only: `$$.Task.Token` of the Task waiting for the answer. */
+  readonly taskToken?: string;
 }
 
 export interface Notification {

@@ -2,6 +2,7 @@ import type { Plan } from '../common/plan.js';
 import type { CaughtFailure, NotificationKind, WorkflowState } from '../common/workflow-state.js';
 import type { Assessed } from '../kinds/kind-step.js';
 import type { Kind } from '../kinds/registry.js';
+import { abortReason, approvalOutcomeLines, approvalRequestLines } from './approval-lines.js';
 
 export interface Message {
   readonly subject: string;
@@ -37,6 +38,7 @@ function triggerLines(state: WorkflowState): string[] {
       : `${trigger.dryRun ? 'DRY-RUN ' : ''}drill requested by ${trigger.requestedBy} at ${trigger.triggeredAt}: ${trigger.reason}`;
   const lines = [`Trigger: ${what}`, `Execution: ${trigger.executionId}`];
   if (state.confirmation) lines.push(`Confirmation: ${state.confirmation.message}`);
+  lines.push(...approvalOutcomeLines(state));
   return lines;
 }
 
@@ -145,13 +147,15 @@ export function composeMessage(
     started: `Failover STARTED${mode}: ${plan.name} ${where}`,
     succeeded: `Failover SUCCEEDED${mode}: ${plan.name} ${where}`,
     failed: `Failover FAILED${mode}: ${plan.name} at ${state.failedStep ?? 'unknown step'}`,
-    aborted: `Failover ABORTED: ${plan.name}, ${state.confirmation?.alarmState === 'OK' ? 'alarm recovered' : 'outage not confirmed'}`,
+    aborted: `Failover ABORTED: ${plan.name}, ${abortReason(state)}`,
+    approval: `Failover APPROVAL NEEDED: ${plan.name} ${where}`,
   };
   const bodies: Record<NotificationKind, () => string[]> = {
     started: () => [...planLines(records), 'Nothing has been changed yet.'],
     succeeded: () => succeededLines(plan, state, records, now),
     failed: () => failedLines(state, records),
     aborted: () => ['Nothing was changed: no resource of the plan was touched.'],
+    approval: () => [...planLines(records), ...approvalRequestLines(plan, state, now)],
   };
   const warnings = state.notifyStartedFailure
     ? [

@@ -1,8 +1,15 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { NotificationUnconfirmedError } from '../common/errors.js';
+import { StepInputError } from '../common/step-inputs.js';
 import { snsClient } from '../common/clients/sns.js';
 import { deployedPlan, notificationTopicArn } from '../common/config.js';
-import { readAssessment, readGate, readProgress, type RecordScope } from '../common/failover-record.js';
+import {
+  readAssessment,
+  readGate,
+  readProgress,
+  recordApprovalRequest,
+  type RecordScope,
+} from '../common/failover-record.js';
 import type { Plan } from '../common/plan.js';
 import type { Notification, NotifyInput } from '../common/workflow-state.js';
 import type { Assessed } from '../kinds/kind-step.js';
@@ -17,7 +24,7 @@ async function kindRecords(plan: Plan, scope: RecordScope, kind: NotifyInput['ki
     used.map(async (candidate): Promise<KindRecord> => {
       const items = plan[candidate.planKey] as readonly Parameters<typeof candidate.label>[0][];
       const labels = items.map((item) => (candidate.label as (value: unknown) => string)(item));
-      if (kind === 'started' || kind === 'aborted') return { kind: candidate, labels };
+      if (kind === 'started' || kind === 'aborted' || kind === 'approval') return { kind: candidate, labels };
       // Best effort: a record that cannot be read must not stop the notice (each resource then reads "unknown").
       const [progress, gate, assessment] = await Promise.all([
         readProgress<({ message?: string } | null)[]>(scope, candidate.id),
@@ -32,12 +39,19 @@ async function kindRecords(plan: Plan, scope: RecordScope, kind: NotifyInput['ki
 /**
  * Publishes one notification to the plan's topic in the recovery region. Every path through
  * the workflow ends here: started, succeeded, aborted (no change) or failed (with what was and
- * was not done, as each kind read it back from AWS into the failover record).
+ * was not done, as each kind read it back from AWS into the failover record). `approval` is the
+ * request for a person's approval, sent while the workflow waits on its task token.
  */
-export async function notify({ kind, executionId, state }: NotifyInput): Promise<Notification> {
+export async function notify({ kind, executionId, state, taskToken }: NotifyInput): Promise<Notification> {
   const plan = deployedPlan();
   const topicArn = notificationTopicArn(plan);
   const scope: RecordScope = { planName: plan.name, executionId };
+  if (kind === 'approval') {
+    // The approval request: the token goes to the failover record before anyone reads the notice
+    // whose commands look it up. Only the notice is sent once; every attempt records its token.
+    if (taskToken === undefined) throw new StepInputError('invalid step input: approval needs taskToken');
+    await recordApprovalRequest(scope, taskToken);
+  }
   const records = await kindRecords(plan, scope, kind);
   const message = composeMessage(kind, plan, state, records, new Date());
   // The claim is best effort: a record that cannot be written must not silence the notice

@@ -48,6 +48,16 @@ export const LINODE_SCENARIOS_DIR = 'events/scenarios/linode';
  */
 export const LINODE_SCENARIOS_NOT_CROSSCHECKED = ['node-offline.json', 'command-fails.json'];
 const FIXTURE_EVENTS_DIR = 'test/fixtures/aws/events';
+/**
+ * Runs of a plan with a manual approval are left out (a named known difference, pinned by
+ * test/crosscheck/known-differences.crosscheck.ts). moto 5.2.1 does serve the callback pattern
+ * (`lambda:invoke.waitForTaskToken`, SendTaskSuccess, SendTaskFailure), but the cross-check runs
+ * each execution inside its StartExecution call and answers Lambda from the local recording: nobody
+ * is there to answer the task token, and moto fails the callback Task (States.Runtime).
+ */
+export const APPROVAL_NOT_CROSSCHECKED =
+  'plans with approval: the callback Task has nobody to answer it on moto';
+const crosscheckable = (run: { readonly plan: Plan }): boolean => run.plan.approval === undefined;
 
 const jsonFiles = (dir: string): string[] =>
   readdirSync(dir)
@@ -139,6 +149,7 @@ export async function buildCases(): Promise<CrosscheckCase[]> {
     runs.push({ id: `Linode scenario ${basename(file)}`, plan: linode, event: linodeEvent, scenario });
   }
 
+  const kept = runs.filter(crosscheckable);
   const definitions = new Map<Plan, StateMachineDefinition>();
   const definitionOf = async (forPlan: Plan): Promise<StateMachineDefinition> => {
     let definition = definitions.get(forPlan);
@@ -149,7 +160,7 @@ export async function buildCases(): Promise<CrosscheckCase[]> {
     return definition;
   };
   const cases: CrosscheckCase[] = [];
-  for (const [n, run] of runs.entries()) {
+  for (const [n, run] of kept.entries()) {
     const result = await replay({
       plan: run.plan,
       event: run.event,

@@ -47,6 +47,10 @@ export const CONTRACT_FILE_OF_COMMAND = {
   DescribeDBClustersCommand: 'aurora-global',
   FailoverGlobalClusterCommand: 'aurora-global',
   SwitchoverGlobalClusterCommand: 'aurora-global',
+  // Sent by `failover approve|decline` and the local approver; reached by the steps' graph only
+  // through type imports (engine/report → engine/runner), exercised all the same.
+  SendTaskSuccessCommand: 'approval',
+  SendTaskFailureCommand: 'approval',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -57,6 +61,7 @@ export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
  * tested): the file must reach the module through its imports.
  */
 export const CONTRACT_FILE_OF_MODULE = {
+  'common/approval-answer.ts': 'approval',
   'common/failover-record.ts': 'failover-record',
   'confirm-outage/confirm-outage.ts': 'confirm-outage',
   'failover-lock/holder-status.ts': 'failover-lock',

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CrosscheckCase } from '../../scripts/crosscheck/cases.js';
+import { loadDefinition, replay } from '../../engine/runner.js';
+import { APPROVAL_NOT_CROSSCHECKED, caseOf, type CrosscheckCase } from '../../scripts/crosscheck/cases.js';
+import { examplePlan } from '../fixtures/plans.js';
 import { crosscheckOnMoto, type CaseVerdict } from '../../scripts/crosscheck/moto.js';
 import { localCase, oneTask } from './support.js';
 
@@ -27,6 +30,17 @@ const START_TIME_ALIGNED = 'StartTime given as the ISO 8601 string';
 const CAUGHT = 'a caught Lambda error';
 const RETRIED = 'a Lambda error retried';
 const WRONG_PAYLOAD = 'a recording moto would not ask for';
+const APPROVAL_CALLBACK = 'an approval granted locally (the callback pattern)';
+
+/** The example plan with a manual approval, approved at once locally. */
+async function approvalCase(): Promise<CrosscheckCase> {
+  const plan = examplePlan((document) => {
+    Object.assign(document, { approval: { timeoutSeconds: 60, onTimeout: 'abort' } });
+  });
+  const event = JSON.parse(readFileSync('events/route53-health-alarm.json', 'utf8')) as unknown;
+  const result = await replay({ plan, event, record: true, executionName: 'crosscheck-approval' });
+  return caseOf(APPROVAL_CALLBACK, (await loadDefinition(plan)).definition, event, result);
+}
 
 let verdicts: Map<string, CaseVerdict>;
 const verdict = (id: string): CaseVerdict => {
@@ -98,6 +112,7 @@ beforeAll(async () => {
       },
     ),
     { ...wrong, tasks: wrong.tasks.map((task) => ({ ...task, payload: { id: 2 } })) },
+    await approvalCase(),
   ];
   const report = await crosscheckOnMoto(cases);
   verdicts = new Map(report.results.map((result) => [result.id, result]));
@@ -160,5 +175,17 @@ describe('where moto and aws-local-stepfunctions differ, decided by the AWS docu
         expect.objectContaining({ kind: 'task not called', state: 'Step' }),
       ]),
     );
+  });
+
+  it(`leaves out ${APPROVAL_NOT_CROSSCHECKED}: moto fails the callback Task that the local engine waited on`, () => {
+    // moto 5.2.1 implements the callback pattern (its CallbackPoolManager, SendTaskSuccess and
+    // SendTaskFailure), but the cross-check runs the execution inside StartExecution with Lambda
+    // answered from the recording, so no SendTaskSuccess can come: moto takes the Catch to the
+    // failure path. AWS waits for the token ("Wait for a Callback with Task Token"), as the local
+    // engine does (test/workflow/approval.test.ts runs every answer and the timeout).
+    expect(verdict(APPROVAL_CALLBACK).status).toBe('FAILED');
+    const path = verdict(APPROVAL_CALLBACK).disagreements.find((d) => d.kind === 'path');
+    expect(path?.detail).toContain("moto went ['Request Approval Failed'");
+    expect(kinds(APPROVAL_CALLBACK)).toContain('status');
   });
 });

@@ -132,6 +132,26 @@ describe('failover gameday (live)', () => {
     expect(calls.filter((input) => input.nextToken === undefined)).toHaveLength(1);
   });
 
+  it('says how to answer when the run reaches the plan approval, once', async () => {
+    const run = succeededDrill(plan, NAME);
+    const gateAt = run.events.findIndex((event) => event.stateEnteredEventDetails?.name === 'Recover');
+    const request: HistoryEvent = {
+      id: 10_000,
+      type: 'TaskStateEntered',
+      timestamp: run.events[gateAt]?.timestamp ?? NOW,
+      stateEnteredEventDetails: { name: 'Request Approval', input: '{}' },
+    };
+    const events = [...run.events.slice(0, gateAt), request, ...run.events.slice(gateAt)];
+    serveExecution({ ...run, events }, [gateAt + 1, events.length], 'SUCCEEDED');
+
+    const { code, outLines } = await runCli(liveArgs(dir, '--yes'));
+
+    expect(code).toBe(0);
+    expect(outLines).toContainEqual(`    failover approve ${ARN}`);
+    expect(outLines).toContainEqual(`    failover decline ${ARN} --reason "<why>"`);
+    expect(outLines.filter((line) => line.startsWith('    failover approve'))).toHaveLength(1);
+  });
+
   it('writes the report of the execution and exits 0 when it succeeded', async () => {
     serveExecution(succeededDrill(plan, NAME), [10, 30], 'SUCCEEDED');
 
