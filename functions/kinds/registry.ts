@@ -1,4 +1,6 @@
 import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
+import { customHookKind } from './custom-hook/definition.js';
+import { ecsServiceKind } from './ecs-service/definition.js';
 import { postgresReplicaKind } from './postgres-replica/definition.js';
 import { proxySwitchKind } from './proxy-switch/definition.js';
 import { rdsReplicaKind } from './rds-replica/definition.js';
@@ -13,10 +15,12 @@ import { ssmParameterKind } from './ssm-parameter/definition.js';
 export const KINDS = [
   rdsReplicaKind,
   autoScalingGroupKind,
+  ecsServiceKind,
   ssmParameterKind,
   postgresReplicaKind,
   redisSentinelKind,
   proxySwitchKind,
+  customHookKind,
 ] as const;
 
 export type Kind = (typeof KINDS)[number];
