@@ -52,22 +52,28 @@ const claimIndex = (hookIndex: number, attempt: number): number =>
 /** What the gates of the other kinds recorded (read-only; the Gate phase ran before Recover). */
 async function gateFacts({ plan, scope }: KindContext): Promise<GateFacts[]> {
   const gated = KINDS.filter((kind) => kind.hasGate && (plan[kind.planKey] as readonly unknown[]).length > 0);
-  return Promise.all(
-    gated.map(async (kind) => {
-      const looks =
-        (await readGate<({ skipped?: boolean; lagSeconds?: number | null } | null)[]>(scope, kind.id)) ?? [];
-      const lags = looks
-        .map((look) => look?.lagSeconds)
-        .filter((lag): lag is number => typeof lag === 'number');
-      const measuresLag = looks.some((look) => look !== null && 'lagSeconds' in look);
-      return {
-        kind: kind.id,
+  const recorded = await Promise.all(
+    gated.map(async (kind) => ({
+      kind: kind.id,
+      looks: await readGate<({ skipped?: boolean; lagSeconds?: number | null } | null)[]>(scope, kind.id),
+    })),
+  );
+  // A gate that recorded nothing did not run (a direct invocation): it says nothing to the hook.
+  return recorded.flatMap(({ kind, looks }) => {
+    if (looks === undefined) return [];
+    const lags = looks
+      .map((look) => look?.lagSeconds)
+      .filter((lag): lag is number => typeof lag === 'number');
+    const measuresLag = looks.some((look) => look !== null && 'lagSeconds' in look);
+    return [
+      {
+        kind,
         resources: looks.length,
         skipped: looks.filter((look) => look?.skipped === true).length,
         ...(measuresLag ? { maxLagSeconds: lags.length > 0 ? Math.max(...lags) : null } : {}),
-      };
-    }),
-  );
+      },
+    ];
+  });
 }
 
 const hookInput = (
