@@ -43,6 +43,10 @@ export const CONTRACT_FILE_OF_COMMAND = {
   SendCommandCommand: 'run-command',
   GetCommandInvocationCommand: 'run-command',
   DescribeInstanceInformationCommand: 'run-command',
+  DescribeServicesCommand: 'ecs-service',
+  UpdateServiceCommand: 'ecs-service',
+  InvokeCommand: 'custom-hook',
+  GetFunctionConfigurationCommand: 'custom-hook',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -59,6 +63,11 @@ export const CONTRACT_FILE_OF_MODULE = {
   'failover-lock/lock-table.ts': 'failover-lock',
   'failover-lock/refusal-notice.ts': 'failover-lock',
   'kinds/auto-scaling-group/autoscaling.ts': 'scaling',
+  'kinds/custom-hook/invoke-hook.ts': 'custom-hook',
+  'kinds/custom-hook/readiness.ts': 'custom-hook',
+  'kinds/ecs-service/ecs.ts': 'ecs-service',
+  'kinds/ecs-service/runtime.ts': 'ecs-service',
+  'kinds/ecs-service/scale-service.ts': 'ecs-service',
   'kinds/auto-scaling-group/scale-group.ts': 'scaling',
   'kinds/rds-replica/promote-replica.ts': 'database',
   'kinds/rds-replica/rds.ts': 'database',
