@@ -29,6 +29,8 @@ const partitionOf = (region: string): string =>
  * is for the failover record's reads and writes around the call.
  */
 export const MAX_HOOK_TIMEOUT_SECONDS = 40;
+/** What a hook step needs besides the invocation: the record's reads and writes, a cold start. */
+export const HOOK_STEP_MARGIN_SECONDS = 15;
 /** A failed attempt is tried again after this many seconds times its number (10 s, 20 s, 30 s). */
 export const HOOK_RETRY_INTERVAL_SECONDS = 10;
 export const MAX_HOOK_RETRIES = 3;
@@ -87,6 +89,9 @@ export const customHookKind = defineKind({
       }),
     ),
   }),
+  // The invocation, plus the failover record's reads and writes and a cold start around it.
+  minFunctionSeconds: (items) =>
+    Math.max(0, ...items.map((hook) => hook.timeoutSeconds + HOOK_STEP_MARGIN_SECONDS)),
   services: ['lambda'],
   label: (item) => item.name,
   crossFieldIssues: (document) => {
