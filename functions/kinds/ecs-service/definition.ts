@@ -52,6 +52,9 @@ export const ecsServiceKind = defineKind({
     readBack: 'Read Back ECS Services',
     readBackFailed: 'ECS Services Not Read Back',
   },
+  // ECS names its 5xx ServerException (ECS API reference, Common errors), which the common
+  // transient list does not: retry it like the other services' internal errors.
+  extraRetry: [{ errors: ['ServerException'], intervalSeconds: 2, maxAttempts: 5, backoffRate: 2 }],
   budgetSeconds: (items) => ({
     gate: 0,
     change: Math.max(0, ...items.map((item) => item.steadyTimeoutSeconds)),
