@@ -1,4 +1,5 @@
 import type { ResourceOutcome } from '../engine/report/index.js';
+import { SIMULATED_KINDS } from '../engine/sim/index.js';
 import type { ReplayResult } from '../engine/runner.js';
 import type { TimelineEntry } from '../engine/timeline.js';
 
@@ -54,6 +55,10 @@ export function formatReplay(result: ReplayResult, resources: readonly ResourceO
     ),
     ...Object.entries(cloud.parameters).map(
       ([name, parameter]) => `  parameter ${name} = ${parameter.value}`,
+    ),
+    // Kinds that describe their own section (the first kinds' sections are printed above).
+    ...SIMULATED_KINDS.flatMap(
+      (kind) => kind.endStateLines?.((cloud as unknown as Record<string, unknown>)[kind.snapshotKey]) ?? [],
     ),
     ...cloud.notifications.map((message) => `  SNS ${message.time}: ${message.subject ?? '(no subject)'}`),
   ];

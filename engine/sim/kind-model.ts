@@ -140,6 +140,8 @@ export interface SimulatedKind {
   readonly scenario: Readonly<Record<string, ScenarioSectionSpec>>;
   /** The cloud snapshot's key for its resources (what the CLI and reports read). */
   readonly snapshotKey: string;
+  /** The lines `failover replay` prints for its snapshot section under "End state", one per resource. */
+  readonly endStateLines?: (section: unknown) => string[];
   /** Builds its resources from the plan and the scenario. */
   readonly create: (world: SimWorld) => SimulatedKindModel;
   /**

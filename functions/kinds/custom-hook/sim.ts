@@ -77,6 +77,11 @@ export const simulatedKind = defineSimulatedKind({
     },
   },
   snapshotKey: 'hooks',
+  endStateLines: (section) =>
+    (section as readonly HookSnapshot[]).map(
+      (hook) =>
+        `  hook ${hook.name}: invoked ${hook.invocations} time${hook.invocations === 1 ? '' : 's'} (${hook.functionArn})`,
+    ),
   create: (world) => {
     const lambda = new SimulatedLambda(world);
     return { operations: { lambda: lambda.operations }, snapshot: () => lambda.snapshot() };

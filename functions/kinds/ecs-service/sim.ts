@@ -105,6 +105,11 @@ export const simulatedKind = defineSimulatedKind({
     },
   },
   snapshotKey: 'ecsServices',
+  endStateLines: (section) =>
+    (section as readonly EcsServiceSnapshot[]).map(
+      (service) =>
+        `  ECS service ${service.service}: ${service.status}, desired ${service.desired}, ${service.running} running, ${service.pending} pending`,
+    ),
   create: (world) => {
     const ecs = new SimulatedEcs(world);
     return { operations: { ecs: ecs.operations }, snapshot: (now) => ecs.snapshot(now) };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { formatReplay } from '../../../cli/format.js';
 import { replay, type ReplayResult } from '../../../engine/runner.js';
 import { parsePlan } from '../../../functions/common/plan.js';
 import type { HookInput } from '../../../functions/kinds/custom-hook/types.js';
@@ -44,6 +45,7 @@ describe('replay of a plan with custom hooks', () => {
     expect(event.executionId).toMatch(/^arn:aws:states:us-west-2:\d{12}:execution:/);
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(1_024);
     expect(lastNotice(result)?.message).toContain('- hook warm-caches: invoked, succeeded (1 attempt)');
+    expect(formatReplay(result)).toContain('  hook warm-caches: invoked 1 time (');
   });
 
   it('stops before Route when the blocking hook fails every attempt, and the failure notice names it', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { formatReplay } from '../../../cli/format.js';
 import { replay, type ReplayResult } from '../../../engine/runner.js';
 import { parsePlan } from '../../../functions/common/plan.js';
 import { sampleEvent, scenario } from '../../workflow/support.js';
@@ -30,6 +31,9 @@ describe('replay of a plan with ECS services', () => {
     expect(service(result, 'shop-usw2/order-worker')).toMatchObject({ desired: 2, running: 2 });
     const scaled = result.timeline.find((entry) => entry.state === 'ECS Services Scaled');
     const started = result.timeline.find((entry) => entry.state === 'Scale ECS Services');
+    expect(formatReplay(result)).toContain(
+      '  ECS service shop-usw2/storefront: ACTIVE, desired 6, 6 running, 0 pending',
+    );
     // 45 s from placement to RUNNING: steady within 50 s of the raise, not a 15 s poll later.
     expect((scaled?.end ?? Infinity) - (started?.start ?? 0)).toBeLessThanOrEqual(50);
   });
