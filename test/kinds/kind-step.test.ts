@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as autoScalingGroup } from '../../functions/kinds/auto-scaling-group/handler.js';
+import { handler as customHook } from '../../functions/kinds/custom-hook/handler.js';
+import { handler as ecsService } from '../../functions/kinds/ecs-service/handler.js';
 import {
   mapBounded,
   parseKindStepInput,
@@ -20,10 +22,12 @@ import { EXECUTION_ID } from './support.js';
 const HANDLERS = [
   ['rds-replica', rdsReplica],
   ['auto-scaling-group', autoScalingGroup],
+  ['ecs-service', ecsService],
   ['ssm-parameter', ssmParameter],
   ['postgres-replica', postgresReplica],
   ['redis-sentinel', redisSentinel],
   ['proxy-switch', proxySwitch],
+  ['custom-hook', customHook],
 ] as const;
 
 const valid = { action: 'start', executionId: EXECUTION_ID, dryRun: false };

@@ -68,16 +68,22 @@ const kindRetry = (kind: Kind) =>
     BackoffRate: retry.backoffRate,
   }));
 
-/** The Linode example: the self-hosted kinds' sections the shop example does not have. */
-const SELF_HOSTED = parse(readFileSync('examples/linode-stack.plan.yaml', 'utf8')) as Record<string, unknown>;
+/** The other examples: the sections of the kinds the shop example does not have (self-hosted, ECS, hooks). */
+const OTHER_EXAMPLES = [
+  'examples/linode-stack.plan.yaml',
+  'examples/ecs-service.plan.yaml',
+  'examples/custom-hook.plan.yaml',
+].map((file) => parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
+const sectionOf = (planKey: string): unknown =>
+  OTHER_EXAMPLES.map((example) => example[planKey]).find((section) => section !== undefined);
 
-/** The example plan keeping only the kinds in `ids` (the self-hosted ones from the Linode example). */
+/** The example plan keeping only the kinds in `ids` (the others' sections from the other examples). */
 function planWith(ids: readonly string[]): Plan {
   return examplePlan((document) => {
     for (const kind of KINDS) {
       const sections = document as Record<string, unknown>;
       if (!ids.includes(kind.id)) sections[kind.planKey] = [];
-      else if (sections[kind.planKey] === undefined) sections[kind.planKey] = SELF_HOSTED[kind.planKey];
+      else if (sections[kind.planKey] === undefined) sections[kind.planKey] = sectionOf(kind.planKey);
     }
     // Without databases, only the parameters that name none.
     if (!ids.includes('rds-replica'))

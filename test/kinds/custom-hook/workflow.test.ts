@@ -49,7 +49,7 @@ describe('replay of a plan with custom hooks', () => {
   });
 
   it('stops before Route when the blocking hook fails every attempt, and the failure notice names it', async () => {
-    const result = await replay({ plan, event: alarm, scenario: scenario('hook-blocking-fails') });
+    const result = await replay({ plan, event: alarm, scenario: scenario('custom-hook/blocking-fails') });
 
     expect(result.outcome).toBe('failed');
     expect(hook(result, 'warm-caches')?.invocations).toBe(2);
@@ -64,7 +64,7 @@ describe('replay of a plan with custom hooks', () => {
   });
 
   it('goes on when the non-blocking hook fails, and the success notice says it failed', async () => {
-    const result = await replay({ plan, event: alarm, scenario: scenario('hook-non-blocking-fails') });
+    const result = await replay({ plan, event: alarm, scenario: scenario('custom-hook/non-blocking-fails') });
 
     expect(result.outcome).toBe('succeeded');
     expect(hook(result, 'status-page')?.invocations).toBe(1);

@@ -39,7 +39,7 @@ describe('replay of a plan with ECS services', () => {
   });
 
   it('fails with EcsServiceTimeoutError, quoting the placement event, when the capacity is missing', async () => {
-    const result = await replay({ plan, event: alarm, scenario: scenario('ecs-capacity-missing') });
+    const result = await replay({ plan, event: alarm, scenario: scenario('ecs-service/capacity-missing') });
 
     expect(result.outcome).toBe('failed');
     const notice = result.cloud.notifications.at(-1);
@@ -50,7 +50,7 @@ describe('replay of a plan with ECS services', () => {
   });
 
   it('sends no UpdateService and scales nothing down when the services already run enough tasks', async () => {
-    const result = await replay({ plan, event: alarm, scenario: scenario('ecs-already-scaled') });
+    const result = await replay({ plan, event: alarm, scenario: scenario('ecs-service/already-scaled') });
 
     expect(result.outcome).toBe('succeeded');
     // The changes are the promotion and the two parameters; no UpdateService.
