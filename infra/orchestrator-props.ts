@@ -5,7 +5,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parsePlan, type Plan } from '../functions/common/plan.js';
 import { functionArnVariable } from '../functions/kinds/kind-definition.js';
-import { buildWorkflow, workflowFunctionIds } from '../state-machines/workflow-builder.js';
+import { buildWorkflow, kindsInPlan, workflowFunctionIds } from '../state-machines/workflow-builder.js';
 import { loadPlanFileSync } from '../engine/files.js';
 import {
   DEFAULT_FUNCTION_TIMEOUT_SECONDS,
@@ -180,6 +180,16 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
   let definition = '';
   let functionIds: string[] = [];
   if (plan) {
+    // A kind whose step waits on a long call (a hook's invocation) needs that long and more.
+    for (const kind of kindsInPlan(plan)) {
+      const needed = (kind.minFunctionSeconds as ((items: readonly unknown[]) => number) | undefined)?.(
+        plan[kind.planKey] as readonly unknown[],
+      );
+      if (needed !== undefined && timeoutSeconds < needed)
+        problems.push(
+          `stepTimeout must be at least ${needed} seconds for the plan's ${kind.noun}, got ${timeoutSeconds}`,
+        );
+    }
     functionIds = workflowFunctionIds(plan);
     definition = JSON.stringify(buildWorkflow(plan));
     const known = new Set(functionIds.map(functionArnVariable));

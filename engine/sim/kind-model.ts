@@ -243,8 +243,8 @@ export function stateVerdict<Item, State>(spec: {
   readonly stateOf: (sections: Readonly<Record<string, unknown>>, item: Item) => State | undefined;
   /** What of the state a failover changes, comparable as text. */
   readonly key: (state: State) => string;
-  /** Why this state is not failed over, if it is not. */
-  readonly notFailedOver: (state: State) => string | undefined;
+  /** Why this state of the item is not failed over, if it is not. */
+  readonly notFailedOver: (state: State, item: Item) => string | undefined;
 }): KindVerdict {
   const keyOf = (sections: Readonly<Record<string, unknown>>, item: Item) => {
     const state = spec.stateOf(sections, item);
@@ -260,7 +260,7 @@ export function stateVerdict<Item, State>(spec: {
       const item = spec.items(plan).find((candidate) => spec.label(candidate) === label);
       if (item === undefined) return undefined;
       const state = spec.stateOf(cloud, item);
-      return state === undefined ? `${label} is not there` : spec.notFailedOver(state);
+      return state === undefined ? `${label} is not there` : spec.notFailedOver(state, item);
     },
   };
 }

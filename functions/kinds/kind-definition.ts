@@ -93,6 +93,12 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
    * runtime then has both.
    */
   readonly reversible?: boolean;
+  /**
+   * The shortest function timeout its steps can run in for these items, when a step waits on a
+   * call longer than the usual few seconds (a hook's synchronous invocation): the construct
+   * refuses a `stepTimeout` below it.
+   */
+  readonly minFunctionSeconds?: (items: readonly z.output<Schema>[]) => number;
   /** The SDK clients its function uses (the record's DynamoDB is added by infra). */
   readonly services: readonly AwsService[];
   /** The label of one item in notices and reports (e.g. the replica's identifier). */

@@ -1,5 +1,6 @@
 import { FailoverError } from '../common/errors.js';
-import { readGate, type RecordScope } from '../common/failover-record.js';
+import { readGate, writeGate, type RecordScope } from '../common/failover-record.js';
+import { summarise, type KindSummary } from './kind-step.js';
 
 /**
  * The preflight every kind's gate runs before the first change: read-only, the same checks as
@@ -52,4 +53,47 @@ export function requireAll(noun: string, findings: readonly PreflightFinding[]):
 export async function skippedIndexes(scope: RecordScope, kind: string): Promise<ReadonlySet<number>> {
   const looks = (await readGate<(PreflightLook | null)[]>(scope, kind)) ?? [];
   return new Set(looks.flatMap((look, i) => (look?.skipped === true ? [i] : [])));
+}
+
+/** The gate record's look at one resource, as `passPreflight` writes it. */
+export interface LabelledLook extends PreflightLook {
+  readonly label: string;
+  readonly skipped: boolean;
+  readonly message: string;
+}
+
+/**
+ * The end of a preflight gate: records each resource's look (before a refusal, so the failure
+ * notice can say which resources stopped the failover), refuses when a required one cannot fail
+ * over, and otherwise passes, counting the optional ones skipped. `passedText` is the look of a
+ * resource that passed, e.g. "is ACTIVE in us-west-2".
+ * @throws PreflightFailedError
+ */
+export async function passPreflight(
+  scope: RecordScope,
+  kind: string,
+  noun: string,
+  findings: readonly PreflightFinding[],
+  passedText: string,
+): Promise<KindSummary> {
+  const looks: LabelledLook[] = findings.map((finding) => ({
+    label: finding.label,
+    skipped: finding.problem !== undefined && finding.optional,
+    message:
+      finding.problem === undefined
+        ? `${finding.label} ${passedText}`
+        : finding.optional
+          ? skippedMessage(finding.problem)
+          : finding.problem,
+  }));
+  await writeGate(scope, kind, looks);
+  requireAll(noun, findings);
+  const skipped = looks.filter((look) => look.skipped).length;
+  const passed = summarise(
+    kind,
+    'gate',
+    looks.map(() => ({ done: true, pollSeconds: 0 })),
+    `${noun} through the preflight`,
+  );
+  return skipped === 0 ? passed : { ...passed, message: `${passed.message}; ${skipped} optional skipped` };
 }

@@ -1,5 +1,7 @@
 import { auroraGlobalKind } from './aurora-global/definition.js';
 import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
+import { customHookKind } from './custom-hook/definition.js';
+import { ecsServiceKind } from './ecs-service/definition.js';
 import { postgresReplicaKind } from './postgres-replica/definition.js';
 import { proxySwitchKind } from './proxy-switch/definition.js';
 import { rdsReplicaKind } from './rds-replica/definition.js';
@@ -15,10 +17,12 @@ export const KINDS = [
   rdsReplicaKind,
   auroraGlobalKind,
   autoScalingGroupKind,
+  ecsServiceKind,
   ssmParameterKind,
   postgresReplicaKind,
   redisSentinelKind,
   proxySwitchKind,
+  customHookKind,
 ] as const;
 
 export type Kind = (typeof KINDS)[number];

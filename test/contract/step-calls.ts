@@ -51,6 +51,10 @@ export const CONTRACT_FILE_OF_COMMAND = {
   // through type imports (engine/report → engine/runner), exercised all the same.
   SendTaskSuccessCommand: 'approval',
   SendTaskFailureCommand: 'approval',
+  DescribeServicesCommand: 'ecs-service',
+  UpdateServiceCommand: 'ecs-service',
+  InvokeCommand: 'custom-hook',
+  GetFunctionConfigurationCommand: 'custom-hook',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -70,6 +74,11 @@ export const CONTRACT_FILE_OF_MODULE = {
   'kinds/aurora-global/aurora.ts': 'aurora-global',
   'kinds/aurora-global/failover.ts': 'aurora-global',
   'kinds/auto-scaling-group/autoscaling.ts': 'scaling',
+  'kinds/custom-hook/invoke-hook.ts': 'custom-hook',
+  'kinds/custom-hook/readiness.ts': 'custom-hook',
+  'kinds/ecs-service/ecs.ts': 'ecs-service',
+  'kinds/ecs-service/runtime.ts': 'ecs-service',
+  'kinds/ecs-service/scale-service.ts': 'ecs-service',
   'kinds/auto-scaling-group/scale-group.ts': 'scaling',
   'kinds/rds-replica/promote-replica.ts': 'database',
   'kinds/rds-replica/rds.ts': 'database',

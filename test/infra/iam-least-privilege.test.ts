@@ -7,7 +7,8 @@ import {
 import { READINESS_CHECK_ID } from '../../infra/function-settings.js';
 import { WRITE_REPORT_ID } from '../../infra/report-bucket.js';
 import { loadPlanFile } from '../../infra/plan-file.js';
-import { workflowFunctionIds } from '../../state-machines/workflow-builder.js';
+import { workflowFunctionIds, WORKFLOW_FUNCTIONS } from '../../state-machines/workflow-builder.js';
+import { KINDS } from '../../functions/kinds/registry.js';
 import {
   arnText,
   exampleApp,
@@ -85,6 +86,8 @@ const runCommandReads = grants(['ssm:GetCommandInvocation', 'ssm:DescribeInstanc
 
 const scalingGroup =
   'arn:${Partition}:autoscaling:us-west-2:111111111111:autoScalingGroup:*:autoScalingGroupName/shop-app-usw2';
+const ecsService = 'arn:${Partition}:ecs:us-west-2:111111111111:service/shop-usw2/storefront';
+const hookFunction = 'arn:aws:lambda:us-west-2:111111111111:function:shop-warm-caches';
 /** The failover record lives in the lock table: the kinds keep it, notify reads it and claims its messages. */
 const recordReadWrite = grants(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['LOCK_TABLE']);
 
@@ -159,6 +162,10 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...runCommandReads,
     ...recordReadWrite,
   ],
+  // Service ARNs, with the cluster's ARN as the ecs:cluster condition.
+  'ecs-service': [...grants(['ecs:DescribeServices', 'ecs:UpdateService'], [ecsService]), ...recordReadWrite],
+  // Exactly the plan's hook functions.
+  'custom-hook': [...grants(['lambda:InvokeFunction'], [hookFunction]), ...recordReadWrite],
   // Not invoked by the workflow: EventBridge, when an execution ends. Reads the execution and the
   // record, writes under the plan's prefix of the report bucket.
   'write-report': [
@@ -194,6 +201,8 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ),
     // Declared by each Run Command kind; the construct merges identical statements.
     ...runCommandReads,
+    ...grants(['ecs:DescribeServices'], [ecsService]),
+    ...grants(['lambda:GetFunctionConfiguration'], [hookFunction]),
     ...grants(['cloudwatch:DescribeAlarms'], planAlarms),
     ...grants(['sns:GetTopicAttributes'], ['TOPIC']),
     ...grants(['states:DescribeStateMachine'], ['STATE_MACHINE']),
@@ -366,6 +375,17 @@ describe('IAM least privilege', () => {
     });
   });
 
+  it("conditions the ECS service actions on the plan's cluster (ecs:cluster)", () => {
+    const statements = statementsOfRole(orchestrator, roleOf(orchestrator, 'ecs-service')).filter(
+      (statement) => statement.actions.some((action) => action.startsWith('ecs:')),
+    );
+    expect(statements).toHaveLength(1);
+    const clusters = statements[0]?.condition?.ArnEquals?.['ecs:cluster'] as unknown[];
+    expect(clusters.map((cluster) => named(orchestrator, cluster))).toEqual([
+      'arn:${Partition}:ecs:us-west-2:111111111111:cluster/shop-usw2',
+    ]);
+  });
+
   it('never grants cloudwatch:PutMetricData without the namespace condition, in any stack', () => {
     const unconditioned = all.filter(
       ({ statement }) =>
@@ -384,14 +404,16 @@ describe('IAM least privilege', () => {
     const invokes = all
       .filter(({ stack }) => stack === 'fixture orchestrator')
       .map(({ statement }) => statement)
-      .filter((statement) => statement.actions.some((action) => action.startsWith('lambda:')));
+      .filter((statement) => statement.actions.some((action) => action.startsWith('lambda:')))
+      // The custom-hook kind and the readiness check act on the plan's hook function, nothing else.
+      .filter((statement) => !JSON.stringify(statement.resources).includes(':function:shop-warm-caches'));
     expect(invokes).toHaveLength(1);
     expect(invokes[0]?.actions).toEqual(['lambda:InvokeFunction']);
     expect(
       [...(invokes[0]?.resources ?? [])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     ).toEqual(functionArns);
-    // The 4 workflow steps and one function per kind: the fixture plan uses all 7.
-    expect(functionArns).toHaveLength(11);
+    // The 4 workflow steps and one function per kind: the fixture plan uses every kind.
+    expect(functionArns).toHaveLength(WORKFLOW_FUNCTIONS.length + KINDS.length);
     expect(JSON.stringify(invokes[0]?.resources)).not.toContain(
       functionIdOf(orchestrator, READINESS_CHECK_ID),
     );

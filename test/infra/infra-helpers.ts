@@ -146,10 +146,16 @@ export const repositoryPath = (...parts: string[]): string =>
   join(fileURLToPath(new URL('../..', import.meta.url)), ...parts);
 
 /** IAM service prefix of each AWS SDK v3 client package the functions use. */
+/** SDK operations whose IAM action has another name (Service Authorization Reference). */
+const IAM_ACTION_OF_OPERATION: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+const iamAction = (operation: string): string => IAM_ACTION_OF_OPERATION[operation] ?? operation;
+
 const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
   'client-auto-scaling': 'autoscaling',
   'client-cloudwatch': 'cloudwatch',
   'client-dynamodb': 'dynamodb',
+  'client-ecs': 'ecs',
+  'client-lambda': 'lambda',
   'client-rds': 'rds',
   'client-s3': 's3',
   'client-sfn': 'states',
@@ -186,7 +192,7 @@ export function sdkActionsOf(functionId: string): string[] {
     for (const name of names.split(',').map((part) => part.trim())) {
       const [imported = '', local = imported] = name.split(/\s+as\s+/);
       if (imported.endsWith('Command') && new RegExp(`\\b${local}\\b`).test(body))
-        actions.add(`${prefix}:${imported.slice(0, -'Command'.length)}`);
+        actions.add(iamAction(`${prefix}:${imported.slice(0, -'Command'.length)}`));
     }
   }
   return [...actions].sort();

@@ -90,6 +90,12 @@ describe('FailoverOrchestrator props', () => {
       /stepTimeout .* got 300/,
     ],
     [
+      'a step timeout shorter than a hook of the plan may take (30 s, and the step around it)',
+      'us-west-2',
+      { stepTimeout: Duration.seconds(30) },
+      /stepTimeout must be at least 45 seconds for the plan's hooks, got 30/,
+    ],
+    [
       'a state machine name with spaces',
       'us-west-2',
       { stateMachineName: 'my failover' },

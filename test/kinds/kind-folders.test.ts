@@ -64,6 +64,23 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
       names: ['autoscaling'],
       why: 'autoscaling:DescribeAutoScalingGroups has no resource-level permissions (Service Authorization Reference)',
     },
+    // Lambda the platform every step runs on (the custom-hook kind's service is Lambda too).
+    {
+      file: 'engine/local-lambda.ts',
+      names: ['lambda'],
+      why: "a local step's CloudWatch log group, /aws/lambda/<function>",
+    },
+    { file: 'engine/runner.ts', names: ['lambda'], why: "the local step functions' ARNs" },
+    {
+      file: 'infra/function-permissions.ts',
+      names: ['lambda'],
+      why: 'the state machine invokes the step functions (lambda:InvokeFunction)',
+    },
+    {
+      file: 'infra/orchestrator-function.ts',
+      names: ['lambda'],
+      why: "the step functions' role trusts lambda.amazonaws.com",
+    },
     // The reference application (the example's own RDS database, groups and SSM parameters), not the orchestrator.
     {
       file: 'infra/example-app.ts',
@@ -227,6 +244,10 @@ describe('a resource kind', () => {
       postgresReplicas: 'postgres-replica',
       redisSentinels: 'redis-sentinel',
       proxySwitches: 'proxy-switch',
+      ecsServices: 'ecs-service',
+      ecs: 'ecs-service',
+      hooks: 'custom-hook',
+      lambda: 'custom-hook',
     });
     expect(names.has('cloudwatch')).toBe(false);
     // SSM serves parameters and Run Command (the self-hosted kinds): shared, so no kind's own.

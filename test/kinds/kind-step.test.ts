@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as auroraGlobal } from '../../functions/kinds/aurora-global/handler.js';
 import { handler as autoScalingGroup } from '../../functions/kinds/auto-scaling-group/handler.js';
+import { handler as customHook } from '../../functions/kinds/custom-hook/handler.js';
+import { handler as ecsService } from '../../functions/kinds/ecs-service/handler.js';
 import {
   mapBounded,
   parseKindStepInput,
@@ -22,10 +24,12 @@ const HANDLERS = [
   ['rds-replica', rdsReplica],
   ['aurora-global', auroraGlobal],
   ['auto-scaling-group', autoScalingGroup],
+  ['ecs-service', ecsService],
   ['ssm-parameter', ssmParameter],
   ['postgres-replica', postgresReplica],
   ['redis-sentinel', redisSentinel],
   ['proxy-switch', proxySwitch],
+  ['custom-hook', customHook],
 ] as const;
 
 const valid = { action: 'start', executionId: EXECUTION_ID, dryRun: false };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -68,20 +68,20 @@ const kindRetry = (kind: Kind) =>
     BackoffRate: retry.backoffRate,
   }));
 
-/** The Linode example: the self-hosted kinds' sections the shop example does not have. */
-const SELF_HOSTED = parse(readFileSync('examples/linode-stack.plan.yaml', 'utf8')) as Record<string, unknown>;
+/** The other examples: the sections of the kinds the shop example does not have (self-hosted, ECS, hooks). */
+const OTHER_EXAMPLES = readdirSync('examples')
+  .filter((file) => file.endsWith('.plan.yaml') && file !== 'shop-prod.plan.yaml')
+  .map((file) => parse(readFileSync(`examples/${file}`, 'utf8')) as Record<string, unknown>);
+const sectionOf = (planKey: string): unknown =>
+  OTHER_EXAMPLES.map((example) => example[planKey]).find((section) => section !== undefined);
 
-/** The Aurora global database example: the section neither of the others has. */
-const AURORA = parse(readFileSync('examples/aurora-global.plan.yaml', 'utf8')) as Record<string, unknown>;
-
-/** The example plan keeping only the kinds in `ids` (the others' sections from the Linode and Aurora examples). */
+/** The example plan keeping only the kinds in `ids` (the others' sections from the other examples). */
 function planWith(ids: readonly string[]): Plan {
   return examplePlan((document) => {
     for (const kind of KINDS) {
       const sections = document as Record<string, unknown>;
       if (!ids.includes(kind.id)) sections[kind.planKey] = [];
-      else if (sections[kind.planKey] === undefined)
-        sections[kind.planKey] = SELF_HOSTED[kind.planKey] ?? AURORA[kind.planKey];
+      else if (sections[kind.planKey] === undefined) sections[kind.planKey] = sectionOf(kind.planKey);
     }
     // Without databases, only the parameters that name none.
     if (!ids.includes('rds-replica'))
