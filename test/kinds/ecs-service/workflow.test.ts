@@ -32,7 +32,7 @@ describe('replay of a plan with ECS services', () => {
     const scaled = result.timeline.find((entry) => entry.state === 'ECS Services Scaled');
     const started = result.timeline.find((entry) => entry.state === 'Scale ECS Services');
     expect(formatReplay(result)).toContain(
-      '  ECS service shop-usw2/storefront: ACTIVE, desired 6, 6 running, 0 pending',
+      '  ECS service shop-usw2/storefront (us-west-2): ACTIVE, desired 6, 6 running, 0 pending',
     );
     // 45 s from placement to RUNNING: steady within 50 s of the raise, not a 15 s poll later.
     expect((scaled?.end ?? Infinity) - (started?.start ?? 0)).toBeLessThanOrEqual(50);
