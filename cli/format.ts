@@ -55,6 +55,7 @@ export function formatReplay(result: ReplayResult, resources: readonly ResourceO
     ...Object.entries(cloud.parameters).map(
       ([name, parameter]) => `  parameter ${name} = ${parameter.value}`,
     ),
+    ...(cloud.kindLines ?? []).map((line) => `  ${line}`),
     ...cloud.notifications.map((message) => `  SNS ${message.time}: ${message.subject ?? '(no subject)'}`),
   ];
   if (result.error) lines.splice(1, 0, `Error: ${result.error.error}: ${result.error.cause}`);

@@ -59,7 +59,8 @@ export interface ExecutionRecord {
    */
   readonly input?: unknown;
   /** Local replays only: the simulated cloud at the end (resources and notifications sent). */
-  readonly cloud?: Pick<CloudSnapshot, 'databases' | 'groups' | 'parameters' | 'notifications'>;
+  readonly cloud?: Pick<CloudSnapshot, 'databases' | 'groups' | 'parameters' | 'notifications'> &
+    Partial<Pick<CloudSnapshot, 'kindLines'>>;
   /** Local replays only: what the simulated AWS saw. */
   readonly local?: {
     readonly apiCalls: number;

@@ -120,7 +120,7 @@ export const RTO_PART_TITLES: Readonly<Record<RtoPart['part'], string>> = {
   detection: 'Detection (outage → alarm)',
   decision: 'Decision (alarm → first change: delivery, lock, confirm window, gate)',
   'aws-work': 'AWS work (promotion, capacity)',
-  routing: 'Routing (parameters repointed)',
+  routing: 'Routing (parameters repointed, DNS flags flipped and Route 53 following)',
 };
 
 /** One kind's summary in one phase of the workflow (gate, recover, route). */
@@ -307,6 +307,7 @@ function endStateOf(
         ...Object.entries(cloud.parameters).map(
           ([name, parameter]) => `parameter ${name} = ${parameter.value}`,
         ),
+        ...(cloud.kindLines ?? []),
       ],
     };
   }

@@ -48,6 +48,8 @@ export interface CloudSnapshot extends KindSnapshotSections {
   readonly tables: Readonly<Record<string, readonly PlainItem[]>>;
   /** Step Functions executions the runner started (and any recorded by a test), with their status. */
   readonly executions: readonly ExecutionSnapshot[];
+  /** The end state in words, one line per resource, of the kinds whose sim.ts says it (`endStateLines`). */
+  readonly kindLines: readonly string[];
 }
 
 export const DEFAULT_LATENCY_MS = 40;
@@ -79,6 +81,7 @@ export class SimulatedCloud {
   private readonly kindModels: readonly {
     readonly snapshotKey: string;
     readonly model: SimulatedKindModel;
+    readonly endStateLines?: (section: unknown) => readonly string[];
   }[];
   private readonly cloudWatch: SimulatedCloudWatch;
   private readonly sns: SimulatedSns;
@@ -103,6 +106,7 @@ export class SimulatedCloud {
     this.kindModels = SIMULATED_KINDS.map((kind) => ({
       snapshotKey: kind.snapshotKey,
       model: kind.create(world),
+      ...(kind.endStateLines ? { endStateLines: kind.endStateLines } : {}),
     }));
     const models = this.kindModels.map((entry) => entry.model);
     const peers: SimulatedPeers = {
@@ -112,6 +116,7 @@ export class SimulatedCloud {
     this.cloudWatch = new SimulatedCloudWatch(
       world,
       models.flatMap((model) => (model.metricSamples ? [model.metricSamples] : [])),
+      models.flatMap((model) => (model.metricAlarms ? [model.metricAlarms] : [])),
     );
     this.sns = new SimulatedSns(world, topics);
     this.lockTableName = options.lockTableName ?? `${plan.name}-failover-lock`;
@@ -159,9 +164,13 @@ export class SimulatedCloud {
 
   public snapshot(): CloudSnapshot {
     const now = Date.now();
-    const kinds = Object.fromEntries(
-      this.kindModels.map(({ snapshotKey, model }) => [snapshotKey, model.snapshot(now)]),
-    ) as unknown as KindSnapshotSections;
+    const sections = this.kindModels.map(
+      ({ snapshotKey, model }) => [snapshotKey, model.snapshot(now)] as const,
+    );
+    const kinds = Object.fromEntries(sections) as unknown as KindSnapshotSections;
+    const kindLines = this.kindModels.flatMap(
+      ({ endStateLines }, i) => endStateLines?.(sections[i]?.[1]) ?? [],
+    );
     return structuredClone({
       time: new Date(now).toISOString(),
       ...kinds,
@@ -169,6 +178,7 @@ export class SimulatedCloud {
       notifications: this.sns.messages(),
       tables: this.dynamoDb.snapshot(),
       executions: this.stepFunctions.snapshot(),
+      kindLines,
     });
   }
 

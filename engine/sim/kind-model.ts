@@ -1,3 +1,4 @@
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ResponseMetadata } from '@smithy/types';
 import type { z } from 'zod';
 import type { AwsService } from '../../functions/common/aws-clients.js';
@@ -127,6 +128,12 @@ export interface SimulatedKindModel {
   readonly templateValues?: () => Readonly<Record<string, unknown>>;
   /** Samples of a CloudWatch metric the kind's resources publish; undefined for any other metric. */
   readonly metricSamples?: (query: MetricQuery) => readonly MetricSample[] | undefined;
+  /**
+   * Metric alarms the kind's resources own in `region` at `now` (e.g. an alarm the construct
+   * creates for each item), which the simulated CloudWatch's DescribeAlarms lists beside the
+   * plan's trigger alarms.
+   */
+  readonly metricAlarms?: (region: string, now: number) => readonly MetricAlarm[];
 }
 
 export interface SimulatedKind {
@@ -140,6 +147,11 @@ export interface SimulatedKind {
   readonly scenario: Readonly<Record<string, ScenarioSectionSpec>>;
   /** The cloud snapshot's key for its resources (what the CLI and reports read). */
   readonly snapshotKey: string;
+  /**
+   * One line per resource for the printed end state (the CLI, reports), from its snapshot
+   * section; the snapshot carries them (`CloudSnapshot.kindLines`), so a reader needs no sim code.
+   */
+  readonly endStateLines?: (section: unknown) => readonly string[];
   /** Builds its resources from the plan and the scenario. */
   readonly create: (world: SimWorld) => SimulatedKindModel;
   /**

@@ -1,4 +1,5 @@
 import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
+import { dnsFlagKind } from './dns-flag/definition.js';
 import { postgresReplicaKind } from './postgres-replica/definition.js';
 import { proxySwitchKind } from './proxy-switch/definition.js';
 import { rdsReplicaKind } from './rds-replica/definition.js';
@@ -17,6 +18,7 @@ export const KINDS = [
   postgresReplicaKind,
   redisSentinelKind,
   proxySwitchKind,
+  dnsFlagKind,
 ] as const;
 
 export type Kind = (typeof KINDS)[number];
