@@ -124,6 +124,7 @@ export function recordFromReplay(
             groups: cloud.groups ?? [],
             parameters: cloud.parameters ?? {},
             notifications: cloud.notifications ?? [],
+            kindLines: cloud.kindLines ?? [],
           },
         }),
     local: {
