@@ -7,3 +7,11 @@ export class DnsFlagTimeoutError extends FailoverError {
     this.name = 'DnsFlagTimeoutError';
   }
 }
+
+/** The flag's alarm is gone from the recovery region while the flag was being flipped: Route 53 cannot follow. */
+export class DnsFlagAlarmNotFoundError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'DnsFlagAlarmNotFoundError';
+  }
+}

@@ -19,7 +19,7 @@ import {
 } from '../kind-step.js';
 import { requireAll, type PreflightFinding } from '../preflight.js';
 import { dnsFlagKind, flagAlarmName, FLAG_ALARM, FLAG_VALUES, type DnsFlagPlan } from './definition.js';
-import { DnsFlagTimeoutError } from './errors.js';
+import { DnsFlagAlarmNotFoundError, DnsFlagTimeoutError } from './errors.js';
 import { alarmProblem, describeFlagAlarms, publishFlag } from './flag-alarm.js';
 import type { FlagFacts, FlagPreflight, FlagProgress } from './types.js';
 
@@ -177,6 +177,11 @@ async function check({ plan, scope }: KindContext): Promise<KindSummary> {
     if (flagProgress === undefined)
       throw new Error(`DNS flag ${flag.id} was never flipped: Check ran before Start`);
     if (flagProgress.status !== 'publishing' && flagProgress.status !== 'routing') return flagProgress;
+    // Passed the gate, gone now (deleted meanwhile): no value can reach Route 53, so stop here.
+    if (!alarms.has(flagProgress.alarmName))
+      throw new DnsFlagAlarmNotFoundError(
+        `DNS flag ${flag.id}: alarm ${flagProgress.alarmName} is no longer in ${region}; ${flagProgress.value} was published, Route 53 cannot follow it`,
+      );
     const looked = assess(flag, flagProgress, alarms.get(flagProgress.alarmName));
     if (looked.status !== 'publishing') return looked;
     if (secondsSince(flagProgress.startedAt) > flag.flipTimeoutSeconds) {

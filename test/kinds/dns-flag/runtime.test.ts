@@ -224,6 +224,29 @@ describe('dns-flag runtime: start and check', () => {
   });
 });
 
+describe('dns-flag runtime: an alarm deleted during the flip', () => {
+  it('fails at the next look with DnsFlagAlarmNotFoundError instead of waiting out the timeout', async () => {
+    // Arrange: the alarm answers the gate and the start, then is gone (DescribeAlarms leaves it out).
+    const harness = kindHarness(handler, {
+      plan: flagPlan(),
+      scenario: {
+        faults: [{ service: 'cloudwatch', operation: 'DescribeAlarms', from: 2, error: 'notFound' }],
+      },
+    });
+    await harness.run('start');
+    await harness.advance(15);
+
+    // Act
+    const error = await harness.fails('check');
+
+    // Assert
+    expect(error.name).toBe('DnsFlagAlarmNotFoundError');
+    expect(error.message).toBe(
+      `DNS flag shop: alarm ${ALARM_NAME} is no longer in us-west-2; 1 was published, Route 53 cannot follow it`,
+    );
+  });
+});
+
 describe('dns-flag runtime: gate and read-back', () => {
   it('passes the gate when the alarm exists and watches the flag metric', async () => {
     // Arrange

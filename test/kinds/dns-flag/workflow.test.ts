@@ -26,6 +26,10 @@ const drill = JSON.parse(readFileSync('events/gameday-drill.json', 'utf8')) as {
 
 const flag = (result: ReplayResult) => result.cloud.dnsFlags[0];
 const puts = (cloud: SimulatedCloud) => cloud.calls.filter((call) => call.operation === 'PutMetricData');
+/** A scenario of events/scenarios/dns-flag/. */
+const scenarioFile = (name: string): Scenario =>
+  JSON.parse(readFileSync(`events/scenarios/dns-flag/${name}.json`, 'utf8')) as Scenario;
+
 /** Replays the alarm on a cloud built from the scenario; returns both (the cloud keeps every call). */
 async function run(scenario: Scenario = {}, event: unknown = alarm) {
   const cloud = createSimulatedCloud(plan, parseScenario(scenario));
@@ -73,7 +77,7 @@ describe('a failover with a DNS flag', () => {
 
   it('succeeds once, publishing nothing new, when the flag is already flipped', async () => {
     // Act
-    const { result, cloud } = await run({ dnsFlags: { shop: { initialState: 'ALARM' } } });
+    const { result, cloud } = await run(scenarioFile('already-flipped'));
 
     // Assert
     expect(result.outcome).toBe('succeeded');
@@ -84,9 +88,7 @@ describe('a failover with a DNS flag', () => {
 
   it('rides out PutMetricData throttling (the SDK and the workflow retry it)', async () => {
     // Act
-    const { result, cloud } = await run({
-      faults: [{ service: 'cloudwatch', operation: 'PutMetricData', calls: [1, 2, 3], error: 'throttling' }],
-    });
+    const { result, cloud } = await run(scenarioFile('put-metric-throttled'));
 
     // Assert
     expect(result.outcome).toBe('succeeded');
@@ -96,9 +98,7 @@ describe('a failover with a DNS flag', () => {
 
   it('fails and notifies, reading back the flag as not flipped, when CloudWatch refuses PutMetricData', async () => {
     // Act
-    const { result } = await run({
-      faults: [{ service: 'cloudwatch', operation: 'PutMetricData', calls: 'all', error: 'accessDenied' }],
-    });
+    const { result } = await run(scenarioFile('put-metric-refused'));
 
     // Assert
     expect(result.outcome).toBe('failed');
@@ -111,6 +111,16 @@ describe('a failover with a DNS flag', () => {
     expect(result.cloud.databases.find((db) => db.id === 'shop-db-replica')).toMatchObject({
       isReplica: false,
     });
+  });
+
+  it("ends on the plan's count of Route 53's delay: a slower Route 53 still answers PRIMARY when the run ends", async () => {
+    // Act
+    const { result, cloud } = await run(scenarioFile('slow-route53'));
+
+    // Assert
+    expect(result.outcome).toBe('succeeded');
+    expect(flag(result)).toMatchObject({ alarmState: 'ALARM', healthCheck: 'Healthy', answering: 'PRIMARY' });
+    expect(puts(cloud)).toHaveLength(1);
   });
 
   it('refuses at the gate, changing nothing, when the flag alarm does not exist', async () => {
