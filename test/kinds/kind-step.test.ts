@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as autoScalingGroup } from '../../functions/kinds/auto-scaling-group/handler.js';
+import { handler as dnsFlag } from '../../functions/kinds/dns-flag/handler.js';
 import {
   mapBounded,
   parseKindStepInput,
@@ -24,6 +25,7 @@ const HANDLERS = [
   ['postgres-replica', postgresReplica],
   ['redis-sentinel', redisSentinel],
   ['proxy-switch', proxySwitch],
+  ['dns-flag', dnsFlag],
 ] as const;
 
 const valid = { action: 'start', executionId: EXECUTION_ID, dryRun: false };

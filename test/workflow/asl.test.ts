@@ -68,10 +68,13 @@ const kindRetry = (kind: Kind) =>
     BackoffRate: retry.backoffRate,
   }));
 
-/** The Linode example: the self-hosted kinds' sections the shop example does not have. */
-const SELF_HOSTED = parse(readFileSync('examples/linode-stack.plan.yaml', 'utf8')) as Record<string, unknown>;
+/** The other examples: the sections the shop example does not have (self-hosted kinds, DNS flags). */
+const SELF_HOSTED = {
+  ...(parse(readFileSync('examples/dns-flag.plan.yaml', 'utf8')) as Record<string, unknown>),
+  ...(parse(readFileSync('examples/linode-stack.plan.yaml', 'utf8')) as Record<string, unknown>),
+};
 
-/** The example plan keeping only the kinds in `ids` (the self-hosted ones from the Linode example). */
+/** The example plan keeping only the kinds in `ids` (the others from the Linode and DNS flag examples). */
 function planWith(ids: readonly string[]): Plan {
   return examplePlan((document) => {
     for (const kind of KINDS) {
