@@ -54,8 +54,8 @@ export const simulatedKind = defineSimulatedKind({
       metricAlarms: (region, now) => flags.alarms(region, now),
     };
   },
-  // A route-phase kind flips once the recover phase is done; at best the alarm evaluates right
-  // after the publish, then Route 53 follows after its delay (a lower bound, as critical paths are).
+  // Past the confirm window (engine/sim/critical-path.ts counts a Route kind after the Recover
+  // phase): at best the alarm evaluates right after the publish, then Route 53 follows after its delay.
   criticalPath: (world, confirm) =>
     world.plan.dnsFlags.map((flag) => {
       const behaviour = settingsFor(world.scenario.dnsFlags, flag.id) ?? {};

@@ -57,6 +57,8 @@ describe('a failover with a DNS flag', () => {
     const promoted = result.timeline.find((entry) => entry.state === 'Replicas Promoted')!;
     expect(flipped.start).toBeGreaterThanOrEqual(promoted.end);
     expect(result.rtoSeconds).toBeGreaterThanOrEqual(result.criticalPathSeconds);
+    // Confirm 60 s + promotion 300 s, then the flag: Route 53's 60 s after the Recover phase.
+    expect(result.criticalPathSeconds).toBe(420);
   });
 
   it("counts Route 53's delay in the RTO's routing part: from the last recovered resource to the health check's reaction", async () => {
