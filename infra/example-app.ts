@@ -12,6 +12,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Plan } from '../functions/common/plan.js';
 import { AlarmForwardingStack, alarmForwardingRegions, ROUTE53_METRICS_REGION } from './alarm-forwarding.js';
 import { FailoverOrchestratorStack } from './failover-orchestrator-stack.js';
+import { kindAlarmSpecs } from './kind-alarms.js';
 import { loadPlanFile } from './plan-file.js';
 import { ReferenceBaseStack } from './reference-base-stack.js';
 
@@ -111,6 +112,7 @@ export function buildExampleApp(app: App, options: ExampleAppOptions): ExampleAp
     activeRegion: plan.primaryRegion,
     parameterNames,
     serverErrorAlarmName: planAlarm(options.serverErrorAlarm) ? options.serverErrorAlarm : undefined,
+    routingPlan: plan,
   });
   const recovery = new ReferenceBaseStack(app, `${plan.name}-base-recovery`, {
     env: env(plan.recoveryRegion),
@@ -157,10 +159,19 @@ export function buildExampleApp(app: App, options: ExampleAppOptions): ExampleAp
     });
   }
 
+  // The plan's DNS flags: their alarms in the orchestrator stack (recovery region), their Route 53
+  // health checks beside the PRIMARY record they move (the primary stack), created after the alarms.
+  const flagHealthChecks = kindAlarmSpecs(plan).some((spec) => spec.healthCheck !== undefined);
   const orchestrator = new FailoverOrchestratorStack(app, `${plan.name}-orchestrator`, {
     env: env(plan.recoveryRegion),
     plan,
+    createHealthChecks: false,
   });
+  if (flagHealthChecks)
+    primary.addStackDependency(
+      orchestrator,
+      "the flags' Route 53 health checks watch the orchestrator's alarms",
+    );
 
   if (options.cdkNag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { plan, primary, recovery, alarmForwarding, orchestrator };

@@ -1,11 +1,12 @@
 import { Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm, CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IHealthCheck } from 'aws-cdk-lib/aws-route53';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -34,6 +35,7 @@ import { ExecutionAlarm } from './execution-alarm.js';
 import { LOCK_TABLE_TAG, PLAN_TAG } from '../functions/common/approval-answer.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
 import { ReportBucket } from './report-bucket.js';
+import { KindAlarms, KindHealthChecks } from './kind-alarms.js';
 import { RunCommandDocuments } from './run-command-documents.js';
 
 export { FailoverOrchestratorPropsError, type FailoverOrchestratorProps } from './orchestrator-props.js';
@@ -93,6 +95,17 @@ export class FailoverOrchestrator extends Construct {
   public readonly executionAlarm: Alarm;
   /** Each ended execution's report (HTML + JSON, `<plan>/<execution>.*`), kept a year: infra/report-bucket.ts. */
   public readonly reportBucket: ReportBucket;
+  /**
+   * The CloudWatch alarms the plan's kinds ask for, by key (e.g. `dns-flag-<id>`: the alarm on a
+   * DNS flag's metric), in this (the recovery) region. Empty for a plan without such kinds.
+   */
+  public readonly kindAlarms: Readonly<Record<string, CfnAlarm>>;
+  /**
+   * The Route 53 health checks on those alarms, by the same key: associate the PRIMARY failover
+   * record of your zone with a DNS flag's health check (`healthCheckId`, also the stack output
+   * `<Key>HealthCheckId`). Empty when `createHealthChecks` is false.
+   */
+  public readonly kindHealthChecks: Readonly<Record<string, IHealthCheck>>;
 
   public constructor(scope: Construct, id: string, props: FailoverOrchestratorProps) {
     super(scope, id);
@@ -158,6 +171,16 @@ export class FailoverOrchestrator extends Construct {
     });
     // The SSM Command documents the self-hosted kinds send (none for a plan without them).
     new RunCommandDocuments(this, 'RunCommandDocuments', { plan });
+    // The alarms the kinds watch (DNS flags), and Route 53's health checks on them.
+    const kindAlarms = new KindAlarms(this, 'KindAlarms', { plan });
+    this.kindAlarms = kindAlarms.alarms;
+    if (props.createHealthChecks === false) {
+      this.kindHealthChecks = {};
+    } else {
+      const healthChecks = new KindHealthChecks(this, 'KindHealthChecks', { plan });
+      healthChecks.node.addDependency(kindAlarms);
+      this.kindHealthChecks = healthChecks.healthChecks;
+    }
     this.workflowFunctions = Object.fromEntries(
       functions.map(({ functionId, orchestratorFunction }) => [functionId, orchestratorFunction.function]),
     );

@@ -12,7 +12,7 @@ import { kindsInPlan } from '../state-machines/workflow-builder.js';
  */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
   'cloudwatch:GetMetricData',
-  // Readiness check; granted only with the condition cloudwatch:namespace = READINESS_NAMESPACE.
+  // Readiness check (condition cloudwatch:namespace = READINESS_NAMESPACE) and DNS flags (the plan's flag namespaces).
   'cloudwatch:PutMetricData',
   'autoscaling:DescribeAutoScalingGroups',
   // SSM Run Command: reading an invocation and the managed nodes' ping status take no ARN.

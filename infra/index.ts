@@ -17,4 +17,5 @@ export {
   type AlarmForwardingStackProps,
   type HealthCheckAlarmSpec,
 } from './alarm-forwarding.js';
+export { KindAlarms, KindHealthChecks, kindAlarmSpecs } from './kind-alarms.js';
 export * from './plan-file.js';

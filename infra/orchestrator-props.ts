@@ -75,6 +75,14 @@ export interface FailoverOrchestratorProps {
    * @default the `lib/handlers` directory of the installed package
    */
   readonly handlersDirectory?: string;
+  /**
+   * Create the Route 53 health checks on the kinds' alarms (each DNS flag's) in this stack. Set
+   * false when another stack of the app creates them with `KindHealthChecks` (e.g. the stack of
+   * the PRIMARY failover record, in another region: a health check is a global resource, and a
+   * stack cannot reference another region's values).
+   * @default true
+   */
+  readonly createHealthChecks?: boolean;
 }
 
 /** The props were wrong; lists every problem at once. */

@@ -49,6 +49,8 @@ import { LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import type { Plan } from '../functions/common/plan.js';
+import { KindHealthChecks } from './kind-alarms.js';
 import { appServerUserData } from './reference-app-user-data.js';
 import { ShopDatabase, type ShopDatabaseRole } from './reference-database.js';
 
@@ -86,6 +88,14 @@ export interface ReferenceBaseStackProps extends StackProps {
    */
   readonly serverErrorAlarmName?: string;
   /**
+   * Primary only: the plan whose kinds' Route 53 health checks (its DNS flags) the PRIMARY record
+   * follows too. They are created here (a health check is global; the flags' alarms are in the
+   * recovery region, named by the plan, so no value crosses regions), and the record is healthy
+   * only while the load balancer's health check and every flag's are (a CALCULATED check).
+   * @default the record follows the load balancer's health check alone
+   */
+  readonly routingPlan?: Plan;
+  /**
    * Spot-capable instance types (Graviton) for the mixed instances policy: at least two.
    * @default ['t4g.small', 't4g.medium', 'm7g.medium']
    */
@@ -107,6 +117,11 @@ export class ReferenceBaseStack extends Stack {
   public readonly database: ShopDatabase;
   /** The Route 53 health check on this region's `/healthz` (primary only). */
   public readonly healthCheck?: HealthCheck;
+  /**
+   * Primary with a `routingPlan` that has DNS flags: the health check the PRIMARY record follows,
+   * healthy while `healthCheck` and every flag's health check are.
+   */
+  public readonly recordHealthCheck?: HealthCheck;
   public readonly serverErrorAlarm?: Alarm;
 
   /**
@@ -296,6 +311,18 @@ export class ReferenceBaseStack extends Stack {
         requestInterval: Duration.seconds(30),
       });
       new CfnOutput(this, 'HealthCheckId', { value: this.healthCheck.healthCheckId });
+      const flags = Object.values(
+        props.routingPlan
+          ? new KindHealthChecks(this, 'FlagHealthChecks', { plan: props.routingPlan }).healthChecks
+          : {},
+      );
+      if (flags.length > 0) {
+        this.recordHealthCheck = new HealthCheck(this, 'RecordHealthCheck', {
+          type: HealthCheckType.CALCULATED,
+          childHealthChecks: [this.healthCheck, ...flags],
+          healthThreshold: flags.length + 1,
+        });
+      }
     }
     new ARecord(this, 'FailoverRecord', {
       zone,
@@ -305,7 +332,7 @@ export class ReferenceBaseStack extends Stack {
       ),
       failover: props.siteRole === 'primary' ? Failover.PRIMARY : Failover.SECONDARY,
       setIdentifier: `${recordName}-${props.siteRole}-${this.region}`,
-      healthCheck: this.healthCheck,
+      healthCheck: this.recordHealthCheck ?? this.healthCheck,
     });
 
     if (props.serverErrorAlarmName) {

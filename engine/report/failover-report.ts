@@ -120,7 +120,7 @@ export const RTO_PART_TITLES: Readonly<Record<RtoPart['part'], string>> = {
   detection: 'Detection (outage → alarm)',
   decision: 'Decision (alarm → first change: delivery, lock, confirm window, gate, approval)',
   'aws-work': 'AWS work (promotion, capacity)',
-  routing: 'Routing (parameters repointed)',
+  routing: 'Routing (parameters repointed, DNS flags flipped and Route 53 following)',
 };
 
 /** One kind's summary in one phase of the workflow (gate, recover, route). */

@@ -114,6 +114,7 @@ export class SimulatedCloud {
     this.cloudWatch = new SimulatedCloudWatch(
       world,
       models.flatMap((model) => (model.metricSamples ? [model.metricSamples] : [])),
+      models.flatMap((model) => (model.metricAlarms ? [model.metricAlarms] : [])),
     );
     this.sns = new SimulatedSns(world, topics);
     this.lockTableName = options.lockTableName ?? `${plan.name}-failover-lock`;
@@ -161,9 +162,10 @@ export class SimulatedCloud {
 
   public snapshot(): CloudSnapshot {
     const now = Date.now();
-    const kinds = Object.fromEntries(
-      this.kindModels.map(({ snapshotKey, model }) => [snapshotKey, model.snapshot(now)]),
-    ) as unknown as KindSnapshotSections;
+    const sections = this.kindModels.map(
+      ({ snapshotKey, model }) => [snapshotKey, model.snapshot(now)] as const,
+    );
+    const kinds = Object.fromEntries(sections) as unknown as KindSnapshotSections;
     return structuredClone({
       time: new Date(now).toISOString(),
       ...kinds,

@@ -26,6 +26,9 @@ const MAX_SAMPLES = 100_800;
 /** Answers for the metrics one kind publishes; undefined for a metric it does not publish. */
 export type MetricSource = (query: MetricQuery) => readonly MetricSample[] | undefined;
 
+/** The metric alarms one kind's resources own in a region (SimulatedKindModel.metricAlarms). */
+export type AlarmSource = (region: string, now: number) => readonly MetricAlarm[];
+
 interface AlarmRecord {
   readonly name: string;
   readonly region: string;
@@ -71,6 +74,7 @@ export class SimulatedCloudWatch {
   public constructor(
     private readonly world: SimWorld,
     private readonly metricSources: readonly MetricSource[],
+    private readonly alarmSources: readonly AlarmSource[] = [],
   ) {
     this.alarms = world.plan.triggers.alarms.map((alarm) => {
       const behaviour = settingsFor(world.scenario.alarms, alarm.name) ?? {};
@@ -154,7 +158,24 @@ export class SimulatedCloudWatch {
         (input.AlarmNamePrefix === undefined || alarm.name.startsWith(input.AlarmNamePrefix)) &&
         (input.StateValue === undefined || input.StateValue === this.state(alarm, call.now)),
     );
-    return { MetricAlarms: matching.map((alarm) => this.alarmShape(alarm, call.now)), CompositeAlarms: [] };
+    const kindAlarms =
+      call.absent || !wantsMetricAlarms
+        ? []
+        : this.alarmSources
+            .flatMap((source) => source(call.region, call.now))
+            .filter(
+              (alarm) =>
+                (input.AlarmNames === undefined ||
+                  input.AlarmNames.length === 0 ||
+                  input.AlarmNames.includes(alarm.AlarmName ?? '')) &&
+                (input.AlarmNamePrefix === undefined ||
+                  (alarm.AlarmName ?? '').startsWith(input.AlarmNamePrefix)) &&
+                (input.StateValue === undefined || input.StateValue === alarm.StateValue),
+            );
+    return {
+      MetricAlarms: [...matching.map((alarm) => this.alarmShape(alarm, call.now)), ...kindAlarms],
+      CompositeAlarms: [],
+    };
   }
 
   private alarmShape(alarm: AlarmRecord, now: number): MetricAlarm {

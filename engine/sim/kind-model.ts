@@ -1,3 +1,4 @@
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ResponseMetadata } from '@smithy/types';
 import type { z } from 'zod';
 import type { AwsService } from '../../functions/common/aws-clients.js';
@@ -133,6 +134,12 @@ export interface SimulatedKindModel {
   readonly templateValues?: () => Readonly<Record<string, unknown>>;
   /** Samples of a CloudWatch metric the kind's resources publish; undefined for any other metric. */
   readonly metricSamples?: (query: MetricQuery) => readonly MetricSample[] | undefined;
+  /**
+   * Metric alarms the kind's resources own in `region` at `now` (e.g. an alarm the construct
+   * creates for each item), which the simulated CloudWatch's DescribeAlarms lists beside the
+   * plan's trigger alarms.
+   */
+  readonly metricAlarms?: (region: string, now: number) => readonly MetricAlarm[];
 }
 
 export interface SimulatedKind {

@@ -43,6 +43,37 @@ export interface KindStates {
   readonly readBackFailed: string;
 }
 
+/**
+ * A CloudWatch alarm the construct creates in the recovery region for one of a kind's items,
+ * optionally with a Route 53 health check on it: plain data (no CDK, no SDK), which infra turns
+ * into resources (infra/kind-alarms.ts) and the simulated AWS and the readiness checks read alike.
+ */
+export interface KindAlarm {
+  /** Unique within the kind: the construct id and the stack output's name are built from it. */
+  readonly key: string;
+  readonly alarmName: string;
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: readonly { readonly Name: string; readonly Value: string }[];
+  readonly statistic: 'Average' | 'Minimum' | 'Maximum' | 'Sum' | 'SampleCount';
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly threshold: number;
+  readonly comparisonOperator:
+    | 'GreaterThanOrEqualToThreshold'
+    | 'GreaterThanThreshold'
+    | 'LessThanThreshold'
+    | 'LessThanOrEqualToThreshold';
+  readonly treatMissingData: 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+  /** A Route 53 health check of type CLOUDWATCH_METRIC on this alarm (a global resource). */
+  readonly healthCheck?: {
+    readonly name: string;
+    readonly insufficientDataHealthStatus: 'Healthy' | 'Unhealthy' | 'LastKnownStatus';
+  };
+}
+
 /** What every kind may read of the plan besides its own section. */
 export interface PlanCore {
   readonly name: string;
@@ -119,6 +150,13 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
     plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },
     scope: ArnScope,
   ) => KindPermission[];
+  /**
+   * The CloudWatch alarms (and Route 53 health checks) the construct creates for this plan's
+   * items, in the recovery region; absent for kinds that need none.
+   */
+  readonly alarms?: (
+    plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },
+  ) => readonly KindAlarm[];
   /** The read-only permissions its readiness checks (`readiness.ts`) need, for the scheduled check. */
   readonly readinessPermissions: (
     plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },

@@ -2,6 +2,7 @@ import { auroraGlobalKind } from './aurora-global/definition.js';
 import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
 import { customHookKind } from './custom-hook/definition.js';
 import { ecsServiceKind } from './ecs-service/definition.js';
+import { dnsFlagKind } from './dns-flag/definition.js';
 import { postgresReplicaKind } from './postgres-replica/definition.js';
 import { proxySwitchKind } from './proxy-switch/definition.js';
 import { rdsReplicaKind } from './rds-replica/definition.js';
@@ -23,6 +24,7 @@ export const KINDS = [
   redisSentinelKind,
   proxySwitchKind,
   customHookKind,
+  dnsFlagKind,
 ] as const;
 
 export type Kind = (typeof KINDS)[number];

@@ -47,6 +47,11 @@ export const LINODE_SCENARIOS_DIR = 'events/scenarios/linode';
  * stops it depends on each engine's timing (moto then asks for a look the local run never made).
  */
 export const LINODE_SCENARIOS_NOT_CROSSCHECKED = ['node-offline.json', 'command-fails.json'];
+
+export const DNS_FLAG_PLAN_FILE = 'examples/dns-flag.plan.yaml';
+export const DNS_FLAG_SCENARIOS_DIR = 'events/scenarios/dns-flag';
+/** Left out for the same reason as the Linode ones: the Route branch fails while its sibling runs. */
+export const DNS_FLAG_SCENARIOS_NOT_CROSSCHECKED = ['put-metric-refused.json'];
 const FIXTURE_EVENTS_DIR = 'test/fixtures/aws/events';
 /**
  * Runs of a plan with a manual approval are left out (a named known difference, pinned by
@@ -147,6 +152,14 @@ export async function buildCases(): Promise<CrosscheckCase[]> {
   )) {
     const scenario = parseScenario(readJson(file), file);
     runs.push({ id: `Linode scenario ${basename(file)}`, plan: linode, event: linodeEvent, scenario });
+  }
+  const dnsFlags = loadPlanFileSync(DNS_FLAG_PLAN_FILE);
+  runs.push({ id: 'DNS flag example', plan: dnsFlags, event: defaultEvent });
+  for (const file of jsonFiles(DNS_FLAG_SCENARIOS_DIR).filter(
+    (path) => !DNS_FLAG_SCENARIOS_NOT_CROSSCHECKED.includes(basename(path)),
+  )) {
+    const scenario = parseScenario(readJson(file), file);
+    runs.push({ id: `DNS flag scenario ${basename(file)}`, plan: dnsFlags, event: defaultEvent, scenario });
   }
 
   const kept = runs.filter(crosscheckable);

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildCases,
+  DNS_FLAG_SCENARIOS_NOT_CROSSCHECKED,
   LINODE_SCENARIOS_NOT_CROSSCHECKED,
   type CrosscheckCase,
 } from '../../scripts/crosscheck/cases.js';
@@ -35,6 +36,9 @@ describe('the failover workflow on moto, answered from local replays', () => {
       1 + // the Linode example
       jsonFiles('events/scenarios/linode').length -
       LINODE_SCENARIOS_NOT_CROSSCHECKED.length +
+      1 + // the DNS flag example
+      jsonFiles('events/scenarios/dns-flag').length -
+      DNS_FLAG_SCENARIOS_NOT_CROSSCHECKED.length +
       3; // duplicate deliveries
 
     expect(cases).toHaveLength(expected);

@@ -7,6 +7,7 @@ import {
 import { READINESS_CHECK_ID } from '../../infra/function-settings.js';
 import { WRITE_REPORT_ID } from '../../infra/report-bucket.js';
 import { loadPlanFile } from '../../infra/plan-file.js';
+import { parsePlan, type Plan, type PlanInput } from '../../functions/common/plan.js';
 import { workflowFunctionIds, WORKFLOW_FUNCTIONS } from '../../state-machines/workflow-builder.js';
 import { KINDS } from '../../functions/kinds/registry.js';
 import {
@@ -23,6 +24,8 @@ import {
 } from './infra-helpers.js';
 
 const plan = loadPlanFile(fixturePath('multi-region.plan.yaml'));
+/** A parsed plan as plan input again (alarms with their regions: the same plan once parsed). */
+const planInputOf = (parsed: Plan): PlanInput => parsed as unknown as PlanInput;
 /** The fixture plan uses every kind: the state machine's functions, then the readiness check. */
 const WORKFLOW_FUNCTION_IDS = workflowFunctionIds(plan);
 const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID, WRITE_REPORT_ID];
@@ -437,5 +440,73 @@ describe('IAM least privilege for a plan without scaling groups', () => {
     );
     expect(identityStatements(template).length).toBeGreaterThan(10);
     expect(autoScaling).toEqual([]);
+  });
+});
+
+describe('IAM least privilege for a plan with DNS flags', () => {
+  const flags = [
+    { id: 'shop', namespace: 'Shop/DnsFlags' },
+    { id: 'api', alarmName: 'shop-api-flag' },
+  ];
+  const withFlags = parsePlan({ ...structuredClone(planInputOf(plan)), dnsFlags: flags });
+  const alarms = ['shop-staging-dns-flag-shop', 'shop-api-flag'].map(
+    (name) => `arn:\${Partition}:cloudwatch:us-west-2:111111111111:alarm:${name}`,
+  );
+  let template: Template;
+
+  beforeAll(() => {
+    const { app, stack } = orchestratorApp('multi-region.plan.yaml', {
+      bundle: false,
+      props: { plan: withFlags },
+    });
+    template = templateOf(synthesize(app, [stack]), stack);
+  });
+
+  const grantsOf = (functionId: string) =>
+    statementsOfRole(template, roleOf(template, functionId)).flatMap((statement) =>
+      statement.actions
+        .filter((action) => !BASELINE_ACTIONS.has(action))
+        .flatMap((action) =>
+          statement.resources.map((resource) => `${action} on ${named(template, resource)}`),
+        ),
+    );
+
+  it('lets dns-flag put metric data on "*" and describe exactly the flag alarms', () => {
+    expect(grantsOf('dns-flag').sort()).toEqual(
+      [
+        ...grants(['cloudwatch:PutMetricData'], ['*']),
+        ...grants(['cloudwatch:DescribeAlarms'], alarms),
+        ...recordReadWrite,
+      ].sort(),
+    );
+  });
+
+  it('conditions PutMetricData on the plan flag namespaces (the action has no resource types)', () => {
+    const putMetric = statementsOfRole(template, roleOf(template, 'dns-flag')).filter((statement) =>
+      statement.actions.includes('cloudwatch:PutMetricData'),
+    );
+    expect(putMetric).toHaveLength(1);
+    expect(putMetric[0]?.condition).toEqual({
+      StringEquals: { 'cloudwatch:namespace': ['Shop/DnsFlags', 'FailoverOrchestrator/DnsFlags'] },
+    });
+  });
+
+  it('grants dns-flag exactly the AWS APIs its code sends (read from its tree-shaken bundle)', () => {
+    const granted = statementsOfRole(template, roleOf(template, 'dns-flag'))
+      .flatMap((statement) => statement.actions)
+      .filter((action) => !BASELINE_ACTIONS.has(action));
+    expect([...new Set(granted)].sort()).toEqual(sdkActionsOf('dns-flag'));
+    expect(sdkActionsOf('dns-flag')).toEqual([
+      'cloudwatch:DescribeAlarms',
+      'cloudwatch:PutMetricData',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('lets the readiness check describe the flag alarms besides the plan alarms', () => {
+    expect(grantsOf(READINESS_CHECK_ID)).toEqual(
+      expect.arrayContaining(grants(['cloudwatch:DescribeAlarms'], [...planAlarms, ...alarms])),
+    );
   });
 });

@@ -43,13 +43,17 @@ export function templateOf(synthesized: Synthesized, stack: Stack): Template {
   return template;
 }
 
-/** The example app (examples/shop-prod.plan.yaml), as `npm run synth` builds it. */
-export function exampleApp(options: { bundle: boolean; cdkNag?: boolean }): ExampleAppStacks & { app: App } {
+/** The example app (examples/shop-prod.plan.yaml, or `planPath`), as `npm run synth` builds it. */
+export function exampleApp(options: {
+  bundle: boolean;
+  cdkNag?: boolean;
+  planPath?: string;
+}): ExampleAppStacks & { app: App } {
   // cdk-nag is off unless asked for: test/infra/cdk-nag.test.ts owns that check.
   const app = testApp(options);
   const stacks = buildExampleApp(app, {
     account: ACCOUNT,
-    planPath: 'examples/shop-prod.plan.yaml',
+    planPath: options.planPath ?? 'examples/shop-prod.plan.yaml',
     hostedZone: { zoneName: 'example.com', hostedZoneId: 'Z0EXAMPLE0000000000' },
     healthCheckAlarm: 'shop-primary-health',
     serverErrorAlarm: 'shop-alb-5xx',

@@ -3,6 +3,7 @@ import { handler as auroraGlobal } from '../../functions/kinds/aurora-global/han
 import { handler as autoScalingGroup } from '../../functions/kinds/auto-scaling-group/handler.js';
 import { handler as customHook } from '../../functions/kinds/custom-hook/handler.js';
 import { handler as ecsService } from '../../functions/kinds/ecs-service/handler.js';
+import { handler as dnsFlag } from '../../functions/kinds/dns-flag/handler.js';
 import {
   mapBounded,
   parseKindStepInput,
@@ -30,6 +31,7 @@ const HANDLERS = [
   ['redis-sentinel', redisSentinel],
   ['proxy-switch', proxySwitch],
   ['custom-hook', customHook],
+  ['dns-flag', dnsFlag],
 ] as const;
 
 const valid = { action: 'start', executionId: EXECUTION_ID, dryRun: false };
