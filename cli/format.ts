@@ -1,5 +1,4 @@
 import type { ResourceOutcome } from '../engine/report/index.js';
-import { SIMULATED_KINDS } from '../engine/sim/index.js';
 import type { ReplayResult } from '../engine/runner.js';
 import type { TimelineEntry } from '../engine/timeline.js';
 

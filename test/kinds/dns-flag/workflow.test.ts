@@ -73,7 +73,7 @@ describe('a failover with a DNS flag', () => {
     expect(routing?.seconds).toBeLessThanOrEqual(125);
     expect(routing?.title).toContain('DNS flags');
     expect(report.endState?.lines).toContain(
-      'DNS flag shop: alarm shop-prod-dns-flag-shop ALARM, health check Unhealthy: Route 53 answers with the SECONDARY record',
+      'DNS flag shop.example.com: alarm shop-prod-dns-flag-shop ALARM, health check Unhealthy: Route 53 answers with the SECONDARY record',
     );
   });
 
