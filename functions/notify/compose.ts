@@ -22,6 +22,16 @@ export function failureText(failure: CaughtFailure | undefined): string {
 
 const seconds = (from: string, to: Date): number => Math.round((to.getTime() - Date.parse(from)) / 1000);
 
+/** When the last resource was done (the kinds' summaries say): the RTO ends there, not at the notice. */
+function lastCompletion(state: WorkflowState): Date | undefined {
+  const times = [...(state.recover ?? []), ...(state.route ?? [])]
+    .map((summary) => summary.completedAt)
+    .filter((at): at is string => at !== undefined)
+    .sort();
+  const last = times.at(-1);
+  return last === undefined ? undefined : new Date(last);
+}
+
 /**
  * SNS Publish `Subject`: printable ASCII, no line breaks, and "must be less than 100
  * characters long" (SNS API reference): at most 99.
@@ -84,7 +94,7 @@ function succeededLines(
   const lags = looks.map((look) => look.lagSeconds).filter((lag): lag is number => typeof lag === 'number');
   if (state.trigger) {
     lines.push(
-      `RTO achieved: ${seconds(state.trigger.triggeredAt, now)}s (objective ${plan.objectives.rtoSeconds}s)`,
+      `RTO achieved: ${seconds(state.trigger.triggeredAt, lastCompletion(state) ?? now)}s (objective ${plan.objectives.rtoSeconds}s)`,
     );
   }
   // Only gates that measure replication lag estimate the RPO (every kind has a preflight gate).

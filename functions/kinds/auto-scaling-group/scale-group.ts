@@ -6,6 +6,18 @@ import type { GroupCapacity, ScaleGroupInput, Scaling } from './types.js';
 
 /** Instances take tens of seconds to boot and pass health checks. */
 export const CAPACITY_POLL_SECONDS = 15;
+/**
+ * Once at least half of the instances a scale-up waits for are InService, the rest (launched in
+ * the same activity) are usually seconds behind: look every few seconds until the group is ready.
+ */
+export const NEARLY_READY_POLL_SECONDS = 2;
+
+/** How soon to look again at a group that had `atStart` InService when scaled and has `inService` now. */
+export function capacityPollSeconds(inService: number, atStart: number, required: number): number {
+  const awaited = required - atStart;
+  const arrived = inService - atStart;
+  return arrived > 0 && arrived * 2 >= awaited ? NEARLY_READY_POLL_SECONDS : CAPACITY_POLL_SECONDS;
+}
 
 const sameCapacity = (a: GroupCapacity, b: GroupCapacity): boolean =>
   a.min === b.min && a.desired === b.desired && a.max === b.max;
@@ -45,6 +57,7 @@ export async function scaleGroup(
     previous,
     target,
     inService,
+    inServiceAtStart: inService,
     required,
     startedAt,
     pollSeconds: CAPACITY_POLL_SECONDS,

@@ -15,6 +15,8 @@ export interface Scaling {
   readonly target: GroupCapacity;
   /** Instances InService and Healthy at the last look. */
   readonly inService: number;
+  /** Instances InService and Healthy when the group was scaled (absent in records kept before it was). */
+  readonly inServiceAtStart?: number;
   /** How many InService instances count as ready (minHealthyPercent of target desired). */
   readonly required: number;
   readonly startedAt: string;
