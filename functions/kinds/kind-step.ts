@@ -28,8 +28,8 @@ export const kindStepInputSchema = z.strictObject({
   /** The workflow's direction (state-machines/workflow-builder.ts); absent reads as a failover. */
   direction: z.enum(DIRECTIONS).optional(),
   /**
-   * start/check: the lock's fencing token (its version when this execution took it). The workflow
-   * always passes it; without it (a direct invocation) the lock is not checked.
+   * start/check/prewarm/unwarm: the lock's fencing token (its version when this execution took
+   * it). The workflow always passes it; without it (a direct invocation) the lock is not checked.
    */
   lockVersion: z.number().int().min(1).optional(),
 });
@@ -116,6 +116,12 @@ export async function assertHoldsLock(plan: Plan, executionId: string, lockVersi
   );
 }
 
+/**
+ * The actions that may change resources check the lock first. An undo too: an execution that lost
+ * the lock must not scale back what the execution now holding it may be failing over.
+ */
+const LOCK_CHECKED_ACTIONS: ReadonlySet<KindAction> = new Set(['start', 'check', 'prewarm', 'unwarm']);
+
 /** Runs one action of a kind; the handler of every kind's Lambda. */
 export async function runKindStep(runtime: KindRuntime, input: unknown): Promise<KindSummary> {
   const { action, executionId, dryRun, triggerKind, direction, lockVersion } = parseKindStepInput(input);
@@ -127,7 +133,7 @@ export async function runKindStep(runtime: KindRuntime, input: unknown): Promise
     planned: triggerKind === 'drill',
     direction: direction ?? 'failover',
   };
-  if ((action === 'start' || action === 'check') && lockVersion !== undefined)
+  if (LOCK_CHECKED_ACTIONS.has(action) && lockVersion !== undefined)
     await assertHoldsLock(plan, executionId, lockVersion);
   switch (action) {
     case 'gate':

@@ -61,6 +61,8 @@ export interface KindRecord {
   readonly gate?: readonly GateLook[];
   /** Read back from AWS before a failure notice. */
   readonly assessment?: readonly Assessed[];
+  /** Reversible kinds after a prewarm: what it did to each resource, and its undo. */
+  readonly prewarm?: readonly ({ readonly message?: string } | null)[];
 }
 
 export interface GateLook {
@@ -104,7 +106,53 @@ function succeededLines(
   }
   for (const look of looks.filter((candidate) => candidate.promotedOverThreshold === true))
     lines.push(`WARNING: ${look.message ?? 'promoted over the lag threshold'}`);
+  lines.push(...prewarmLines(state, records));
   lines.push(dryRun ? 'Not done: everything (dry run).' : 'Not done: nothing; the failover is complete.');
+  return lines;
+}
+
+const prewarmed = (state: WorkflowState): boolean =>
+  state.prewarm !== undefined || state.prewarmFailure !== undefined;
+
+const titleOf = (records: readonly KindRecord[], kind: string): string =>
+  records.find((record) => record.kind.id === kind)?.kind.title ?? kind;
+
+/** One line per result of a prewarm or undo branch that failed (a summary needs no line: the record has them). */
+function branchFailures(results: WorkflowState['prewarm'], what: string, records: readonly KindRecord[]) {
+  return (results ?? []).flatMap((result) =>
+    'failure' in result
+      ? [`- ${titleOf(records, result.kind)}: ${what} failed: ${failureText(result.failure)}`]
+      : [],
+  );
+}
+
+/**
+ * What the prewarm (plan `prewarm`) did before the outage was confirmed, resource by resource from
+ * the failover record, and whether its undo ran: the record's messages say "raised …, then scaled
+ * back …" once undone.
+ */
+function prewarmLines(state: WorkflowState, records: readonly KindRecord[]): string[] {
+  if (!prewarmed(state)) return [];
+  const undo = state.unwarm !== undefined || state.unwarmFailure !== undefined;
+  const lines = [
+    undo
+      ? 'Prewarm (started when the lock was taken), then undone because the run did not fail over:'
+      : 'Prewarm (started when the lock was taken, before the outage was confirmed):',
+  ];
+  for (const record of records.filter((candidate) => candidate.prewarm !== undefined)) {
+    record.labels.forEach((label, i) => {
+      const message = record.prewarm?.[i]?.message;
+      if (message !== undefined) lines.push(`- ${singular(record.kind.noun)} ${label}: ${message}`);
+    });
+  }
+  lines.push(...branchFailures(state.prewarm, 'prewarm', records));
+  if (state.prewarmFailure) lines.push(`- prewarm failed: ${failureText(state.prewarmFailure)}`);
+  lines.push(...branchFailures(state.unwarm, 'undo', records));
+  if (state.unwarmFailure) lines.push(`- undo failed: ${failureText(state.unwarmFailure)}`);
+  if ([...(state.unwarm ?? [])].some((result) => 'failure' in result) || state.unwarmFailure)
+    lines.push(
+      'WARNING: what the prewarm raised and the undo did not scale back is still raised: scale it back by hand.',
+    );
   return lines;
 }
 
@@ -127,6 +175,7 @@ function failedLines(state: WorkflowState, records: readonly KindRecord[]): stri
     ...done.map((resource) => resource.line),
     `Not done:${notDone.length === 0 ? ' nothing' : ''}`,
     ...notDone.map((resource) => resource.line),
+    ...prewarmLines(state, records),
     'The workflow stopped here and will not retry by itself. Finish or undo by hand, or start a new execution.',
   ];
 }
@@ -158,10 +207,25 @@ export function composeMessage(
     aborted: `Failover ABORTED: ${plan.name}, ${state.confirmation?.alarmState === 'OK' ? 'alarm recovered' : 'outage not confirmed'}`,
   };
   const bodies: Record<NotificationKind, () => string[]> = {
-    started: () => [...planLines(records), 'Nothing has been changed yet.'],
+    started: () => [
+      ...planLines(records),
+      ...(prewarmed(state)
+        ? [
+            'Prewarmed (started when the lock was taken; undone if the run does not fail over):',
+            ...(state.prewarm ?? []).flatMap((result) =>
+              'failure' in result ? [] : [`- ${titleOf(records, result.kind)}: ${result.message}`],
+            ),
+            ...branchFailures(state.prewarm, 'prewarm', records),
+            'Nothing else has been changed yet.',
+          ]
+        : ['Nothing has been changed yet.']),
+    ],
     succeeded: () => succeededLines(plan, state, records, now),
     failed: () => failedLines(state, records),
-    aborted: () => ['Nothing was changed: no resource of the plan was touched.'],
+    aborted: () =>
+      prewarmed(state)
+        ? ['Nothing was failed over: only the prewarm changed anything.', ...prewarmLines(state, records)]
+        : ['Nothing was changed: no resource of the plan was touched.'],
   };
   const warnings = state.notifyStartedFailure
     ? [

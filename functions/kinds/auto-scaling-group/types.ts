@@ -59,3 +59,22 @@ export interface GroupPreflight {
   readonly skipped: boolean;
   readonly message: string;
 }
+
+/**
+ * What the prewarm did to one group, and its undo (the record's `prewarm` part). `raised`: the
+ * prewarm set the plan's capacity; `already-there`: the group was at it already (nothing to undo);
+ * `failed`: it could not be raised (the failover's own Start tries again); `undone`: scaled back to
+ * `previous`; `kept`: not scaled back, `message` says why (someone changed it since, or the
+ * failover's Start took it over).
+ */
+export interface GroupPrewarm {
+  readonly status: 'raised' | 'already-there' | 'failed' | 'undone' | 'kept';
+  readonly groupName: string;
+  /** The capacity recorded before the prewarm (the group's write-once facts). */
+  readonly previous?: GroupCapacity;
+  readonly target?: GroupCapacity;
+  readonly startedAt: string;
+  readonly raisedAt?: string;
+  readonly undoneAt?: string;
+  readonly message: string;
+}
