@@ -59,6 +59,7 @@ export const CONTRACT_FILE_OF_MODULE = {
   'failover-lock/lock-table.ts': 'failover-lock',
   'failover-lock/refusal-notice.ts': 'failover-lock',
   'kinds/auto-scaling-group/autoscaling.ts': 'scaling',
+  'kinds/auto-scaling-group/prewarm.ts': 'scaling',
   'kinds/auto-scaling-group/scale-group.ts': 'scaling',
   'kinds/rds-replica/promote-replica.ts': 'database',
   'kinds/rds-replica/rds.ts': 'database',
