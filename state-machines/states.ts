@@ -70,12 +70,13 @@ const kindRetry = (kind: Kind): Retrier[] =>
  * anything: an execution that no longer holds the lock (stopped, timed out, redriven after another
  * took over) stops there (functions/kinds/kind-step.ts).
  */
+const LOCK_CHECKED_ACTIONS: ReadonlySet<string> = new Set(['start', 'check', 'prewarm', 'unwarm']);
 const kindParameters = (action: string) => ({
   action,
   'executionId.$': '$$.Execution.Id',
   'dryRun.$': '$.dryRun',
   'triggerKind.$': '$.triggerKind',
-  ...(action === 'start' || action === 'check' ? { 'lockVersion.$': '$.lockVersion' } : {}),
+  ...(LOCK_CHECKED_ACTIONS.has(action) ? { 'lockVersion.$': '$.lockVersion' } : {}),
 });
 
 /** A kind's gate loop: look, and while not done, wait and look again. Read-only. */
@@ -145,6 +146,40 @@ export function readBackBranch(kind: Kind): AslState {
         { catch: { next: kind.states.readBackFailed, resultPath: '$.failure' }, end: true },
       ),
       [kind.states.readBackFailed]: { Type: 'Pass', End: true },
+    },
+  };
+}
+
+/**
+ * A reversible kind's prewarm (start the change early) or unwarm (undo it) branch: one Task for
+ * every resource of the kind, best effort. A failure is caught in the branch, so that it never
+ * stops another kind's branch nor the failover: the branch then ends with the kind, the action
+ * and the error, which the final notice reports.
+ */
+export function reversibleBranch(kind: Kind, action: 'prewarm' | 'unwarm'): AslState {
+  const [run, failed] =
+    action === 'prewarm'
+      ? [kind.states.prewarm, kind.states.prewarmFailed]
+      : [kind.states.unwarm, kind.states.unwarmFailed];
+  if (kind.reversible !== true || run === undefined || failed === undefined)
+    throw new Error(`kind ${kind.id} is not reversible or does not name its ${action} states`);
+  return {
+    StartAt: run,
+    States: {
+      [run]: task(kind.id, kindParameters(action), {
+        comment:
+          action === 'prewarm'
+            ? `Best effort: starts the change of every ${kind.noun.replace(/s$/, '')} early, recording what to come back to.`
+            : `Best effort: brings back what the prewarm changed, to the capacity recorded before it.`,
+        catch: { next: failed, resultPath: '$.failure' },
+        extraRetry: kindRetry(kind),
+        end: true,
+      }),
+      [failed]: {
+        Type: 'Pass',
+        Parameters: { kind: kind.id, action, done: false, 'failure.$': '$.failure' },
+        End: true,
+      },
     },
   };
 }

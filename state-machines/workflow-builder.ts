@@ -13,7 +13,15 @@ import {
 import { KINDS, type Kind } from '../functions/kinds/registry.js';
 import { approvalSeconds, approvalStates } from './approval-states.js';
 import { EXECUTION_MARGIN_SECONDS, WAIT_FOR_IN_FLIGHT_SECONDS } from './policies.js';
-import { changeBranch, gateBranch, readBackBranch, recordFailedStep, task, type AslState } from './states.js';
+import {
+  changeBranch,
+  gateBranch,
+  readBackBranch,
+  recordFailedStep,
+  reversibleBranch,
+  task,
+  type AslState,
+} from './states.js';
 
 /**
  * Builds the workflow definition (Amazon States Language, JSONPath) for a plan from the kind
@@ -66,6 +74,82 @@ export function executionTimeoutSeconds(plan: Plan): number {
     longest(budgets.filter((budget) => budget.kind.phase === PHASES.route).map((budget) => budget.change)) +
     EXECUTION_MARGIN_SECONDS
   );
+}
+
+/** The kinds a plan's run starts early (`prewarm: true`): its reversible kinds, in registry order. */
+export const prewarmedKinds = (plan: Plan): Kind[] =>
+  plan.prewarm ? kindsInPlan(plan).filter((kind) => kind.reversible === true) : [];
+
+/**
+ * What every kind's step needs besides the execution id: the run's mode, whether it is planned
+ * (a drill) or unplanned (an alarm), and the lock's fencing token. Nothing else travels.
+ */
+const STEP_INPUTS = {
+  'dryRun.$': '$.trigger.dryRun',
+  'triggerKind.$': '$.trigger.kind',
+  'lockVersion.$': '$.lock.version',
+} as const;
+
+/**
+ * Prewarm (plan `prewarm: true`): right after the lock is taken, a live run starts the
+ * reversible kinds' change, so that it runs during the confirm window and the gate. Best effort:
+ * each kind's failure is caught in its branch and the run goes on. Every path that then ends
+ * without a failover change goes through `Anything Prewarmed?`, which undoes it before the final
+ * notice (the undo is best effort too, and refused by a stale execution: kind-step.ts).
+ */
+function prewarmStates(kinds: readonly Kind[], failurePath: string): Record<string, AslState> {
+  const parallel = (action: 'prewarm' | 'unwarm', next: string, comment: string): AslState => ({
+    Type: 'Parallel',
+    Comment: comment,
+    Parameters: STEP_INPUTS,
+    Branches: kinds.map((kind) => reversibleBranch(kind, action)),
+    ResultPath: action === 'prewarm' ? '$.prewarm' : '$.unwarm',
+    Catch: [
+      {
+        ErrorEquals: ['States.ALL'],
+        ResultPath: action === 'prewarm' ? '$.prewarmFailure' : '$.unwarmFailure',
+        Next: next,
+      },
+    ],
+    Next: next,
+  });
+  return {
+    [STATES.prewarmLiveRun]: {
+      Type: 'Choice',
+      Comment: 'A dry run changes nothing, so it prewarms nothing.',
+      Choices: [{ Variable: '$.trigger.dryRun', BooleanEquals: false, Next: STATES.prewarm }],
+      Default: STATES.needsConfirmation,
+    },
+    [STATES.prewarm]: parallel(
+      'prewarm',
+      STATES.needsConfirmation,
+      'Reversible changes (capacity up) start now, while the outage is confirmed and the gate runs; each kind records the capacity before, write-once, so its Start later finds them under way and changes nothing more. A failure here is kept at $.prewarm (or $.prewarmFailure) and never stops the failover.',
+    ),
+    [STATES.anythingPrewarmed]: {
+      Type: 'Choice',
+      Comment: 'Every path that ends without a failover change passes here: undo what the prewarm started.',
+      Choices: [
+        {
+          Or: [
+            { Variable: '$.prewarm', IsPresent: true },
+            { Variable: '$.prewarmFailure', IsPresent: true },
+          ],
+          Next: STATES.undoPrewarm,
+        },
+      ],
+      Default: STATES.abortedOrFailed,
+    },
+    [STATES.undoPrewarm]: parallel(
+      'unwarm',
+      STATES.abortedOrFailed,
+      'No failover after all: each reversible kind goes back to the capacity recorded before the prewarm, only where the prewarm raised it and nobody changed it since. Kept at $.unwarm (or $.unwarmFailure) for the final notice.',
+    ),
+    [STATES.abortedOrFailed]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.failedStep', IsPresent: true, Next: failurePath }],
+      Default: STATES.notifyAborted,
+    },
+  };
 }
 
 interface PhaseSpec {
@@ -122,6 +206,9 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
   const firstChange = phases.find((phase) => phase.mutates)?.name ?? STATES.notifySucceeded;
   const entering = (name: string): string =>
     name === firstChange && plan.approval !== undefined ? STATES.needsApproval : name;
+  const prewarmed = prewarmedKinds(plan);
+  /** Where a run goes that ends before any failover change: undo the prewarm first, if there is one. */
+  const beforeAnyChange = prewarmed.length > 0 ? STATES.anythingPrewarmed : undefined;
 
   const states: Record<string, AslState> = {
     [STATES.validateTrigger]: task(
@@ -169,7 +256,7 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
         {
           Variable: '$.lock.decision',
           StringEquals: LOCK_DECISIONS.acquired,
-          Next: STATES.needsConfirmation,
+          Next: prewarmed.length > 0 ? STATES.prewarmLiveRun : STATES.needsConfirmation,
         },
         { Variable: '$.lock.decision', StringEquals: LOCK_DECISIONS.refused, Next: STATES.failoverRefused },
       ],
@@ -218,13 +305,16 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
         next: STATES.outageConfirmed,
       },
     ),
-    [failedStateName(STATES.confirmOutage)]: recordFailedStep(STATES.confirmOutage, failurePath),
+    [failedStateName(STATES.confirmOutage)]: recordFailedStep(
+      STATES.confirmOutage,
+      beforeAnyChange ?? failurePath,
+    ),
     [STATES.outageConfirmed]: {
       Type: 'Choice',
       Choices: [
         { Variable: '$.confirmation.confirmed', BooleanEquals: true, Next: STATES.recordFailoverStart },
       ],
-      Default: STATES.notifyAborted,
+      Default: beforeAnyChange ?? STATES.notifyAborted,
     },
     [STATES.notifyAborted]: task(
       'notify',
@@ -250,9 +340,11 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
       Type: 'Fail',
       Error: FAIL_ERRORS.aborted,
       Cause:
-        plan.approval === undefined
-          ? 'The alarm was no longer in ALARM after the confirm window; nothing was changed.'
-          : 'Nothing was changed: the alarm was no longer in ALARM after the confirm window, or the approval was declined or not given in time ($.approval says which).',
+        plan.approval !== undefined
+          ? `Nothing was ${prewarmed.length > 0 ? 'failed over (the prewarm was undone)' : 'changed'}: the alarm was no longer in ALARM after the confirm window, or the approval was declined or not given in time ($.approval says which).`
+          : prewarmed.length > 0
+            ? 'The alarm was no longer in ALARM after the confirm window; nothing was failed over, and the prewarm was undone (the notice says how).'
+            : 'The alarm was no longer in ALARM after the confirm window; nothing was changed.',
     },
     [STATES.recordFailoverStart]: task(
       'failover-lock',
@@ -265,7 +357,10 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
         next: STATES.notifyStarted,
       },
     ),
-    [failedStateName(STATES.recordFailoverStart)]: recordFailedStep(STATES.recordFailoverStart, failurePath),
+    [failedStateName(STATES.recordFailoverStart)]: recordFailedStep(
+      STATES.recordFailoverStart,
+      beforeAnyChange ?? failurePath,
+    ),
     [STATES.notifyStarted]: task(
       'notify',
       { kind: 'started', 'executionId.$': '$$.Execution.Id', 'state.$': '$' },
@@ -281,15 +376,15 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
       Type: 'Pass',
       Comment:
         "What every kind's step needs besides the execution id: the run's mode, whether it is planned (a drill) or unplanned (an alarm), and the lock's fencing token. Nothing else travels.",
-      Parameters: {
-        'dryRun.$': '$.trigger.dryRun',
-        'triggerKind.$': '$.trigger.kind',
-        'lockVersion.$': '$.lock.version',
-      },
+      Parameters: STEP_INPUTS,
       ResultPath: '$.stepInputs',
       Next: entering(phases[0]?.name ?? STATES.notifySucceeded),
     },
-    ...approvalStates(plan, { next: firstChange, abortPath: STATES.notifyAborted, failurePath }),
+    ...approvalStates(plan, {
+      next: firstChange,
+      abortPath: beforeAnyChange ?? STATES.notifyAborted,
+      failurePath,
+    }),
   };
 
   phases.forEach((phase, i) => {
@@ -306,9 +401,14 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
     };
     states[failed] = recordFailedStep(
       phase.name,
-      phase.mutates && parallelBranches ? STATES.waitForInFlightSteps : failurePath,
+      phase.mutates
+        ? parallelBranches
+          ? STATES.waitForInFlightSteps
+          : failurePath
+        : (beforeAnyChange ?? failurePath),
     );
   });
+  if (prewarmed.length > 0) Object.assign(states, prewarmStates(prewarmed, failurePath));
   if (phases.some((phase) => phase.mutates && phase.kinds.length > 1)) {
     states[STATES.waitForInFlightSteps] = {
       Type: 'Wait',

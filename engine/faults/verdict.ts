@@ -308,6 +308,14 @@ export function judgeReplay(plan: Plan, observed: ObservedReplay): ScenarioVerdi
       break;
     case 'aborted':
       if (lastKind === 'aborted' && mutatingCalls === 0) return verdict('notified', true);
+      // A prewarm (plan `prewarm`) changes resources before the abort, and its undo puts them back:
+      // fine when the cloud ends as it began and the notice says the prewarm was undone.
+      if (
+        lastKind === 'aborted' &&
+        changed.length === 0 &&
+        last?.message.includes('Nothing was failed over: only the prewarm changed anything.') === true
+      )
+        return verdict('notified', true);
       // FailoverAborted is itself the original story: the alarm was not confirmed.
       if (lastKind !== 'aborted' && snsDown && mutatingCalls === 0) return verdict('sns-down', false);
       problems.push(

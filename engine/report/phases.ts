@@ -16,12 +16,14 @@ import type { RunRecord } from './run-record.js';
 export const PHASE_IDS = [
   'detect',
   'decide',
+  'prewarm',
   'confirm',
   'start',
   'gate',
   'approve',
   'recover',
   'route',
+  'undo-prewarm',
   'read-back',
   'notify',
 ] as const;
@@ -30,12 +32,14 @@ export type PhaseId = (typeof PHASE_IDS)[number];
 export const PHASE_TITLES: Readonly<Record<PhaseId, string>> = {
   detect: 'Detect (outage → alarm)',
   decide: 'Validate trigger and take the lock',
+  prewarm: 'Prewarm (reversible changes started early)',
   confirm: 'Confirm the outage',
   start: 'Record and announce the start',
   gate: 'Gate (read-only checks)',
   approve: 'Manual approval (a person decides)',
   recover: 'Recover',
   route: 'Route',
+  'undo-prewarm': 'Undo the prewarm (no failover)',
   'read-back': 'Read back after a failure',
   notify: 'Notify and release',
 };
@@ -71,9 +75,17 @@ export interface TimelinePhase {
 
 const defined = <T>(value: T | undefined): value is T => value !== undefined;
 
-/** Each kind's states in one phase: the gate branch, the change branch, the read-back branch. */
-function kindStates(kind: (typeof KINDS)[number], phase: 'gate' | 'change' | 'read-back'): string[] {
+/**
+ * Each kind's states in one phase: the gate branch, the change branch, the read-back branch, and
+ * a reversible kind's prewarm and undo branches.
+ */
+function kindStates(
+  kind: (typeof KINDS)[number],
+  phase: 'gate' | 'change' | 'read-back' | 'prewarm' | 'undo-prewarm',
+): string[] {
   const { states } = kind;
+  if (phase === 'prewarm') return [states.prewarm, states.prewarmFailed].filter(defined);
+  if (phase === 'undo-prewarm') return [states.unwarm, states.unwarmFailed].filter(defined);
   if (phase === 'gate') {
     return states.gate === undefined
       ? []
@@ -97,12 +109,14 @@ const WORKFLOW_PHASES: readonly [PhaseId, readonly string[]][] = [
       STATES.needsConfirmation,
     ],
   ],
+  ['prewarm', [STATES.prewarmLiveRun, STATES.prewarm]],
   ['confirm', [STATES.waitConfirmWindow, STATES.confirmOutage, STATES.outageConfirmed]],
   ['start', [STATES.recordFailoverStart, STATES.notifyStarted, STATES.selectStepInputs]],
   ['gate', [STATES.gate]],
   ['approve', [STATES.needsApproval, STATES.requestApproval, STATES.approvalTimedOut]],
   ['recover', [STATES.recover]],
   ['route', [STATES.route]],
+  ['undo-prewarm', [STATES.anythingPrewarmed, STATES.undoPrewarm, STATES.abortedOrFailed]],
   ['read-back', [STATES.waitForInFlightSteps, ...[0, 1, 2, 3].map((phase) => readBackStateName(phase))]],
   [
     'notify',
@@ -132,6 +146,9 @@ const STATE_PHASE = new Map<string, { phase: PhaseId; kind?: string }>([
     ),
     ...kindStates(kind, 'read-back').map(
       (name) => [name, { phase: 'read-back' as const, kind: kind.id }] as const,
+    ),
+    ...(['prewarm', 'undo-prewarm'] as const).flatMap((phase) =>
+      kindStates(kind, phase).map((name) => [name, { phase, kind: kind.id }] as const),
     ),
   ]),
 ]);
@@ -192,16 +209,15 @@ function progressSpan(entry: unknown): { start: number; end: number } | undefine
 
 function resourceRows(
   kind: (typeof KINDS)[number],
-  record: RunRecord | null | undefined,
+  entries: readonly unknown[] | undefined,
   labels: readonly string[],
 ): PhaseRow[] {
-  const kept = record?.kinds.find((candidate) => candidate.kind === kind.id);
-  return (kept?.progress ?? []).flatMap((entry, i): PhaseRow[] => {
+  return (entries ?? []).flatMap((entry, i): PhaseRow[] => {
     const times = progressSpan(entry);
     if (times === undefined || !isObject(entry)) return [];
     const status = typeof entry.status === 'string' ? entry.status : 'unknown';
     const done =
-      typeof entry[`${status}At`] === 'string' || status === 'already' || status.startsWith('would');
+      typeof entry[`${status}At`] === 'string' || status.startsWith('already') || status.startsWith('would');
     return [
       {
         level: 'resource',
@@ -271,7 +287,10 @@ export function timelinePhases(
         outcome: outcomeOf(branch),
         detail: branch.find((step) => step.error !== undefined)?.error ?? null,
       };
-      const perResource = id === kind.phase ? resourceRows(kind, record, labels[kind.id] ?? []) : [];
+      const kept = record?.kinds.find((candidate) => candidate.kind === kind.id);
+      // A resource's own row: under its kind's phase for its change, under prewarm for what that did.
+      const entries = id === kind.phase ? kept?.progress : id === 'prewarm' ? kept?.prewarm : undefined;
+      const perResource = resourceRows(kind, entries, labels[kind.id] ?? []);
       return [kindRow, ...perResource];
     });
     phases.push({

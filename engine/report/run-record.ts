@@ -5,7 +5,7 @@ import type { Plan } from '../../functions/common/plan.js';
 /**
  * One run's failover record (functions/common/failover-record.ts) as a report reads it back:
  * the lock table holds, per kind, a progress item `<plan>#record#<execution>#<kind>` (JSON
- * strings `progress`, `gate`, `assessment`) and per resource a facts item `…#<kind>#<index>`.
+ * strings `progress`, `gate`, `assessment`, and `prewarm` for reversible kinds) and per resource a facts item `…#<kind>#<index>`.
  * A local replay's cloud snapshot (and a saved `failover replay --json` result) carries the
  * table's items, so a report can say what each resource did without the execution state, which
  * carries only counts.
@@ -20,6 +20,8 @@ export interface KindRunRecord {
   readonly gate?: readonly unknown[];
   /** What the read-back found in AWS, before a failure notice. */
   readonly assessment?: readonly Assessed[];
+  /** Reversible kinds: what the prewarm did to each resource, and its undo (GroupPrewarm…). */
+  readonly prewarm?: readonly unknown[];
   /** Facts recorded once per resource (what failback restores), by resource index. */
   readonly facts: Readonly<Record<number, unknown>>;
 }
@@ -57,7 +59,13 @@ export function runRecordFromTables(
   const marker = `#record#${executionName}#`;
   const byKind = new Map<
     string,
-    { progress?: unknown; gate?: unknown; assessment?: unknown; facts: Record<number, unknown> }
+    {
+      progress?: unknown;
+      gate?: unknown;
+      assessment?: unknown;
+      prewarm?: unknown;
+      facts: Record<number, unknown>;
+    }
   >();
   const entry = (kind: string) => {
     let found = byKind.get(kind);
@@ -80,6 +88,7 @@ export function runRecordFromTables(
         record.progress = parseAttribute(item, 'progress');
         record.gate = parseAttribute(item, 'gate');
         record.assessment = parseAttribute(item, 'assessment');
+        record.prewarm = parseAttribute(item, 'prewarm');
       } else if (/^\d+$/.test(index)) {
         entry(kind).facts[Number(index)] = parseAttribute(item, 'facts');
       }
@@ -98,6 +107,7 @@ export function runRecordFromTables(
         ...(list(record.progress) ? { progress: list(record.progress) } : {}),
         ...(list(record.gate) ? { gate: list(record.gate) } : {}),
         ...(list(record.assessment) ? { assessment: list(record.assessment) as readonly Assessed[] } : {}),
+        ...(list(record.prewarm) ? { prewarm: list(record.prewarm) } : {}),
         facts: record.facts,
       })),
   };

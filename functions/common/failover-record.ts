@@ -103,6 +103,13 @@ export const readGate = <T>(scope: RecordScope, kind: string): Promise<T | undef
 export const writeGate = (scope: RecordScope, kind: string, gate: unknown): Promise<void> =>
   setAttribute(scope, recordKey(scope, kind), 'gate', gate);
 
+/** What a reversible kind's prewarm did to each resource, and its undo (kinds with `reversible`). */
+export const readPrewarm = <T>(scope: RecordScope, kind: string): Promise<T | undefined> =>
+  getAttribute<T>(scope, recordKey(scope, kind), 'prewarm');
+
+export const writePrewarm = (scope: RecordScope, kind: string, prewarm: unknown): Promise<void> =>
+  setAttribute(scope, recordKey(scope, kind), 'prewarm', prewarm);
+
 /**
  * Records `facts` for one resource unless facts are already recorded, and returns what is
  * recorded: the first writer wins, and a retried step gets the original facts back.

@@ -56,6 +56,13 @@ export const planSchema = z.strictObject({
       .max(50)
       .default([]),
   }),
+  /**
+   * Start the reversible kinds' change (Auto Scaling groups) as soon as the lock is taken, while
+   * the outage is being confirmed and the gate runs, instead of after them; a run that then ends
+   * without failing over (the alarm recovered, the gate refused) scales them back to the capacity
+   * recorded before. Never in a dry run. @default false
+   */
+  prewarm: z.boolean().default(false),
   ...kindSections,
   /**
    * A person approves the failover after the gate passed and before the first change (dry runs
@@ -178,6 +185,13 @@ function crossFieldIssues(document: unknown): PlanIssue[] {
     issues.push({
       path: 'notifications.topicArn',
       message: `topic is in ${topicRegion}, but notifications must not depend on the failed region: use a topic in recoveryRegion (${recoveryRegion})`,
+    });
+  }
+  const reversible = KINDS.filter((kind) => kind.reversible === true);
+  if (doc.prewarm === true && reversible.every((kind) => asArray(doc[kind.planKey]).length === 0)) {
+    issues.push({
+      path: 'prewarm',
+      message: `nothing to prewarm: only ${reversible.map((kind) => kind.planKey).join(', ') || 'reversible kinds'} can start early`,
     });
   }
   if (KINDS.every((kind) => asArray(doc[kind.planKey]).length === 0)) {

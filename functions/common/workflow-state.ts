@@ -173,6 +173,19 @@ export interface ApprovalTimeout {
  */
 export type ApprovalOutcome = ApprovalAnswer | ApprovalTimeout | CaughtFailure;
 
+/**
+ * What one reversible kind's prewarm or undo branch ended with: its summary, or the error its
+ * branch caught (state-machines/states.ts reversibleBranch).
+ */
+export type PrewarmResult =
+  | KindSummary
+  | {
+      readonly kind: string;
+      readonly action: 'prewarm' | 'unwarm';
+      readonly done: false;
+      readonly failure: CaughtFailure;
+    };
+
 /** The execution state as the notify step sees it: everything so far, some parts absent. */
 export interface WorkflowState {
   readonly trigger?: Trigger;
@@ -188,6 +201,12 @@ export interface WorkflowState {
   readonly recover?: readonly KindSummary[];
   /** One summary per kind of the route phase. */
   readonly route?: readonly KindSummary[];
+  /** Plan `prewarm`, live runs: one result per reversible kind, or the Prewarm state's own failure. */
+  readonly prewarm?: readonly PrewarmResult[];
+  readonly prewarmFailure?: CaughtFailure;
+  /** A run that ended without failing over undid the prewarm: one result per reversible kind. */
+  readonly unwarm?: readonly PrewarmResult[];
+  readonly unwarmFailure?: CaughtFailure;
   readonly failedStep?: string;
   readonly failure?: CaughtFailure;
   /** The STARTED message could not be sent; the failover went on. */

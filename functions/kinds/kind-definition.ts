@@ -41,6 +41,14 @@ export interface KindStates {
   readonly done: string;
   readonly readBack: string;
   readonly readBackFailed: string;
+  /**
+   * Reversible kinds: the Task that starts the change early and the Pass recording that it could
+   * not, and the Task that undoes it after an abort and its Pass (state-machines/states.ts).
+   */
+  readonly prewarm?: string;
+  readonly prewarmFailed?: string;
+  readonly unwarm?: string;
+  readonly unwarmFailed?: string;
 }
 
 /**

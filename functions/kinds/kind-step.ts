@@ -28,8 +28,8 @@ export const kindStepInputSchema = z.strictObject({
   /** The workflow's direction (state-machines/workflow-builder.ts); absent reads as a failover. */
   direction: z.enum(DIRECTIONS).optional(),
   /**
-   * start/check: the lock's fencing token (its version when this execution took it). The workflow
-   * always passes it; without it (a direct invocation) the lock is not checked.
+   * start/check/prewarm/unwarm: the lock's fencing token (its version when this execution took
+   * it). The workflow always passes it; without it (a direct invocation) the lock is not checked.
    */
   lockVersion: z.number().int().min(1).optional(),
 });
@@ -116,6 +116,12 @@ export async function assertHoldsLock(plan: Plan, executionId: string, lockVersi
   );
 }
 
+/**
+ * The actions that may change resources check the lock first. An undo too: an execution that lost
+ * the lock must not scale back what the execution now holding it may be failing over.
+ */
+const LOCK_CHECKED_ACTIONS: ReadonlySet<KindAction> = new Set(['start', 'check', 'prewarm', 'unwarm']);
+
 /** Runs one action of a kind; the handler of every kind's Lambda. */
 export async function runKindStep(runtime: KindRuntime, input: unknown): Promise<KindSummary> {
   const { action, executionId, dryRun, triggerKind, direction, lockVersion } = parseKindStepInput(input);
@@ -127,7 +133,7 @@ export async function runKindStep(runtime: KindRuntime, input: unknown): Promise
     planned: triggerKind === 'drill',
     direction: direction ?? 'failover',
   };
-  if ((action === 'start' || action === 'check') && lockVersion !== undefined)
+  if (LOCK_CHECKED_ACTIONS.has(action) && lockVersion !== undefined)
     await assertHoldsLock(plan, executionId, lockVersion);
   switch (action) {
     case 'gate':
@@ -185,9 +191,18 @@ export async function mapBounded<T, R>(
 /**
  * How long to wait before the next look at a resource that has been under way for `elapsed`
  * seconds: the kind's own interval while a change is young (RDS promotes in minutes, instances
- * boot in one or two), then longer. A failover waiting hours for a stuck resource then costs a
- * bounded number of looks, and Step Functions' 25,000-event history is never reached: at most
- * 600 s / base + 50 + (timeout - 3600) / 300 looks per kind.
+ * boot in one or two), then longer. A kind passes a shorter base when its resource reports it is
+ * close to done (an RDS promotion in its final reboot: 1 s; a group with half the awaited
+ * instances InService: 2 s), so completion is seen within a second or two instead of up to 15.
+ *
+ * The bound on Step Functions' 25,000-event history: whatever base a kind asks for, it applies
+ * only in the first 600 s of a change; then 60 s until an hour, then 300 s. So a kind's change
+ * loop makes at most 600 / b + 50 + (timeout - 3600) / 300 looks, b the shortest base it uses
+ * (1 s), a timeout at most 86,400 s (the schema's): 926 looks, at 9 events each (Wait entered
+ * and exited, Task entered, scheduled, started, succeeded, exited, Choice entered and exited)
+ * about 8,300 events, and 15 s bases cost 40 of those looks where 1 s costs 600. The longest
+ * execution the schema allows stays under 20,000 events (`npm run bench -- --json`,
+ * worstCaseHistoryEvents).
  */
 export function pollInterval(baseSeconds: number, elapsedSeconds: number): number {
   if (elapsedSeconds < 600) return baseSeconds;

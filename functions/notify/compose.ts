@@ -23,6 +23,16 @@ export function failureText(failure: CaughtFailure | undefined): string {
 
 const seconds = (from: string, to: Date): number => Math.round((to.getTime() - Date.parse(from)) / 1000);
 
+/** When the last resource was done (the kinds' summaries say): the RTO ends there, not at the notice. */
+function lastCompletion(state: WorkflowState): Date | undefined {
+  const times = [...(state.recover ?? []), ...(state.route ?? [])]
+    .map((summary) => summary.completedAt)
+    .filter((at): at is string => at !== undefined)
+    .sort();
+  const last = times.at(-1);
+  return last === undefined ? undefined : new Date(last);
+}
+
 /**
  * SNS Publish `Subject`: printable ASCII, no line breaks, and "must be less than 100
  * characters long" (SNS API reference): at most 99.
@@ -53,6 +63,8 @@ export interface KindRecord {
   readonly gate?: readonly GateLook[];
   /** Read back from AWS before a failure notice. */
   readonly assessment?: readonly Assessed[];
+  /** Reversible kinds after a prewarm: what it did to each resource, and its undo. */
+  readonly prewarm?: readonly ({ readonly message?: string } | null)[];
 }
 
 export interface GateLook {
@@ -86,7 +98,7 @@ function succeededLines(
   const lags = looks.map((look) => look.lagSeconds).filter((lag): lag is number => typeof lag === 'number');
   if (state.trigger) {
     lines.push(
-      `RTO achieved: ${seconds(state.trigger.triggeredAt, now)}s (objective ${plan.objectives.rtoSeconds}s)`,
+      `RTO achieved: ${seconds(state.trigger.triggeredAt, lastCompletion(state) ?? now)}s (objective ${plan.objectives.rtoSeconds}s)`,
     );
   }
   // Only gates that measure replication lag estimate the RPO (every kind has a preflight gate).
@@ -96,7 +108,53 @@ function succeededLines(
   }
   for (const look of looks.filter((candidate) => candidate.promotedOverThreshold === true))
     lines.push(`WARNING: ${look.message ?? 'promoted over the lag threshold'}`);
+  lines.push(...prewarmLines(state, records));
   lines.push(dryRun ? 'Not done: everything (dry run).' : 'Not done: nothing; the failover is complete.');
+  return lines;
+}
+
+const prewarmed = (state: WorkflowState): boolean =>
+  state.prewarm !== undefined || state.prewarmFailure !== undefined;
+
+const titleOf = (records: readonly KindRecord[], kind: string): string =>
+  records.find((record) => record.kind.id === kind)?.kind.title ?? kind;
+
+/** One line per result of a prewarm or undo branch that failed (a summary needs no line: the record has them). */
+function branchFailures(results: WorkflowState['prewarm'], what: string, records: readonly KindRecord[]) {
+  return (results ?? []).flatMap((result) =>
+    'failure' in result
+      ? [`- ${titleOf(records, result.kind)}: ${what} failed: ${failureText(result.failure)}`]
+      : [],
+  );
+}
+
+/**
+ * What the prewarm (plan `prewarm`) did before the outage was confirmed, resource by resource from
+ * the failover record, and whether its undo ran: the record's messages say "raised …, then scaled
+ * back …" once undone.
+ */
+function prewarmLines(state: WorkflowState, records: readonly KindRecord[]): string[] {
+  if (!prewarmed(state)) return [];
+  const undo = state.unwarm !== undefined || state.unwarmFailure !== undefined;
+  const lines = [
+    undo
+      ? 'Prewarm (started when the lock was taken), then undone because the run did not fail over:'
+      : 'Prewarm (started when the lock was taken, before the outage was confirmed):',
+  ];
+  for (const record of records.filter((candidate) => candidate.prewarm !== undefined)) {
+    record.labels.forEach((label, i) => {
+      const message = record.prewarm?.[i]?.message;
+      if (message !== undefined) lines.push(`- ${singular(record.kind.noun)} ${label}: ${message}`);
+    });
+  }
+  lines.push(...branchFailures(state.prewarm, 'prewarm', records));
+  if (state.prewarmFailure) lines.push(`- prewarm failed: ${failureText(state.prewarmFailure)}`);
+  lines.push(...branchFailures(state.unwarm, 'undo', records));
+  if (state.unwarmFailure) lines.push(`- undo failed: ${failureText(state.unwarmFailure)}`);
+  if ([...(state.unwarm ?? [])].some((result) => 'failure' in result) || state.unwarmFailure)
+    lines.push(
+      'WARNING: what the prewarm raised and the undo did not scale back is still raised: scale it back by hand.',
+    );
   return lines;
 }
 
@@ -119,6 +177,7 @@ function failedLines(state: WorkflowState, records: readonly KindRecord[]): stri
     ...done.map((resource) => resource.line),
     `Not done:${notDone.length === 0 ? ' nothing' : ''}`,
     ...notDone.map((resource) => resource.line),
+    ...prewarmLines(state, records),
     'The workflow stopped here and will not retry by itself. Finish or undo by hand, or start a new execution.',
   ];
 }
@@ -151,10 +210,25 @@ export function composeMessage(
     approval: `Failover APPROVAL NEEDED: ${plan.name} ${where}`,
   };
   const bodies: Record<NotificationKind, () => string[]> = {
-    started: () => [...planLines(records), 'Nothing has been changed yet.'],
+    started: () => [
+      ...planLines(records),
+      ...(prewarmed(state)
+        ? [
+            'Prewarmed (started when the lock was taken; undone if the run does not fail over):',
+            ...(state.prewarm ?? []).flatMap((result) =>
+              'failure' in result ? [] : [`- ${titleOf(records, result.kind)}: ${result.message}`],
+            ),
+            ...branchFailures(state.prewarm, 'prewarm', records),
+            'Nothing else has been changed yet.',
+          ]
+        : ['Nothing has been changed yet.']),
+    ],
     succeeded: () => succeededLines(plan, state, records, now),
     failed: () => failedLines(state, records),
-    aborted: () => ['Nothing was changed: no resource of the plan was touched.'],
+    aborted: () =>
+      prewarmed(state)
+        ? ['Nothing was failed over: only the prewarm changed anything.', ...prewarmLines(state, records)]
+        : ['Nothing was changed: no resource of the plan was touched.'],
     approval: () => [...planLines(records), ...approvalRequestLines(plan, state, now)],
   };
   const warnings = state.notifyStartedFailure

@@ -6,6 +6,7 @@ import { deployedPlan, notificationTopicArn } from '../common/config.js';
 import {
   readAssessment,
   readGate,
+  readPrewarm,
   readProgress,
   recordApprovalRequest,
   type RecordScope,
@@ -18,20 +19,30 @@ import { composeMessage, type GateLook, type KindRecord } from './compose.js';
 import { claimNotice, recordSent, releaseNotice } from './notification-record.js';
 
 /** What the failover record holds for each kind the plan uses (one read per kind and part). */
-async function kindRecords(plan: Plan, scope: RecordScope, kind: NotifyInput['kind']): Promise<KindRecord[]> {
+async function kindRecords(
+  plan: Plan,
+  scope: RecordScope,
+  { kind, state }: Pick<NotifyInput, 'kind' | 'state'>,
+): Promise<KindRecord[]> {
   const used = KINDS.filter((candidate) => (plan[candidate.planKey] as readonly unknown[]).length > 0);
+  const prewarmed = state.prewarm !== undefined || state.prewarmFailure !== undefined;
   return Promise.all(
     used.map(async (candidate): Promise<KindRecord> => {
       const items = plan[candidate.planKey] as readonly Parameters<typeof candidate.label>[0][];
       const labels = items.map((item) => (candidate.label as (value: unknown) => string)(item));
-      if (kind === 'started' || kind === 'aborted' || kind === 'approval') return { kind: candidate, labels };
+      const prewarm =
+        prewarmed && candidate.reversible === true && kind !== 'started'
+          ? await readPrewarm<({ message?: string } | null)[]>(scope, candidate.id).catch(() => undefined)
+          : undefined;
+      if (kind === 'started' || kind === 'aborted' || kind === 'approval')
+        return { kind: candidate, labels, prewarm };
       // Best effort: a record that cannot be read must not stop the notice (each resource then reads "unknown").
       const [progress, gate, assessment] = await Promise.all([
         readProgress<({ message?: string } | null)[]>(scope, candidate.id),
         candidate.hasGate ? readGate<GateLook[]>(scope, candidate.id) : Promise.resolve(undefined),
         kind === 'failed' ? readAssessment<Assessed[]>(scope, candidate.id) : Promise.resolve(undefined),
       ]).catch(() => [undefined, undefined, undefined] as const);
-      return { kind: candidate, labels, progress, gate, assessment };
+      return { kind: candidate, labels, progress, gate, assessment, prewarm };
     }),
   );
 }
@@ -52,7 +63,7 @@ export async function notify({ kind, executionId, state, taskToken }: NotifyInpu
     if (taskToken === undefined) throw new StepInputError('invalid step input: approval needs taskToken');
     await recordApprovalRequest(scope, taskToken);
   }
-  const records = await kindRecords(plan, scope, kind);
+  const records = await kindRecords(plan, scope, { kind, state });
   const message = composeMessage(kind, plan, state, records, new Date());
   // The claim is best effort: a record that cannot be written must not silence the notice
   // (at worst a retry then sends it twice, which beats sending it never).

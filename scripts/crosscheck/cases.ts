@@ -118,8 +118,9 @@ interface Run {
 /**
  * Every execution the cross-check compares: each sample event and each scenario against the
  * example plan, each documented AWS event (ignored by the example plan; the alarm ones also
- * against a plan that watches that alarm, so they fail over), the 50-resource plan, and a storm
- * of duplicate deliveries (the lock's duplicate path, run concurrently on one cloud).
+ * against a plan that watches that alarm, so they fail over), the 50-resource plan, the example
+ * plan with prewarm (a failover, an abort and a gate refusal, each undoing the prewarm), and a
+ * storm of duplicate deliveries (the lock's duplicate path, run concurrently on one cloud).
  */
 export async function buildCases(): Promise<CrosscheckCase[]> {
   const plan = loadPlanFileSync(EXAMPLE_PLAN_FILE);
@@ -144,6 +145,17 @@ export async function buildCases(): Promise<CrosscheckCase[]> {
     }
   }
   runs.push({ id: '25 databases + 25 groups', plan: largePlan(plan), event: defaultEvent });
+  // Prewarm: the groups raised right after the lock, then failed over, or scaled back.
+  const prewarm = parsePlan({ ...structuredClone(plan), prewarm: true });
+  for (const name of [undefined, 'alarm-recovers-during-confirm', 'lag-too-high']) {
+    const file = name === undefined ? undefined : join(SCENARIOS_DIR, `${name}.json`);
+    runs.push({
+      id: `prewarm${name === undefined ? '' : ` scenario ${name}.json`}`,
+      plan: prewarm,
+      event: defaultEvent,
+      ...(file === undefined ? {} : { scenario: parseScenario(readJson(file), file) }),
+    });
+  }
   const linode = loadPlanFileSync(LINODE_PLAN_FILE);
   const linodeEvent = readJson(LINODE_EVENT);
   runs.push({ id: 'Linode example (SSM Run Command)', plan: linode, event: linodeEvent });

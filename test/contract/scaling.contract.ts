@@ -10,10 +10,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScalingGroupPlan } from '../../functions/common/plan.js';
 import { describeGroups } from '../../functions/kinds/auto-scaling-group/autoscaling.js';
 import { checkGroupCapacity } from '../../functions/kinds/auto-scaling-group/check-capacity.js';
+import { prewarmGroups, unwarmGroups } from '../../functions/kinds/auto-scaling-group/prewarm.js';
 import { scaleGroup } from '../../functions/kinds/auto-scaling-group/scale-group.js';
 import type { GroupCapacity, Scaling } from '../../functions/kinds/auto-scaling-group/types.js';
+import type { KindContext } from '../../functions/kinds/kind-step.js';
 import { expectStepCommandsSentToMoto, stepCalls } from './step-calls.js';
-import { arrange, contractPlan, motoEndpoint, RECOVERY, rejectionOf } from './support.js';
+import {
+  arrange,
+  contractPlan,
+  createRecordTable,
+  motoEndpoint,
+  newExecution,
+  RECOVERY,
+  rejectionOf,
+} from './support.js';
 
 /**
  * scaleGroup and checkGroupCapacity over HTTP against moto. moto launches a group's instances
@@ -220,6 +230,37 @@ describe('Auto Scaling errors as the SDK reads them from moto', () => {
     // Assert
     expect(error.name).toBe('ValidationError');
     expect(error.$metadata?.httpStatusCode).toBe(400);
+  });
+});
+
+describe('prewarmGroups and unwarmGroups', () => {
+  beforeAll(async () => {
+    await createRecordTable('contract-scaling-record');
+  });
+
+  it('raises a group to the plan, then scales it back to the capacity recorded before', async () => {
+    // Arrange
+    const name = await createGroup({ min: 1, desired: 1, max: 2 });
+    const context: KindContext = {
+      plan: contractPlan((document) => {
+        document.scalingGroups = [{ name, ...PLAN_CAPACITY }];
+      }),
+      scope: newExecution(),
+      dryRun: false,
+      planned: false,
+      direction: 'failover',
+    };
+
+    // Act
+    const prewarmed = await prewarmGroups(context);
+    const raised = capacityOf(await readGroup(name));
+    const undone = await unwarmGroups(context);
+
+    // Assert
+    expect(prewarmed.message).toBe("1 of 1 groups raised to the plan's capacity");
+    expect(raised).toEqual(PLAN_CAPACITY);
+    expect(undone.message).toBe('1 of 1 groups back to their capacity before the prewarm');
+    expect(capacityOf(await readGroup(name))).toEqual({ min: 1, desired: 1, max: 2 });
   });
 });
 

@@ -80,6 +80,7 @@ export const CONTRACT_FILE_OF_MODULE = {
   'kinds/ecs-service/runtime.ts': 'ecs-service',
   'kinds/ecs-service/scale-service.ts': 'ecs-service',
   'kinds/dns-flag/flag-alarm.ts': 'dns-flag',
+  'kinds/auto-scaling-group/prewarm.ts': 'scaling',
   'kinds/auto-scaling-group/scale-group.ts': 'scaling',
   'kinds/rds-replica/promote-replica.ts': 'database',
   'kinds/rds-replica/rds.ts': 'database',

@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 describe('the failover workflow on moto, answered from local replays', () => {
-  it('covers every sample event, scenario and documented AWS event, the 50-resource plan and a duplicate storm', () => {
+  it('covers every sample event, scenario and documented AWS event, the 50-resource plan, prewarm and a duplicate storm', () => {
     const fixtures = jsonFiles('test/fixtures/aws/events');
     const watchedAlarms = fixtures.filter((file) => file.startsWith('cloudwatch-alarm-state-change'));
     const expected =
@@ -39,6 +39,7 @@ describe('the failover workflow on moto, answered from local replays', () => {
       1 + // the DNS flag example
       jsonFiles('events/scenarios/dns-flag').length -
       DNS_FLAG_SCENARIOS_NOT_CROSSCHECKED.length +
+      3 + // prewarm: a failover, an abort, a gate refusal
       3; // duplicate deliveries
 
     expect(cases).toHaveLength(expected);

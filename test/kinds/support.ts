@@ -3,6 +3,7 @@ import {
   readAssessment,
   readFacts,
   readGate,
+  readPrewarm,
   readProgress,
   type RecordScope,
 } from '../../functions/common/failover-record.js';
@@ -32,6 +33,7 @@ export interface KindHarness extends SimHarness {
   readonly progress: <T>(kind: string) => Promise<T | undefined>;
   readonly gate: <T>(kind: string) => Promise<T | undefined>;
   readonly assessment: <T>(kind: string) => Promise<T | undefined>;
+  readonly prewarm: <T>(kind: string) => Promise<T | undefined>;
   readonly facts: <T>(kind: string, index: number) => Promise<T | undefined>;
   /** Moves the virtual clock on. */
   readonly advance: (seconds: number) => Promise<void>;
@@ -77,6 +79,7 @@ export function kindHarness(
     progress: (kind) => settle(harness.clock, readProgress(scope, kind)),
     gate: (kind) => settle(harness.clock, readGate(scope, kind)),
     assessment: (kind) => settle(harness.clock, readAssessment(scope, kind)),
+    prewarm: (kind) => settle(harness.clock, readPrewarm(scope, kind)),
     facts: (kind, index) => settle(harness.clock, readFacts(scope, kind, index)),
     advance: async (seconds) => {
       await harness.clock.tickAsync(seconds * 1000);

@@ -156,6 +156,19 @@ describe('parsePlan', () => {
       ],
     },
     {
+      problem: 'prewarm in a plan with no group to prewarm',
+      edits: [
+        ['prewarm', true],
+        ['scalingGroups', []],
+      ],
+      issues: [['prewarm', 'nothing to prewarm: only scalingGroups can start early']],
+    },
+    {
+      problem: 'prewarm that is not a boolean',
+      edits: [['prewarm', 'yes']],
+      issues: [['prewarm', 'expected boolean']],
+    },
+    {
       problem: 'a number written as a string',
       edits: [['objectives.rtoSeconds', '900']],
       issues: [['objectives.rtoSeconds', 'expected number, received string']],

@@ -1,4 +1,5 @@
 import { describeGroup, inServiceCount } from './autoscaling.js';
+import { capacityPollSeconds } from './scale-group.js';
 import { GroupCapacityTimeoutError } from '../../common/errors.js';
 import { nowIso, secondsSince } from '../../common/step-handler.js';
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
@@ -43,6 +44,7 @@ export function assessCapacity(
     ...scaling,
     status: 'scaling',
     inService,
+    pollSeconds: capacityPollSeconds(inService, scaling.inServiceAtStart ?? 0, scaling.required),
     message: `${group.name} has ${inService}/${scaling.required} InService`,
   };
 }

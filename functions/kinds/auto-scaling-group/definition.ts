@@ -42,7 +42,13 @@ export const autoScalingGroupKind = defineKind({
     done: 'Groups Scaled',
     readBack: 'Read Back Groups',
     readBackFailed: 'Groups Not Read Back',
+    prewarm: 'Prewarm Recovery Groups',
+    prewarmFailed: 'Groups Not Prewarmed',
+    unwarm: 'Scale Prewarmed Groups Back',
+    unwarmFailed: 'Groups Not Scaled Back',
   },
+  // Scaling up is undone exactly by setting the capacity recorded before it back.
+  reversible: true,
   // An update racing a scaling activity is refused for a moment; retry it on its own schedule.
   extraRetry: [
     { errors: ['ScalingActivityInProgressFault'], intervalSeconds: 5, maxAttempts: 6, backoffRate: 1.5 },

@@ -20,6 +20,7 @@ import { requireAll, skippedIndexes, skippedMessage, type PreflightFinding } fro
 import { describeGroups, inServiceCount } from './autoscaling.js';
 import { assessCapacity } from './check-capacity.js';
 import { autoScalingGroupKind } from './definition.js';
+import { prewarmGroups, unwarmGroups } from './prewarm.js';
 import { scaleGroup } from './scale-group.js';
 import type { GroupFacts, GroupPreflight, GroupProgress } from './types.js';
 
@@ -172,4 +173,6 @@ export const autoScalingGroupRuntime: KindRuntime = {
   start,
   check,
   readBack,
+  prewarm: prewarmGroups,
+  unwarm: unwarmGroups,
 };

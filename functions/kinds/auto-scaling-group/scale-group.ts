@@ -2,13 +2,36 @@ import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { autoScalingClient } from '../../common/clients/autoscaling.js';
 import { describeGroup, inServiceCount, requiredInService } from './autoscaling.js';
 import { nowIso } from '../../common/step-handler.js';
+import type { ScalingGroupPlan } from './definition.js';
 import type { GroupCapacity, ScaleGroupInput, Scaling } from './types.js';
 
 /** Instances take tens of seconds to boot and pass health checks. */
 export const CAPACITY_POLL_SECONDS = 15;
+/**
+ * Once at least half of the instances a scale-up waits for are InService, the rest (launched in
+ * the same activity) are usually seconds behind: look every few seconds until the group is ready.
+ */
+export const NEARLY_READY_POLL_SECONDS = 2;
 
-const sameCapacity = (a: GroupCapacity, b: GroupCapacity): boolean =>
+/** How soon to look again at a group that had `atStart` InService when scaled and has `inService` now. */
+export function capacityPollSeconds(inService: number, atStart: number, required: number): number {
+  const awaited = required - atStart;
+  const arrived = inService - atStart;
+  return arrived > 0 && arrived * 2 >= awaited ? NEARLY_READY_POLL_SECONDS : CAPACITY_POLL_SECONDS;
+}
+
+export const sameCapacity = (a: GroupCapacity, b: GroupCapacity): boolean =>
   a.min === b.min && a.desired === b.desired && a.max === b.max;
+
+/** The capacity a group at `now` is scaled to: the plan's, never below what it has. */
+export const targetCapacity = (now: GroupCapacity, group: ScalingGroupPlan): GroupCapacity => ({
+  min: Math.max(now.min, group.min),
+  desired: Math.max(now.desired, group.desired),
+  max: Math.max(now.max, group.max),
+});
+
+export const capacityText = ({ min, desired, max }: GroupCapacity): string =>
+  `min ${min} desired ${desired} max ${max}`;
 
 /**
  * Scales one recovery-region group up to the plan's capacity. It never scales down: a group
@@ -31,11 +54,7 @@ export async function scaleGroup(
   // Recorded before the first change, once: a step retried after its update reads the new
   // capacity as "now", but the capacity to restore stays the one recorded first.
   const previous = dryRun ? now : await rememberPrevious(now);
-  const target: GroupCapacity = {
-    min: Math.max(now.min, group.min),
-    desired: Math.max(now.desired, group.desired),
-    max: Math.max(now.max, group.max),
-  };
+  const target = targetCapacity(now, group);
   const inService = inServiceCount(current);
   // Ready means the plan's capacity serves traffic, even if someone scaled the group higher by hand.
   const required = requiredInService(group, group.desired);
@@ -45,15 +64,16 @@ export async function scaleGroup(
     previous,
     target,
     inService,
+    inServiceAtStart: inService,
     required,
     startedAt,
     pollSeconds: CAPACITY_POLL_SECONDS,
   };
-  const capacityText = `min ${target.min} desired ${target.desired} max ${target.max}`;
+  const targetText = capacityText(target);
   if (dryRun) {
     const message = sameCapacity(now, target)
-      ? `dry run: ${group.name} is already at ${capacityText}`
-      : `dry run: would set ${group.name} to ${capacityText} (now min ${now.min} desired ${now.desired} max ${now.max})`;
+      ? `dry run: ${group.name} is already at ${targetText}`
+      : `dry run: would set ${group.name} to ${targetText} (now ${capacityText(now)})`;
     return { ...base, status: 'ready', readyAt: startedAt, dryRun, message };
   }
   if (!sameCapacity(now, target)) {
@@ -72,6 +92,6 @@ export async function scaleGroup(
     status: ready ? 'ready' : 'scaling',
     readyAt: ready ? startedAt : undefined,
     dryRun,
-    message: `${group.name} set to ${capacityText}; ${inService}/${required} InService`,
+    message: `${group.name} set to ${targetText}; ${inService}/${required} InService`,
   };
 }

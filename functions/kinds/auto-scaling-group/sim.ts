@@ -52,10 +52,14 @@ const scalingInProgress: FaultEffectFor = () => ({
   },
 });
 
-/** The best case for one group: enough instances InService after one start. */
+/**
+ * The best case for one group: enough instances InService after one start. A prewarmed group
+ * starts when the run does (plan `prewarm`), the others once the confirm window is over; either
+ * way the failover is not done before the window is.
+ */
 function groupReady(
   group: ScalingGroupPlan,
-  world: Pick<SimWorld, 'scenario'>,
+  world: Pick<SimWorld, 'scenario' | 'plan'>,
   confirm: number,
 ): CriticalPathItem {
   const behaviour = settingsFor(world.scenario.groups, group.name) ?? {};
@@ -72,6 +76,8 @@ function groupReady(
   // The pilot-light group already has one InService instance.
   if (required <= 1) return { name, readySeconds: confirm, why: 'pilot light suffices' };
   const start = behaviour.instanceStartSeconds ?? DEFAULT_INSTANCE_START_SECONDS;
+  if (world.plan.prewarm)
+    return { name, readySeconds: Math.max(confirm, start), why: `${start}s instance start, prewarmed` };
   return { name, readySeconds: confirm + start, why: `${start}s instance start` };
 }
 

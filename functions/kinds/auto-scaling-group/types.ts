@@ -15,6 +15,8 @@ export interface Scaling {
   readonly target: GroupCapacity;
   /** Instances InService and Healthy at the last look. */
   readonly inService: number;
+  /** Instances InService and Healthy when the group was scaled (absent in records kept before it was). */
+  readonly inServiceAtStart?: number;
   /** How many InService instances count as ready (minHealthyPercent of target desired). */
   readonly required: number;
   readonly startedAt: string;
@@ -55,5 +57,24 @@ export type GroupProgress = Scaling | SkippedGroup;
 export interface GroupPreflight {
   readonly groupName: string;
   readonly skipped: boolean;
+  readonly message: string;
+}
+
+/**
+ * What the prewarm did to one group, and its undo (the record's `prewarm` part). `raised`: the
+ * prewarm set the plan's capacity; `already-there`: the group was at it already (nothing to undo);
+ * `failed`: it could not be raised (the failover's own Start tries again); `undone`: scaled back to
+ * `previous`; `kept`: not scaled back, `message` says why (someone changed it since, or the
+ * failover's Start took it over).
+ */
+export interface GroupPrewarm {
+  readonly status: 'raised' | 'already-there' | 'failed' | 'undone' | 'kept';
+  readonly groupName: string;
+  /** The capacity recorded before the prewarm (the group's write-once facts). */
+  readonly previous?: GroupCapacity;
+  readonly target?: GroupCapacity;
+  readonly startedAt: string;
+  readonly raisedAt?: string;
+  readonly undoneAt?: string;
   readonly message: string;
 }

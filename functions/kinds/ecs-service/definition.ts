@@ -51,6 +51,10 @@ export const ecsServiceKind = defineKind({
     done: 'ECS Services Scaled',
     readBack: 'Read Back ECS Services',
     readBackFailed: 'ECS Services Not Read Back',
+    prewarm: 'Prewarm ECS Services',
+    prewarmFailed: 'ECS Services Not Prewarmed',
+    unwarm: 'Scale Prewarmed ECS Services Back',
+    unwarmFailed: 'ECS Services Not Scaled Back',
   },
   // ECS names its 5xx ServerException (ECS API reference, Common errors), which the common
   // transient list does not: retry it like the other services' internal errors.

@@ -1,6 +1,7 @@
 import { PromotionFailedError, PromotionTimeoutError } from '../../common/errors.js';
 import { describeInstance, endpointOf, HOPELESS_STATUSES, isPromotedAndAvailable } from './rds.js';
 import { nowIso, secondsSince } from '../../common/step-handler.js';
+import { promotionPollSeconds } from './promote-replica.js';
 import type { CheckPromotionInput, Promotion } from './types.js';
 
 /**
@@ -38,6 +39,7 @@ export async function checkPromotion({
     ...promotion,
     status: 'promoting',
     instanceStatus: status,
+    pollSeconds: promotionPollSeconds(instance),
     message: `${database.replica} is ${status}`,
   };
 }

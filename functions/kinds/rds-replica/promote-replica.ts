@@ -8,6 +8,25 @@ import type { PromoteReplicaInput, Promotion } from './types.js';
 
 /** RDS promotion takes minutes; a short poll keeps the achieved RTO close to the real duration. */
 export const PROMOTION_POLL_SECONDS = 15;
+/**
+ * The promotion's last stage: replication is gone and RDS is rebooting the instance ("When you
+ * promote a read replica, RDS reboots the DB instance before making it available", RDS user
+ * guide, "Promoting a read replica to be a standalone DB instance"). It is `available` within
+ * the reboot, so the check looks every second here instead of every 15: a promotion is seen
+ * done about a second after it is, not up to 15 (kind-step.ts pollInterval bounds the looks).
+ */
+export const FINAL_STAGE_POLL_SECONDS = 1;
+
+/**
+ * How soon to look again at an instance being promoted. PromoteReadReplica returns while the
+ * instance is `modifying` and still names its source (aws-fixtures: its response); later RDS
+ * reboots it (`rebooting`, no source any more) and it comes back `available`. The reboot is the
+ * last stage: look every second then, every 15 seconds before.
+ */
+export const promotionPollSeconds = (instance: DBInstance): number =>
+  !isReplica(instance) && instance.DBInstanceStatus === 'rebooting'
+    ? FINAL_STAGE_POLL_SECONDS
+    : PROMOTION_POLL_SECONDS;
 /** A replica in `backing-up` cannot be promoted; it usually finishes within minutes. */
 export const NOT_PROMOTABLE_POLL_SECONDS = 30;
 
@@ -51,7 +70,7 @@ function fromCurrentState(input: PromoteReplicaInput, instance: DBInstance): Pro
       instanceId: database.replica,
       instanceStatus: status,
       startedAt: nowIso(),
-      pollSeconds: PROMOTION_POLL_SECONDS,
+      pollSeconds: promotionPollSeconds(instance),
       dryRun,
       message: `${database.replica} is already standalone and ${status}: waiting for it to become available`,
     };

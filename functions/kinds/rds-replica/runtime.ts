@@ -68,8 +68,10 @@ async function recordPromoted({ scope }: KindContext, index: number, promotion: 
 
 async function advance(context: KindContext, action: 'start' | 'check'): Promise<KindSummary> {
   const { plan, scope, dryRun } = context;
-  const recorded = await readProgress<PromotionProgress[]>(scope, KIND);
-  const skipped = await skippedIndexes(scope, KIND);
+  const [recorded, skipped] = await Promise.all([
+    readProgress<PromotionProgress[]>(scope, KIND),
+    skippedIndexes(scope, KIND),
+  ]);
   const progress = await mapBounded(plan.databases, CONCURRENCY, async (database, i) => {
     const previous: PromotionProgress = recorded?.[i] ?? { status: 'not-started' };
     if (previous.status === 'promoted' || previous.status === 'skipped') return previous;

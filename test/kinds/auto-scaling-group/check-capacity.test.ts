@@ -32,6 +32,7 @@ const scalingSince = (secondsAgo: number): Scaling => ({
   previous: { min: 1, desired: 2, max: 5 },
   target: { min: 3, desired: 6, max: 12 },
   inService: 2,
+  inServiceAtStart: 2,
   required: 6,
   startedAt: new Date(NOW.getTime() - secondsAgo * 1000).toISOString(),
   pollSeconds: 15,
@@ -102,6 +103,25 @@ describe('checkGroupCapacity', () => {
     expect(scaling).toMatchObject({ status: 'scaling', inService: 3, message: `${GROUP} has 3/6 InService` });
     expect(scaling.readyAt).toBeUndefined();
   });
+
+  it.each([
+    { inService: 2, pollSeconds: 15, why: 'none of the 4 awaited has arrived' },
+    { inService: 3, pollSeconds: 15, why: '1 of the 4 awaited has arrived' },
+    { inService: 4, pollSeconds: 2, why: 'half of the 4 awaited have arrived' },
+    { inService: 5, pollSeconds: 2, why: '3 of the 4 awaited have arrived' },
+  ])(
+    'looks again in $pollSeconds s with $inService of 6 InService: $why',
+    async ({ inService, pollSeconds }) => {
+      // Arrange: 2 were InService when the group was scaled to 6.
+      describesWith([...groupInstances(inService), ...groupInstances(6 - inService, 'Pending')]);
+
+      // Act
+      const scaling = await checkGroupCapacity(check(scalingSince(60)));
+
+      // Assert
+      expect(scaling).toMatchObject({ status: 'scaling', inService, pollSeconds });
+    },
+  );
 
   it('does not time out at exactly capacityTimeoutSeconds', async () => {
     // Arrange

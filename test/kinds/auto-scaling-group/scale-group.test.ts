@@ -78,6 +78,7 @@ describe('scaleGroup', () => {
       previous: { min: 1, desired: 2, max: 5 },
       target: { min: 3, desired: 6, max: 12 },
       inService: 2,
+      inServiceAtStart: 2,
       required: 6,
       startedAt: NOW.toISOString(),
       pollSeconds: CAPACITY_POLL_SECONDS,

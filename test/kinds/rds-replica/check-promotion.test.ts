@@ -105,6 +105,29 @@ describe('checkPromotion', () => {
     },
   );
 
+  it.each([
+    { stage: 'a modifying replica', instance: () => justAccepted(), pollSeconds: 15 },
+    {
+      stage: 'a standalone instance still modifying',
+      instance: () => standaloneInstance(REPLICA, { DBInstanceStatus: 'modifying' }),
+      pollSeconds: 15,
+    },
+    {
+      stage: 'a standalone instance rebooting (the last stage)',
+      instance: () => standaloneInstance(REPLICA, { DBInstanceStatus: 'rebooting' }),
+      pollSeconds: 1,
+    },
+  ])('looks again in $pollSeconds s at $stage', async ({ instance, pollSeconds }) => {
+    // Arrange
+    describesAs(instance());
+
+    // Act
+    const promotion = await checkPromotion(check(promotingSince(200)));
+
+    // Assert
+    expect(promotion).toMatchObject({ status: 'promoting', pollSeconds });
+  });
+
   it('keeps promoting while a replica that is still available has not started promoting', async () => {
     // Arrange
     describesAs(replicaInstance(REPLICA));

@@ -23,7 +23,8 @@ const calls = (harness: KindHarness, operation: string) =>
 /** Checks until the kind says done, moving the virtual clock by the wait it asks for. */
 async function checkUntilDone(harness: KindHarness, first: KindSummary): Promise<KindSummary> {
   let summary = first;
-  for (let looks = 0; !summary.done && looks < 100; looks++) {
+  // 300 s of promotion: 15 s looks while modifying, then a look a second through the reboot.
+  for (let looks = 0; !summary.done && looks < 300; looks++) {
     await harness.advance(summary.waitSeconds);
     summary = await harness.run('check');
   }
@@ -134,6 +135,35 @@ describe('rds-replica runtime: start and check', () => {
       instanceId: REPLICA,
       endpoint: database?.endpoint,
     });
+  });
+
+  it('looks every second once RDS reboots the promoted instance, and sees it available within seconds', async () => {
+    // Arrange: the simulated promotion is `modifying` for 210 s, then `rebooting` until 300 s.
+    const harness = kindHarness(handler);
+    const started = await harness.run('start');
+    const waits: { status: string; waitSeconds: number }[] = [];
+
+    // Act
+    let summary = started;
+    for (let looks = 0; !summary.done && looks < 300; looks++) {
+      await harness.advance(summary.waitSeconds);
+      summary = await harness.run('check');
+      const [promotion] = (await harness.progress<PromotionProgress[]>(KIND)) ?? [];
+      if (!summary.done && promotion !== undefined && 'instanceStatus' in promotion)
+        waits.push({ status: promotion.instanceStatus, waitSeconds: summary.waitSeconds });
+    }
+
+    // Assert
+    expect(
+      new Set(waits.filter((look) => look.status === 'modifying').map((look) => look.waitSeconds)),
+    ).toEqual(new Set([15]));
+    expect(
+      new Set(waits.filter((look) => look.status === 'rebooting').map((look) => look.waitSeconds)),
+    ).toEqual(new Set([1]));
+    const database = harness.cloud.snapshot().databases.find((db) => db.id === REPLICA);
+    const seenLate = Date.parse(summary.completedAt ?? '') - Date.parse(database?.promotedAt ?? '');
+    expect(seenLate).toBeGreaterThanOrEqual(0);
+    expect(seenLate).toBeLessThan(2_000);
   });
 
   it('does not call PromoteReadReplica again when a start is retried after a lost response, and finishes', async () => {
