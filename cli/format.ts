@@ -1,5 +1,6 @@
 import type { ResourceOutcome } from '../engine/report/index.js';
 import type { ReplayResult } from '../engine/runner.js';
+import { SIMULATED_KINDS } from '../engine/sim/index.js';
 import type { TimelineEntry } from '../engine/timeline.js';
 
 const pad = (text: string, width: number) =>
@@ -55,6 +56,9 @@ export function formatReplay(result: ReplayResult, resources: readonly ResourceO
     ...Object.entries(cloud.parameters).map(
       ([name, parameter]) => `  parameter ${name} = ${parameter.value}`,
     ),
+    ...SIMULATED_KINDS.flatMap(
+      (kind) => kind.endStateLines?.(cloud as unknown as Readonly<Record<string, unknown>>) ?? [],
+    ).map((line) => `  ${line}`),
     ...cloud.notifications.map((message) => `  SNS ${message.time}: ${message.subject ?? '(no subject)'}`),
   ];
   if (result.error) lines.splice(1, 0, `Error: ${result.error.error}: ${result.error.cause}`);

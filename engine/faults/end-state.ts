@@ -1,7 +1,7 @@
 import type { Plan } from '../../functions/common/plan.js';
 import { renderTemplate, type TemplateContext } from '../../functions/common/templates.js';
 import { KINDS } from '../../functions/kinds/registry.js';
-import type { CloudSnapshot } from '../sim/index.js';
+import { SIMULATED_KINDS, type CloudSnapshot } from '../sim/index.js';
 
 /**
  * What the cloud must look like at the end of a failover that says it succeeded, per kind: the
@@ -45,21 +45,19 @@ export function resourceLine(
 /** A line saying the preflight skipped the resource (functions/kinds/preflight.ts skippedMessage). */
 export const saysSkipped = (detail: string): boolean => detail.includes('skipped (optional)');
 
-/** The values the plan's parameter templates render to from the databases the cloud shows promoted. */
+/** The values the plan's parameter templates render to from the resources the cloud shows failed over. */
 function templateContext(plan: Plan, cloud: CloudSnapshot): TemplateContext {
-  const databases: Record<string, { endpoint: string; port: string; instanceId: string }> = {};
-  for (const database of plan.databases) {
-    const db = cloud.databases.find(
-      (candidate) => candidate.id === database.replica && candidate.region === plan.recoveryRegion,
-    );
-    if (db !== undefined && !db.isReplica)
-      databases[database.id] = { endpoint: db.endpoint, port: String(db.port), instanceId: db.id };
-  }
+  const outputs = KINDS.flatMap((kind) => {
+    const simulated = SIMULATED_KINDS.find((candidate) => candidate.id === kind.id);
+    if (kind.templateOutputs === undefined || simulated?.outputsAfter === undefined) return [];
+    const items = simulated.outputsAfter(plan, cloud as unknown as Readonly<Record<string, unknown>>);
+    return [[kind.planKey, { noun: kind.templateOutputs.noun, items }] as const];
+  });
   return {
     recoveryRegion: plan.recoveryRegion,
     primaryRegion: plan.primaryRegion,
     planName: plan.name,
-    databases,
+    outputs: Object.fromEntries(outputs),
   };
 }
 
@@ -91,7 +89,7 @@ function notFailedOver(plan: Plan, cloud: CloudSnapshot, resource: NoticeResourc
       try {
         target = renderTemplate(planned.value, templateContext(plan, cloud));
       } catch {
-        return `${resource.label} names a database that is not promoted`;
+        return `${resource.label} names a resource that has not failed over`;
       }
       return value === target ? undefined : `${resource.label} holds ${value ?? '(nothing)'}, not ${target}`;
     }

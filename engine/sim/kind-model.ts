@@ -143,6 +143,21 @@ export interface SimulatedKind {
   /** Builds its resources from the plan and the scenario. */
   readonly create: (world: SimWorld) => SimulatedKindModel;
   /**
+   * Its lines of the replay's "End state of the simulated cloud", from a cloud snapshot (the CLI
+   * prints them after the first kinds' own lines); absent for a kind whose end state the CLI
+   * already prints.
+   */
+  readonly endStateLines?: (snapshot: Readonly<Record<string, unknown>>) => readonly string[];
+  /**
+   * What parameter templates render to once its resources failed over, read from a cloud snapshot
+   * (`{ main: { endpoint, port, … } }` by the plan's item id): only the items the snapshot shows
+   * failed over. The fault matrix judges a repointed parameter by it.
+   */
+  readonly outputsAfter?: (
+    plan: Plan,
+    snapshot: Readonly<Record<string, unknown>>,
+  ) => Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
    * When each of its resources could be ready at best (seconds from the trigger), for the
    * critical path; a kind whose resources do not gate the failover's end returns none.
    */

@@ -129,7 +129,7 @@ function crossFieldIssues(document: unknown): PlanIssue[] {
       message: `${confirmSeconds}s confirm window leaves no time within objectives.rtoSeconds (${rto}s)`,
     });
   }
-  for (const kind of KINDS) issues.push(...(kind.crossFieldIssues?.(doc) ?? []));
+  for (const kind of KINDS) issues.push(...(kind.crossFieldIssues?.(doc, KINDS) ?? []));
   const alarmKeys = (Array.isArray(triggers.alarms) ? triggers.alarms : []).map((alarm: unknown) =>
     typeof alarm === 'string'
       ? `${primaryRegion}/${alarm}`

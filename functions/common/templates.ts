@@ -1,28 +1,52 @@
 import { ParameterTemplateError } from './errors.js';
 
 /**
- * Parameter values in a plan may name outputs of the failover: `{{databases.main.endpoint}}`
- * (the promoted instance's endpoint address), `{{databases.main.port}}`,
- * `{{databases.main.instanceId}}`, `{{recoveryRegion}}`, `{{primaryRegion}}`, `{{planName}}`.
+ * Parameter values in a plan may name outputs of the failover: `{{<section>.<id>.<field>}}`,
+ * where a section is the plan key of a kind that declares `templateOutputs` (e.g.
+ * `{{databases.main.endpoint}}`, the promoted instance's endpoint address), and
+ * `{{recoveryRegion}}`, `{{primaryRegion}}`, `{{planName}}`. Which sections and fields exist
+ * comes from the kinds (functions/kinds/kind-definition.ts); this module names none of them.
  */
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const DATABASE_FIELDS = ['endpoint', 'port', 'instanceId'] as const;
 const PLAN_FIELDS = ['recoveryRegion', 'primaryRegion', 'planName'] as const;
 
-export type DatabaseField = (typeof DATABASE_FIELDS)[number];
+/** One section templates may name, as the plan declares it. */
+export interface TemplateSource {
+  /** The plan key: `databases`. */
+  readonly section: string;
+  /** One item, for messages: "database". */
+  readonly noun: string;
+  readonly fields: readonly string[];
+  /** The ids the plan's items of this section have. */
+  readonly ids: ReadonlySet<string>;
+}
+
+/** The outputs of one section's items that are done, by item id. */
+export interface TemplateSection {
+  readonly noun: string;
+  readonly items: Readonly<Record<string, Readonly<Partial<Record<string, string>>>>>;
+}
 
 export interface TemplateContext {
   readonly recoveryRegion: string;
   readonly primaryRegion: string;
   readonly planName: string;
-  /** Outputs of the promoted databases, by the plan's database id. */
-  readonly databases: Readonly<Record<string, Partial<Record<DatabaseField, string>>>>;
+  /** Outputs of the resources that failed over, by section (`databases`) and item id. */
+  readonly outputs: Readonly<Record<string, TemplateSection>>;
 }
+
+const usage = (sources: readonly TemplateSource[]): string =>
+  [
+    ...sources.map((source) => `{{${source.section}.<id>.${source.fields.join('|')}}}`),
+    `{{${PLAN_FIELDS.join('|')}}}`,
+  ]
+    .join(', ')
+    .replace(/, (?=[^,]*$)/, ' or ');
 
 /** Lists the references in a template and what is wrong with them, without rendering it. */
 export function templateReferences(
   template: string,
-  databaseIds: ReadonlySet<string>,
+  sources: readonly TemplateSource[],
 ): { references: string[]; problems: string[] } {
   const references: string[] = [];
   const problems: string[] = [];
@@ -31,14 +55,13 @@ export function templateReferences(
     references.push(reference);
     if ((PLAN_FIELDS as readonly string[]).includes(reference)) continue;
     const [root, id, field, ...extra] = reference.split('.');
-    if (root !== 'databases' || id === undefined || field === undefined || extra.length > 0) {
-      problems.push(
-        `unknown placeholder {{${reference}}}: use {{databases.<id>.${DATABASE_FIELDS.join('|')}}} or {{${PLAN_FIELDS.join('|')}}}`,
-      );
-    } else if (!databaseIds.has(id)) {
-      problems.push(`{{${reference}}} names database "${id}", which the plan does not list`);
-    } else if (!(DATABASE_FIELDS as readonly string[]).includes(field)) {
-      problems.push(`{{${reference}}}: a database has ${DATABASE_FIELDS.join(', ')}, not "${field}"`);
+    const source = sources.find((candidate) => candidate.section === root);
+    if (source === undefined || id === undefined || field === undefined || extra.length > 0) {
+      problems.push(`unknown placeholder {{${reference}}}: use ${usage(sources)}`);
+    } else if (!source.ids.has(id)) {
+      problems.push(`{{${reference}}} names ${source.noun} "${id}", which the plan does not list`);
+    } else if (!source.fields.includes(field)) {
+      problems.push(`{{${reference}}}: a ${source.noun} has ${source.fields.join(', ')}, not "${field}"`);
     }
   }
   const unbalanced = template.replace(PLACEHOLDER, '');
@@ -55,20 +78,51 @@ export function renderTemplate(template: string, context: TemplateContext): stri
     if (reference === 'recoveryRegion') return context.recoveryRegion;
     if (reference === 'primaryRegion') return context.primaryRegion;
     if (reference === 'planName') return context.planName;
-    // Own properties of known fields only: `{{databases.constructor.name}}` must not render
-    // Object.prototype's members, and `{{foo.main.endpoint}}` is not a database reference.
-    const [root, id = '', field = '', ...extra] = reference.split('.');
-    const isDatabaseField =
-      root === 'databases' && extra.length === 0 && (DATABASE_FIELDS as readonly string[]).includes(field);
+    // Own properties only: `{{databases.constructor.name}}` must not render Object.prototype's
+    // members, and `{{foo.main.endpoint}}` names no section.
+    const [root = '', id = '', field = '', ...extra] = reference.split('.');
+    const section = Object.hasOwn(context.outputs, root) ? context.outputs[root] : undefined;
     const outputs =
-      isDatabaseField && Object.hasOwn(context.databases, id) ? context.databases[id] : undefined;
-    const value =
-      outputs !== undefined && Object.hasOwn(outputs, field) ? outputs[field as DatabaseField] : undefined;
+      section !== undefined && extra.length === 0 && Object.hasOwn(section.items, id)
+        ? section.items[id]
+        : undefined;
+    const value = outputs !== undefined && Object.hasOwn(outputs, field) ? outputs[field] : undefined;
     if (value === undefined) {
+      const what = section === undefined ? `no section "${root}" has outputs` : `${section.noun} "${id}"`;
       throw new ParameterTemplateError(
-        `{{${reference}}} has no value: database "${id}" produced no ${field}`,
+        `{{${reference}}} has no value: ${section === undefined ? what : `${what} produced no ${field}`}`,
       );
     }
     return value;
+  });
+}
+
+/** What templateSources needs of a kind (functions/kinds/kind-definition.ts KindOutline). */
+interface OutlinedKind {
+  readonly planKey: string;
+  readonly templateOutputs?: {
+    readonly idField: string;
+    readonly noun: string;
+    readonly fields: readonly string[];
+  };
+}
+
+/** The sections a plan document's templates may name: every kind with outputs, its items' ids read defensively. */
+export function templateSources(
+  document: Readonly<Record<string, unknown>>,
+  kinds: readonly OutlinedKind[],
+): TemplateSource[] {
+  return kinds.flatMap((kind) => {
+    const outputs = kind.templateOutputs;
+    if (outputs === undefined) return [];
+    const items = Array.isArray(document[kind.planKey]) ? (document[kind.planKey] as unknown[]) : [];
+    const ids = items
+      .map((item) =>
+        item !== null && typeof item === 'object'
+          ? (item as Record<string, unknown>)[outputs.idField]
+          : undefined,
+      )
+      .filter((id): id is string => typeof id === 'string');
+    return [{ section: kind.planKey, noun: outputs.noun, fields: outputs.fields, ids: new Set(ids) }];
   });
 }

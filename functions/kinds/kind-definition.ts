@@ -42,6 +42,27 @@ export interface KindStates {
   readonly readBackFailed: string;
 }
 
+/**
+ * Values parameter templates may name once a kind's change is done:
+ * `{{<planKey>.<item's idField>.<field>}}` (functions/common/templates.ts). The kind records them
+ * as strings in each item's write-once facts (the failover record) when the item is done, so a
+ * template can never point at a resource that has not failed over.
+ */
+export interface TemplateOutputs {
+  /** The item's field whose value names it in templates (`id`). */
+  readonly idField: string;
+  /** One item, for messages: "database". */
+  readonly noun: string;
+  /** The facts a template may name (`endpoint`, `port`, …). */
+  readonly fields: readonly string[];
+}
+
+/** What a kind declares of itself that other kinds' plan checks may read (the registry passes every kind). */
+export interface KindOutline {
+  readonly planKey: string;
+  readonly templateOutputs?: TemplateOutputs;
+}
+
 /** What every kind may read of the plan besides its own section. */
 export interface PlanCore {
   readonly name: string;
@@ -96,8 +117,16 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
   readonly services: readonly AwsService[];
   /** The label of one item in notices and reports (e.g. the replica's identifier). */
   readonly label: (item: z.output<Schema>) => string;
-  /** Checks across the kind's items and the rest of the plan document (raw, defensively read). */
-  readonly crossFieldIssues?: (document: Readonly<Record<string, unknown>>) => PlanIssue[];
+  /** Values its items give parameter templates once done; absent when it gives none. */
+  readonly templateOutputs?: TemplateOutputs;
+  /**
+   * Checks across the kind's items and the rest of the plan document (raw, defensively read);
+   * `kinds` outlines every kind of the registry (e.g. which sections templates may name).
+   */
+  readonly crossFieldIssues?: (
+    document: Readonly<Record<string, unknown>>,
+    kinds: readonly KindOutline[],
+  ) => PlanIssue[];
   /** The permissions its function needs for this plan. */
   readonly permissions: (
     plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },

@@ -1,4 +1,5 @@
 import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
+import { elastiCacheGlobalKind } from './elasticache-global/definition.js';
 import { postgresReplicaKind } from './postgres-replica/definition.js';
 import { proxySwitchKind } from './proxy-switch/definition.js';
 import { rdsReplicaKind } from './rds-replica/definition.js';
@@ -12,6 +13,7 @@ import { ssmParameterKind } from './ssm-parameter/definition.js';
  */
 export const KINDS = [
   rdsReplicaKind,
+  elastiCacheGlobalKind,
   autoScalingGroupKind,
   ssmParameterKind,
   postgresReplicaKind,

@@ -35,28 +35,11 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
       names: ['rds-replica', 'auto-scaling-group', 'ssm-parameter'],
       why: 'plan.ts re-exports DatabasePlan, ScalingGroupPlan, ParameterPlan from the kinds',
     },
-    // The template syntax users write in their plans: {{databases.<id>.endpoint}}.
-    {
-      file: 'functions/common/templates.ts',
-      names: ['databases'],
-      why: 'the parameter template syntax names the databases section of the plan',
-    },
     // The ASL's Parameters field in the builder's Task state (a local variable, not the plan key).
     {
       file: 'state-machines/states.ts',
       names: ['parameters'],
       why: "a Task's ASL Parameters, not the plan key",
-    },
-    // A kind that builds on another: parameter templates name the databases' endpoints.
-    {
-      file: 'functions/kinds/ssm-parameter/definition.ts',
-      names: ['databases'],
-      why: 'checks that a template names a database of the plan',
-    },
-    {
-      file: 'functions/kinds/ssm-parameter/repoint-parameters.ts',
-      names: ['rds-replica', 'databases'],
-      why: 'renders templates from the promoted replicas the rds-replica kind recorded',
     },
     // IAM facts: actions that have no resource-level permissions, whatever kind grants them.
     {
@@ -232,6 +215,9 @@ describe('a resource kind', () => {
       postgresReplicas: 'postgres-replica',
       redisSentinels: 'redis-sentinel',
       proxySwitches: 'proxy-switch',
+      'elasticache-global': 'elasticache-global',
+      globalDatastores: 'elasticache-global',
+      elasticache: 'elasticache-global',
     });
     expect(names.has('cloudwatch')).toBe(false);
     // SSM serves parameters and Run Command (the self-hosted kinds): shared, so no kind's own.

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as autoScalingGroup } from '../../functions/kinds/auto-scaling-group/handler.js';
+import { handler as elastiCacheGlobal } from '../../functions/kinds/elasticache-global/handler.js';
 import {
   mapBounded,
   parseKindStepInput,
@@ -19,6 +20,7 @@ import { EXECUTION_ID } from './support.js';
 
 const HANDLERS = [
   ['rds-replica', rdsReplica],
+  ['elasticache-global', elastiCacheGlobal],
   ['auto-scaling-group', autoScalingGroup],
   ['ssm-parameter', ssmParameter],
   ['postgres-replica', postgresReplica],

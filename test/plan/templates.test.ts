@@ -4,20 +4,36 @@ import { ParameterTemplateError } from '../../functions/common/errors.js';
 import {
   renderTemplate,
   templateReferences,
+  templateSources,
   type TemplateContext,
+  type TemplateSource,
 } from '../../functions/common/templates.js';
+import { KINDS } from '../../functions/kinds/registry.js';
 
-const DATABASE_IDS: ReadonlySet<string> = new Set(['main', 'orders']);
+/** The sections a plan with databases `main` and `orders` offers its templates. */
+const DATABASE_IDS: readonly TemplateSource[] = [
+  {
+    section: 'databases',
+    noun: 'database',
+    fields: ['endpoint', 'port', 'instanceId'],
+    ids: new Set(['main', 'orders']),
+  },
+];
 
 const context: TemplateContext = {
   recoveryRegion: 'us-west-2',
   primaryRegion: 'us-east-1',
   planName: 'shop-prod',
-  databases: {
-    main: {
-      endpoint: 'shop-db-replica.abcdefgh0ijk.us-west-2.rds.amazonaws.com',
-      port: '1521',
-      instanceId: 'shop-db-replica',
+  outputs: {
+    databases: {
+      noun: 'database',
+      items: {
+        main: {
+          endpoint: 'shop-db-replica.abcdefgh0ijk.us-west-2.rds.amazonaws.com',
+          port: '1521',
+          instanceId: 'shop-db-replica',
+        },
+      },
     },
   },
 };
@@ -84,6 +100,29 @@ describe('templateReferences', () => {
   });
 });
 
+describe('templateSources', () => {
+  it('offers every kind that declares template outputs, with the ids its plan items have', () => {
+    // Arrange
+    const document = {
+      databases: [{ id: 'main' }, { id: 'orders' }, 'not an item'],
+      globalDatastores: [{ id: 'sessions' }],
+    };
+
+    // Act
+    const sources = templateSources(document, KINDS);
+
+    // Assert
+    expect(sources.map((source) => [source.section, [...source.ids]])).toEqual([
+      ['databases', ['main', 'orders']],
+      ['globalDatastores', ['sessions']],
+    ]);
+    expect(templateReferences('{{globalDatastores.sessions.endpoint}}', sources).problems).toEqual([]);
+    expect(templateReferences('{{globalDatastores.sessions.instanceId}}', sources).problems).toEqual([
+      '{{globalDatastores.sessions.instanceId}}: a global datastore has endpoint, port, replicationGroupId, not "instanceId"',
+    ]);
+  });
+});
+
 describe('renderTemplate', () => {
   it.each([
     ['{{databases.main.endpoint}}', 'shop-db-replica.abcdefgh0ijk.us-west-2.rds.amazonaws.com'],
@@ -135,7 +174,10 @@ describe('renderTemplate', () => {
     fc.assert(
       fc.property(text, text, text, (before, endpoint, after) => {
         // Arrange
-        const withEndpoint: TemplateContext = { ...context, databases: { main: { endpoint } } };
+        const withEndpoint: TemplateContext = {
+          ...context,
+          outputs: { databases: { noun: 'database', items: { main: { endpoint } } } },
+        };
 
         // Act
         const rendered = renderTemplate(`${before}{{databases.main.endpoint}}${after}`, withEndpoint);

@@ -68,6 +68,7 @@ export const rdsReplicaKind = defineKind({
   }),
   services: ['rds', 'cloudwatch'],
   label: (item) => item.replica,
+  templateOutputs: { idField: 'id', noun: 'database', fields: ['endpoint', 'port', 'instanceId'] },
   crossFieldIssues: (document) => {
     const rpo = (document.objectives as Loose | undefined)?.rpoSeconds;
     const issues = records(document.databases).flatMap((db, i) =>

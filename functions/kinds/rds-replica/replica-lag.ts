@@ -1,6 +1,6 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { cloudWatchClient } from '../../common/clients/cloudwatch.js';
-import { ReplicaLagExceededError, ReplicaLagUnknownError } from '../../common/errors.js';
+import { decideOnLag } from '../lag-gate.js';
 import { describeInstance, isReplica } from './rds.js';
 import { nowIso, secondsSince } from '../../common/step-handler.js';
 import type { LagCheck, ReadReplicaLagInput } from './types.js';
@@ -71,40 +71,13 @@ export async function readReplicaLag({
     };
   }
   const lagSeconds = await latestReplicaLag(recoveryRegion, database.replica);
-  if (lagSeconds !== null && lagSeconds <= database.maxLagSeconds) {
-    return {
-      ...base,
-      lagSeconds,
-      decision: 'proceed',
-      message: `${database.replica} lag ${lagSeconds}s is within ${database.maxLagSeconds}s`,
-    };
-  }
-  const waited = secondsSince(firstCheckedAt);
-  const lagText =
-    lagSeconds === null
-      ? 'has no ReplicaLag datapoint'
-      : `lag ${lagSeconds}s is above ${database.maxLagSeconds}s`;
-  if (waited < database.lagWaitSeconds) {
-    const waitSeconds = Math.max(1, Math.min(LAG_POLL_SECONDS, Math.ceil(database.lagWaitSeconds - waited)));
-    return {
-      ...base,
-      lagSeconds,
-      decision: 'wait',
-      waitSeconds,
-      message: `${database.replica} ${lagText}: waiting`,
-    };
-  }
-  if (database.onLagExceeded === 'promote') {
-    const window = lagSeconds === null ? 'unknown (no lag datapoint)' : `about ${lagSeconds}s of writes`;
-    return {
-      ...base,
-      lagSeconds,
-      decision: 'proceed',
-      promotedOverThreshold: true,
-      message: `${database.replica} ${lagText} after ${Math.round(waited)}s; promoting anyway (onLagExceeded: promote). Estimated data-loss window: ${window}`,
-    };
-  }
-  const detail = `${database.replica} ${lagText} after waiting ${Math.round(waited)}s (lagWaitSeconds ${database.lagWaitSeconds}); onLagExceeded is abort, so nothing was promoted`;
-  if (lagSeconds === null) throw new ReplicaLagUnknownError(detail);
-  throw new ReplicaLagExceededError(detail);
+  return {
+    ...base,
+    ...decideOnLag(database.replica, lagSeconds, database, {
+      waited: secondsSince(firstCheckedAt),
+      pollSeconds: LAG_POLL_SECONDS,
+      metric: 'ReplicaLag',
+      verb: 'promoting',
+    }),
+  };
 }

@@ -5,14 +5,7 @@ import {
   ReplicaNotFoundError,
 } from '../../common/errors.js';
 import { nowIso, secondsSince } from '../../common/step-handler.js';
-import {
-  readGate,
-  readProgress,
-  rememberOnce,
-  writeAssessment,
-  writeGate,
-  writeProgress,
-} from '../../common/failover-record.js';
+import { readProgress, rememberOnce, writeAssessment, writeProgress } from '../../common/failover-record.js';
 import {
   mapBounded,
   pollInterval,
@@ -22,7 +15,9 @@ import {
   type KindRuntime,
   type KindSummary,
 } from '../kind-step.js';
-import { requireAll, skippedIndexes, skippedMessage } from '../preflight.js';
+import { runLagGate } from '../lag-gate.js';
+import { skippedIndexes, skippedMessage } from '../preflight.js';
+import type { DatabasePlan } from './definition.js';
 import { checkPromotion } from './check-promotion.js';
 import { rdsReplicaKind } from './definition.js';
 import { promoteReplica } from './promote-replica.js';
@@ -47,68 +42,22 @@ const isGateRefusal = (error: unknown): error is Error =>
   error instanceof ReplicaLagUnknownError;
 
 /**
- * The preflight and the RPO gate in one look at every database not yet through it. A database
- * that cannot fail over (missing replica; lag over the threshold after the wait with `abort`)
- * stops the failover, naming every such database at once; an optional one is skipped instead.
- * One required database refused for its lag keeps its own error name (ReplicaLagExceededError,
- * ReplicaLagUnknownError); several, or a missing replica, make a PreflightFailedError.
+ * The preflight and the RPO gate in one look at every database not yet through it
+ * (functions/kinds/lag-gate.ts): a missing replica, or lag over the threshold after the wait with
+ * `abort`, stops the failover; an optional database is skipped instead.
  */
-async function gate({ plan, scope }: KindContext): Promise<KindSummary> {
-  const previous = (await readGate<LagCheck[]>(scope, KIND)) ?? [];
-  const refusals: (Error | undefined)[] = [];
-  const checks = await mapBounded(plan.databases, CONCURRENCY, async (database, i): Promise<LagCheck> => {
-    const last = previous[i];
-    if (last?.decision === 'proceed') return last;
-    try {
-      return await readReplicaLag({
-        database,
-        recoveryRegion: plan.recoveryRegion,
-        previous: last ?? { checks: 0 },
-      });
-    } catch (error) {
-      if (!isGateRefusal(error)) throw error;
-      refusals[i] = error;
-      const base = { checks: (last?.checks ?? 0) + 1, replica: database.replica, lagSeconds: null };
-      return database.optional
-        ? { ...base, decision: 'proceed', skipped: true, message: skippedMessage(error.message) }
-        : { ...base, message: error.message };
-    }
+const gate = ({ plan, scope }: KindContext): Promise<KindSummary> =>
+  runLagGate<DatabasePlan, LagCheck>(scope, {
+    kind: KIND,
+    noun: rdsReplicaKind.noun,
+    passed: 'replicas through the RPO gate',
+    items: plan.databases,
+    concurrency: CONCURRENCY,
+    label: (database) => database.replica,
+    look: (database, previous) => readReplicaLag({ database, recoveryRegion: plan.recoveryRegion, previous }),
+    refused: (database) => ({ replica: database.replica }),
+    isRefusal: isGateRefusal,
   });
-  await writeGate(scope, KIND, checks);
-  const blocking = plan.databases.flatMap((database, i) => {
-    const refusal = refusals[i];
-    return refusal !== undefined && !database.optional ? [refusal] : [];
-  });
-  if (blocking.length === 1 && !(blocking[0] instanceof ReplicaNotFoundError)) throw blocking[0];
-  requireAll(
-    rdsReplicaKind.noun,
-    plan.databases.map((database, i) => ({
-      label: database.replica,
-      optional: database.optional,
-      ...(refusals[i] !== undefined ? { problem: refusals[i].message } : {}),
-    })),
-  );
-  const summary = summarise(
-    KIND,
-    'gate',
-    checks.map((check) => ({ done: check.decision === 'proceed', pollSeconds: check.waitSeconds ?? 1 })),
-    'replicas through the RPO gate',
-  );
-  const lags = checks
-    .map((check) => check.lagSeconds)
-    .filter((lag): lag is number => typeof lag === 'number');
-  const over = checks.filter((check) => check.promotedOverThreshold === true).length;
-  const skipped = checks.filter((check) => check.skipped === true).length;
-  const notes = [
-    ...(over > 0 ? [`${over} over the lag threshold (onLagExceeded: promote)`] : []),
-    ...(skipped > 0 ? [`${skipped} optional skipped`] : []),
-  ];
-  return {
-    ...summary,
-    maxLagSeconds: lags.length === 0 ? null : Math.max(...lags),
-    ...(notes.length > 0 ? { message: [summary.message, ...notes].join('; ') } : {}),
-  };
-}
 
 /** Records where a promoted database answers, once (template outputs and failback). */
 async function recordPromoted({ scope }: KindContext, index: number, promotion: Promotion): Promise<void> {

@@ -155,5 +155,19 @@ export const simulatedKind = defineSimulatedKind({
       metricSamples: (query) => replicaLagSamples(world, rds, query),
     };
   },
+  // Parameters name a database once the cloud shows its replica standalone.
+  outputsAfter: (plan, snapshot) => {
+    const databases = (snapshot.databases ?? []) as readonly DatabaseSnapshot[];
+    return Object.fromEntries(
+      plan.databases.flatMap((database) => {
+        const db = databases.find(
+          (candidate) => candidate.id === database.replica && candidate.region === plan.recoveryRegion,
+        );
+        return db !== undefined && !db.isReplica
+          ? [[database.id, { endpoint: db.endpoint, port: String(db.port), instanceId: db.id }]]
+          : [];
+      }),
+    );
+  },
   criticalPath: (world, confirm) => world.plan.databases.map((db) => databaseReady(db, world, confirm)),
 });

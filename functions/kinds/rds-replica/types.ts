@@ -1,3 +1,4 @@
+import type { LagLook } from '../lag-gate.js';
 import type { DatabasePlan } from './definition.js';
 
 /** The shapes the RDS read replica kind keeps in the failover record. */
@@ -7,23 +8,11 @@ export interface DatabaseEndpoint {
   readonly port: number;
 }
 
-/** One look of the RPO gate at one database. */
-export interface LagCheck {
-  readonly checks: number;
-  readonly firstCheckedAt?: string;
+/** One look of the RPO gate at one database (functions/kinds/lag-gate.ts). */
+export interface LagCheck extends LagLook {
   readonly checkedAt?: string;
   readonly replica?: string;
-  /** Latest ReplicaLag datapoint in seconds; null when the metric had no datapoint. */
-  readonly lagSeconds?: number | null;
   readonly maxLagSeconds?: number;
-  /** `wait` loops through a Wait state; `proceed` passes the gate. */
-  readonly decision?: 'proceed' | 'wait';
-  readonly waitSeconds?: number;
-  /** Passed the gate with lag above the threshold because the policy is `promote`. */
-  readonly promotedOverThreshold?: boolean;
-  /** Optional, and unable to fail over (missing, or lag over with `abort`): never promoted. */
-  readonly skipped?: boolean;
-  readonly message?: string;
 }
 
 export interface ReadReplicaLagInput {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { templateReferences } from '../../common/templates.js';
+import { templateReferences, templateSources } from '../../common/templates.js';
 import { defineKind, records, type ArnScope } from '../kind-definition.js';
 
 /** One SSM parameter to repoint at the recovery region (the plan's `parameters[]`). */
@@ -8,7 +8,7 @@ export const parameterSchema = z.strictObject({
   name: z
     .string()
     .regex(/^\/[a-zA-Z0-9_.\-/]{1,1010}$/, 'must be an SSM parameter path such as /shop/db/host'),
-  /** New value; `{{databases.<id>.endpoint}}`, `{{recoveryRegion}}` … are filled from step outputs. */
+  /** New value; `{{databases.<id>.endpoint}}`, `{{globalDatastores.<id>.endpoint}}`, `{{recoveryRegion}}` … are filled from step outputs. */
   value: z.string().min(1).max(4096),
   /**
    * A parameter the failover can do without: when the preflight finds it missing from the
@@ -54,35 +54,39 @@ export const ssmParameterKind = defineKind({
   budgetSeconds: () => ({ gate: 0, change: 60 }),
   services: ['ssm'],
   label: (item) => item.name,
-  crossFieldIssues: (document) => {
+  crossFieldIssues: (document, kinds) => {
     const parameters = records(document.parameters);
-    const databaseIds = new Set(
-      records(document.databases)
-        .map((db) => db.id)
-        .filter((id): id is string => typeof id === 'string'),
-    );
-    const optionalDatabases = new Set(
-      records(document.databases)
-        .filter((db) => db.optional === true)
-        .map((db) => db.id),
+    const sources = templateSources(document, kinds);
+    // The items a template may name that are optional, by section: `databases` → {"main"}.
+    const optionalItems = new Map(
+      kinds.flatMap((kind) => {
+        const outputs = kind.templateOutputs;
+        if (outputs === undefined) return [];
+        const ids = records(document[kind.planKey])
+          .filter((item) => item.optional === true)
+          .map((item) => item[outputs.idField]);
+        return [[kind.planKey, { noun: outputs.noun, ids: new Set(ids) }] as const];
+      }),
     );
     const issues = parameters.flatMap((parameter, i) => {
       if (typeof parameter.value !== 'string') return [];
-      const { references, problems } = templateReferences(parameter.value, databaseIds);
+      const { references, problems } = templateReferences(parameter.value, sources);
       const onOptional =
         parameter.optional === true
           ? []
           : [
               ...new Set(
-                references
-                  .map((reference) => reference.split('.'))
-                  .filter(([root, id]) => root === 'databases' && optionalDatabases.has(id))
-                  .map(([, id]) => id),
+                references.flatMap((reference) => {
+                  const [root = '', id] = reference.split('.');
+                  const optional = optionalItems.get(root);
+                  return optional !== undefined && optional.ids.has(id)
+                    ? [
+                        `names ${optional.noun} "${id}", which is optional: mark this parameter optional too, or the ${optional.noun} required`,
+                      ]
+                    : [];
+                }),
               ),
-            ].map(
-              (id) =>
-                `names database "${id}", which is optional: mark this parameter optional too, or the database required`,
-            );
+            ];
       return [...problems, ...onOptional].map((message) => ({ path: `parameters[${i}].value`, message }));
     });
     const seen = new Set<unknown>();

@@ -7,8 +7,7 @@ import { nowIso } from '../../common/step-handler.js';
 import { renderTemplate, type TemplateContext } from '../../common/templates.js';
 import { mapBounded } from '../kind-step.js';
 import { skippedMessage } from '../preflight.js';
-import { rdsReplicaKind } from '../rds-replica/definition.js';
-import type { DatabaseFacts } from '../rds-replica/types.js';
+import { KINDS } from '../registry.js';
 import type { ParameterFacts, ParameterProgress } from './types.js';
 
 /**
@@ -22,28 +21,38 @@ const CONCURRENCY = REPOINT_CONCURRENCY;
 const NOTICE_VALUE_LENGTH = 200;
 
 /**
- * Only a database whose promotion finished has recorded facts, so only it can be named in a
- * parameter: a value must never point the application at an instance that is still a replica.
+ * Only a resource whose change finished has recorded facts (e.g. a promoted database's endpoint,
+ * functions/kinds/kind-definition.ts TemplateOutputs), so only it can be named in a parameter: a
+ * value must never point the application at an instance that is still a replica.
  */
 export async function templateContext(plan: Plan, scope: RecordScope): Promise<TemplateContext> {
-  const facts = await mapBounded(plan.databases, 10, (_db, i) =>
-    readFacts<DatabaseFacts>(scope, rdsReplicaKind.id, i),
+  const sections = await Promise.all(
+    KINDS.map(async (kind) => {
+      const outputs = kind.templateOutputs;
+      if (outputs === undefined) return [];
+      const items = plan[kind.planKey] as readonly Readonly<Record<string, unknown>>[];
+      const facts = await mapBounded(items, 10, (_item, i) =>
+        readFacts<Readonly<Record<string, unknown>>>(scope, kind.id, i),
+      );
+      const done: Record<string, Partial<Record<string, string>>> = {};
+      items.forEach((item, i) => {
+        const recorded = facts[i];
+        const id = item[outputs.idField];
+        if (recorded === undefined || typeof id !== 'string') return;
+        done[id] = Object.fromEntries(
+          outputs.fields.flatMap((field) =>
+            typeof recorded[field] === 'string' ? [[field, recorded[field]]] : [],
+          ),
+        );
+      });
+      return [[kind.planKey, { noun: outputs.noun, items: done }] as const];
+    }),
   );
-  const databases: Record<string, { endpoint?: string; port?: string; instanceId?: string }> = {};
-  plan.databases.forEach((database, i) => {
-    const recorded = facts[i];
-    if (recorded !== undefined)
-      databases[database.id] = {
-        endpoint: recorded.endpoint,
-        port: recorded.port,
-        instanceId: recorded.instanceId,
-      };
-  });
   return {
     recoveryRegion: plan.recoveryRegion,
     primaryRegion: plan.primaryRegion,
     planName: plan.name,
-    databases,
+    outputs: Object.fromEntries(sections.flat()),
   };
 }
 

@@ -12,7 +12,7 @@ import type {
 } from '@aws-sdk/client-ssm';
 import { fail, required } from '../../../engine/sim/sdk-errors.js';
 import { longAgo, type CallContext, type SimWorld } from '../../../engine/sim/world.js';
-import { renderTemplate, type TemplateContext } from '../../common/templates.js';
+import { renderTemplate, type TemplateContext, type TemplateSection } from '../../common/templates.js';
 
 /**
  * SSM Parameter Store in the recovery region: every plan parameter exists before the failover
@@ -50,12 +50,17 @@ export class SimulatedSsm {
    */
   public seed(values: Readonly<Record<string, unknown>>): void {
     const { plan, scenario } = this.world;
-    const before = {
+    const before: TemplateContext = {
       recoveryRegion: plan.primaryRegion,
       primaryRegion: plan.primaryRegion,
       planName: plan.name,
-      ...values,
-    } as TemplateContext;
+      outputs: Object.fromEntries(
+        Object.entries(values).map(([section, items]) => [
+          section,
+          { noun: section, items: items as TemplateSection['items'] },
+        ]),
+      ),
+    };
     for (const parameter of plan.parameters) {
       if (scenario.parameters?.[parameter.name]?.missing) continue;
       this.parameters.set(this.key(plan.recoveryRegion, parameter.name), {
