@@ -48,7 +48,8 @@ function look(
  * Fails one Global Datastore over to the recovery region's replication group. Idempotent: a
  * recovery group that is already the primary is recorded as such and nothing is called.
  * `remember` records, once, the primary before the failover and when it was asked for, before
- * FailoverGlobalReplicationGroup is sent. ElastiCache's InvalidGlobalReplicationGroupStateFault
+ * FailoverGlobalReplicationGroup is sent, and returns what was recorded first: a retried step
+ * whose earlier request was accepted follows that failover instead of asking again. ElastiCache's InvalidGlobalReplicationGroupStateFault
  * ("not available or in primary-only state", API Reference) is resolved by describing the
  * datastore again: a failover already under way (a retried step) is followed; otherwise the
  * refusal stops the failover with the service's own message.
@@ -56,7 +57,7 @@ function look(
  */
 export async function startFailover(
   { datastore, recoveryRegion, dryRun }: GlobalFailoverInput,
-  remember: (facts: FailoverFacts) => Promise<unknown>,
+  remember: (facts: FailoverFacts) => Promise<FailoverFacts>,
 ): Promise<GlobalFailover> {
   const id = datastore.globalReplicationGroupId;
   const target = datastore.replicationGroup;
@@ -87,7 +88,7 @@ export async function startFailover(
     };
   }
   const previous = primaryMember(group);
-  await remember({
+  const recorded = await remember({
     globalReplicationGroupId: id,
     previousPrimary:
       previous?.ReplicationGroupId !== undefined && previous.ReplicationGroupRegion !== undefined
@@ -96,6 +97,16 @@ export async function startFailover(
     requestedAt: startedAt,
     alreadyFailedOver: false,
   });
+  // Asked for already by this execution (a retried step whose answer was lost) and the datastore
+  // is busy: that failover is under way; asking again would only be refused.
+  if (recorded.requestedAt !== startedAt && (group.Status ?? 'unknown') !== AVAILABLE) {
+    return look(
+      group,
+      member,
+      { startedAt: recorded.requestedAt, dryRun },
+      `${id} is ${group.Status ?? 'unknown'} since the failover was asked for at ${recorded.requestedAt}: following it`,
+    );
+  }
   try {
     const response = await elastiCacheClient(recoveryRegion).send(
       new FailoverGlobalReplicationGroupCommand({

@@ -165,13 +165,17 @@ export class SimulatedGlobalDatastores {
       this.failover(input, call),
   };
 
-  /** Before the failover, parameters point at each datastore's primary group. */
+  /** Before the failover, parameters point at each datastore's primary group (there even when the datastore is not). */
   public templateValues(): Record<string, Record<string, string>> {
+    const { plan } = this.world;
     return Object.fromEntries(
-      this.datastores.map((record) => [
-        record.plan.id,
-        { endpoint: record.primary.address, port: String(PORT), replicationGroupId: record.primary.id },
-      ]),
+      plan.globalDatastores.map((datastore) => {
+        const primary = this.group(primaryGroupFor(datastore.replicationGroup), plan.primaryRegion);
+        return [
+          datastore.id,
+          { endpoint: primary.address, port: String(PORT), replicationGroupId: primary.id },
+        ];
+      }),
     );
   }
 
