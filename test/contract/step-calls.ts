@@ -43,6 +43,9 @@ export const CONTRACT_FILE_OF_COMMAND = {
   SendCommandCommand: 'run-command',
   GetCommandInvocationCommand: 'run-command',
   DescribeInstanceInformationCommand: 'run-command',
+  DescribeGlobalReplicationGroupsCommand: 'elasticache-global',
+  DescribeReplicationGroupsCommand: 'elasticache-global',
+  FailoverGlobalReplicationGroupCommand: 'elasticache-global',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -59,6 +62,9 @@ export const CONTRACT_FILE_OF_MODULE = {
   'failover-lock/lock-table.ts': 'failover-lock',
   'failover-lock/refusal-notice.ts': 'failover-lock',
   'kinds/auto-scaling-group/autoscaling.ts': 'scaling',
+  'kinds/elasticache-global/elasticache.ts': 'elasticache-global',
+  'kinds/elasticache-global/fail-over.ts': 'elasticache-global',
+  'kinds/elasticache-global/replication-lag.ts': 'elasticache-global',
   'kinds/auto-scaling-group/scale-group.ts': 'scaling',
   'kinds/rds-replica/promote-replica.ts': 'database',
   'kinds/rds-replica/rds.ts': 'database',
