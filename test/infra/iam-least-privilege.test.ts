@@ -63,6 +63,10 @@ const replicas = ['shop-db-replica', 'orders-db-replica'].map(
 const parameters = ['shop/db/host', 'shop/active-region'].map(
   (name) => `arn:\${Partition}:ssm:us-west-2:111111111111:parameter/${name}`,
 );
+const globalDatastore =
+  'arn:${Partition}:elasticache::111111111111:globalreplicationgroup:ldgnf-shop-sessions';
+const recoveryGroup =
+  'arn:${Partition}:elasticache:us-west-2:111111111111:replicationgroup:shop-sessions-usw2';
 const grants = (actions: string[], resources: string[]): string[] =>
   actions.flatMap((action) => resources.map((resource) => `${action} on ${resource}`));
 const describeGroups = grants(['autoscaling:DescribeAutoScalingGroups'], ['*']);
@@ -106,6 +110,14 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   notify: [...grants(['sns:Publish'], ['TOPIC']), ...recordReadWrite],
   'rds-replica': [
     ...grants(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], replicas),
+    ...grants(['cloudwatch:GetMetricData'], ['*']),
+    ...recordReadWrite,
+  ],
+  // A global replication group's ARN has no Region; FailoverGlobalReplicationGroup also names the group it promotes.
+  'elasticache-global': [
+    ...grants(['elasticache:DescribeGlobalReplicationGroups'], [globalDatastore]),
+    ...grants(['elasticache:DescribeReplicationGroups'], [recoveryGroup]),
+    ...grants(['elasticache:FailoverGlobalReplicationGroup'], [globalDatastore, recoveryGroup]),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
     ...recordReadWrite,
   ],
@@ -162,6 +174,8 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   // Not invoked by the workflow: the scheduled check. Read-only on the plan, alarms in their own regions.
   'readiness-check': [
     ...grants(['rds:DescribeDBInstances'], replicas),
+    ...grants(['elasticache:DescribeGlobalReplicationGroups'], [globalDatastore]),
+    ...grants(['elasticache:DescribeReplicationGroups'], [recoveryGroup]),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
     ...describeGroups,
     ...grants(['ssm:GetParameters'], parameters),
@@ -379,8 +393,8 @@ describe('IAM least privilege', () => {
     expect(
       [...(invokes[0]?.resources ?? [])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     ).toEqual(functionArns);
-    // The 4 workflow steps and one function per kind: the fixture plan uses all 6.
-    expect(functionArns).toHaveLength(10);
+    // The 4 workflow steps and one function per kind: the fixture plan uses all 7.
+    expect(functionArns).toHaveLength(11);
     expect(JSON.stringify(invokes[0]?.resources)).not.toContain(
       functionIdOf(orchestrator, READINESS_CHECK_ID),
     );

@@ -150,6 +150,7 @@ const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
   'client-auto-scaling': 'autoscaling',
   'client-cloudwatch': 'cloudwatch',
   'client-dynamodb': 'dynamodb',
+  'client-elasticache': 'elasticache',
   'client-rds': 'rds',
   'client-s3': 's3',
   'client-sfn': 'states',
