@@ -403,8 +403,8 @@ describe('FailoverOrchestrator for a plan without scaling groups', () => {
       ...Object.values(autoScalingGroupKind.states),
     ].filter((name): name is string => name !== undefined);
 
-    // 9 workflow functions (4 steps, 5 kinds), the readiness check and the report writer.
-    expect(descriptions).toHaveLength(11);
+    // 10 workflow functions (4 steps, 6 kinds), the readiness check and the report writer.
+    expect(descriptions).toHaveLength(12);
     expect(descriptions).not.toContain(`failover-orchestrator ${PLAN_NAME}: auto-scaling-group`);
     expect(descriptions).toContain(`failover-orchestrator ${PLAN_NAME}: rds-replica`);
     expect(kindNames.filter((name) => definition.includes(name))).toEqual([]);

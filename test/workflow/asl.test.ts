@@ -68,16 +68,21 @@ const kindRetry = (kind: Kind) =>
     BackoffRate: retry.backoffRate,
   }));
 
-/** The Linode example: the self-hosted kinds' sections the shop example does not have. */
-const SELF_HOSTED = parse(readFileSync('examples/linode-stack.plan.yaml', 'utf8')) as Record<string, unknown>;
+/** The other examples: the kinds' sections the shop example does not have (self-hosted, Global Datastores). */
+const OTHER_EXAMPLES = ['examples/linode-stack.plan.yaml', 'examples/elasticache-global.plan.yaml'].map(
+  (file) => parse(readFileSync(file, 'utf8')) as Record<string, unknown>,
+);
 
-/** The example plan keeping only the kinds in `ids` (the self-hosted ones from the Linode example). */
+/** The example plan keeping only the kinds in `ids` (the others from the other examples). */
 function planWith(ids: readonly string[]): Plan {
   return examplePlan((document) => {
     for (const kind of KINDS) {
       const sections = document as Record<string, unknown>;
       if (!ids.includes(kind.id)) sections[kind.planKey] = [];
-      else if (sections[kind.planKey] === undefined) sections[kind.planKey] = SELF_HOSTED[kind.planKey];
+      else if (sections[kind.planKey] === undefined)
+        sections[kind.planKey] = OTHER_EXAMPLES.find((example) => example[kind.planKey] !== undefined)?.[
+          kind.planKey
+        ];
     }
     // Without databases, only the parameters that name none.
     if (!ids.includes('rds-replica'))
