@@ -11,6 +11,7 @@ import type {
 import * as z from 'zod';
 import { base36Digest } from '../../../engine/sim/ids.js';
 import { settingsFor, type MetricQuery, type MetricSample } from '../../../engine/sim/kind-model.js';
+import { lagProfileSchema, lagSamples, type LagProfile } from '../../../engine/sim/lag-profile.js';
 import { fail, required } from '../../../engine/sim/sdk-errors.js';
 import { atScenarioSecond, secondsToMs, type CallContext, type SimWorld } from '../../../engine/sim/world.js';
 import type { GlobalDatastorePlan } from './definition.js';
@@ -29,13 +30,6 @@ import type { GlobalDatastorePlan } from './definition.js';
 /** Global Datastore statuses the model uses; `available` and `primary-only` are the API Reference's. */
 export const DATASTORE_STATUSES = ['available', 'creating', 'modifying', 'primary-only', 'deleting'] as const;
 
-const lagStepSchema = z.strictObject({
-  /** Seconds since the scenario start from which this value holds (negative: before the start). */
-  atSeconds: z.number(),
-  /** GlobalDatastoreReplicationLag in seconds; `null` publishes no datapoint. */
-  lagSeconds: z.number().min(0).nullable(),
-});
-
 /** The scenario's `globalDatastores` entry: how one datastore (or `"*"`) behaves. */
 export const datastoreBehaviourSchema = z.strictObject({
   /** From FailoverGlobalReplicationGroup to an available datastore with the recovery group primary. @default 60 */
@@ -53,24 +47,14 @@ export const datastoreBehaviourSchema = z.strictObject({
   /** ElastiCache answers FailoverGlobalReplicationGroup with InvalidGlobalReplicationGroupStateFault, whatever the status. */
   refuseFailover: z.boolean().optional(),
   /** GlobalDatastoreReplicationLag profile of the recovery group. @default 1 s throughout */
-  lag: z.array(lagStepSchema).min(1).optional(),
+  lag: lagProfileSchema.optional(),
 });
 export type DatastoreBehaviour = z.output<typeof datastoreBehaviourSchema>;
-type LagProfile = NonNullable<DatastoreBehaviour['lag']>;
 
 export const DEFAULT_FAILOVER_SECONDS = 60;
 export const DEFAULT_GLOBAL_LAG_SECONDS = 1;
 const ROLE_SWAP_SHARE = 0.7;
 const PORT = 6379;
-const SAMPLE_MS = 60_000;
-/** GetMetricData's own limit on datapoints per call. */
-const MAX_SAMPLES = 100_800;
-
-/** The profile's value at a scenario second: a step function, flat before its first step. */
-export function globalLagAt(profile: LagProfile, second: number): number | null {
-  const steps = [...profile].sort((a, b) => a.atSeconds - b.atSeconds);
-  return steps.filter((step) => step.atSeconds <= second).at(-1)?.lagSeconds ?? steps[0]?.lagSeconds ?? null;
-}
 
 export const lagProfileFor = (behaviour: DatastoreBehaviour): LagProfile =>
   behaviour.lag ?? [{ atSeconds: 0, lagSeconds: DEFAULT_GLOBAL_LAG_SECONDS }];
@@ -213,20 +197,13 @@ export class SimulatedGlobalDatastores {
         `${candidate.recovery.id}-001` === dimension.Value && candidate.recovery.region === query.region,
     );
     if (record === undefined) return [];
-    const profile = lagProfileFor(record.behaviour);
-    const samples: MetricSample[] = [];
-    const first = Math.ceil(query.from / SAMPLE_MS) * SAMPLE_MS;
-    for (
-      let at = first;
-      at < query.to && at + SAMPLE_MS <= query.now && samples.length < MAX_SAMPLES;
-      at += SAMPLE_MS
-    ) {
-      // A primary replicates to no one: the metric stops once a failover started.
-      if (this.view(record, at).recoveryIsPrimary || (record.failoverStartedAt ?? Infinity) <= at) continue;
-      const value = globalLagAt(profile, (at - this.world.startMs) / 1000);
-      if (value !== null) samples.push({ at, value });
-    }
-    return samples;
+    // A primary replicates to no one: the metric stops once a failover started.
+    return lagSamples(
+      this.world.startMs,
+      lagProfileFor(record.behaviour),
+      query,
+      (at) => !this.view(record, at).recoveryIsPrimary && (record.failoverStartedAt ?? Infinity) > at,
+    );
   }
 
   private group(id: string, region: string): GroupRecord {

@@ -12,13 +12,13 @@ import {
   type CriticalPathItem,
   type FaultEffectFor,
 } from '../../../engine/sim/kind-model.js';
+import { lagObservableAt } from '../../../engine/sim/lag-profile.js';
 import type { SimWorld } from '../../../engine/sim/world.js';
 import type { Plan } from '../../common/plan.js';
 import type { GlobalDatastorePlan } from './definition.js';
 import {
   datastoreBehaviourSchema,
   DEFAULT_FAILOVER_SECONDS,
-  globalLagAt,
   lagProfileFor,
   SimulatedGlobalDatastores,
   type DatastoreBehaviour,
@@ -58,19 +58,6 @@ const invalidState: FaultEffectFor = (input) => ({
   },
 });
 
-const METRIC_PERIOD_SECONDS = 60;
-
-/** When a lag datapoint at or under `maxLag` can first be read (published a minute after it is taken). */
-function lagObservableAt(behaviour: DatastoreBehaviour, maxLag: number): number | null {
-  const profile = lagProfileFor(behaviour);
-  const lastStep = Math.max(0, ...profile.map((step) => step.atSeconds));
-  for (let readAt = 0; readAt <= lastStep + 2 * METRIC_PERIOD_SECONDS; readAt += METRIC_PERIOD_SECONDS) {
-    const lag = globalLagAt(profile, readAt - METRIC_PERIOD_SECONDS);
-    if (lag !== null && lag <= maxLag) return readAt;
-  }
-  return null;
-}
-
 /** The best case for one datastore: through the gate, failed over, available. */
 function datastoreReady(
   datastore: GlobalDatastorePlan,
@@ -86,7 +73,7 @@ function datastoreReady(
     (behaviour.status ?? 'available') === 'available' ? 0 : (behaviour.statusUntilSeconds ?? null);
   if (availableFrom === null || availableFrom > confirm + datastore.lagWaitSeconds)
     return { name, readySeconds: null, why: `stays ${behaviour.status}` };
-  let lagOk = lagObservableAt(behaviour, datastore.maxLagSeconds);
+  let lagOk = lagObservableAt(lagProfileFor(behaviour), datastore.maxLagSeconds);
   if (lagOk === null || lagOk > confirm + datastore.lagWaitSeconds) {
     if (datastore.onLagExceeded === 'abort')
       return { name, readySeconds: null, why: 'lag stays over the gate (abort)' };

@@ -14,7 +14,8 @@ import {
 import type { SimWorld } from '../../../engine/sim/world.js';
 import type { Plan } from '../../common/plan.js';
 import type { DatabasePlan } from './definition.js';
-import { lagAt, lagProfileOf, lagProfileSchema, replicaLagSamples, type LagProfile } from './sim-lag.js';
+import { lagObservableAt, lagProfileSchema, type LagProfile } from '../../../engine/sim/lag-profile.js';
+import { lagProfileOf, replicaLagSamples } from './sim-lag.js';
 import {
   DEFAULT_PROMOTION_SECONDS,
   promotionSchema,
@@ -60,21 +61,6 @@ const dbInvalidState: FaultEffectFor = (input) => ({
     message: `DB instance ${inputField('DBInstanceIdentifier')(input)} is not in a valid state for this operation.`,
   },
 });
-
-const METRIC_PERIOD_SECONDS = 60;
-
-/**
- * When a ReplicaLag datapoint at or under `maxLag` can first be read: the newest readable sample
- * at second R (a minute boundary) is the one taken at R - 60. Null when that never happens.
- */
-function lagObservableAt(profile: LagProfile, maxLag: number): number | null {
-  const lastStep = Math.max(0, ...profile.map((step) => step.atSeconds));
-  for (let readAt = 0; readAt <= lastStep + 2 * METRIC_PERIOD_SECONDS; readAt += METRIC_PERIOD_SECONDS) {
-    const lag = lagAt(profile, readAt - METRIC_PERIOD_SECONDS);
-    if (lag !== null && lag <= maxLag) return readAt;
-  }
-  return null;
-}
 
 /** The best case for one database: lag under its gate, promotable, promoted. */
 function databaseReady(
