@@ -3,6 +3,7 @@ import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
 import { customHookKind } from './custom-hook/definition.js';
 import { ecsServiceKind } from './ecs-service/definition.js';
 import { dnsFlagKind } from './dns-flag/definition.js';
+import { elastiCacheGlobalKind } from './elasticache-global/definition.js';
 import { postgresReplicaKind } from './postgres-replica/definition.js';
 import { proxySwitchKind } from './proxy-switch/definition.js';
 import { rdsReplicaKind } from './rds-replica/definition.js';
@@ -17,6 +18,7 @@ import { ssmParameterKind } from './ssm-parameter/definition.js';
 export const KINDS = [
   rdsReplicaKind,
   auroraGlobalKind,
+  elastiCacheGlobalKind,
   autoScalingGroupKind,
   ecsServiceKind,
   ssmParameterKind,

@@ -18,6 +18,7 @@ const ENVIRONMENT: Readonly<Record<string, string | undefined>> = {
   AWS_ENDPOINT_URL_DYNAMODB: undefined,
   AWS_ENDPOINT_URL_SFN: undefined,
   AWS_ENDPOINT_URL_S3: undefined,
+  AWS_ENDPOINT_URL_ELASTICACHE: undefined,
   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',

@@ -55,6 +55,9 @@ export const CONTRACT_FILE_OF_COMMAND = {
   UpdateServiceCommand: 'ecs-service',
   InvokeCommand: 'custom-hook',
   GetFunctionConfigurationCommand: 'custom-hook',
+  DescribeGlobalReplicationGroupsCommand: 'elasticache-global',
+  DescribeReplicationGroupsCommand: 'elasticache-global',
+  FailoverGlobalReplicationGroupCommand: 'elasticache-global',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -81,6 +84,9 @@ export const CONTRACT_FILE_OF_MODULE = {
   'kinds/ecs-service/scale-service.ts': 'ecs-service',
   'kinds/dns-flag/flag-alarm.ts': 'dns-flag',
   'kinds/auto-scaling-group/prewarm.ts': 'scaling',
+  'kinds/elasticache-global/elasticache.ts': 'elasticache-global',
+  'kinds/elasticache-global/fail-over.ts': 'elasticache-global',
+  'kinds/elasticache-global/replication-lag.ts': 'elasticache-global',
   'kinds/auto-scaling-group/scale-group.ts': 'scaling',
   'kinds/rds-replica/promote-replica.ts': 'database',
   'kinds/rds-replica/rds.ts': 'database',

@@ -1,6 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -31,6 +32,7 @@ export const arrange = {
   sns: (region: string) => new SNSClient({ region, endpoint: motoEndpoint() }),
   dynamoDb: (region: string) => new DynamoDBClient({ region, endpoint: motoEndpoint() }),
   sfn: (region: string) => new SFNClient({ region, endpoint: motoEndpoint() }),
+  elastiCache: (region: string) => new ElastiCacheClient({ region, endpoint: motoEndpoint() }),
 };
 
 /** The example plan (us-east-1 → us-west-2) with its topic in moto's account and `change` applied. */

@@ -70,6 +70,14 @@ const ledgerCluster = 'arn:${Partition}:rds:us-west-2:111111111111:cluster:ledge
 const parameters = ['shop/db/host', 'shop/active-region'].map(
   (name) => `arn:\${Partition}:ssm:us-west-2:111111111111:parameter/${name}`,
 );
+const globalDatastore =
+  'arn:${Partition}:elasticache::111111111111:globalreplicationgroup:ldgnf-shop-sessions';
+const recoveryGroup =
+  'arn:${Partition}:elasticache:us-west-2:111111111111:replicationgroup:shop-sessions-usw2';
+const globalDatastore =
+  'arn:${Partition}:elasticache::111111111111:globalreplicationgroup:ldgnf-shop-sessions';
+const recoveryGroup =
+  'arn:${Partition}:elasticache:us-west-2:111111111111:replicationgroup:shop-sessions-usw2';
 const grants = (actions: string[], resources: string[]): string[] =>
   actions.flatMap((action) => resources.map((resource) => `${action} on ${resource}`));
 const describeGroups = grants(['autoscaling:DescribeAutoScalingGroups'], ['*']);
@@ -122,6 +130,14 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(['rds:DescribeGlobalClusters'], [ledgerGlobal]),
     ...grants(['rds:DescribeDBClusters'], [ledgerCluster]),
     ...grants(['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'], [ledgerGlobal, ledgerCluster]),
+    ...grants(['cloudwatch:GetMetricData'], ['*']),
+    ...recordReadWrite,
+  ],
+  // A global replication group's ARN has no Region; FailoverGlobalReplicationGroup also names the group it promotes.
+  'elasticache-global': [
+    ...grants(['elasticache:DescribeGlobalReplicationGroups'], [globalDatastore]),
+    ...grants(['elasticache:DescribeReplicationGroups'], [recoveryGroup]),
+    ...grants(['elasticache:FailoverGlobalReplicationGroup'], [globalDatastore, recoveryGroup]),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
     ...recordReadWrite,
   ],
@@ -182,6 +198,10 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   // Not invoked by the workflow: the scheduled check. Read-only on the plan, alarms in their own regions.
   'readiness-check': [
     ...grants(['rds:DescribeDBInstances'], replicas),
+    ...grants(['elasticache:DescribeGlobalReplicationGroups'], [globalDatastore]),
+    ...grants(['elasticache:DescribeReplicationGroups'], [recoveryGroup]),
+    ...grants(['elasticache:DescribeGlobalReplicationGroups'], [globalDatastore]),
+    ...grants(['elasticache:DescribeReplicationGroups'], [recoveryGroup]),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
     ...grants(['rds:DescribeGlobalClusters'], [ledgerGlobal]),
     ...describeGroups,

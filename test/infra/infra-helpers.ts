@@ -160,6 +160,7 @@ const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
   'client-dynamodb': 'dynamodb',
   'client-ecs': 'ecs',
   'client-lambda': 'lambda',
+  'client-elasticache': 'elasticache',
   'client-rds': 'rds',
   'client-s3': 's3',
   'client-sfn': 'states',

@@ -4,6 +4,7 @@ import { handler as autoScalingGroup } from '../../functions/kinds/auto-scaling-
 import { handler as customHook } from '../../functions/kinds/custom-hook/handler.js';
 import { handler as ecsService } from '../../functions/kinds/ecs-service/handler.js';
 import { handler as dnsFlag } from '../../functions/kinds/dns-flag/handler.js';
+import { handler as elastiCacheGlobal } from '../../functions/kinds/elasticache-global/handler.js';
 import {
   mapBounded,
   parseKindStepInput,
@@ -24,6 +25,7 @@ import { EXECUTION_ID } from './support.js';
 const HANDLERS = [
   ['rds-replica', rdsReplica],
   ['aurora-global', auroraGlobal],
+  ['elasticache-global', elastiCacheGlobal],
   ['auto-scaling-group', autoScalingGroup],
   ['ecs-service', ecsService],
   ['ssm-parameter', ssmParameter],

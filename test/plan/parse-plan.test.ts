@@ -161,7 +161,7 @@ describe('parsePlan', () => {
         ['prewarm', true],
         ['scalingGroups', []],
       ],
-      issues: [['prewarm', 'nothing to prewarm: only scalingGroups can start early']],
+      issues: [['prewarm', 'nothing to prewarm: only scalingGroups, ecsServices can start early']],
     },
     {
       problem: 'prewarm that is not a boolean',
