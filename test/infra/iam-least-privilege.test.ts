@@ -74,10 +74,6 @@ const globalDatastore =
   'arn:${Partition}:elasticache::111111111111:globalreplicationgroup:ldgnf-shop-sessions';
 const recoveryGroup =
   'arn:${Partition}:elasticache:us-west-2:111111111111:replicationgroup:shop-sessions-usw2';
-const globalDatastore =
-  'arn:${Partition}:elasticache::111111111111:globalreplicationgroup:ldgnf-shop-sessions';
-const recoveryGroup =
-  'arn:${Partition}:elasticache:us-west-2:111111111111:replicationgroup:shop-sessions-usw2';
 const grants = (actions: string[], resources: string[]): string[] =>
   actions.flatMap((action) => resources.map((resource) => `${action} on ${resource}`));
 const describeGroups = grants(['autoscaling:DescribeAutoScalingGroups'], ['*']);
@@ -198,8 +194,6 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   // Not invoked by the workflow: the scheduled check. Read-only on the plan, alarms in their own regions.
   'readiness-check': [
     ...grants(['rds:DescribeDBInstances'], replicas),
-    ...grants(['elasticache:DescribeGlobalReplicationGroups'], [globalDatastore]),
-    ...grants(['elasticache:DescribeReplicationGroups'], [recoveryGroup]),
     ...grants(['elasticache:DescribeGlobalReplicationGroups'], [globalDatastore]),
     ...grants(['elasticache:DescribeReplicationGroups'], [recoveryGroup]),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
