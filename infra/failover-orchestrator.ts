@@ -32,7 +32,7 @@ import {
 import { functionEnvironment, OrchestratorFunction } from './orchestrator-function.js';
 import { validateProps, type FailoverOrchestratorProps } from './orchestrator-props.js';
 import { ExecutionAlarm } from './execution-alarm.js';
-import { LOCK_TABLE_TAG, PLAN_TAG } from '../functions/common/approval-answer.js';
+import { LOCK_TABLE_TAG, PLAN_TAG } from '../functions/common/approval-tags.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
 import { ReportBucket } from './report-bucket.js';
 import { KindAlarms, KindHealthChecks } from './kind-alarms.js';

@@ -14,12 +14,7 @@ import type { ApprovalAnswer } from './workflow-state.js';
  * against the simulated AWS. No Lambda function imports it.
  */
 
-/**
- * The tags the CDK construct puts on the state machine (infra/failover-orchestrator.ts), from
- * which the CLI finds an execution's plan and lock table.
- */
-export const PLAN_TAG = 'failover:plan';
-export const LOCK_TABLE_TAG = 'failover:lock-table';
+export { LOCK_TABLE_TAG, PLAN_TAG } from './approval-tags.js';
 
 export interface ApprovalTarget {
   readonly executionArn: string;
