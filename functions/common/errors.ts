@@ -119,3 +119,23 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/**
+ * The service refused a global failover or switchover (RDS InvalidGlobalClusterStateFault /
+ * InvalidDBClusterStateFault, ElastiCache InvalidGlobalReplicationGroupStateFault…), or it was
+ * cancelled: a person must look, retrying will not help.
+ */
+export class GlobalFailoverRefusedError extends FailoverError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GlobalFailoverRefusedError';
+  }
+}
+
+/** The recovery side did not become the writer / primary within the plan's failoverTimeoutSeconds. */
+export class GlobalFailoverTimeoutError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'GlobalFailoverTimeoutError';
+  }
+}

@@ -1,30 +1,13 @@
 import { FailoverError } from '../../common/errors.js';
 
+// Shared by the kinds that fail a global database or datastore over (functions/common/errors.ts).
+export { GlobalFailoverRefusedError, GlobalFailoverTimeoutError } from '../../common/errors.js';
+
 /** The plan's Global Datastore, or its recovery member, is not what the plan says. */
 export class GlobalDatastoreNotFoundError extends FailoverError {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'GlobalDatastoreNotFoundError';
-  }
-}
-
-/**
- * ElastiCache refused FailoverGlobalReplicationGroup (InvalidGlobalReplicationGroupStateFault: "The
- * Global datastore is not available or in primary-only state", e.g. while a modification is under
- * way), and the datastore does not show the recovery group as primary.
- */
-export class GlobalFailoverRefusedError extends FailoverError {
-  public constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'GlobalFailoverRefusedError';
-  }
-}
-
-/** The recovery group did not become an available primary within `failoverTimeoutSeconds`. */
-export class GlobalFailoverTimeoutError extends FailoverError {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'GlobalFailoverTimeoutError';
   }
 }
 
