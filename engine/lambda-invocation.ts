@@ -173,7 +173,13 @@ async function runUntilTimeout(
       );
     }, timeoutMs);
   });
-  const running = runInSandbox(box, () => fn.handler(input, fn.context)).then(
+  // Lambda's context tells the handler its time left; here by the virtual clock.
+  const started = Date.now();
+  const context = {
+    ...fn.context,
+    getRemainingTimeInMillis: () => Math.max(0, started + timeoutMs - Date.now()),
+  };
+  const running = runInSandbox(box, () => fn.handler(input, context)).then(
     (output) => output,
     (error: unknown) => {
       throw LambdaInvocationError.functionError(

@@ -83,8 +83,8 @@ function lambdaContext(functionName: string) {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
-    // No getRemainingTimeInMillis: middy would arm its early-timeout timer with node:timers,
-    // which the virtual clock does not control, and a real 60 s timer would hold the process.
+    // getRemainingTimeInMillis is added per invocation (lambda-invocation.ts), by the virtual
+    // clock; the step handlers turn middy's early-timeout timer (node:timers, real time) off.
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

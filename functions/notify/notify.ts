@@ -1,5 +1,6 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { NotificationUnconfirmedError } from '../common/errors.js';
+import { remainingTimeMs, withinTime } from '../common/step-handler.js';
 import { StepInputError } from '../common/step-inputs.js';
 import { snsClient } from '../common/clients/sns.js';
 import { deployedPlan, notificationTopicArn } from '../common/config.js';
@@ -63,14 +64,25 @@ export async function notify({ kind, executionId, state, taskToken }: NotifyInpu
     if (taskToken === undefined) throw new StepInputError('invalid step input: approval needs taskToken');
     await recordApprovalRequest(scope, taskToken);
   }
-  const records = await kindRecords(plan, scope, { kind, state });
+  // The notice goes out before the function times out, whatever the table does: reads that
+  // take too long leave each resource "unknown" (the execution's state still says what failed),
+  // and a claim that takes too long is given up as a failed one is.
+  const reading = kindRecords(plan, scope, { kind, state });
+  const records =
+    (await withinTime(reading, share(READ_SHARE))) ??
+    (await kindRecords(plan, scope, { kind: 'started', state }));
   const message = composeMessage(kind, plan, state, records, new Date());
   // The claim is best effort: a record that cannot be written must not silence the notice
   // (at worst a retry then sends it twice, which beats sending it never).
   let claimed = true;
   let recorded;
   try {
-    recorded = await claimNotice(scope, kind, message.subject);
+    const claim = await withinTime(
+      claimNotice(scope, kind, message.subject).then((notice) => ({ notice })),
+      share(CLAIM_SHARE),
+    );
+    if (claim === undefined) claimed = false;
+    recorded = claim?.notice;
   } catch {
     claimed = false;
   }
@@ -115,9 +127,26 @@ export async function notify({ kind, executionId, state, taskToken }: NotifyInpu
     throw error;
   }
   const messageId = response.MessageId ?? null;
-  if (messageId !== null && claimed) await recordSent(scope, kind, messageId).catch(() => undefined);
+  if (messageId !== null && claimed)
+    await withinTime(
+      recordSent(scope, kind, messageId).catch(() => undefined),
+      share(1) - 1_000,
+    );
   return { kind, subject: message.subject, messageId, topicArn, delivery: claimed ? 'sent' : 'unclaimed' };
 }
+
+/**
+ * Of the time the invocation has left, what the record reads may take, then the claim (of
+ * what is left after the reads); Publish keeps its own 10 s. With the default 60 s timeout the
+ * reads get 30 s and the claim 9 s, so a table that times out every call still leaves Publish
+ * 20 s. Outside a Lambda invocation (a test calling `notify`) there is no deadline.
+ */
+const READ_SHARE = 0.5;
+const CLAIM_SHARE = 0.3;
+const share = (fraction: number): number => {
+  const remaining = remainingTimeMs();
+  return remaining === undefined ? Number.POSITIVE_INFINITY : remaining * fraction;
+};
 
 /** Publish is sent once per attempt of the step; ON_PATH's timeout. */
 const PUBLISH_ONCE = { requestTimeoutMs: 10_000, maxAttempts: 1 } as const;
