@@ -77,6 +77,43 @@ export const planSchema = z.strictObject({
       onTimeout: z.enum(['proceed', 'abort']),
     })
     .optional(),
+  /**
+   * The way back (issue 10: `failover failback`). Every field has a default, so a plan without the
+   * section can fail back with them.
+   */
+  failback: z
+    .strictObject({
+      /** The failback gate: the home replicas' ReplicaLag must stay at or under this... @default 1 */
+      maxLagSeconds: z.number().min(0).max(3_600).default(1),
+      /** ...for this long before writes are frozen, and again after. @default 60 */
+      settleSeconds: seconds(3_600).default(60),
+      /** Give up (refuse the failback, nothing switched) when lag has not settled after this long. @default 900 */
+      lagWaitSeconds: seconds(86_400).default(900),
+      /** Give up on a re-protection replica that is not available and replicating after this long. @default 3600 */
+      replicaTimeoutSeconds: seconds(86_400).min(60).default(3_600),
+      /**
+       * A parameter the application honours to stop writing (in the recovery region): set to
+       * `frozenValue` before the home database is promoted, back to `openValue` at the end.
+       */
+      freezeParameter: z
+        .strictObject({
+          name: z
+            .string()
+            .regex(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, 'must be an SSM parameter name starting with /'),
+          frozenValue: z.string().min(1).max(4_096),
+          openValue: z.string().min(1).max(4_096),
+        })
+        .optional(),
+      /** After freezing, wait this long for in-flight writes before the final lag check. @default 30 */
+      drainSeconds: seconds(3_600).default(30),
+    })
+    .default({
+      maxLagSeconds: 1,
+      settleSeconds: 60,
+      lagWaitSeconds: 900,
+      replicaTimeoutSeconds: 3_600,
+      drainSeconds: 30,
+    }),
   notifications: z
     .strictObject({
       /** SNS topic for started/succeeded/failed messages. @default the topic the CDK construct creates */

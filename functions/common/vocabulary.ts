@@ -43,7 +43,16 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
  * primary), `prewarm` (start a reversible change while the outage is being confirmed) and `unwarm`
  * (undo a prewarm after an abort) are answered only by kinds whose runtime has them.
  */
-export const KIND_ACTIONS = ['gate', 'start', 'check', 'read-back', 'fence', 'prewarm', 'unwarm'] as const;
+export const KIND_ACTIONS = [
+  'gate',
+  'start',
+  'check',
+  'read-back',
+  'fence',
+  'prewarm',
+  'unwarm',
+  'reprotect',
+] as const;
 export type KindAction = (typeof KIND_ACTIONS)[number];
 
 /** The phases of the workflow a kind takes part in. */

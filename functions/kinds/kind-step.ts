@@ -32,6 +32,16 @@ export const kindStepInputSchema = z.strictObject({
    * it). The workflow always passes it; without it (a direct invocation) the lock is not checked.
    */
   lockVersion: z.number().int().min(1).optional(),
+  /**
+   * Failback: the failover execution being undone (`lastFailoverExecution` of the lock item),
+   * whose record holds what to come back to (previous parameter values, capacities).
+   */
+  failoverExecutionId: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/)
+    .optional(),
+  /** `reprotect`: where the new replica goes, home (the primary region) or the recovery region. */
+  target: z.enum(['home', 'recovery']).optional(),
 });
 export type KindStepInput = z.infer<typeof kindStepInputSchema>;
 
@@ -62,6 +72,10 @@ export interface KindContext {
   readonly planned: boolean;
   /** Failover to the recovery region, or failback home: each kind's action has its counterpart. */
   readonly direction: Direction;
+  /** Failback: the record of the failover being undone (what to come back to). */
+  readonly failoverScope?: RecordScope;
+  /** `reprotect`: where the new replica goes. */
+  readonly target?: 'home' | 'recovery';
 }
 
 /** One resource as read back from AWS for a notice or report. */
@@ -84,6 +98,11 @@ export interface KindRuntime {
   readonly prewarm?: (context: KindContext) => Promise<KindSummary>;
   /** Reversible kinds: back to the capacity recorded before the prewarm (after an abort). */
   readonly unwarm?: (context: KindContext) => Promise<KindSummary>;
+  /**
+   * Failback (issue 10), kinds with a replica to rebuild: a replica at `context.target`, started
+   * and then polled by the same action until available and replicating.
+   */
+  readonly reprotect?: (context: KindContext) => Promise<KindSummary>;
 }
 
 export { StepInputError };
@@ -120,11 +139,18 @@ export async function assertHoldsLock(plan: Plan, executionId: string, lockVersi
  * The actions that may change resources check the lock first. An undo too: an execution that lost
  * the lock must not scale back what the execution now holding it may be failing over.
  */
-const LOCK_CHECKED_ACTIONS: ReadonlySet<KindAction> = new Set(['start', 'check', 'prewarm', 'unwarm']);
+const LOCK_CHECKED_ACTIONS: ReadonlySet<KindAction> = new Set([
+  'start',
+  'check',
+  'prewarm',
+  'unwarm',
+  'reprotect',
+]);
 
 /** Runs one action of a kind; the handler of every kind's Lambda. */
 export async function runKindStep(runtime: KindRuntime, input: unknown): Promise<KindSummary> {
-  const { action, executionId, dryRun, triggerKind, direction, lockVersion } = parseKindStepInput(input);
+  const { action, executionId, dryRun, triggerKind, direction, lockVersion, failoverExecutionId, target } =
+    parseKindStepInput(input);
   const plan = deployedPlan();
   const context: KindContext = {
     plan,
@@ -132,6 +158,10 @@ export async function runKindStep(runtime: KindRuntime, input: unknown): Promise
     dryRun,
     planned: triggerKind === 'drill',
     direction: direction ?? 'failover',
+    ...(failoverExecutionId !== undefined
+      ? { failoverScope: { planName: plan.name, executionId: failoverExecutionId } }
+      : {}),
+    ...(target !== undefined ? { target } : {}),
   };
   if (LOCK_CHECKED_ACTIONS.has(action) && lockVersion !== undefined)
     await assertHoldsLock(plan, executionId, lockVersion);
@@ -145,7 +175,8 @@ export async function runKindStep(runtime: KindRuntime, input: unknown): Promise
       return runtime.check(context);
     case 'fence':
     case 'prewarm':
-    case 'unwarm': {
+    case 'unwarm':
+    case 'reprotect': {
       const run = runtime[action];
       if (run === undefined) throw new StepInputError(`${runtime.kind} has no ${action} action`);
       return run(context);

@@ -10,6 +10,11 @@ export const scalingGroupSchema = z.strictObject({
   min: z.number().int().min(0).max(10_000),
   desired: z.number().int().min(0).max(10_000),
   max: z.number().int().min(1).max(10_000),
+  /**
+   * The group of the same tier in the primary region (issue 10): a failover fences it (scales it
+   * to zero, recording its capacity) and a failback scales it back to that capacity.
+   */
+  primaryGroup: z.string().min(1).max(255).optional(),
   /** Give up waiting for InService instances after this long. @default 900 */
   capacityTimeoutSeconds: seconds(86_400).min(60).default(900),
   /** Share of `desired` that must be InService and Healthy for the group to count as ready. @default 100 */

@@ -15,6 +15,26 @@ export const databaseSchema = z.strictObject({
       /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/,
       'must be an RDS DB instance identifier (letters, digits, hyphens)',
     ),
+  /**
+   * DB instance identifier of the replica's source, the primary in the primary region (issue 10):
+   * the instance a failover fences (stops, after a final snapshot) and a failback makes primary
+   * again. Without it the database is neither fenced nor failed back.
+   */
+  primary: z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be an RDS DB instance identifier (letters, digits, hyphens)')
+    .optional(),
+  /** Failback's re-protection: the instance class of the replicas it creates. @default the source's class */
+  instanceClass: z
+    .string()
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an RDS instance class such as db.r6g.large')
+    .optional(),
+  /** Failback's re-protection: the DB parameter group of the replicas it creates. @default the source's */
+  parameterGroup: z.string().min(1).max(255).optional(),
+  /** KMS key (ARN, id or alias) in the primary region for the replica failback creates there. */
+  primaryKmsKeyId: z.string().min(1).max(2048).optional(),
+  /** KMS key (ARN, id or alias) in the recovery region for the fresh replica failback creates there. */
+  recoveryKmsKeyId: z.string().min(1).max(2048).optional(),
   /** Highest acceptable ReplicaLag at promotion (the RPO gate), lag wait and policy. */
   ...lagPolicyFields,
   /** Give up on promotion after this long. RDS promotion usually takes minutes. @default 1800 */
