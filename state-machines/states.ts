@@ -183,3 +183,30 @@ export function reversibleBranch(kind: Kind, action: 'prewarm' | 'unwarm'): AslS
     },
   };
 }
+
+/**
+ * A fencing kind's branch of `Fence Old Region` (state-machines/fence-states.ts): one Task for
+ * every resource of the kind, best effort. A failure is caught in the branch, which then ends
+ * with the kind, the action and the error for the success notice.
+ */
+export function fenceBranch(kind: Kind): AslState {
+  const { fence, fenceFailed } = kind.states;
+  if (kind.fences === undefined || fence === undefined || fenceFailed === undefined)
+    throw new Error(`kind ${kind.id} does not fence or does not name its fence states`);
+  return {
+    StartAt: fence,
+    States: {
+      [fence]: task(kind.id, kindParameters('fence'), {
+        comment: `Best effort: fences every ${kind.noun.replace(/s$/, '')} of the plan in the old region (${kind.fences}).`,
+        catch: { next: fenceFailed, resultPath: '$.failure' },
+        extraRetry: kindRetry(kind),
+        end: true,
+      }),
+      [fenceFailed]: {
+        Type: 'Pass',
+        Parameters: { kind: kind.id, action: 'fence', done: false, 'failure.$': '$.failure' },
+        End: true,
+      },
+    },
+  };
+}

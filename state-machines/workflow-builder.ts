@@ -12,6 +12,7 @@ import {
 } from '../functions/common/vocabulary.js';
 import { KINDS, type Kind } from '../functions/kinds/registry.js';
 import { approvalSeconds, approvalStates } from './approval-states.js';
+import { fenceStates, fencingKinds } from './fence-states.js';
 import { EXECUTION_MARGIN_SECONDS, WAIT_FOR_IN_FLIGHT_SECONDS } from './policies.js';
 import {
   changeBranch,
@@ -199,11 +200,14 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
     },
   ].filter((phase) => phase.kinds.length > 0);
 
+  // Issue 10: the old region is fenced after the last change, before the success notice.
+  const fencing = fencingKinds(plan, kinds);
+  const afterChanges = fencing.length > 0 ? STATES.fenceOldRegion : STATES.notifySucceeded;
   const readBackPhases = [inPhase(PHASES.recover), inPhase(PHASES.route)].filter((list) => list.length > 0);
   const readBackNames = readBackPhases.map((_list, i) => readBackStateName(i));
   const failurePath = readBackNames[0] ?? STATES.notifyFailed;
   // The optional approval (state-machines/approval-states.ts) sits before the first change.
-  const firstChange = phases.find((phase) => phase.mutates)?.name ?? STATES.notifySucceeded;
+  const firstChange = phases.find((phase) => phase.mutates)?.name ?? afterChanges;
   const entering = (name: string): string =>
     name === firstChange && plan.approval !== undefined ? STATES.needsApproval : name;
   const prewarmed = prewarmedKinds(plan);
@@ -378,7 +382,7 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
         "What every kind's step needs besides the execution id: the run's mode, whether it is planned (a drill) or unplanned (an alarm), and the lock's fencing token. Nothing else travels.",
       Parameters: STEP_INPUTS,
       ResultPath: '$.stepInputs',
-      Next: entering(phases[0]?.name ?? STATES.notifySucceeded),
+      Next: entering(phases[0]?.name ?? afterChanges),
     },
     ...approvalStates(plan, {
       next: firstChange,
@@ -397,7 +401,7 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
       Branches: phase.kinds.map(phase.branch),
       ResultPath: phase.resultPath,
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: failed }],
-      Next: entering(phases[i + 1]?.name ?? STATES.notifySucceeded),
+      Next: entering(phases[i + 1]?.name ?? afterChanges),
     };
     states[failed] = recordFailedStep(
       phase.name,
@@ -409,6 +413,7 @@ export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): As
     );
   });
   if (prewarmed.length > 0) Object.assign(states, prewarmStates(prewarmed, failurePath));
+  if (fencing.length > 0) Object.assign(states, fenceStates(fencing, STATES.notifySucceeded));
   if (phases.some((phase) => phase.mutates && phase.kinds.length > 1)) {
     states[STATES.waitForInFlightSteps] = {
       Type: 'Wait',

@@ -96,7 +96,9 @@ function notFailedOver(plan: Plan, cloud: CloudSnapshot, resource: NoticeResourc
       return undefined;
     }
     case 'group': {
-      const group = cloud.groups.find((candidate) => candidate.name === resource.label);
+      const group = cloud.groups.find(
+        (candidate) => candidate.name === resource.label && candidate.region === plan.recoveryRegion,
+      );
       const planned = plan.scalingGroups.find((candidate) => candidate.name === resource.label);
       if (group === undefined || planned === undefined) return `group ${resource.label} is not there`;
       return group.desired >= planned.desired

@@ -91,8 +91,11 @@ export function changedResources(plan: Plan, before: CloudSnapshot, after: Cloud
       changed.push(changedName('replica', db.id));
     }
   }
-  for (const group of after.groups) {
-    const was = before.groups.find((candidate) => candidate.name === group.name);
+  // The primary region's groups are the fence's (issue 10), reported on the notice's fence lines.
+  for (const group of after.groups.filter((candidate) => candidate.region === plan.recoveryRegion)) {
+    const was = before.groups.find(
+      (candidate) => candidate.name === group.name && candidate.region === group.region,
+    );
     if (
       was === undefined ||
       was.min !== group.min ||
@@ -153,10 +156,12 @@ function lineProblems(
       return [];
     }
     case 'group': {
-      const group = cloud.groups.find((candidate) => candidate.name === resource.label);
+      const inRecovery = (candidate: { name: string; region: string }) =>
+        candidate.name === resource.label && candidate.region === plan.recoveryRegion;
+      const group = cloud.groups.find(inRecovery);
       if (group === undefined) return [];
       // Reading as its pre-failover size while the cloud shows it scaled is reading as untouched.
-      const was = before.groups.find((candidate) => candidate.name === resource.label);
+      const was = before.groups.find(inRecovery);
       if (changed && was !== undefined && detail.includes(`desired ${was.desired} `))
         return [`${resource.label} was scaled from desired ${was.desired} to ${group.desired}, but ${said}`];
       const planned = plan.scalingGroups.find((candidate) => candidate.name === resource.label);

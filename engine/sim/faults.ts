@@ -1,5 +1,12 @@
 import { mulberry32 } from './ids.js';
-import type { FaultKind, FaultRule, Scenario, SimulatedService } from './scenario.js';
+import {
+  scenarioStartMs,
+  type FaultKind,
+  type FaultRule,
+  type RegionOutage,
+  type Scenario,
+  type SimulatedService,
+} from './scenario.js';
 import type { FaultEffect } from './kind-model.js';
 import { modeledFault, serviceSpec } from './kinds.js';
 
@@ -89,18 +96,30 @@ function inCalls(rule: FaultRule, callNumber: number): boolean {
 export class FaultInjector {
   private readonly rules: readonly FaultRule[];
   private readonly down: ReadonlySet<string>;
+  private readonly outages: readonly RegionOutage[];
+  private readonly startMs: number;
   private readonly random: Scenario['random'];
   private readonly draw: () => number;
 
   public constructor(scenario: Scenario) {
     this.rules = scenario.faults ?? [];
     this.down = new Set(scenario.regionsDown ?? []);
+    this.outages = scenario.regionOutages ?? [];
+    this.startMs = scenarioStartMs(scenario);
     this.random = scenario.random;
     this.draw = mulberry32(scenario.random?.seed ?? 0);
   }
 
-  public regionDown(region: string): boolean {
-    return this.down.has(region);
+  /** Whether `region` is down at epoch ms `now` (`regionsDown`, or within one of its `regionOutages`). */
+  public regionDown(region: string, now: number): boolean {
+    if (this.down.has(region)) return true;
+    const second = (now - this.startMs) / 1000;
+    return this.outages.some(
+      (outage) =>
+        outage.region === region &&
+        second >= (outage.fromSeconds ?? 0) &&
+        (outage.untilSeconds === undefined || second < outage.untilSeconds),
+    );
   }
 
   /** The fault for this attempt: the first matching rule, else a seeded random one, else none. */

@@ -68,6 +68,18 @@ const alarmSchema = z.strictObject({
 
 const callNumber = z.number().int().min(1);
 
+const regionOutageSchema = z
+  .strictObject({
+    region: z.string().regex(REGION, 'must be an AWS region code'),
+    /** @default 0 (from the start) */
+    fromSeconds: seconds.optional(),
+    /** @default never back */
+    untilSeconds: seconds.optional(),
+  })
+  .refine((outage) => outage.untilSeconds === undefined || outage.untilSeconds > (outage.fromSeconds ?? 0), {
+    message: 'untilSeconds must be after fromSeconds',
+  });
+
 const faultSchema = z
   .strictObject({
     service: z.enum(SIMULATED_SERVICES as [SimulatedService, ...SimulatedService[]]),
@@ -166,6 +178,12 @@ const coreSchema = z.strictObject({
   alarms: z.record(z.string().min(1), alarmSchema).optional(),
   /** Every call into these regions waits the client's timeout and fails with TimeoutError. */
   regionsDown: z.array(z.string().regex(REGION, 'must be an AWS region code')).optional(),
+  /**
+   * A region down for a while, as a dead region is: every call into it in [fromSeconds,
+   * untilSeconds) (scenario seconds) waits the client's timeout and fails with TimeoutError.
+   * Later calls (the region back) are answered.
+   */
+  regionOutages: z.array(regionOutageSchema).optional(),
   faults: z.array(faultSchema).optional(),
   random: randomSchema.optional(),
   /** Lambda's own faults per Task state and invocation number (see LAMBDA_FAULT_KINDS). */
@@ -184,6 +202,7 @@ export type FaultRule = NonNullable<Scenario['faults']>[number];
 export type RandomFaults = NonNullable<Scenario['random']>;
 export type LambdaFaultRule = NonNullable<Scenario['lambdaFaults']>[number];
 export type AlarmBehaviour = z.output<typeof alarmSchema>;
+export type RegionOutage = z.output<typeof regionOutageSchema>;
 export type ApprovalBehaviour = z.input<typeof approvalSchema>;
 
 export const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';

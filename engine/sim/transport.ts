@@ -212,7 +212,7 @@ export class SimulatedTransport {
     const { service, region } = settings;
     const timeoutMs = settings.requestTimeoutMs > 0 ? settings.requestTimeoutMs : NO_TIMEOUT_WAIT_MS;
     const handler = this.models.get(service)?.[operation];
-    const kind = this.faults.regionDown(region) ? 'timeout' : this.faults.decide(attempt);
+    const kind = this.faults.regionDown(region, Date.now()) ? 'timeout' : this.faults.decide(attempt);
     const run = (absent: boolean): object => {
       if (!handler) throw new SimulationNotModeledError(service, operation);
       try {

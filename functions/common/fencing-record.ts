@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from './clients/dynamodb.js';
 import { recordTableName } from './failover-record.js';
 import { nowIso } from './step-handler.js';
@@ -70,10 +70,14 @@ export async function writeFencing(
   record: Omit<FencingRecord, 'updatedAt'>,
 ): Promise<FencingRecord> {
   const stored: FencingRecord = { ...record, updatedAt: nowIso() };
+  // UpdateItem, not PutItem: the functions that keep the record are granted GetItem/UpdateItem
+  // on the lock table (infra/function-permissions.ts), and this replaces the whole attribute.
   await dynamoDbClient(region).send(
-    new PutItemCommand({
+    new UpdateItemCommand({
       TableName: recordTableName(),
-      Item: { ...keyOf(record.planName, record.kind), fencing: { S: JSON.stringify(stored) } },
+      Key: keyOf(record.planName, record.kind),
+      UpdateExpression: 'SET fencing = :fencing',
+      ExpressionAttributeValues: { ':fencing': { S: JSON.stringify(stored) } },
     }),
   );
   return stored;

@@ -91,6 +91,7 @@ export const STATES = {
   route: 'Route',
   waitForInFlightSteps: 'Wait For In-Flight Steps',
   readBack: 'Read Back',
+  fenceOldRegion: 'Fence Old Region',
   notifySucceeded: 'Notify Succeeded',
   releaseLockAfterSuccess: 'Release Lock After Success',
   failoverSucceeded: 'Failover Succeeded',

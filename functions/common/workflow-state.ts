@@ -186,6 +186,16 @@ export type PrewarmResult =
       readonly failure: CaughtFailure;
     };
 
+/** What one fencing kind's branch of `Fence Old Region` ended with: its summary, or the error it caught. */
+export type FenceResult =
+  | KindSummary
+  | {
+      readonly kind: string;
+      readonly action: 'fence';
+      readonly done: false;
+      readonly failure: CaughtFailure;
+    };
+
 /** The execution state as the notify step sees it: everything so far, some parts absent. */
 export interface WorkflowState {
   readonly trigger?: Trigger;
@@ -207,6 +217,9 @@ export interface WorkflowState {
   /** A run that ended without failing over undid the prewarm: one result per reversible kind. */
   readonly unwarm?: readonly PrewarmResult[];
   readonly unwarmFailure?: CaughtFailure;
+  /** After Route (issue 10): one result per fencing kind, or the Fence Old Region state's own failure. */
+  readonly fence?: readonly FenceResult[];
+  readonly fenceFailure?: CaughtFailure;
   readonly failedStep?: string;
   readonly failure?: CaughtFailure;
   /** The STARTED message could not be sent; the failover went on. */

@@ -49,6 +49,9 @@ export interface KindStates {
   readonly prewarmFailed?: string;
   readonly unwarm?: string;
   readonly unwarmFailed?: string;
+  /** Kinds with `fences`: the Task that fences the old region's resources, and the Pass recording that it could not. */
+  readonly fence?: string;
+  readonly fenceFailed?: string;
 }
 
 /**
@@ -126,6 +129,13 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
    * region from reaching the old primary (docs, notices). The kind's runtime then has `fence`.
    */
   readonly fences?: string;
+  /**
+   * Kinds with `fences`: the old-region resource an item fences (e.g. the old primary's id), or
+   * undefined when the plan names none for it (nothing to fence: `not-applicable`).
+   */
+  readonly fenceLabel?: (item: z.output<Schema>) => string | undefined;
+  /** Kinds with `fences`: what a fenced resource is called in notices ("old primary", "old group"). */
+  readonly fenceNoun?: string;
   /**
    * The kind's change can be undone exactly (capacity up, then back to what was recorded): the
    * workflow may start it early (`prewarm`) and undo it after an abort (`unwarm`); the kind's

@@ -3,6 +3,7 @@ import type { CaughtFailure, NotificationKind, WorkflowState } from '../common/w
 import type { Assessed } from '../kinds/kind-step.js';
 import type { Kind } from '../kinds/registry.js';
 import { abortReason, approvalOutcomeLines, approvalRequestLines } from './approval-lines.js';
+import { fenceLines, type FenceRecordLines } from './fence-lines.js';
 
 export interface Message {
   readonly subject: string;
@@ -65,7 +66,15 @@ export interface KindRecord {
   readonly assessment?: readonly Assessed[];
   /** Reversible kinds after a prewarm: what it did to each resource, and its undo. */
   readonly prewarm?: readonly ({ readonly message?: string } | null)[];
+  /** Fencing kinds after Fence Old Region (issue 10): the fencing record. */
+  readonly fencing?: FenceRecordLines['fencing'];
 }
+
+/** The fencing kinds' records, for the fence lines (kinds with `fences` only). */
+const fenceRecords = (records: readonly KindRecord[]): FenceRecordLines[] =>
+  records
+    .filter((record) => record.kind.fences !== undefined)
+    .map((record) => ({ kind: record.kind, fencing: record.fencing }));
 
 export interface GateLook {
   readonly lagSeconds?: number | null;
@@ -109,6 +118,7 @@ function succeededLines(
   for (const look of looks.filter((candidate) => candidate.promotedOverThreshold === true))
     lines.push(`WARNING: ${look.message ?? 'promoted over the lag threshold'}`);
   lines.push(...prewarmLines(state, records));
+  lines.push(...fenceLines(state, fenceRecords(records), plan.primaryRegion, failureText));
   lines.push(dryRun ? 'Not done: everything (dry run).' : 'Not done: nothing; the failover is complete.');
   return lines;
 }
@@ -158,7 +168,7 @@ function prewarmLines(state: WorkflowState, records: readonly KindRecord[]): str
   return lines;
 }
 
-function failedLines(state: WorkflowState, records: readonly KindRecord[]): string[] {
+function failedLines(plan: Plan, state: WorkflowState, records: readonly KindRecord[]): string[] {
   const assessed = records.flatMap((record) =>
     record.labels.map((label, i) => {
       const found = record.assessment?.[i];
@@ -178,6 +188,7 @@ function failedLines(state: WorkflowState, records: readonly KindRecord[]): stri
     `Not done:${notDone.length === 0 ? ' nothing' : ''}`,
     ...notDone.map((resource) => resource.line),
     ...prewarmLines(state, records),
+    ...fenceLines(state, fenceRecords(records), plan.primaryRegion, failureText),
     'The workflow stopped here and will not retry by itself. Finish or undo by hand, or start a new execution.',
   ];
 }
@@ -224,7 +235,7 @@ export function composeMessage(
         : ['Nothing has been changed yet.']),
     ],
     succeeded: () => succeededLines(plan, state, records, now),
-    failed: () => failedLines(state, records),
+    failed: () => failedLines(plan, state, records),
     aborted: () =>
       prewarmed(state)
         ? ['Nothing was failed over: only the prewarm changed anything.', ...prewarmLines(state, records)]

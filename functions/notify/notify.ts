@@ -12,11 +12,13 @@ import {
   recordApprovalRequest,
   type RecordScope,
 } from '../common/failover-record.js';
+import { readFencing } from '../common/fencing-record.js';
 import type { Plan } from '../common/plan.js';
 import type { Notification, NotifyInput } from '../common/workflow-state.js';
 import type { Assessed } from '../kinds/kind-step.js';
 import { KINDS } from '../kinds/registry.js';
 import { composeMessage, type GateLook, type KindRecord } from './compose.js';
+import { fenceRan } from './fence-lines.js';
 import { claimNotice, recordSent, releaseNotice } from './notification-record.js';
 
 /** What the failover record holds for each kind the plan uses (one read per kind and part). */
@@ -43,10 +45,19 @@ async function kindRecords(
         candidate.hasGate ? readGate<GateLook[]>(scope, candidate.id) : Promise.resolve(undefined),
         kind === 'failed' ? readAssessment<Assessed[]>(scope, candidate.id) : Promise.resolve(undefined),
       ]).catch(() => [undefined, undefined, undefined] as const);
-      return { kind: candidate, labels, progress, gate, assessment, prewarm };
+      // Issue 10: what the fence did, for its lines (the record is in the lock table's region).
+      const fencing =
+        candidate.fences !== undefined && fenceRan(state)
+          ? await readFencing(executionRegion(scope, plan), plan.name, candidate.id).catch(() => undefined)
+          : undefined;
+      return { kind: candidate, labels, progress, gate, assessment, prewarm, fencing };
     }),
   );
 }
+
+/** The region of the execution, where the lock table (and the fencing record) is. */
+const executionRegion = (scope: RecordScope, plan: Plan): string =>
+  scope.executionId.split(':')[3] ?? plan.recoveryRegion;
 
 /**
  * Publishes one notification to the plan's topic in the recovery region. Every path through

@@ -93,6 +93,10 @@ const runCommandReads = grants(['ssm:GetCommandInvocation', 'ssm:DescribeInstanc
 
 const scalingGroup =
   'arn:${Partition}:autoscaling:us-west-2:111111111111:autoScalingGroup:*:autoScalingGroupName/shop-app-usw2';
+const oldScalingGroup =
+  'arn:${Partition}:autoscaling:us-east-1:111111111111:autoScalingGroup:*:autoScalingGroupName/shop-app-use1';
+const oldPrimary = 'arn:${Partition}:rds:us-east-1:111111111111:db:shop-db';
+const finalSnapshots = 'arn:${Partition}:rds:us-east-1:111111111111:snapshot:shop-db-final-*';
 const ecsService = 'arn:${Partition}:ecs:us-west-2:111111111111:service/shop-usw2/storefront';
 const hookFunction = 'arn:aws:lambda:us-west-2:111111111111:function:shop-warm-caches';
 /** The failover record lives in the lock table: the kinds keep it, notify reads it and claims its messages. */
@@ -117,8 +121,11 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   ],
   // Reads the record; claims each message there before publishing it.
   notify: [...grants(['sns:Publish'], ['TOPIC']), ...recordReadWrite],
+  // The fence (issue 10): the old primary of `main` (the plan names none for `orders`) and its final snapshots.
   'rds-replica': [
     ...grants(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], replicas),
+    ...grants(['rds:DescribeDBInstances'], [oldPrimary]),
+    ...grants(['rds:StopDBInstance', 'rds:DescribeDBSnapshots'], [oldPrimary, finalSnapshots]),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
     ...recordReadWrite,
   ],
@@ -137,8 +144,9 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(['cloudwatch:GetMetricData'], ['*']),
     ...recordReadWrite,
   ],
+  // Scales the recovery group up, and fences the old region's group (primaryGroup) to zero.
   'auto-scaling-group': [
-    ...grants(['autoscaling:UpdateAutoScalingGroup'], [scalingGroup]),
+    ...grants(['autoscaling:UpdateAutoScalingGroup'], [scalingGroup, oldScalingGroup]),
     ...describeGroups,
     ...recordReadWrite,
   ],

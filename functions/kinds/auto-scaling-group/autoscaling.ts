@@ -1,4 +1,5 @@
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { ON_PATH, type ClientOptions } from '../../common/aws-clients.js';
 import { autoScalingClient } from '../../common/clients/autoscaling.js';
 import { ScalingGroupNotFoundError } from '../../common/errors.js';
 import type { ScalingGroupPlan } from './definition.js';
@@ -8,8 +9,12 @@ import type { ScalingGroupPlan } from './definition.js';
  * simply absent from the answer.
  * @throws ScalingGroupNotFoundError
  */
-export async function describeGroup(region: string, name: string): Promise<AutoScalingGroup> {
-  const response = await autoScalingClient(region).send(
+export async function describeGroup(
+  region: string,
+  name: string,
+  options: ClientOptions = ON_PATH,
+): Promise<AutoScalingGroup> {
+  const response = await autoScalingClient(region, options).send(
     new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }),
   );
   const group = response.AutoScalingGroups?.find((candidate) => candidate.AutoScalingGroupName === name);

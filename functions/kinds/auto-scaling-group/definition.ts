@@ -51,7 +51,13 @@ export const autoScalingGroupKind = defineKind({
     prewarmFailed: 'Groups Not Prewarmed',
     unwarm: 'Scale Prewarmed Groups Back',
     unwarmFailed: 'Groups Not Scaled Back',
+    fence: 'Scale Old Groups To Zero',
+    fenceFailed: 'Old Groups Not Scaled To Zero',
   },
+  fences:
+    "scales the old region's group of the same tier (scalingGroups[].primaryGroup) to min 0 / desired 0, recording its capacity before",
+  fenceNoun: 'old group',
+  fenceLabel: (item) => item.primaryGroup,
   // Scaling up is undone exactly by setting the capacity recorded before it back.
   reversible: true,
   // An update racing a scaling activity is refused for a moment; retry it on its own schedule.
@@ -93,8 +99,16 @@ export const autoScalingGroupKind = defineKind({
         `arn:${partition}:autoscaling:${plan.recoveryRegion}:${account}:autoScalingGroup:*:autoScalingGroupName/${group.name}`,
     );
     if (groups.length === 0) return [];
+    const oldGroups = plan.scalingGroups.flatMap((group) =>
+      group.primaryGroup === undefined
+        ? []
+        : [
+            `arn:${partition}:autoscaling:${plan.primaryRegion}:${account}:autoScalingGroup:*:autoScalingGroupName/${group.primaryGroup}`,
+          ],
+    );
     return [
-      { actions: ['autoscaling:UpdateAutoScalingGroup'], resources: groups },
+      // The fence scales the old region's groups (primaryGroup) to zero.
+      { actions: ['autoscaling:UpdateAutoScalingGroup'], resources: [...groups, ...oldGroups] },
       // DescribeAutoScalingGroups has no resource-level permissions.
       { actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] },
     ];

@@ -20,6 +20,7 @@ import { requireAll, skippedIndexes, skippedMessage, type PreflightFinding } fro
 import { describeGroups, inServiceCount } from './autoscaling.js';
 import { assessCapacity } from './check-capacity.js';
 import { autoScalingGroupKind } from './definition.js';
+import { fenceGroups } from './fence.js';
 import { prewarmGroups, unwarmGroups } from './prewarm.js';
 import { scaleGroup } from './scale-group.js';
 import type { GroupFacts, GroupPreflight, GroupProgress } from './types.js';
@@ -175,4 +176,5 @@ export const autoScalingGroupRuntime: KindRuntime = {
   readBack,
   prewarm: prewarmGroups,
   unwarm: unwarmGroups,
+  fence: fenceGroups,
 };

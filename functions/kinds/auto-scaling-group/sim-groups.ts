@@ -16,7 +16,8 @@ import { longAgo, secondsToMs, type CallContext, type SimWorld } from '../../../
 
 /**
  * EC2 Auto Scaling: every plan group exists in the recovery region at pilot-light size (min 1,
- * desired 1, one InService instance). Raising the desired capacity launches `Pending`
+ * desired 1, one InService instance), and a plan group's `primaryGroup` in the primary region at
+ * the plan's capacity. Raising the desired capacity launches `Pending`
  * instances that go `InService` after the scenario's start time, but never more InService
  * than `maxAchievableInService` (a capacity shortage: the rest stay Pending).
  */
@@ -85,6 +86,23 @@ export class SimulatedAutoScaling {
         instances: [],
       };
       this.launch(record, longAgo(world, 30).getTime());
+      this.groups.push(record);
+    }
+    // The old region's group of the same tier (issue 10): serving at the plan's capacity until a
+    // failover fences it (scales it to zero).
+    for (const group of plan.scalingGroups) {
+      if (group.primaryGroup === undefined) continue;
+      const record: GroupRecord = {
+        name: group.primaryGroup,
+        region: plan.primaryRegion,
+        arn: `arn:aws:autoscaling:${plan.primaryRegion}:${world.accountId}:autoScalingGroup:${uuidFrom(`${plan.primaryRegion}:${group.primaryGroup}`)}:autoScalingGroupName/${group.primaryGroup}`,
+        behaviour: {},
+        min: group.min,
+        desired: group.desired,
+        max: group.max,
+        instances: [],
+      };
+      for (let i = 0; i < group.desired; i++) this.launch(record, longAgo(world, 30).getTime());
       this.groups.push(record);
     }
   }

@@ -75,7 +75,13 @@ export const rdsReplicaKind = defineKind({
     done: 'Replicas Promoted',
     readBack: 'Read Back Replicas',
     readBackFailed: 'Replicas Not Read Back',
+    fence: 'Stop Old Primaries',
+    fenceFailed: 'Old Primaries Not Stopped',
   },
+  fences:
+    'stops the old primary (databases[].primary) in the primary region after a final snapshot; RDS starts a stopped instance again after seven days',
+  fenceNoun: 'old primary',
+  fenceLabel: (item) => item.primary,
   budgetSeconds: (items) => ({
     gate: Math.max(0, ...items.map((db) => db.lagWaitSeconds)),
     // Waiting for a promotable state (backing-up) and the promotion are each bounded by the timeout.
@@ -99,10 +105,33 @@ export const rdsReplicaKind = defineKind({
   permissions: (plan, scope) => {
     const replicas = replicaArns(plan.databases, plan.recoveryRegion, scope);
     if (replicas.length === 0) return [];
+    const primaries = plan.databases.flatMap((db) =>
+      db.primary === undefined
+        ? []
+        : [`arn:${scope.partition}:rds:${plan.primaryRegion}:${scope.account}:db:${db.primary}`],
+    );
+    // The fence's final snapshots, `<primary>-final-<yyyymmddhhmm>`, taken by StopDBInstance.
+    const finalSnapshots = plan.databases.flatMap((db) =>
+      db.primary === undefined
+        ? []
+        : [
+            `arn:${scope.partition}:rds:${plan.primaryRegion}:${scope.account}:snapshot:${db.primary}-final-*`,
+          ],
+    );
     return [
       { actions: ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], resources: replicas },
       // ReplicaLag through GetMetricData, which has no resource-level permissions.
       { actions: ['cloudwatch:GetMetricData'], resources: ['*'] },
+      // The fence (issue 10): the old primaries only, in the primary region.
+      ...(primaries.length === 0
+        ? []
+        : [
+            { actions: ['rds:DescribeDBInstances'], resources: primaries },
+            {
+              actions: ['rds:StopDBInstance', 'rds:DescribeDBSnapshots'],
+              resources: [...primaries, ...finalSnapshots],
+            },
+          ]),
     ];
   },
   readinessPermissions: (plan, scope) => {

@@ -1,4 +1,5 @@
 import { DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
+import { ON_PATH, type ClientOptions } from '../../common/aws-clients.js';
 import { rdsClient } from '../../common/clients/rds.js';
 import { ReplicaNotFoundError } from '../../common/errors.js';
 import type { DatabaseEndpoint } from './types.js';
@@ -24,12 +25,16 @@ export const HOPELESS_STATUSES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Describes one DB instance in the recovery region.
+ * Describes one DB instance (in the recovery region; the fence passes BEST_EFFORT for the primary region).
  * @throws ReplicaNotFoundError when RDS answers DBInstanceNotFoundFault (the SDK v3 shape name)
  */
-export async function describeInstance(region: string, instanceId: string): Promise<DBInstance> {
+export async function describeInstance(
+  region: string,
+  instanceId: string,
+  options: ClientOptions = ON_PATH,
+): Promise<DBInstance> {
   try {
-    const response = await rdsClient(region).send(
+    const response = await rdsClient(region, options).send(
       new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceId }),
     );
     const instance = response.DBInstances?.[0];

@@ -18,6 +18,7 @@ import { skippedIndexes, skippedMessage } from '../preflight.js';
 import { runLagGate } from '../lag-gate.js';
 import { checkPromotion } from './check-promotion.js';
 import { rdsReplicaKind, type DatabasePlan } from './definition.js';
+import { fenceDatabases } from './fence.js';
 import { promoteReplica } from './promote-replica.js';
 import { describeInstance, endpointOf, isReplica } from './rds.js';
 import { readReplicaLag } from './replica-lag.js';
@@ -139,4 +140,5 @@ export const rdsReplicaRuntime: KindRuntime = {
   start: (context) => advance(context, 'start'),
   check: (context) => advance(context, 'check'),
   readBack,
+  fence: fenceDatabases,
 };

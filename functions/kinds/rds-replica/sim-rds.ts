@@ -4,13 +4,20 @@ import type {
   DBInstance,
   DescribeDBInstancesCommandInput,
   DescribeDBInstancesCommandOutput,
+  DescribeDBSnapshotsCommandInput,
   PromoteReadReplicaCommandInput,
   PromoteReadReplicaCommandOutput,
+  StartDBInstanceCommandInput,
+  StartDBInstanceCommandOutput,
+  StopDBInstanceCommandInput,
+  StopDBInstanceCommandOutput,
 } from '@aws-sdk/client-rds';
 import * as z from 'zod';
 import { base36Digest, hexDigest } from '../../../engine/sim/ids.js';
 import { settingsFor } from '../../../engine/sim/kind-model.js';
 import { fail, required } from '../../../engine/sim/sdk-errors.js';
+import type { DatabasePlan } from './definition.js';
+import { powerStatus, SimulatedSnapshots, type DbSnapshotView, type PowerRecord } from './sim-rds-power.js';
 import {
   atScenarioSecond,
   longAgo,
@@ -76,7 +83,7 @@ export const DEFAULT_REPLICA_CREATION_SECONDS = 600;
 /** Share of the promotion spent `modifying` before the reboot. */
 const MODIFYING_SHARE = 0.7;
 
-interface DbInstanceRecord {
+interface DbInstanceRecord extends PowerRecord {
   readonly id: string;
   readonly region: string;
   readonly arn: string;
@@ -112,26 +119,36 @@ export interface DatabaseSnapshot {
   readonly port: number;
   readonly promotionStartedAt: string | null;
   readonly promotedAt: string | null;
+  /** The manual snapshot the last StopDBInstance took (the fence's final snapshot). */
+  readonly finalSnapshot: string | null;
 }
 
 const PORT = 5432;
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 const notFound = (id: string) => fail('DBInstanceNotFoundFault', 404, `DBInstance ${id} not found.`);
 
-/** The source primary's id for a replica id: `shop-db-replica` → `shop-db`. */
+/** The source primary's id for a replica id when the plan does not name it: `shop-db-replica` → `shop-db`. */
 export const sourceIdFor = (replica: string): string =>
   replica.endsWith('-replica') ? replica.slice(0, -'-replica'.length) : `${replica}-primary`;
 
+/** The primary's id of a plan database: the plan's `primary`, else derived from the replica's id. */
+export const primaryIdOf = (db: Pick<DatabasePlan, 'replica' | 'primary'>): string =>
+  db.primary ?? sourceIdFor(db.replica);
+
 export class SimulatedRds {
   private readonly instances: DbInstanceRecord[] = [];
+  private readonly snapshots: SimulatedSnapshots;
+  /** The snapshot each instance's last stop took, by ARN. */
+  private readonly finalSnapshots = new Map<string, string>();
 
   public constructor(
     private readonly world: SimWorld,
     private readonly replicaCreationSeconds = DEFAULT_REPLICA_CREATION_SECONDS,
   ) {
     const { plan, scenario } = world;
+    this.snapshots = new SimulatedSnapshots(world.accountId);
     for (const db of plan.databases) {
-      const source = this.addInstance(sourceIdFor(db.replica), plan.primaryRegion, { multiAz: true });
+      const source = this.addInstance(primaryIdOf(db), plan.primaryRegion, { multiAz: true });
       const behaviour = settingsFor(scenario.promotion, db.replica) ?? {};
       if (behaviour.missing) continue;
       this.addInstance(db.replica, plan.recoveryRegion, {
@@ -148,11 +165,20 @@ export class SimulatedRds {
       this.promote(input, call),
     CreateDBInstanceReadReplica: (input: CreateDBInstanceReadReplicaCommandInput, call: CallContext) =>
       this.createReplica(input, call),
+    StopDBInstance: (input: StopDBInstanceCommandInput, call: CallContext) => this.stop(input, call),
+    StartDBInstance: (input: StartDBInstanceCommandInput, call: CallContext) => this.start(input, call),
+    DescribeDBSnapshots: (input: DescribeDBSnapshotsCommandInput, call: CallContext) =>
+      this.snapshots.describe(input, call.region, call.now),
   };
 
-  /** The source primary's endpoint address for a replica id (what parameters point at before failover). */
-  public sourceAddress(replica: string): string | undefined {
-    const id = sourceIdFor(replica);
+  /** The final snapshots stops took, for the end state. */
+  public snapshotViews(now: number): DbSnapshotView[] {
+    return this.snapshots.snapshot(now);
+  }
+
+  /** The source primary's endpoint address for a plan database (what parameters point at before failover). */
+  public sourceAddress(db: Pick<DatabasePlan, 'replica' | 'primary'>): string | undefined {
+    const id = primaryIdOf(db);
     return this.instances.find((db) => db.id === id && db.region === this.world.plan.primaryRegion)?.address;
   }
 
@@ -177,6 +203,7 @@ export class SimulatedRds {
         port: PORT,
         promotionStartedAt: iso(db.promotionStartedAt),
         promotedAt: iso(view.promotedAt),
+        finalSnapshot: this.finalSnapshots.get(db.arn) ?? null,
       };
     });
   }
@@ -199,9 +226,7 @@ export class SimulatedRds {
     input: PromoteReadReplicaCommandInput,
     call: CallContext,
   ): Omit<PromoteReadReplicaCommandOutput, '$metadata'> {
-    const id = required(input.DBInstanceIdentifier, 'dBInstanceIdentifier');
-    const db = this.find(call.region, id);
-    if (!db) throw notFound(id);
+    const db = this.named(input.DBInstanceIdentifier, call);
     const view = this.view(db, call.now);
     if (view.source === undefined) {
       throw fail('InvalidDBInstanceStateFault', 400, `DB Instance ${db.id} is not a read replica.`);
@@ -249,6 +274,60 @@ export class SimulatedRds {
     return { DBInstance: this.shape(replica, call.now) };
   }
 
+  /**
+   * StopDBInstance: a snapshot first when `DBSnapshotIdentifier` is given, then `stopping` →
+   * `stopped`. Not for a read replica nor an instance that has one, nor one not `available`.
+   */
+  private stop(
+    input: StopDBInstanceCommandInput,
+    call: CallContext,
+  ): Omit<StopDBInstanceCommandOutput, '$metadata'> {
+    const db = this.named(input.DBInstanceIdentifier, call);
+    const view = this.view(db, call.now);
+    const hasReplica = this.instances.some(
+      (other) => other.sourceArn === db.arn && this.view(other, call.now).source !== undefined,
+    );
+    if (view.source !== undefined || hasReplica)
+      throw fail(
+        'InvalidDBInstanceStateFault',
+        400,
+        `DB instance ${db.id} ${hasReplica ? 'has a read replica' : 'is a read replica'} and cannot be stopped.`,
+      );
+    if (view.status !== 'available')
+      throw fail(
+        'InvalidDBInstanceStateFault',
+        400,
+        `DB instance ${db.id} is not in available state (${view.status}).`,
+      );
+    if (input.DBSnapshotIdentifier !== undefined) {
+      this.snapshots.take(input.DBSnapshotIdentifier, db.id, db.region, call.now);
+      this.finalSnapshots.set(db.arn, input.DBSnapshotIdentifier);
+    }
+    db.stopRequestedAt = call.now;
+    return { DBInstance: this.shape(db, call.now) };
+  }
+
+  /** StartDBInstance: only a `stopped` instance; `starting` → `available`. */
+  private start(
+    input: StartDBInstanceCommandInput,
+    call: CallContext,
+  ): Omit<StartDBInstanceCommandOutput, '$metadata'> {
+    const db = this.named(input.DBInstanceIdentifier, call);
+    const status = this.view(db, call.now).status;
+    if (status !== 'stopped')
+      throw fail('InvalidDBInstanceStateFault', 400, `DB instance ${db.id} is not stopped (${status}).`);
+    db.startRequestedAt = call.now;
+    return { DBInstance: this.shape(db, call.now) };
+  }
+
+  /** The instance a call names. @throws DBInstanceNotFoundFault */
+  private named(id: string | undefined, call: CallContext): DbInstanceRecord {
+    const wanted = required(id, 'dBInstanceIdentifier');
+    const db = this.find(call.region, wanted);
+    if (!db) throw notFound(wanted);
+    return db;
+  }
+
   private find(region: string, idOrArn: string | undefined): DbInstanceRecord | undefined {
     return this.instances.find((db) => db.region === region && (db.id === idOrArn || db.arn === idOrArn));
   }
@@ -280,13 +359,22 @@ export class SimulatedRds {
       backupRetention: options.backupRetention ?? 7,
       pendingBackupRetention: undefined,
       promotionStartedAt: undefined,
+      stopRequestedAt: undefined,
+      startRequestedAt: undefined,
     };
     this.instances.push(record);
     return record;
   }
 
-  /** The instance's state at `now`, derived from the scenario and the promotion start. */
+  /** The instance's state at `now`: its replication and promotion, then any stop or start over it. */
   private view(db: DbInstanceRecord, now: number): DbView {
+    const view = this.replicationView(db, now);
+    const power = powerStatus(db, now);
+    return power === undefined ? view : { ...view, status: power, replicating: false };
+  }
+
+  /** The instance's state at `now`, derived from the scenario and the promotion start. */
+  private replicationView(db: DbInstanceRecord, now: number): DbView {
     if (db.sourceArn === undefined) {
       return { status: 'available', source: undefined, replicating: false, promotedAt: undefined };
     }

@@ -1,6 +1,8 @@
 import {
   DBInstanceAlreadyExistsFault,
   DBInstanceNotFoundFault,
+  DBSnapshotAlreadyExistsFault,
+  DBSnapshotNotFoundFault,
   InvalidDBInstanceStateFault,
   RDSServiceException,
 } from '@aws-sdk/client-rds';
@@ -19,8 +21,8 @@ import { lagProfileOf, lagProfileSchema, replicaLagSamples, type LagProfile } fr
 import {
   DEFAULT_PROMOTION_SECONDS,
   promotionSchema,
+  primaryIdOf,
   SimulatedRds,
-  sourceIdFor,
   type DatabaseSnapshot,
   type PromotionBehaviour,
 } from './sim-rds.js';
@@ -97,7 +99,13 @@ export const simulatedKind = defineSimulatedKind({
   services: {
     rds: {
       baseException: RDSServiceException,
-      modeledErrors: { DBInstanceNotFoundFault, InvalidDBInstanceStateFault, DBInstanceAlreadyExistsFault },
+      modeledErrors: {
+        DBInstanceNotFoundFault,
+        InvalidDBInstanceStateFault,
+        DBInstanceAlreadyExistsFault,
+        DBSnapshotAlreadyExistsFault,
+        DBSnapshotNotFoundFault,
+      },
       protocol: 'query',
       serverErrorName: 'InternalFailure',
       accessDeniedName: 'AccessDenied',
@@ -117,6 +125,26 @@ export const simulatedKind = defineSimulatedKind({
         notFound: dbNotFound('SourceDBInstanceIdentifier'),
         invalidState: dbInvalidState,
       },
+      // The fence (issue 10): the old primary stopped after a final snapshot; started again by a failback.
+      StopDBInstance: {
+        mutating: true,
+        notFound: dbNotFound('DBInstanceIdentifier'),
+        invalidState: dbInvalidState,
+      },
+      StartDBInstance: {
+        mutating: true,
+        notFound: dbNotFound('DBInstanceIdentifier'),
+        invalidState: dbInvalidState,
+      },
+      DescribeDBSnapshots: {
+        notFound: (input) => ({
+          error: {
+            name: 'DBSnapshotNotFoundFault',
+            status: 404,
+            message: `DBSnapshot ${inputField('DBSnapshotIdentifier')(input)} not found.`,
+          },
+        }),
+      },
     },
   },
   scenario: {
@@ -129,19 +157,26 @@ export const simulatedKind = defineSimulatedKind({
     return {
       operations: { rds: rds.operations },
       snapshot: (now) => rds.snapshot(now),
-      endState: (now) =>
-        rds
+      endState: (now) => [
+        ...rds
           .snapshot(now)
           .map(
             (db) =>
-              `database ${db.id} (${db.region}): ${db.status}, ${db.isReplica ? `read replica of ${db.source}` : 'standalone'}${db.endpoint ? `, ${db.endpoint}` : ''}`,
+              `database ${db.id} (${db.region}): ${db.status}, ${db.isReplica ? `read replica of ${db.source}` : 'standalone'}${db.endpoint ? `, ${db.endpoint}` : ''}${db.finalSnapshot !== null ? `, final snapshot ${db.finalSnapshot}` : ''}`,
           ),
+        ...rds
+          .snapshotViews(now)
+          .map(
+            (snapshot) =>
+              `db snapshot ${snapshot.id} (${snapshot.region}) of ${snapshot.instanceId}: ${snapshot.status}`,
+          ),
+      ],
       // Before the failover, parameters point at the primaries.
       templateValues: () => ({
         databases: Object.fromEntries(
           world.plan.databases.map((db) => [
             db.id,
-            { endpoint: rds.sourceAddress(db.replica), port: '5432', instanceId: sourceIdFor(db.replica) },
+            { endpoint: rds.sourceAddress(db), port: '5432', instanceId: primaryIdOf(db) },
           ]),
         ),
       }),
