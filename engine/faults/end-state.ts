@@ -126,6 +126,38 @@ function notFailedOver(plan: Plan, cloud: CloudSnapshot, resource: NoticeResourc
 }
 
 /**
+ * A success notice's fence lines (issue 10) against the cloud: an old primary it calls fenced is
+ * stopping or stopped, an old group it calls fenced is at desired 0. "NOT fenced yet" is never
+ * wrong: the scheduled retry looks again (and finds a stop whose answer was lost).
+ */
+function fenceProblems(plan: Plan, body: string, cloud: CloudSnapshot): string[] {
+  const problems: string[] = [];
+  for (const database of plan.databases) {
+    if (database.primary === undefined || !body.includes(`- old primary ${database.primary}: fenced:`))
+      continue;
+    const db = cloud.databases.find(
+      (candidate) => candidate.id === database.primary && candidate.region === plan.primaryRegion,
+    );
+    if (db?.status !== 'stopping' && db?.status !== 'stopped')
+      problems.push(
+        `the notification says old primary ${database.primary} is fenced, but it is ${db?.status ?? 'not there'}`,
+      );
+  }
+  for (const group of plan.scalingGroups) {
+    if (group.primaryGroup === undefined || !body.includes(`- old group ${group.primaryGroup}: fenced:`))
+      continue;
+    const old = cloud.groups.find(
+      (candidate) => candidate.name === group.primaryGroup && candidate.region === plan.primaryRegion,
+    );
+    if (old?.desired !== 0)
+      problems.push(
+        `the notification says old group ${group.primaryGroup} is fenced, but its desired capacity is ${old?.desired ?? 'unknown'}`,
+      );
+  }
+  return problems;
+}
+
+/**
  * Problems of a success notice against the cloud's end state: every resource of the plan is
  * named; a live run left each one failed over (a skipped one optional and untouched); a dry run
  * changed nothing at all.
@@ -140,7 +172,7 @@ export function successProblems(
   }: { cloud: CloudSnapshot; changed: readonly string[]; mutatingCalls: number },
 ): string[] {
   const dryRun = body.includes('DRY RUN');
-  const problems: string[] = [];
+  const problems: string[] = dryRun ? [] : fenceProblems(plan, body, cloud);
   if (dryRun && (mutatingCalls > 0 || changed.length > 0))
     problems.push(`a dry run that succeeded changed ${changed.join(', ') || 'something'}`);
   for (const resource of planResources(plan)) {

@@ -12,10 +12,11 @@ import type {
   StopDBInstanceCommandInput,
   StopDBInstanceCommandOutput,
 } from '@aws-sdk/client-rds';
-import * as z from 'zod';
-import { base36Digest, hexDigest } from '../../../engine/sim/ids.js';
+import { base36Digest } from '../../../engine/sim/ids.js';
 import { settingsFor } from '../../../engine/sim/kind-model.js';
 import { fail, required } from '../../../engine/sim/sdk-errors.js';
+import { instanceShape, PORT } from './sim-rds-shape.js';
+import type { PromotionBehaviour } from './sim-rds-scenario.js';
 import type { DatabasePlan } from './definition.js';
 import { powerStatus, SimulatedSnapshots, type DbSnapshotView, type PowerRecord } from './sim-rds-power.js';
 import {
@@ -36,54 +37,14 @@ import {
  * replication still shown, then `rebooting` without a source, then a standalone `available`.
  */
 
-/** DB instance statuses from the RDS user guide ("Viewing Amazon RDS DB instance status"). */
-export const DB_INSTANCE_STATUSES = [
-  'available',
-  'backing-up',
-  'configuring-enhanced-monitoring',
-  'configuring-log-exports',
-  'creating',
-  'failed',
-  'inaccessible-encryption-credentials',
-  'incompatible-network',
-  'incompatible-option-group',
-  'incompatible-parameters',
-  'incompatible-restore',
-  'maintenance',
-  'modifying',
-  'rebooting',
-  'storage-full',
-  'storage-optimization',
-  'upgrading',
-] as const;
-
-const seconds = z.number().min(0);
-
-/** The scenario's `promotion` entry: how one replica (or `"*"`) behaves. */
-export const promotionSchema = z.strictObject({
-  /** From PromoteReadReplica to a standalone `available` instance. @default 300 */
-  durationSeconds: z.number().positive().optional(),
-  /** Status before promotion. @default 'available' ('backing-up' when backingUpUntilSeconds is set) */
-  initialStatus: z.enum(DB_INSTANCE_STATUSES).optional(),
-  /** The replica leaves `initialStatus` for `available` at this second. @default never */
-  backingUpUntilSeconds: seconds.optional(),
-  /** The replica does not exist in the recovery region. */
-  missing: z.boolean().optional(),
-  /** The replica is already a standalone instance (a previous failover promoted it). */
-  alreadyPromoted: z.boolean().optional(),
-  /** Seconds after PromoteReadReplica at which the instance fails. @default durationSeconds (with failWith) */
-  failAtSeconds: seconds.optional(),
-  /** Status the instance ends in when it fails. @default 'failed' (with failAtSeconds) */
-  failWith: z.enum(DB_INSTANCE_STATUSES).optional(),
-});
-export type PromotionBehaviour = z.output<typeof promotionSchema>;
+export { DB_INSTANCE_STATUSES, promotionSchema, type PromotionBehaviour } from './sim-rds-scenario.js';
 
 export const DEFAULT_PROMOTION_SECONDS = 300;
 export const DEFAULT_REPLICA_CREATION_SECONDS = 600;
 /** Share of the promotion spent `modifying` before the reboot. */
 const MODIFYING_SHARE = 0.7;
 
-interface DbInstanceRecord extends PowerRecord {
+export interface DbInstanceRecord extends PowerRecord {
   readonly id: string;
   readonly region: string;
   readonly arn: string;
@@ -100,7 +61,7 @@ interface DbInstanceRecord extends PowerRecord {
   promotionStartedAt: number | undefined;
 }
 
-interface DbView {
+export interface DbView {
   readonly status: string;
   /** The source while replication runs; undefined once standalone (or rebooting after promotion). */
   readonly source: string | undefined;
@@ -123,7 +84,6 @@ export interface DatabaseSnapshot {
   readonly finalSnapshot: string | null;
 }
 
-const PORT = 5432;
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 const notFound = (id: string) => fail('DBInstanceNotFoundFault', 404, `DBInstance ${id} not found.`);
 
@@ -416,54 +376,11 @@ export class SimulatedRds {
     return { status, source: db.sourceArn, replicating: true, promotedAt: undefined };
   }
 
-  /** The SDK `DBInstance` shape, after the fixtures in aws-fixtures/api/rds-*.xml. */
+  /** The SDK `DBInstance` shape (sim-rds-shape.ts). */
   private shape(db: DbInstanceRecord, now: number): DBInstance {
-    const view = this.view(db, now);
-    const standalone = view.promotedAt !== undefined || db.sourceArn === undefined;
-    const backupRetention = standalone
-      ? (db.pendingBackupRetention ?? db.backupRetention)
-      : db.backupRetention;
-    const pending = !standalone && db.pendingBackupRetention !== undefined;
     const replicas = this.instances
       .filter((other) => other.sourceArn === db.arn && this.view(other, now).source !== undefined)
       .map((other) => other.arn);
-    return {
-      DBInstanceIdentifier: db.id,
-      DBInstanceArn: db.arn,
-      DBInstanceClass: 'db.r6g.large',
-      Engine: 'postgres',
-      EngineVersion: '16.4',
-      DBInstanceStatus: view.status,
-      MasterUsername: 'postgres',
-      DBName: 'app',
-      Endpoint: { Address: db.address, Port: PORT, HostedZoneId: db.hostedZoneId },
-      AllocatedStorage: 100,
-      InstanceCreateTime: db.createdAt,
-      PreferredBackupWindow: '08:25-08:55',
-      BackupRetentionPeriod: backupRetention,
-      DBSecurityGroups: [],
-      VpcSecurityGroups: [{ VpcSecurityGroupId: `sg-${hexDigest(db.region, 17)}`, Status: 'active' }],
-      DBParameterGroups: [{ DBParameterGroupName: 'default.postgres16', ParameterApplyStatus: 'in-sync' }],
-      AvailabilityZone: `${db.region}a`,
-      PreferredMaintenanceWindow: 'fri:04:50-fri:05:20',
-      PendingModifiedValues: pending ? { BackupRetentionPeriod: db.pendingBackupRetention } : {},
-      MultiAZ: db.multiAz,
-      AutoMinorVersionUpgrade: true,
-      ReadReplicaDBInstanceIdentifiers: replicas,
-      ...(view.source !== undefined ? { ReadReplicaSourceDBInstanceIdentifier: view.source } : {}),
-      ...(view.replicating
-        ? { StatusInfos: [{ StatusType: 'read replication', Normal: true, Status: 'replicating' }] }
-        : {}),
-      LicenseModel: 'postgresql-license',
-      OptionGroupMemberships: [{ OptionGroupName: 'default:postgres-16', Status: 'in-sync' }],
-      PubliclyAccessible: false,
-      StorageType: 'gp3',
-      StorageEncrypted: true,
-      DbInstancePort: 0,
-      DbiResourceId: `db-${base36Digest(db.arn, 26).toUpperCase()}`,
-      DeletionProtection: true,
-      CopyTagsToSnapshot: true,
-      TagList: [],
-    };
+    return instanceShape(db, this.view(db, now), replicas);
   }
 }
