@@ -287,7 +287,8 @@ export function acknowledgeKindWildcards(
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${findingText(stack, arn)}]`,
       reason:
         `The "*" is a part AWS generates when the resource is created (such as the UUID in an Auto ` +
-        `Scaling group ARN), so it cannot be known at deploy time; the resource name is exact ` +
+        `Scaling group ARN) or the time in the name of a snapshot the fence takes (<primary>-final-<time>), ` +
+        `so it cannot be known at deploy time; the rest of the name is exact ` +
         `(functions/kinds/${kind.id}/definition.ts permissions).`,
     });
   }

@@ -88,7 +88,10 @@ describe('the fault matrix of the fence', () => {
   it("ends every fence Task state under Lambda's own faults in a failover that succeeded", () => {
     const broken = lambdaRows
       .filter((row) => row.verdict !== 'succeeded' || row.problems.length > 0)
-      .map((row) => `${row.case.state} × ${row.case.fault} (${row.case.duration}): ${row.verdict} ${row.problems.join('; ')}`);
+      .map(
+        (row) =>
+          `${row.case.state} × ${row.case.fault} (${row.case.duration}): ${row.verdict} ${row.problems.join('; ')}`,
+      );
 
     expect(lambdaRows.length).toBeGreaterThanOrEqual(FENCE_STATES.length * 2);
     expect(broken).toEqual([]);
