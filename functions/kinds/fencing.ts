@@ -68,22 +68,35 @@ function next(
   };
 }
 
+/** The state carries a few resources by name, whatever the plan's size (the record has them all). */
+const NAMED_IN_SUMMARY = 3;
+const DETAIL_IN_SUMMARY = 160;
+
+/** `a (why); b (why); c (why) and 4 more`. */
+function named(resources: readonly FencedResource[]): string {
+  const listed = resources
+    .slice(0, NAMED_IN_SUMMARY)
+    .map((resource) => `${resource.label}: ${resource.detail.slice(0, DETAIL_IN_SUMMARY)}`);
+  const more = resources.length - listed.length;
+  return `${listed.join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
 function summary(kind: string, resources: readonly FencedResource[], dryRun: boolean): KindSummary {
   const pending = resources.filter((resource) => resource.status === 'pending');
   const fenced = resources.filter((resource) => resource.status === 'fenced').length;
-  const applicable = resources.filter((resource) => resource.status !== 'not-applicable').length;
+  const applicable = resources.filter((resource) => resource.status !== 'not-applicable');
   const message = dryRun
-    ? `dry run: ${resources.map((resource) => `${resource.label}: ${resource.detail}`).join('; ') || 'nothing to fence'}`
+    ? `dry run: ${named(applicable) || 'nothing to fence'}`
     : pending.length === 0
-      ? `${fenced} of ${applicable} fenced`
-      : `${fenced} of ${applicable} fenced; not yet: ${pending.map((resource) => `${resource.label} (${resource.detail})`).join('; ')}`;
+      ? `${fenced} of ${applicable.length} fenced`
+      : `${fenced} of ${applicable.length} fenced; not yet: ${named(pending)}`;
   return {
     kind,
     action: 'fence',
     // Best effort: the workflow calls the fence once and goes on; the schedule retries what pends.
     done: true,
     waitSeconds: 0,
-    total: applicable,
+    total: applicable.length,
     pending: pending.length,
     message,
   };
