@@ -44,6 +44,27 @@ export interface FenceRetriesOptions {
   readonly runtimes?: Readonly<Record<string, KindRuntime>>;
 }
 
+/**
+ * Runs `work` (functions' code: SDK calls, the virtual clock's timers) against the cloud at
+ * virtual time `atMs`, with the steps' environment pointing at it, until it settles.
+ */
+export function onSimulatedCloud<T>(
+  plan: Plan,
+  cloud: SimulatedCloud,
+  atMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  return withSimulation(plan, cloud, atMs, async (clock) => {
+    let settled = false;
+    const running = work().finally(() => {
+      settled = true;
+    });
+    running.catch(() => undefined);
+    await runClock(clock, () => settled);
+    return running;
+  });
+}
+
 /** Runs the retry once at each time; one result per run (with its notice, when it sent one). */
 export async function runFenceRetries(options: FenceRetriesOptions): Promise<FenceRetryResult[]> {
   const { plan, cloud } = options;
@@ -52,18 +73,7 @@ export async function runFenceRetries(options: FenceRetriesOptions): Promise<Fen
     .map((time) => (time instanceof Date ? time.getTime() : time))
     .sort((a, b) => a - b);
   const results: FenceRetryResult[] = [];
-  for (const atMs of times) {
-    results.push(
-      await withSimulation(plan, cloud, atMs, async (clock) => {
-        let settled = false;
-        const running = retryFencing(plan, fence).finally(() => {
-          settled = true;
-        });
-        running.catch(() => undefined);
-        await runClock(clock, () => settled);
-        return running;
-      }),
-    );
-  }
+  for (const atMs of times)
+    results.push(await onSimulatedCloud(plan, cloud, atMs, () => retryFencing(plan, fence)));
   return results;
 }
