@@ -9,12 +9,13 @@ import { CHECK_OPTIONS, CHECK_USAGE, checkCommand, type CheckArgs } from './chec
 import { GAMEDAY_OPTIONS, GAMEDAY_USAGE, gamedayCommand, type GamedayArgs } from './gameday-command.js';
 import { REPORT_OPTIONS, REPORT_USAGE, reportCommand, type ReportArgs } from './report-command.js';
 import { replayCommand } from './replay-command.js';
+import { STATUS_OPTIONS, STATUS_USAGE, statusCommand, type StatusArgs } from './status-command.js';
 import { checkOptionPaths, unhandledError } from './input-errors.js';
 
 const EXIT_NOTES = `The state machine is --state-machine-arn, else FAILOVER_STATE_MACHINE_ARN, else the one named
 <plan>-failover in --region (default: the plan's recoveryRegion).
-Exit codes: 0 succeeded, ignored, duplicate or ready; 1 refused, aborted, failed, stopped, timed out
-or not ready;
+Exit codes: 0 succeeded, ignored, duplicate, ready or nothing left to fence; 1 refused, aborted,
+failed, stopped, timed out, not ready or fencing pending;
 2 bad input (one line on stderr), including no AWS credentials for a command that needs them;
 130 stopped following with Ctrl-C (the execution keeps running).`;
 import { INIT_OPTIONS, INIT_USAGE, initCommand, type InitArgs } from './init-command.js';
@@ -32,6 +33,7 @@ const USAGE = `usage:
   ${GAMEDAY_USAGE}
   ${REPORT_USAGE}
   ${CHECK_USAGE}
+  ${STATUS_USAGE}
   ${INIT_USAGE}
   ${EVENTS_USAGE}
   ${APPROVE_USAGE}
@@ -46,6 +48,9 @@ report   writes the Markdown + JSON report of a live execution or a saved replay
          (failover replay --json > result.json); follows a running execution to its end.
 check    checks that the plan could fail over now (replicas, groups, parameters, topic, alarms,
          state machine), on AWS or with --local on the simulated AWS.
+status   shows what the last failover fenced in the old region (issue 10): per resource fenced,
+         NOT fenced yet (attempts, last error; retried every 5 minutes) or not applicable;
+         exit 1 while anything is pending. Live from the lock table, or --local after a replay.
 init     writes a starter plan (YAML, with its schema) naming your alarms and resources.
 events   writes sample ALARM and OK trigger events for each of a plan's alarms, to replay.
 approve  answers a running failover's approval request (plan approval): it goes on.
@@ -78,6 +83,10 @@ const COMMANDS: Readonly<Record<string, { readonly options: Options; readonly ru
   },
   report: { options: REPORT_OPTIONS, run: (parsed, io, env) => reportCommand(parsed as ReportArgs, io, env) },
   check: { options: CHECK_OPTIONS, run: (parsed, io, env) => checkCommand(parsed as CheckArgs, io, env) },
+  status: {
+    options: STATUS_OPTIONS,
+    run: (parsed, io, env) => statusCommand(parsed as StatusArgs, io, env),
+  },
   init: { options: INIT_OPTIONS, run: (parsed, io) => initCommand(parsed as InitArgs, io) },
   events: { options: EVENTS_OPTIONS, run: (parsed, io) => eventsCommand(parsed as EventsArgs, io) },
   approve: {

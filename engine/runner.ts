@@ -327,7 +327,7 @@ async function runExecutions(
  * Installs the virtual clock at `startMs`, points the SDK clients and the steps' environment at
  * the cloud, runs, and undoes all of it.
  */
-async function withSimulation<T>(
+export async function withSimulation<T>(
   plan: Plan,
   cloud: SimulatedCloud,
   startMs: number,

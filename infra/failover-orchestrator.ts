@@ -34,6 +34,8 @@ import { validateProps, type FailoverOrchestratorProps } from './orchestrator-pr
 import { ExecutionAlarm } from './execution-alarm.js';
 import { LOCK_TABLE_TAG, PLAN_TAG } from '../functions/common/approval-tags.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
+import { FenceRetry } from './fence-retry.js';
+import { fencingKinds } from '../functions/fence-retry/fencing-kinds.js';
 import { ReportBucket } from './report-bucket.js';
 import { KindAlarms, KindHealthChecks } from './kind-alarms.js';
 import { RunCommandDocuments } from './run-command-documents.js';
@@ -93,6 +95,14 @@ export class FailoverOrchestrator extends Construct {
    * aborted: the orchestrator watched by something other than itself.
    */
   public readonly executionAlarm: Alarm;
+  /**
+   * The fence retry (functions/fence-retry, issue 10): every 5 minutes, fences again what a
+   * failover could not fence in the old region, and notifies each attempt. Only for a plan with
+   * a fencing kind (RDS replicas with `primary`, Auto Scaling groups with `primaryGroup`).
+   */
+  public readonly fenceRetryFunction?: LambdaFunction;
+  /** Runs the fence retry every 5 minutes. */
+  public readonly fenceRetrySchedule?: Rule;
   /** Each ended execution's report (HTML + JSON, `<plan>/<execution>.*`), kept a year: infra/report-bucket.ts. */
   public readonly reportBucket: ReportBucket;
   /**
@@ -296,6 +306,19 @@ export class FailoverOrchestrator extends Construct {
     this.readinessCheckFunction = readiness.function;
     this.readinessSchedule = readiness.schedule;
     this.readinessAlarm = readiness.alarm;
+
+    if (fencingKinds(plan).length > 0) {
+      const fenceRetry = new FenceRetry(this, 'FenceRetry', {
+        plan,
+        functionOptions,
+        topic: this.topic,
+        topicKey: this.topicKey,
+        lockTable: this.lockTable,
+        kindFunctions: this.workflowFunctions,
+      });
+      this.fenceRetryFunction = fenceRetry.function;
+      this.fenceRetrySchedule = fenceRetry.schedule;
+    }
 
     this.reportBucket = new ReportBucket(this, 'Reports', {
       functionOptions,

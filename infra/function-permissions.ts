@@ -235,6 +235,23 @@ export function readinessCheckStatements(
 }
 
 /**
+ * The scheduled fence retry (functions/fence-retry): reads and rewrites the fencing records in the
+ * lock table (GetItem, PutItem), invokes the fencing kinds' functions (their `fence` action, which
+ * holds the permissions on the old region's resources) and publishes each attempt's notice.
+ */
+export function fenceRetryStatements(own: {
+  readonly topic: string;
+  readonly lockTable: string;
+  readonly kindFunctions: readonly string[];
+}): PolicyStatement[] {
+  return [
+    ...allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [own.lockTable]),
+    ...allow(['lambda:InvokeFunction'], [...own.kindFunctions]),
+    ...allow(['sns:Publish'], [own.topic]),
+  ];
+}
+
+/**
  * cdk-nag reports the executions ARN of the lock step because of its `*`: the execution name,
  * unknown until an alarm starts one. The state machine part is exact.
  */

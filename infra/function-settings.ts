@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { FENCE_RETRY_ID } from '../functions/fence-retry/fencing-kinds.js';
 import { KINDS } from '../functions/kinds/registry.js';
 import { WAIT_FOR_IN_FLIGHT_SECONDS } from '../state-machines/policies.js';
 import { WORKFLOW_FUNCTIONS } from '../state-machines/workflow-builder.js';
@@ -33,18 +34,27 @@ export const READINESS_CHECK_TIMEOUT_SECONDS = 120;
 /** The scheduled readiness check's function id (functions/readiness-check). Not a workflow function. */
 export const READINESS_CHECK_ID = 'readiness-check';
 
+/**
+ * The scheduled fence retry's timeout: it invokes the fencing kinds' functions (at once), each up
+ * to MAX_FUNCTION_TIMEOUT_SECONDS, then publishes its notice.
+ */
+export const FENCE_RETRY_TIMEOUT_SECONDS = 120;
+
+export { FENCE_RETRY_ID };
+
 /** The report writer (functions/write-report): started when an execution ends, not a workflow step. */
 export const WRITE_REPORT_ID = 'write-report';
 
 /**
  * Every function the orchestrator can deploy: the workflow's steps, one per resource kind, and the
- * readiness check. Each one's handler is prebuilt when the package is built (scripts/build-handlers.ts).
+ * readiness check, the report writer and the fence retry. Each one's handler is prebuilt when the package is built (scripts/build-handlers.ts).
  */
 export const ORCHESTRATOR_FUNCTION_IDS: readonly string[] = [
   ...WORKFLOW_FUNCTIONS,
   ...KINDS.map((kind) => kind.id),
   READINESS_CHECK_ID,
   WRITE_REPORT_ID,
+  FENCE_RETRY_ID,
 ];
 
 /** A resource kind's id (functions/kinds/<id>), as opposed to a workflow step's. */

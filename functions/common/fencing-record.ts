@@ -56,9 +56,11 @@ export async function readFencing(
   region: string,
   planName: string,
   kind: string,
+  /** The lock table; `failover status` names the deployed one. @default recordTableName() */
+  tableName: string = recordTableName(),
 ): Promise<FencingRecord | undefined> {
   const response = await dynamoDbClient(region).send(
-    new GetItemCommand({ TableName: recordTableName(), Key: keyOf(planName, kind), ConsistentRead: true }),
+    new GetItemCommand({ TableName: tableName, Key: keyOf(planName, kind), ConsistentRead: true }),
   );
   const value = response.Item?.fencing?.S;
   return value === undefined ? undefined : (JSON.parse(value) as FencingRecord);

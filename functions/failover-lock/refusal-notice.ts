@@ -1,6 +1,4 @@
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { snsClient } from '../common/clients/sns.js';
-import { notificationTopicArn } from '../common/config.js';
+import { publishPlanNotice, subjectLine } from '../common/plan-notice.js';
 import type { Plan } from '../common/plan.js';
 import type { FailoverLock, Trigger } from '../common/workflow-state.js';
 
@@ -15,9 +13,6 @@ export interface Refusal {
   readonly lastFailoverExecution: string | undefined;
   readonly nextAllowedAt: string;
 }
-
-/** SNS subjects are printable ASCII and "must be less than 100 characters" (SNS API reference): at most 99. */
-const subjectLine = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 99);
 
 export function refusalMessage(
   plan: Plan,
@@ -54,18 +49,5 @@ export async function publishRefusal(
   trigger: Trigger,
   refusal: Refusal,
 ): Promise<NonNullable<FailoverLock['notification']>> {
-  const topicArn = notificationTopicArn(plan);
-  const message = refusalMessage(plan, trigger, refusal, new Date());
-  const response = await snsClient(topicArn.split(':')[3] ?? plan.recoveryRegion).send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Subject: message.subject,
-      Message: message.body,
-      MessageAttributes: {
-        kind: { DataType: 'String', StringValue: 'refused' },
-        plan: { DataType: 'String', StringValue: plan.name },
-      },
-    }),
-  );
-  return { subject: message.subject, messageId: response.MessageId ?? null, topicArn };
+  return publishPlanNotice(plan, 'refused', refusalMessage(plan, trigger, refusal, new Date()));
 }

@@ -1,8 +1,7 @@
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { NotificationUnconfirmedError } from '../common/errors.js';
 import { remainingTimeMs, withinTime } from '../common/step-handler.js';
 import { StepInputError } from '../common/step-inputs.js';
-import { snsClient } from '../common/clients/sns.js';
+import { publishPlanNotice } from '../common/plan-notice.js';
 import { deployedPlan, notificationTopicArn } from '../common/config.js';
 import {
   readAssessment,
@@ -112,21 +111,10 @@ export async function notify({ kind, executionId, state, taskToken }: NotifyInpu
       `the ${kind} notification's Publish never answered, so it may or may not have gone out; it is not sent again (it could arrive twice), and this execution fails so that the orchestrator's execution alarm reports it`,
     );
   }
-  const region = topicArn.split(':')[3] ?? plan.recoveryRegion;
-  let response;
+  let messageId: string | null;
   try {
     // One attempt: the SDK's own retry of a request whose response was lost would publish twice.
-    response = await snsClient(region, PUBLISH_ONCE).send(
-      new PublishCommand({
-        TopicArn: topicArn,
-        Subject: message.subject,
-        Message: message.body,
-        MessageAttributes: {
-          kind: { DataType: 'String', StringValue: kind },
-          plan: { DataType: 'String', StringValue: plan.name },
-        },
-      }),
-    );
+    ({ messageId } = await publishPlanNotice(plan, kind, message, PUBLISH_ONCE));
   } catch (error) {
     // An answer from SNS (an HTTP status) means it did not take the message: the Retry may
     // publish. No answer (a timeout, a broken connection) means it may have: the claim stays.
@@ -137,7 +125,6 @@ export async function notify({ kind, executionId, state, taskToken }: NotifyInpu
       await releaseNotice(scope, kind).catch(() => undefined);
     throw error;
   }
-  const messageId = response.MessageId ?? null;
   if (messageId !== null && claimed)
     await withinTime(
       recordSent(scope, kind, messageId).catch(() => undefined),

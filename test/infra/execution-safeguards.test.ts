@@ -23,12 +23,19 @@ function reservedConcurrencyById(template: Template): Record<string, unknown> {
 }
 
 describe('reserved concurrency of the failover path', () => {
-  it('reserves the default for every function the workflow invokes, and none for the readiness check or the report writer', () => {
+  it('reserves the default for every function the workflow invokes, and none for the readiness check, the report writer or the fence retry', () => {
     const reserved = reservedConcurrencyById(orchestratorTemplate());
 
-    const { 'readiness-check': readiness, 'write-report': reportWriter, ...workflow } = reserved;
+    const {
+      'readiness-check': readiness,
+      'write-report': reportWriter,
+      'fence-retry': fenceRetry,
+      ...workflow
+    } = reserved;
     expect(readiness).toBeUndefined();
     expect(reportWriter).toBeUndefined();
+    expect(Object.keys(reserved)).toContain('fence-retry');
+    expect(fenceRetry).toBeUndefined();
     expect(Object.keys(workflow)).toEqual(
       expect.arrayContaining([
         'validate-trigger',

@@ -12,6 +12,7 @@ import { bundleSizes } from '../../infra/bundle-sizes.js';
 import { defaultHandlersDirectory, prebuiltHandler } from '../../infra/handler-code.js';
 import {
   DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+  FENCE_RETRY_ID,
   isKindId,
   MAX_BUNDLE_BYTES,
   READINESS_CHECK_ID,
@@ -27,8 +28,11 @@ const PLAN_NAME = 'shop-staging';
 const plan = loadPlanFile(fixturePath('multi-region.plan.yaml'));
 /** The fixture plan uses every kind: 4 workflow steps and 3 kinds. */
 const WORKFLOW_FUNCTION_IDS = workflowFunctionIds(plan);
-/** The workflow's functions, the scheduled readiness check and the report writer (infra/report-bucket.ts). */
-const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID, WRITE_REPORT_ID];
+/**
+ * The workflow's functions, the scheduled readiness check, the report writer (infra/report-bucket.ts)
+ * and the fence retry (infra/fence-retry.ts: the plan has fencing kinds).
+ */
+const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID, WRITE_REPORT_ID, FENCE_RETRY_ID];
 
 /** The definition with every `${...}` placeholder replaced by `fn:<logical id of its function>`. */
 function resolvePlaceholders(definition: string, logicalIdOf: (variable: string) => string): unknown {
@@ -404,8 +408,8 @@ describe('FailoverOrchestrator for a plan without scaling groups', () => {
     ].filter((name): name is string => name !== undefined);
 
     // The workflow functions this plan uses (4 steps and a function per kind but the groups'),
-    // the readiness check and the report writer.
-    expect(descriptions).toHaveLength(workflowFunctionIds({ ...plan, scalingGroups: [] }).length + 2);
+    // the readiness check, the report writer and the fence retry (the databases still fence).
+    expect(descriptions).toHaveLength(workflowFunctionIds({ ...plan, scalingGroups: [] }).length + 3);
     expect(descriptions).not.toContain(`failover-orchestrator ${PLAN_NAME}: auto-scaling-group`);
     expect(descriptions).toContain(`failover-orchestrator ${PLAN_NAME}: rds-replica`);
     expect(kindNames.filter((name) => definition.includes(name))).toEqual([]);

@@ -4,7 +4,7 @@ import {
   ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
   kindStatement,
 } from '../../infra/function-permissions.js';
-import { READINESS_CHECK_ID } from '../../infra/function-settings.js';
+import { FENCE_RETRY_ID, READINESS_CHECK_ID } from '../../infra/function-settings.js';
 import { WRITE_REPORT_ID } from '../../infra/report-bucket.js';
 import { loadPlanFile } from '../../infra/plan-file.js';
 import { parsePlan, type Plan, type PlanInput } from '../../functions/common/plan.js';
@@ -26,9 +26,12 @@ import {
 const plan = loadPlanFile(fixturePath('multi-region.plan.yaml'));
 /** A parsed plan as plan input again (alarms with their regions: the same plan once parsed). */
 const planInputOf = (parsed: Plan): PlanInput => parsed as unknown as PlanInput;
-/** The fixture plan uses every kind: the state machine's functions, then the readiness check. */
+/**
+ * The fixture plan uses every kind: the state machine's functions, then the readiness check, the
+ * report writer and the fence retry (its databases and groups fence).
+ */
 const WORKFLOW_FUNCTION_IDS = workflowFunctionIds(plan);
-const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID, WRITE_REPORT_ID];
+const DEPLOYED_FUNCTION_IDS = [...WORKFLOW_FUNCTION_IDS, READINESS_CHECK_ID, WRITE_REPORT_ID, FENCE_RETRY_ID];
 
 /**
  * The only actions granted on Resource "*": IAM accepts nothing else for them (Service
@@ -199,6 +202,13 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(['dynamodb:GetItem'], ['LOCK_TABLE']),
     ...grants(['s3:PutObject'], ['REPORT_BUCKET/shop-staging/*']),
   ],
+  // Not invoked by the workflow: the schedule. Reads and rewrites the fencing records, invokes the
+  // fencing kinds' functions (which hold the permissions on the old region), publishes each attempt.
+  'fence-retry': [
+    ...grants(['dynamodb:GetItem', 'dynamodb:PutItem'], ['LOCK_TABLE']),
+    ...grants(['lambda:InvokeFunction'], ['FUNCTION rds-replica', 'FUNCTION auto-scaling-group']),
+    ...grants(['sns:Publish'], ['TOPIC']),
+  ],
   // Not invoked by the workflow: the scheduled check. Read-only on the plan, alarms in their own regions.
   'readiness-check': [
     ...grants(['rds:DescribeDBInstances'], replicas),
@@ -261,6 +271,11 @@ function named(template: Template, resource: unknown): string {
   const only = (type: string): string => Object.keys(template.findResources(type))[0] ?? type;
   const text = JSON.stringify(resource);
   if (text === JSON.stringify({ Ref: only('AWS::SNS::Topic') })) return 'TOPIC';
+  // One of the orchestrator's own functions (what the fence retry invokes): by its function id.
+  const [logicalId, attribute] = (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
+  const target = logicalId === undefined ? undefined : template.toJSON().Resources[logicalId];
+  if (attribute === 'Arn' && target?.Type === 'AWS::Lambda::Function')
+    return `FUNCTION ${String(target.Properties.Description).split(': ').at(-1)}`;
   if (text === JSON.stringify({ 'Fn::GetAtt': [only('AWS::DynamoDB::Table'), 'Arn'] })) return 'LOCK_TABLE';
   if (text === JSON.stringify({ Ref: only('AWS::StepFunctions::StateMachine') })) return 'STATE_MACHINE';
   const bucketArn = JSON.stringify({ 'Fn::GetAtt': [only('AWS::S3::Bucket'), 'Arn'] });
@@ -423,6 +438,11 @@ describe('IAM least privilege', () => {
   });
 
   it('lets the state machine invoke exactly the workflow functions, unqualified (not the readiness check)', () => {
+    const fenceRetryPolicies = new Set(
+      statementsOfRole(orchestrator, roleOf(orchestrator, FENCE_RETRY_ID)).map(
+        (statement) => statement.holder,
+      ),
+    );
     const functionArns = WORKFLOW_FUNCTION_IDS.map((id) => functionIdOf(orchestrator, id))
       .map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
@@ -431,7 +451,9 @@ describe('IAM least privilege', () => {
       .map(({ statement }) => statement)
       .filter((statement) => statement.actions.some((action) => action.startsWith('lambda:')))
       // The custom-hook kind and the readiness check act on the plan's hook function, nothing else.
-      .filter((statement) => !JSON.stringify(statement.resources).includes(':function:shop-warm-caches'));
+      .filter((statement) => !JSON.stringify(statement.resources).includes(':function:shop-warm-caches'))
+      // The fence retry invokes the fencing kinds' functions (its own test above).
+      .filter((statement) => !fenceRetryPolicies.has(statement.holder));
     expect(invokes).toHaveLength(1);
     expect(invokes[0]?.actions).toEqual(['lambda:InvokeFunction']);
     expect(

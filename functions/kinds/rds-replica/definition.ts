@@ -64,6 +64,8 @@ export const rdsReplicaKind = defineKind({
   title: 'RDS read replicas',
   phase: 'recover',
   hasGate: true,
+  // Issue 10: the old primary (`primary`) is stopped after a final snapshot.
+  fences: 'stops the old primary (primary) in the primary region after a final snapshot',
   states: {
     gate: 'Check Replica Lag',
     gateWait: 'Wait For Lag To Fall',

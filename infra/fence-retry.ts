@@ -1,0 +1,93 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { Function as OrchestratorLambda } from 'aws-cdk-lib/aws-lambda';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { Plan } from '../functions/common/plan.js';
+import { FENCE_RETRY_ID, FENCE_RETRY_MINUTES, fencingKinds } from '../functions/fence-retry/fencing-kinds.js';
+import { functionArnVariable } from '../functions/kinds/kind-definition.js';
+import { fenceRetryStatements } from './function-permissions.js';
+import { FENCE_RETRY_TIMEOUT_SECONDS } from './function-settings.js';
+import { OrchestratorFunction, type OrchestratorFunctionOptions } from './orchestrator-function.js';
+
+export interface FenceRetryProps {
+  readonly plan: Plan;
+  /** The function settings the workflow functions use; the timeout and environment are the retry's own. */
+  readonly functionOptions: Omit<OrchestratorFunctionOptions, 'environment'>;
+  /** Where each attempt's notice goes. */
+  readonly topic: ITopic;
+  /** The key of a topic the orchestrator created: the retry publishes through SNS with it. */
+  readonly topicKey?: IKey;
+  /** The lock table, which holds the fencing records. */
+  readonly lockTable: ITable;
+  /** The workflow's function of each kind, by id: the retry invokes the fencing kinds' with action `fence`. */
+  readonly kindFunctions: Readonly<Record<string, OrchestratorLambda>>;
+}
+
+/**
+ * The scheduled fence retry of functions/fence-retry (issue 10), in the recovery region, run
+ * every 5 minutes by an EventBridge rule: it fences again, through each fencing kind's own
+ * function, what a failover could not fence (the old region still down), and notifies each
+ * attempt. It acts only while a fencing record has something pending; otherwise a run reads the
+ * records and stops. The construct adds it only for plans with a fencing kind.
+ */
+export class FenceRetry extends Construct {
+  public readonly function: OrchestratorLambda;
+  public readonly schedule: Rule;
+
+  public constructor(scope: Construct, id: string, props: FenceRetryProps) {
+    super(scope, id);
+    const { plan, topic, lockTable } = props;
+    const kinds = fencingKinds(plan).map((kind) => {
+      const fn = props.kindFunctions[kind.id];
+      if (fn === undefined) throw new Error(`the fence retry needs the ${kind.id} function of the workflow`);
+      return { id: kind.id, fn };
+    });
+
+    const retry = new OrchestratorFunction(this, 'Retry', FENCE_RETRY_ID, {
+      ...props.functionOptions,
+      // Not invoked by the workflow: it waits on the kinds' functions (up to their timeout).
+      timeout: Duration.seconds(FENCE_RETRY_TIMEOUT_SECONDS),
+      environment: {
+        FAILOVER_LOCK_TABLE: lockTable.tableName,
+        FAILOVER_TOPIC_ARN: topic.topicArn,
+        ...Object.fromEntries(kinds.map(({ id: kind, fn }) => [functionArnVariable(kind), fn.functionArn])),
+      },
+    });
+    for (const statement of fenceRetryStatements({
+      topic: topic.topicArn,
+      lockTable: lockTable.tableArn,
+      kindFunctions: kinds.map(({ fn }) => fn.functionArn),
+    })) {
+      retry.role.addToPrincipalPolicy(statement);
+    }
+    if (props.topicKey) {
+      // SNS encrypts the notice with the topic's key on the publisher's behalf, through SNS only.
+      props.topicKey.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [retry.role],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'kms:ViaService': `sns.${plan.recoveryRegion}.amazonaws.com` } },
+        }),
+      );
+    }
+    this.function = retry.function;
+
+    this.schedule = new Rule(this, 'Schedule', {
+      description: `failover-orchestrator ${plan.name}: retry fencing the old region every ${FENCE_RETRY_MINUTES} minutes while anything is pending`,
+      schedule: Schedule.rate(Duration.minutes(FENCE_RETRY_MINUTES)),
+    });
+    this.schedule.addTarget(
+      new LambdaFunction(this.function, {
+        // A run delivered after the next one is due would only repeat it.
+        maxEventAge: Duration.minutes(FENCE_RETRY_MINUTES - 1),
+        retryAttempts: 2,
+      }),
+    );
+  }
+}
