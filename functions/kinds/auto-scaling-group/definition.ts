@@ -60,8 +60,6 @@ export const autoScalingGroupKind = defineKind({
   fenceLabel: (item) => item.primaryGroup,
   // Scaling up is undone exactly by setting the capacity recorded before it back.
   reversible: true,
-  // Issue 10: the old region's group of the same tier (`primaryGroup`) goes to min 0 / desired 0.
-  fences: "scales the old region's group (primaryGroup) to min 0 and desired 0, its capacity before recorded",
   // An update racing a scaling activity is refused for a moment; retry it on its own schedule.
   extraRetry: [
     { errors: ['ScalingActivityInProgressFault'], intervalSeconds: 5, maxAttempts: 6, backoffRate: 1.5 },

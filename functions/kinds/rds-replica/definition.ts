@@ -65,7 +65,6 @@ export const rdsReplicaKind = defineKind({
   phase: 'recover',
   hasGate: true,
   // Issue 10: the old primary (`primary`) is stopped after a final snapshot.
-  fences: 'stops the old primary (primary) in the primary region after a final snapshot',
   states: {
     gate: 'Check Replica Lag',
     gateWait: 'Wait For Lag To Fall',
