@@ -236,7 +236,7 @@ export function readinessCheckStatements(
 
 /**
  * The scheduled fence retry (functions/fence-retry): reads and rewrites the fencing records in the
- * lock table (GetItem, PutItem), invokes the fencing kinds' functions (their `fence` action, which
+ * lock table (GetItem, UpdateItem), invokes the fencing kinds' functions (their `fence` action, which
  * holds the permissions on the old region's resources) and publishes each attempt's notice.
  */
 export function fenceRetryStatements(own: {
@@ -245,7 +245,7 @@ export function fenceRetryStatements(own: {
   readonly kindFunctions: readonly string[];
 }): PolicyStatement[] {
   return [
-    ...allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [own.lockTable]),
+    ...allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [own.lockTable]),
     ...allow(['lambda:InvokeFunction'], [...own.kindFunctions]),
     ...allow(['sns:Publish'], [own.topic]),
   ];

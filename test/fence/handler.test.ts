@@ -1,5 +1,5 @@
 import '../unit/support/aws-sdk-matchers.js';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -73,7 +73,7 @@ describe('the deployed fence retry (handler)', () => {
     expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
     expect(lambda.commandCalls(InvokeCommand)[0]?.args[0].input.FunctionName).toBe(RDS_FUNCTION);
     // The kind recorded its attempt: the retry rewrites nothing.
-    expect(dynamo).toHaveReceivedCommandTimes(PutItemCommand, 0);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const published = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(published?.TopicArn).toBe('arn:aws:sns:us-west-2:111111111111:shop-failover');
@@ -88,7 +88,7 @@ describe('the deployed fence retry (handler)', () => {
     expect(result.attempts).toEqual([]);
     expect(dynamo).toHaveReceivedCommandTimes(GetItemCommand, 2);
     expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 0);
-    expect(dynamo).toHaveReceivedCommandTimes(PutItemCommand, 0);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 });

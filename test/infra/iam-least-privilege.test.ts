@@ -205,7 +205,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   // Not invoked by the workflow: the schedule. Reads and rewrites the fencing records, invokes the
   // fencing kinds' functions (which hold the permissions on the old region), publishes each attempt.
   'fence-retry': [
-    ...grants(['dynamodb:GetItem', 'dynamodb:PutItem'], ['LOCK_TABLE']),
+    ...grants(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['LOCK_TABLE']),
     ...grants(['lambda:InvokeFunction'], ['FUNCTION rds-replica', 'FUNCTION auto-scaling-group']),
     ...grants(['sns:Publish'], ['TOPIC']),
   ],
