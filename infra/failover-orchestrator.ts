@@ -315,6 +315,7 @@ export class FailoverOrchestrator extends Construct {
         topicKey: this.topicKey,
         lockTable: this.lockTable,
         kindFunctions: this.workflowFunctions,
+        alarmName: `${settings.stateMachineName}-fence-retry`,
       });
       this.fenceRetryFunction = fenceRetry.function;
       this.fenceRetrySchedule = fenceRetry.schedule;

@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -13,6 +15,7 @@ import { functionArnVariable } from '../functions/kinds/kind-definition.js';
 import { fenceRetryStatements } from './function-permissions.js';
 import { FENCE_RETRY_TIMEOUT_SECONDS } from './function-settings.js';
 import { OrchestratorFunction, type OrchestratorFunctionOptions } from './orchestrator-function.js';
+import { allowAlarmNotifications } from './readiness-monitor.js';
 
 export interface FenceRetryProps {
   readonly plan: Plan;
@@ -26,6 +29,8 @@ export interface FenceRetryProps {
   readonly lockTable: ITable;
   /** The workflow's function of each kind, by id: the retry invokes the fencing kinds' with action `fence`. */
   readonly kindFunctions: Readonly<Record<string, OrchestratorLambda>>;
+  /** Name of the alarm on the retry's own errors. */
+  readonly alarmName: string;
 }
 
 /**
@@ -38,6 +43,8 @@ export interface FenceRetryProps {
 export class FenceRetry extends Construct {
   public readonly function: OrchestratorLambda;
   public readonly schedule: Rule;
+  /** ALARM (notified to the topic) when a run of the retry fails: it would otherwise fail unheard. */
+  public readonly alarm: Alarm;
 
   public constructor(scope: Construct, id: string, props: FenceRetryProps) {
     super(scope, id);
@@ -89,5 +96,21 @@ export class FenceRetry extends Construct {
         retryAttempts: 2,
       }),
     );
+
+    // A run that fails (a record it cannot read, a notice it cannot publish) sends no notice of
+    // its own: the alarm does, and again when runs succeed.
+    this.alarm = new Alarm(this, 'Alarm', {
+      alarmName: props.alarmName,
+      alarmDescription: `The fence retry of failover plan ${plan.name} failed: see its log group; \`failover status --plan\` shows what is still NOT fenced.`,
+      metric: this.function.metricErrors({ period: Duration.minutes(FENCE_RETRY_MINUTES), statistic: 'Sum' }),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm.addAlarmAction(new SnsAction(topic));
+    this.alarm.addOkAction(new SnsAction(topic));
+    if (props.topicKey) allowAlarmNotifications(this.alarm, topic, props.topicKey);
   }
 }

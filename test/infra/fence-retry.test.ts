@@ -104,6 +104,24 @@ describe('FailoverOrchestrator fence retry (issue 10)', () => {
     ]);
   });
 
+  it('alarms on the topic when a run of the retry fails, and says when runs succeed again', () => {
+    const [functionId] = only(template, FENCE_RETRY_ID);
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shop-staging-failover-fence-retry',
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
+      Period: 300,
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topic }],
+      OKActions: [{ Ref: topic }],
+    });
+  });
+
   it('is not deployed for a plan without a fencing kind (no databases, no scaling groups)', () => {
     const without = orchestratorTemplate({ plan: withoutDatabases({ scalingGroups: [] }) });
     expect(functionById(without, FENCE_RETRY_ID)).toEqual([]);
