@@ -1,4 +1,5 @@
 import type { Plan } from '../functions/common/plan.js';
+import { fencingKinds } from '../functions/fence-retry/fencing-kinds.js';
 import { retryFencing, type Fencer, type FenceRetryResult } from '../functions/fence-retry/fence-retry.js';
 import type { KindRuntime } from '../functions/kinds/kind-step.js';
 import { runClock } from './execution-driver.js';
@@ -65,10 +66,24 @@ export function onSimulatedCloud<T>(
   });
 }
 
+/**
+ * `runtimes`, and each other fencing kind of the plan's own runtime, loaded now: an import on the
+ * virtual clock is no timer, so the clock would call the run stalled while the module loads.
+ */
+async function fencingRuntimes(
+  plan: Plan,
+  runtimes: Readonly<Record<string, KindRuntime>> = {},
+): Promise<Record<string, KindRuntime>> {
+  const loaded = await Promise.all(
+    fencingKinds(plan).map(async ({ id }) => [id, runtimes[id] ?? (await kindRuntime(id))] as const),
+  );
+  return { ...runtimes, ...Object.fromEntries(loaded) };
+}
+
 /** Runs the retry once at each time; one result per run (with its notice, when it sent one). */
 export async function runFenceRetries(options: FenceRetriesOptions): Promise<FenceRetryResult[]> {
   const { plan, cloud } = options;
-  const fence = runtimeFencer(options.runtimes);
+  const fence = runtimeFencer(await fencingRuntimes(plan, options.runtimes));
   const times = options.at
     .map((time) => (time instanceof Date ? time.getTime() : time))
     .sort((a, b) => a - b);
