@@ -8,7 +8,7 @@ import type { Plan } from '../../functions/common/plan.js';
 import { autoScalingGroupRuntime } from '../../functions/kinds/auto-scaling-group/runtime.js';
 import type { KindContext } from '../../functions/kinds/kind-step.js';
 import { rdsReplicaRuntime } from '../../functions/kinds/rds-replica/runtime.js';
-import { examplePlan } from '../fixtures/plans.js';
+import { examplePlan, fencedExamplePlan, OLD_GROUP, OLD_PRIMARY } from '../fixtures/plans.js';
 import { settle } from '../sim/support.js';
 import { sampleEvent } from './support.js';
 
@@ -20,19 +20,10 @@ import { sampleEvent } from './support.js';
  * `primaryGroup` (a separate fixture: the example plan itself names neither).
  */
 
-const PRIMARY = 'shop-db';
-const OLD_GROUP = 'shop-app-use1';
+const PRIMARY = OLD_PRIMARY;
 const OUTAGE_SECONDS = 1_200;
 const alarm = sampleEvent('route53-health-alarm');
-
-const fencedPlan = (): Plan =>
-  examplePlan((document) => {
-    const [database] = document.databases ?? [];
-    const [group] = document.scalingGroups ?? [];
-    if (database === undefined || group === undefined) throw new Error('the example plan changed');
-    Object.assign(database, { primary: PRIMARY });
-    Object.assign(group, { primaryGroup: OLD_GROUP });
-  });
+const fencedPlan = fencedExamplePlan;
 
 async function replayOn(plan: Plan, scenario: Scenario = {}) {
   const cloud = createReplayCloud(plan, alarm, scenario);
