@@ -76,7 +76,7 @@ export function statusLines(plan: Plan, kinds: readonly KindFencing[]): string[]
             ' ()',
             '',
           )
-        : `${kind}: fenced by failover ${record.failoverExecution}, updated ${record.updatedAt}`;
+        : `${kind}: fencing after failover ${record.failoverExecution}, updated ${record.updatedAt}`;
     return [
       header,
       ...record.resources.map((resource) => {

@@ -80,9 +80,9 @@ describe('failover status --plan', () => {
     expect(code).toBe(1);
     expect(outLines).toEqual([
       `Fencing of plan shop-prod on table ${TABLE} (us-west-2):`,
-      `rds-replica: fenced by failover ${FAILOVER}, updated 2026-11-24T09:20:00.000Z`,
+      `rds-replica: fencing after failover ${FAILOVER}, updated 2026-11-24T09:20:00.000Z`,
       '  ✗ shop-db: NOT fenced yet (3 attempts, last 2026-11-24T09:15:00.000Z; retried every 5 minutes): TimeoutError: us-east-1 did not answer in 2 s',
-      `auto-scaling-group: fenced by failover ${FAILOVER}, updated 2026-11-24T09:20:00.000Z`,
+      `auto-scaling-group: fencing after failover ${FAILOVER}, updated 2026-11-24T09:20:00.000Z`,
       '  ✓ shop-app-use1: fenced at 2026-11-24T09:05:00.000Z: min 0, desired 0 (was 3/6)',
     ]);
     expect(err).toBe('1 resource(s) NOT fenced yet');
@@ -103,7 +103,7 @@ describe('failover status --plan', () => {
     const text = await runCli(['status', '--plan', PLAN, '--table', TABLE]);
     expect(text.code).toBe(0);
     expect(text.outLines.slice(1)).toEqual([
-      `rds-replica: fenced by failover ${FAILOVER}, updated 2026-11-24T09:20:00.000Z`,
+      `rds-replica: fencing after failover ${FAILOVER}, updated 2026-11-24T09:20:00.000Z`,
       '  – shop-db-replica: not applicable: no primary in the plan',
       `auto-scaling-group: closed by the failback failback-1 (failover ${FAILOVER})`,
       '  ✓ shop-app-use1: fenced at 2026-11-24T09:05:00.000Z: min 0, desired 0 (was 3/6)',
