@@ -87,6 +87,23 @@ export class SimulatedAutoScaling {
       this.launch(record, longAgo(world, 30).getTime());
       this.groups.push(record);
     }
+    // The old region's group of the same tier (issue 10), serving at the plan's capacity.
+    for (const group of plan.scalingGroups) {
+      if (group.primaryGroup === undefined) continue;
+      const name = group.primaryGroup;
+      const record: GroupRecord = {
+        name,
+        region: plan.primaryRegion,
+        arn: `arn:aws:autoscaling:${plan.primaryRegion}:${world.accountId}:autoScalingGroup:${uuidFrom(name)}:autoScalingGroupName/${name}`,
+        behaviour: {},
+        min: group.min,
+        desired: group.desired,
+        max: group.max,
+        instances: [],
+      };
+      for (let i = 0; i < group.desired; i++) this.launch(record, longAgo(world, 30).getTime());
+      this.groups.push(record);
+    }
   }
 
   public readonly operations = {

@@ -2,15 +2,20 @@ import type {
   CreateDBInstanceReadReplicaCommandInput,
   CreateDBInstanceReadReplicaCommandOutput,
   DBInstance,
+  DeleteDBInstanceCommandInput,
   DescribeDBInstancesCommandInput,
   DescribeDBInstancesCommandOutput,
+  ModifyDBInstanceCommandInput,
   PromoteReadReplicaCommandInput,
   PromoteReadReplicaCommandOutput,
+  StartDBInstanceCommandInput,
+  StopDBInstanceCommandInput,
 } from '@aws-sdk/client-rds';
 import * as z from 'zod';
 import { base36Digest, hexDigest } from '../../../engine/sim/ids.js';
 import { settingsFor } from '../../../engine/sim/kind-model.js';
 import { fail, required } from '../../../engine/sim/sdk-errors.js';
+import { overlayLifecycle, RdsLifecycle } from './sim-rds-lifecycle.js';
 import {
   atScenarioSecond,
   longAgo,
@@ -76,11 +81,11 @@ export const DEFAULT_REPLICA_CREATION_SECONDS = 600;
 /** Share of the promotion spent `modifying` before the reboot. */
 const MODIFYING_SHARE = 0.7;
 
-interface DbInstanceRecord {
-  readonly id: string;
+export interface DbInstanceRecord {
+  id: string;
   readonly region: string;
-  readonly arn: string;
-  readonly address: string;
+  arn: string;
+  address: string;
   readonly hostedZoneId: string;
   readonly createdAt: Date;
   readonly multiAz: boolean;
@@ -91,9 +96,12 @@ interface DbInstanceRecord {
   backupRetention: number;
   pendingBackupRetention: number | undefined;
   promotionStartedAt: number | undefined;
+  /** Failback's lifecycle (sim-rds-lifecycle.ts): stop/start, a rename under way. */
+  power?: { readonly state: 'stopping' | 'starting'; readonly at: number } | undefined;
+  renamingUntil?: number | undefined;
 }
 
-interface DbView {
+export interface DbView {
   readonly status: string;
   /** The source while replication runs; undefined once standalone (or rebooting after promotion). */
   readonly source: string | undefined;
@@ -116,22 +124,35 @@ export interface DatabaseSnapshot {
 
 const PORT = 5432;
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
-const notFound = (id: string) => fail('DBInstanceNotFoundFault', 404, `DBInstance ${id} not found.`);
+export const notFound = (id: string) => fail('DBInstanceNotFoundFault', 404, `DBInstance ${id} not found.`);
 
 /** The source primary's id for a replica id: `shop-db-replica` → `shop-db`. */
 export const sourceIdFor = (replica: string): string =>
   replica.endsWith('-replica') ? replica.slice(0, -'-replica'.length) : `${replica}-primary`;
 
+/** The primary's id of a plan database: the plan's `primary`, else the convention above. */
+export const primaryIdOf = (db: {
+  readonly replica: string;
+  readonly primary?: string | undefined;
+}): string => db.primary ?? sourceIdFor(db.replica);
+
 export class SimulatedRds {
   private readonly instances: DbInstanceRecord[] = [];
+  private readonly lifecycle: RdsLifecycle;
 
   public constructor(
     private readonly world: SimWorld,
     private readonly replicaCreationSeconds = DEFAULT_REPLICA_CREATION_SECONDS,
   ) {
     const { plan, scenario } = world;
+    this.lifecycle = new RdsLifecycle(
+      world,
+      this.instances,
+      (db, now) => this.view(db, now),
+      (db, now) => this.shape(db, now),
+    );
     for (const db of plan.databases) {
-      const source = this.addInstance(sourceIdFor(db.replica), plan.primaryRegion, { multiAz: true });
+      const source = this.addInstance(primaryIdOf(db), plan.primaryRegion, { multiAz: true });
       const behaviour = settingsFor(scenario.promotion, db.replica) ?? {};
       if (behaviour.missing) continue;
       this.addInstance(db.replica, plan.recoveryRegion, {
@@ -148,11 +169,22 @@ export class SimulatedRds {
       this.promote(input, call),
     CreateDBInstanceReadReplica: (input: CreateDBInstanceReadReplicaCommandInput, call: CallContext) =>
       this.createReplica(input, call),
+    ModifyDBInstance: (input: ModifyDBInstanceCommandInput, call: CallContext) =>
+      this.lifecycle.modify(input, call),
+    StartDBInstance: (input: StartDBInstanceCommandInput, call: CallContext) =>
+      this.lifecycle.start(input, call),
+    StopDBInstance: (input: StopDBInstanceCommandInput, call: CallContext) =>
+      this.lifecycle.stop(input, call),
+    DeleteDBInstance: (input: DeleteDBInstanceCommandInput, call: CallContext) =>
+      this.lifecycle.remove(input, call),
   };
 
   /** The source primary's endpoint address for a replica id (what parameters point at before failover). */
-  public sourceAddress(replica: string): string | undefined {
-    const id = sourceIdFor(replica);
+  public sourceAddress(db: {
+    readonly replica: string;
+    readonly primary?: string | undefined;
+  }): string | undefined {
+    const id = primaryIdOf(db);
     return this.instances.find((db) => db.id === id && db.region === this.world.plan.primaryRegion)?.address;
   }
 
@@ -287,6 +319,10 @@ export class SimulatedRds {
 
   /** The instance's state at `now`, derived from the scenario and the promotion start. */
   private view(db: DbInstanceRecord, now: number): DbView {
+    return overlayLifecycle(db, now, this.baseView(db, now));
+  }
+
+  private baseView(db: DbInstanceRecord, now: number): DbView {
     if (db.sourceArn === undefined) {
       return { status: 'available', source: undefined, replicating: false, promotedAt: undefined };
     }

@@ -1,6 +1,7 @@
 import {
   DBInstanceAlreadyExistsFault,
   DBInstanceNotFoundFault,
+  DBSnapshotAlreadyExistsFault,
   InvalidDBInstanceStateFault,
   RDSServiceException,
 } from '@aws-sdk/client-rds';
@@ -20,7 +21,7 @@ import {
   DEFAULT_PROMOTION_SECONDS,
   promotionSchema,
   SimulatedRds,
-  sourceIdFor,
+  primaryIdOf,
   type DatabaseSnapshot,
   type PromotionBehaviour,
 } from './sim-rds.js';
@@ -38,6 +39,11 @@ declare module '../../../engine/sim/kind-model.js' {
     readonly lag?: Readonly<Record<string, LagProfile>>;
     /** How each replica (or `"*"`) behaves before and during promotion. */
     readonly promotion?: Readonly<Record<string, PromotionBehaviour>>;
+    /**
+     * Failback: ReplicaLag profiles of the home replicas failback creates in the primary region,
+     * by the database's `primary` id (or `"*"`). @default 0 s throughout
+     */
+    readonly failbackLag?: Readonly<Record<string, LagProfile>>;
   }
   interface KindSnapshotSections {
     /** Every DB instance: the replicas in the recovery region and their sources. */
@@ -91,13 +97,19 @@ function databaseReady(
 }
 
 const replicasOf = (plan: Plan): string[] => plan.databases.map((db) => db.replica);
+const primariesOf = (plan: Plan): string[] => plan.databases.map((db) => primaryIdOf(db));
 
 export const simulatedKind = defineSimulatedKind({
   id: 'rds-replica',
   services: {
     rds: {
       baseException: RDSServiceException,
-      modeledErrors: { DBInstanceNotFoundFault, InvalidDBInstanceStateFault, DBInstanceAlreadyExistsFault },
+      modeledErrors: {
+        DBInstanceNotFoundFault,
+        InvalidDBInstanceStateFault,
+        DBInstanceAlreadyExistsFault,
+        DBSnapshotAlreadyExistsFault,
+      },
       protocol: 'query',
       serverErrorName: 'InternalFailure',
       accessDeniedName: 'AccessDenied',
@@ -117,11 +129,33 @@ export const simulatedKind = defineSimulatedKind({
         notFound: dbNotFound('SourceDBInstanceIdentifier'),
         invalidState: dbInvalidState,
       },
+      // Fencing and failback (issue 10): sim-rds-lifecycle.ts.
+      ModifyDBInstance: {
+        mutating: true,
+        notFound: dbNotFound('DBInstanceIdentifier'),
+        invalidState: dbInvalidState,
+      },
+      StartDBInstance: {
+        mutating: true,
+        notFound: dbNotFound('DBInstanceIdentifier'),
+        invalidState: dbInvalidState,
+      },
+      StopDBInstance: {
+        mutating: true,
+        notFound: dbNotFound('DBInstanceIdentifier'),
+        invalidState: dbInvalidState,
+      },
+      DeleteDBInstance: {
+        mutating: true,
+        notFound: dbNotFound('DBInstanceIdentifier'),
+        invalidState: dbInvalidState,
+      },
     },
   },
   scenario: {
     lag: { entry: lagProfileSchema, names: replicasOf, what: 'replica' },
     promotion: { entry: promotionSchema, names: replicasOf, what: 'replica' },
+    failbackLag: { entry: lagProfileSchema, names: primariesOf, what: 'primary' },
   },
   snapshotKey: 'databases',
   create: (world) => {
@@ -141,7 +175,7 @@ export const simulatedKind = defineSimulatedKind({
         databases: Object.fromEntries(
           world.plan.databases.map((db) => [
             db.id,
-            { endpoint: rds.sourceAddress(db.replica), port: '5432', instanceId: sourceIdFor(db.replica) },
+            { endpoint: rds.sourceAddress(db), port: '5432', instanceId: primaryIdOf(db) },
           ]),
         ),
       }),
