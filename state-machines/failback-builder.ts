@@ -248,11 +248,11 @@ export function buildFailbackWorkflow(plan: Plan) {
     [`${S.acquireLock} Failed`]: failedPass(S.acquireLock, S.notifyFailed),
     [S.lockAcquired]: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.lock.decision', StringEquals: 'acquired', Next: S.notifyStarted }],
+      Choices: [{ Variable: '$.lock.decision', StringEquals: 'acquired', Next: S.stepInputs }],
       Default: S.lockBusy,
     },
     [S.lockBusy]: refusal('$.lock.message', S.notifyRefused),
-    [S.notifyStarted]: notifyTask('started', S.stepInputs, '$.notifyStartedFailure'),
+    [S.notifyStarted]: notifyTask('started', firstChange, '$.notifyStartedFailure'),
     [S.stepInputs]: {
       Type: 'Pass',
       Parameters: {
@@ -276,7 +276,7 @@ export function buildFailbackWorkflow(plan: Plan) {
     ),
     [S.fenced]: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.fencing.verified', BooleanEquals: true, Next: firstChange }],
+      Choices: [{ Variable: '$.fencing.verified', BooleanEquals: true, Next: S.notifyStarted }],
       Default: S.notFenced,
     },
     [S.notFenced]: refusal('$.fencing.message', S.notifyRefused),
@@ -402,7 +402,15 @@ export function buildFailbackWorkflow(plan: Plan) {
     [S.notifyRefused]: notifyTask('refused', S.lockHeldAfterRefusal, '$.notifyFailure'),
     [S.lockHeldAfterRefusal]: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.lock.decision', StringEquals: 'acquired', Next: S.releaseAfterRefusal }],
+      Choices: [
+        {
+          And: [
+            { Variable: '$.lock', IsPresent: true },
+            { Variable: '$.lock.decision', StringEquals: 'acquired' },
+          ],
+          Next: S.releaseAfterRefusal,
+        },
+      ],
       Default: S.refused,
     },
     [S.releaseAfterRefusal]: lockTask('release', S.refused, '$.lockRelease', '$.lockReleaseFailure'),
@@ -410,7 +418,15 @@ export function buildFailbackWorkflow(plan: Plan) {
     [S.notifyFailed]: notifyTask('failed', S.lockHeldAfterFailure, '$.notifyFailure'),
     [S.lockHeldAfterFailure]: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.lock.decision', StringEquals: 'acquired', Next: S.releaseAfterFailure }],
+      Choices: [
+        {
+          And: [
+            { Variable: '$.lock', IsPresent: true },
+            { Variable: '$.lock.decision', StringEquals: 'acquired' },
+          ],
+          Next: S.releaseAfterFailure,
+        },
+      ],
       Default: S.failed,
     },
     [S.releaseAfterFailure]: lockTask('release', S.failed, '$.lockRelease', '$.lockReleaseFailure'),

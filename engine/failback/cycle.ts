@@ -56,8 +56,8 @@ const leg = (result: ReplayResult): Leg => ({
   mutatingCalls: result.mutatingCalls,
 });
 
-/** One local Task running `work` with the SDK pointed at the cloud, at simulated `time`. */
-async function runLocally(
+/** One local Task running `work` with the SDK pointed at the cloud, at simulated `time` (seeding, tests). */
+export async function inSimulation(
   plan: Plan,
   cloud: SimulatedCloud,
   time: Date,
@@ -102,39 +102,40 @@ export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): 
     // The failed region comes back: what the failover fenced, or fenced now.
     const fenceAt = new Date(Date.parse(result.endedAt) + 60_000);
     let lines: string[] = [];
-    await runLocally(plan, cloud, fenceAt, 'fence-old-region', async () => {
+    await inSimulation(plan, cloud, fenceAt, 'fence-old-region', async () => {
       lines = await fenceOldRegion(plan, result.executionArn);
       return lines;
     });
     fencing = { at: fenceAt.toISOString(), lines };
   }
   const failbackAt = new Date(start.getTime() + (options.failbackAfterSeconds ?? 3_600) * 1_000);
+  const { failback, notices, after } = await runFailbackLeg(plan, cloud, failbackAt, options.dryRun ?? false);
+  const differences =
+    failback.outcome === 'succeeded'
+      ? shapeDifferences(plan, before, after)
+      : [`the failback ${failback.outcome}: ${failback.error?.cause ?? failback.error?.error ?? ''}`];
+  return { failover, fencing, failback, differences, before, after, notices };
+}
+
+/** The failback execution alone, on `cloud` at `at` (after a failover, or to show a refusal). */
+export async function runFailbackLeg(plan: Plan, cloud: SimulatedCloud, at: Date, dryRun = false) {
   const noticesBefore = cloud.notifications().length;
   const result = await replay({
     plan,
-    event: {
-      time: failbackAt.toISOString(),
-      requestedBy: 'failback --local',
-      dryRun: options.dryRun ?? false,
-    },
+    event: { time: at.toISOString(), requestedBy: 'failback --local', dryRun },
     cloud,
-    executionName: `failback-${failbackAt.getTime()}`,
+    executionName: `failback-${at.getTime()}`,
     workflow: await failbackWorkflow(plan),
   });
-  const after = cloud.snapshot();
   // The RPO: the home replicas' largest lag at the gate's last look (writes frozen before promotion).
   const gate = (result.output as { gate?: readonly { maxLagSeconds?: number | null }[] } | null)?.gate ?? [];
   const failback = {
     ...leg(result),
     rpoSeconds: Math.max(0, ...gate.map((look) => look.maxLagSeconds ?? 0)),
   };
-  const differences =
-    result.outcome === 'succeeded'
-      ? shapeDifferences(plan, before, after)
-      : [`the failback ${result.outcome}: ${result.error?.cause ?? result.summary}`];
   const notices = cloud
     .notifications()
     .slice(noticesBefore)
     .map((notice) => notice.subject ?? '');
-  return { failover, fencing, failback, differences, before, after, notices };
+  return { failback, notices, after: cloud.snapshot() };
 }

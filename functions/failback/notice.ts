@@ -64,16 +64,20 @@ export async function composeFailbackNotice(
   const head = {
     started: `Failback of ${plan.name} to ${plan.primaryRegion} started${mode}`,
     succeeded: `Failback of ${plan.name} to ${plan.primaryRegion} succeeded${mode}`,
-    refused: `Failback of ${plan.name} refused: nothing was changed`,
+    refused: `Failback of ${plan.name} refused: nothing was switched`,
     failed: `Failback of ${plan.name} FAILED at ${text(state.failedStep) ?? 'an unknown step'}`,
   }[kind];
   const lines = [head, `Execution: ${executionId}`];
   const failover = text(failback.failoverExecutionId);
   if (failover !== undefined) lines.push(`Failover undone: ${failover}`);
-  if (kind === 'refused')
-    lines.push(
-      `Why: ${text(failback.message) ?? text((state.fencing as { message?: unknown } | undefined)?.message) ?? text(failure.Cause) ?? 'unknown'}`,
-    );
+  if (kind === 'refused') {
+    const why = (state.refusal as { why?: unknown } | undefined)?.why;
+    lines.push(`Why: ${text(why) ?? text(failure.Cause) ?? 'unknown'}`);
+    if (state.reprotectHome !== undefined)
+      lines.push(
+        'The home replicas Re-protect Home created are kept: they replicate, and the next failback uses them.',
+      );
+  }
   if (kind === 'failed') {
     lines.push(`Error: ${text(failure.Error) ?? 'unknown'}: ${text(failure.Cause) ?? ''}`);
     const done = FAILBACK_STEPS.filter((step) => state[step.resultKey] !== undefined).map(

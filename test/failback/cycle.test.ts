@@ -48,13 +48,11 @@ describe('failover then failback, locally', () => {
   it('lists each difference from the pre-failover shape', async () => {
     const plan = failbackPlan();
     const { before, after } = await runFailbackCycle(plan);
-    const changed = structuredClone(after) as typeof after & { databases: { status: string }[] };
-    const home = changed.databases.find((db) => (db as { id?: string }).id === 'shop-db')!;
-    home.status = 'stopped';
-    (changed.parameters as Record<string, { value: string }>)['/shop/db/port'] = {
-      value: '6543',
-      version: 9,
-    } as never;
+    const changed = {
+      ...after,
+      databases: after.databases.map((db) => (db.id === 'shop-db' ? { ...db, status: 'stopped' } : db)),
+      parameters: { ...after.parameters, '/shop/db/port': { value: '6543', version: 9 } },
+    };
     expect(shapeDifferences(plan, before, changed)).toEqual([
       'database shop-db (us-east-1): standalone, stopped (want a standalone, available primary)',
       'parameter /shop/db/port: 6543 (before the failover: 5432)',
