@@ -46,7 +46,7 @@ export async function runLiveFailback(args: FailbackArgs, io: CliIo, env: CliEnv
       return EXIT.badInput;
     }
     io.err(
-      `This fails plan ${plan.name} BACK to ${plan.primaryRegion}: writes are frozen, the home replicas promoted, parameters routed back, the recovery region scaled back and re-protected.`,
+      `This fails plan ${plan.name} BACK to ${plan.primaryRegion}: writes are frozen, the home replicas promoted, configuration routed back, the recovery region scaled back and re-protected.`,
     );
     const answer = (await env.ask(`Type the plan name (${plan.name}) to continue: `))?.trim() ?? '';
     if (answer !== plan.name) {
