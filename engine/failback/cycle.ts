@@ -78,10 +78,19 @@ export async function inSimulation(
   });
 }
 
+const cycleStart = (scenario: Scenario, startTime?: Date): Date =>
+  startTime ?? new Date(scenario.startTime ?? '2026-01-01T00:00:00Z');
+const cycleEvent = (plan: Plan, start: Date) =>
+  drillEvent(plan, { requestedBy: 'failback --local', dryRun: false, time: start });
+
+/** The cloud `runFailbackCycle` builds, to pass in as `cloud` when its call log is wanted afterwards. */
+export const cycleCloud = (plan: Plan, scenario: Scenario = {}, startTime?: Date): SimulatedCloud =>
+  createReplayCloud(plan, cycleEvent(plan, cycleStart(scenario, startTime)), scenario);
+
 export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): Promise<CycleResult> {
   const scenario = options.scenario ?? {};
-  const start = options.startTime ?? new Date(scenario.startTime ?? '2026-01-01T00:00:00Z');
-  const event = drillEvent(plan, { requestedBy: 'failback --local', dryRun: false, time: start });
+  const start = cycleStart(scenario, options.startTime);
+  const event = cycleEvent(plan, start);
   const cloud = options.cloud ?? createReplayCloud(plan, event, scenario);
   const before = cloud.snapshot();
   let failover: CycleResult['failover'] = null;
