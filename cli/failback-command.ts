@@ -122,6 +122,27 @@ async function runLocal(args: FailbackArgs, io: CliIo): Promise<number> {
   return code;
 }
 
+/**
+ * `failover gameday --local --full-cycle`: the same cycle as `failover failback --local`. Live, a
+ * full cycle is `failover gameday` and then `failover failback` (two confirmations on purpose).
+ */
+export async function fullCycleGameday(
+  args: { readonly values: { readonly local?: boolean; readonly plan?: string; readonly scenario?: string } },
+  io: CliIo,
+): Promise<number> {
+  try {
+    if (args.values.local !== true)
+      throw new BadInputError(
+        '--full-cycle runs with --local only; on AWS run failover gameday, then failover failback',
+      );
+    return await runLocal({ positionals: [], values: { ...args.values, local: true } }, io);
+  } catch (error) {
+    if (!isBadInput(error)) throw error;
+    io.err(badInputLine(error));
+    return EXIT.badInput;
+  }
+}
+
 export async function failbackCommand(args: FailbackArgs, io: CliIo, env: CliEnvironment): Promise<number> {
   try {
     if (args.positionals.length > 0)

@@ -1,6 +1,6 @@
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Plan } from '../../functions/common/plan.js';
-import { drillEvent } from '../../cli/gameday-command.js';
+import { DRILL_DETAIL_TYPE, DRILL_SOURCE } from '../../functions/validate-trigger/validate-trigger.js';
 import { replay, createReplayCloud, type ReplayResult } from '../runner.js';
 import type { Scenario, SimulatedCloud, CloudSnapshot } from '../sim/index.js';
 import { failbackWorkflow } from './definition.js';
@@ -80,8 +80,13 @@ export async function inSimulation(
 
 const cycleStart = (scenario: Scenario, startTime?: Date): Date =>
   startTime ?? new Date(scenario.startTime ?? '2026-01-01T00:00:00Z');
-const cycleEvent = (plan: Plan, start: Date) =>
-  drillEvent(plan, { requestedBy: 'failback --local', dryRun: false, time: start });
+/** The failover leg's drill request (what `failover gameday` sends). */
+const cycleEvent = (plan: Plan, start: Date) => ({
+  source: DRILL_SOURCE,
+  'detail-type': DRILL_DETAIL_TYPE,
+  time: start.toISOString(),
+  detail: { planName: plan.name, requestedBy: 'failback --local', reason: 'failback cycle', dryRun: false },
+});
 
 /** The cloud `runFailbackCycle` builds, to pass in as `cloud` when its call log is wanted afterwards. */
 export const cycleCloud = (plan: Plan, scenario: Scenario = {}, startTime?: Date): SimulatedCloud =>

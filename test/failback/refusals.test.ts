@@ -144,3 +144,20 @@ describe('failback refusals (issue 10, must-show 3)', () => {
     expect(leg.after.parameters['/shop/writes']?.value).toBe('open');
   });
 });
+
+describe('failover gameday --full-cycle', () => {
+  it('runs the same cycle locally and exits 0 when the shape is back', async () => {
+    const cli = await run(['gameday', '--local', '--full-cycle', '--plan', PLAN_FILE]);
+    expect(cli.code).toBe(0);
+    expect(cli.out).toMatch(/failback: succeeded in [\d.]+ s, RPO 0 s/);
+    expect(cli.out).toMatch(/shape: as before the failover/);
+  });
+
+  it('is bad input on AWS (a live full cycle is gameday, then failback)', async () => {
+    const cli = await run(['gameday', '--full-cycle', '--plan', PLAN_FILE]);
+    expect(cli.code).toBe(2);
+    expect(cli.err).toEqual([
+      'bad input: --full-cycle runs with --local only; on AWS run failover gameday, then failover failback',
+    ]);
+  });
+});
