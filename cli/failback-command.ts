@@ -64,7 +64,7 @@ export function exitCodeOf(cycle: CycleResult): number {
   return cycle.differences.length === 0 ? EXIT.ok : EXIT.failed;
 }
 
-function textLines(plan: Plan, cycle: CycleResult): string[] {
+function textLines(plan: Plan, cycle: CycleResult, dryRun: boolean): string[] {
   const lines = [`failback cycle of plan ${plan.name} (local, simulated AWS)`];
   if (cycle.failover !== null)
     lines.push(
@@ -80,9 +80,11 @@ function textLines(plan: Plan, cycle: CycleResult): string[] {
     if (error !== undefined) lines.push(`  ${error.error}: ${error.cause}`);
   }
   lines.push(
-    cycle.differences.length === 0
-      ? 'shape: as before the failover'
-      : 'differences from the pre-failover shape:',
+    dryRun && cycle.differences.length === 0
+      ? 'dry run: the failback changed nothing (the shape is compared after a real failback)'
+      : cycle.differences.length === 0
+        ? 'shape: as before the failover'
+        : 'differences from the pre-failover shape:',
   );
   lines.push(...cycle.differences.map((line) => `  ${line}`));
   return lines;
@@ -118,7 +120,7 @@ async function runLocal(args: FailbackArgs, io: CliIo): Promise<number> {
       endState: after.endState,
     };
     io.out(JSON.stringify({ ...report, exitCode: code }, null, 2));
-  } else io.out(textLines(plan, cycle).join('\n'));
+  } else io.out(textLines(plan, cycle, args.values['dry-run'] === true).join('\n'));
   return code;
 }
 

@@ -124,9 +124,12 @@ export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): 
   }
   const failbackAt = new Date(start.getTime() + (options.failbackAfterSeconds ?? 3_600) * 1_000);
   const { failback, notices, after } = await runFailbackLeg(plan, cloud, failbackAt, options.dryRun ?? false);
+  // A dry run changes nothing: the shape is compared only after a real failback.
   const differences =
     failback.outcome === 'succeeded'
-      ? shapeDifferences(plan, before, after)
+      ? options.dryRun === true
+        ? []
+        : shapeDifferences(plan, before, after)
       : [`the failback ${failback.outcome}: ${failback.error?.cause ?? failback.error?.error ?? ''}`];
   return { failover, fencing, failback, differences, before, after, notices };
 }

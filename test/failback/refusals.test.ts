@@ -145,6 +145,15 @@ describe('failback refusals (issue 10, must-show 3)', () => {
   });
 });
 
+describe('failover failback --local --dry-run', () => {
+  it('goes through every failback step and changes nothing', async () => {
+    const cli = await run(['failback', '--local', '--dry-run', '--plan', PLAN_FILE]);
+    expect(cli.code).toBe(0);
+    expect(cli.out).toMatch(/failback: succeeded in [\d.]+ s, RPO 0 s, 0 mutating calls/);
+    expect(cli.out).toMatch(/dry run: the failback changed nothing/);
+  });
+});
+
 describe('failover gameday --full-cycle', () => {
   it('runs the same cycle locally and exits 0 when the shape is back', async () => {
     const cli = await run(['gameday', '--local', '--full-cycle', '--plan', PLAN_FILE]);

@@ -67,6 +67,15 @@ async function settleLook(
   const now = nowIso();
   const firstCheckedAt = previous?.firstCheckedAt ?? now;
   const instance = await describeInstance(region, database.primary);
+  // A dry run re-protected nothing: there is no home replica to gate on yet.
+  if (!isReplica(instance) && context.dryRun)
+    return {
+      firstCheckedAt,
+      lagSeconds: null,
+      done: true,
+      waitSeconds: 0,
+      message: `dry run: would wait for ${database.primary}'s lag to stay within ${maxLagSeconds}s for ${settleSeconds}s`,
+    };
   if (!isReplica(instance))
     throw new FailbackRefusedError(
       `${database.primary} in ${region} is not a read replica (${instance.DBInstanceStatus}): there is nothing to fail back to`,
@@ -159,6 +168,16 @@ export async function promoteHome(context: KindContext, action: 'start' | 'check
       const home = homeReplica(database);
       if (previous?.status === 'promoting')
         return checkPromotion({ database: home, recoveryRegion: plan.primaryRegion, promotion: previous });
+      if (dryRun)
+        return {
+          status: 'promoted',
+          instanceId: database.primary,
+          instanceStatus: 'unknown',
+          promotedAt: nowIso(),
+          pollSeconds: 0,
+          dryRun,
+          message: `dry run: would check ${database.primary}'s lag once more and call PromoteReadReplica on it`,
+        };
       const waiting = await finalLagCheck(context, database, previous);
       if (waiting !== undefined) return waiting;
       return promoteReplica({
