@@ -99,7 +99,7 @@ export const planSchema = z.strictObject({
         .strictObject({
           name: z
             .string()
-            .regex(/^\/[A-Za-z0-9_.\/-]{1,1010}$/, 'must be an SSM parameter name starting with /'),
+            .regex(/^\/[A-Za-z0-9_./-]{1,1010}$/, 'must be an SSM parameter name starting with /'),
           frozenValue: z.string().min(1).max(4_096),
           openValue: z.string().min(1).max(4_096),
         })
