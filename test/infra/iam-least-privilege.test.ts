@@ -120,6 +120,18 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   'rds-replica': [
     ...grants(['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], replicas),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
+    // Failback (issue 10): the replicas and the instances renamed aside (the fixture names no primary).
+    ...grants(
+      [
+        'rds:DescribeDBInstances',
+        'rds:PromoteReadReplica',
+        'rds:CreateDBInstanceReadReplica',
+        'rds:ModifyDBInstance',
+        'rds:StartDBInstance',
+        'rds:StopDBInstance',
+      ],
+      replicas.flatMap((arn) => [arn, `${arn}-stale-*`]),
+    ),
     ...recordReadWrite,
   ],
   'aurora-global': [
