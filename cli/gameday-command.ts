@@ -14,6 +14,7 @@ import { EXIT, type CliIo } from './cli-io.js';
 import { EXIT_INTERRUPTED, type CliEnvironment } from './cli-environment.js';
 import { BadInputError, badInputLine, isBadInput, loadPlanAndScenario } from './command-inputs.js';
 import { followExecution } from './execution-follower.js';
+import { fullCycleGameday } from './failback-command.js';
 import { runLocalDrill } from './local-drill.js';
 import { approvalLines, localApprover } from './local-approval.js';
 import { LiveProgress, localProgressLines } from './progress.js';
@@ -26,7 +27,7 @@ import {
 } from './state-machine-arn.js';
 
 export const GAMEDAY_USAGE =
-  'failover gameday --plan <file> [--local] [--dry-run] [--yes] [--state-machine-arn <arn>] [--region <r>] [--requested-by <who>] [--reason <text>] [--report-dir <dir>] [--scenario <file> (local only)] [--approve | --decline (local only)]';
+  'failover gameday --plan <file> [--local] [--dry-run] [--yes] [--state-machine-arn <arn>] [--region <r>] [--requested-by <who>] [--reason <text>] [--report-dir <dir>] [--scenario <file> (local only)] [--approve | --decline (local only)] [--full-cycle (local only: failover then failback)]';
 
 export const GAMEDAY_OPTIONS = {
   plan: { type: 'string' },
@@ -41,6 +42,7 @@ export const GAMEDAY_OPTIONS = {
   scenario: { type: 'string' },
   approve: { type: 'boolean', default: false },
   decline: { type: 'boolean', default: false },
+  'full-cycle': { type: 'boolean', default: false },
 } as const;
 
 export interface GamedayArgs {
@@ -58,6 +60,7 @@ export interface GamedayArgs {
     readonly scenario?: string;
     readonly approve?: boolean;
     readonly decline?: boolean;
+    readonly 'full-cycle'?: boolean;
   };
 }
 
@@ -300,6 +303,7 @@ async function runLive(
 
 /** `failover gameday`: a drill on the deployed state machine, or with --local on the simulated AWS. */
 export async function gamedayCommand(args: GamedayArgs, io: CliIo, env: CliEnvironment): Promise<number> {
+  if (args.values['full-cycle'] === true) return fullCycleGameday(args, io);
   let drill: Drill;
   try {
     drill = await prepare(args, env);

@@ -7,6 +7,7 @@ import { EXIT, type CliIo } from './cli-io.js';
 import { processEnvironment, type CliEnvironment } from './cli-environment.js';
 import { CHECK_OPTIONS, CHECK_USAGE, checkCommand, type CheckArgs } from './check-command.js';
 import { GAMEDAY_OPTIONS, GAMEDAY_USAGE, gamedayCommand, type GamedayArgs } from './gameday-command.js';
+import { FAILBACK_OPTIONS, FAILBACK_USAGE, failbackCommand, type FailbackArgs } from './failback-command.js';
 import { REPORT_OPTIONS, REPORT_USAGE, reportCommand, type ReportArgs } from './report-command.js';
 import { replayCommand } from './replay-command.js';
 import { STATUS_OPTIONS, STATUS_USAGE, statusCommand, type StatusArgs } from './status-command.js';
@@ -31,6 +32,7 @@ import {
 const USAGE = `usage:
   failover replay <event.json>... [--plan <file>] [--scenario <file>] [--json] [--report-dir <dir>]
   ${GAMEDAY_USAGE}
+  ${FAILBACK_USAGE}
   ${REPORT_USAGE}
   ${CHECK_USAGE}
   ${STATUS_USAGE}
@@ -44,6 +46,10 @@ replay   replays an event through the real state machine and step handlers again
 gameday  starts a drill: on the deployed state machine (live; a run that is not --dry-run asks
          for the plan's name unless --yes), or with --local on the simulated AWS; follows it step
          by step and writes a report (default dir reports/).
+failback fails back after a failover (issue 10): on the deployed <plan>-failback state machine
+         (live; asks for the plan's name unless --yes or --dry-run), or with --local the whole
+         cycle on the simulated AWS: failover, fencing, failback, and the differences from the
+         pre-failover shape (exit 0 only when there are none; 2 when there is no failover to undo).
 report   writes the Markdown + JSON report of a live execution or a saved replay result
          (failover replay --json > result.json); follows a running execution to its end.
 check    checks that the plan could fail over now (replicas, groups, parameters, topic, alarms,
@@ -80,6 +86,10 @@ const COMMANDS: Readonly<Record<string, { readonly options: Options; readonly ru
   gameday: {
     options: GAMEDAY_OPTIONS,
     run: (parsed, io, env) => gamedayCommand(parsed as GamedayArgs, io, env),
+  },
+  failback: {
+    options: FAILBACK_OPTIONS,
+    run: (parsed, io, env) => failbackCommand(parsed as FailbackArgs, io, env),
   },
   report: { options: REPORT_OPTIONS, run: (parsed, io, env) => reportCommand(parsed as ReportArgs, io, env) },
   check: { options: CHECK_OPTIONS, run: (parsed, io, env) => checkCommand(parsed as CheckArgs, io, env) },

@@ -55,10 +55,12 @@ async function findByName(name: string, region: string): Promise<string | undefi
 /** @throws StateMachineNotFoundError */
 export async function resolveStateMachine(
   plan: Plan,
-  options: { readonly arn?: string; readonly region?: string },
+  options: { readonly arn?: string; readonly region?: string; readonly name?: string },
   variables: Readonly<Record<string, string | undefined>>,
 ): Promise<ResolvedStateMachine> {
-  const given = options.arn ?? variables[STATE_MACHINE_ARN_VARIABLE];
+  // Another machine of the plan (the failback's, `<plan>-failback`) is found by its name only.
+  const given =
+    options.arn ?? (options.name === undefined ? variables[STATE_MACHINE_ARN_VARIABLE] : undefined);
   if (given !== undefined && given !== '') {
     const region = regionOfArn(given);
     const from = options.arn !== undefined ? '--state-machine-arn' : STATE_MACHINE_ARN_VARIABLE;
@@ -68,7 +70,7 @@ export async function resolveStateMachine(
     return { arn: given, region, from };
   }
   const region = options.region ?? plan.recoveryRegion;
-  const name = defaultStateMachineName(plan);
+  const name = options.name ?? defaultStateMachineName(plan);
   const arn = await findByName(name, region);
   if (arn === undefined) {
     throw new StateMachineNotFoundError(

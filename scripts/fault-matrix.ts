@@ -6,6 +6,8 @@
  * that names the step, the error and what was done (or could not notify because SNS itself was
  * down); 1 at least one silent partial state or missing notification; 2 bad arguments or files,
  * or a fault-free replay that does not succeed (the matrix would be meaningless).
+ * `--direction failback` runs it on the failback leg of the whole cycle instead (default plan
+ * examples/shop-failback.plan.yaml).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -30,7 +32,7 @@ function readInputs(): {
   event: unknown;
 } {
   const { values } = parseArgs({
-    options: { plan: { type: 'string' }, event: { type: 'string' } },
+    options: { plan: { type: 'string' }, event: { type: 'string' }, direction: { type: 'string' } },
     strict: true,
   });
   const planFile = values.plan ?? DEFAULT_PLAN;
@@ -56,7 +58,43 @@ function readInputs(): {
 
 type Report = Awaited<ReturnType<typeof faults.runFaultMatrix>>;
 
+/** `--direction failback`: the matrix on the failback leg of the whole cycle (engine/faults/failback-matrix.ts). */
+async function failbackMain(planFile: string): Promise<number> {
+  const { runFailbackFaultMatrix } = await import('../engine/faults/failback-matrix.js');
+  let report;
+  try {
+    const plan = parsePlan(parseYaml(readFileSync(planFile, 'utf8')), planFile);
+    report = await runFailbackFaultMatrix(plan);
+  } catch (error) {
+    process.stderr.write(`fault matrix: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  for (const row of report.rows)
+    process.stdout.write(
+      `${row.case.operation.service}:${row.case.operation.region}:${row.case.operation.operation} ${row.case.fault} ${row.case.duration}: ${row.verdict} (${row.outcome}${row.error !== undefined ? `, ${row.error}` : ''}) ${row.lastNotice ?? '(no notice)'}\n`,
+    );
+  process.stdout.write(
+    `\nTotals: failback of ${planFile}\n${JSON.stringify(report.totals)} in ${report.wallMs} ms\n`,
+  );
+  const broken = report.rows.filter((row) => row.problems.length > 0);
+  for (const row of broken)
+    process.stderr.write(
+      `${row.case.operation.operation} ${row.case.fault} ${row.case.duration}: ${row.problems.join('; ')}\n`,
+    );
+  return broken.length === 0 ? 0 : 1;
+}
+
 async function main(): Promise<number> {
+  const direction = parseArgs({
+    options: { plan: { type: 'string' }, event: { type: 'string' }, direction: { type: 'string' } },
+    strict: true,
+  }).values;
+  if (direction.direction === 'failback')
+    return failbackMain(direction.plan ?? 'examples/shop-failback.plan.yaml');
+  if (direction.direction !== undefined && direction.direction !== 'failover') {
+    process.stderr.write(`fault matrix: --direction is failover or failback, not ${direction.direction}\n`);
+    return 2;
+  }
   let inputs: ReturnType<typeof readInputs>;
   const reports: { title: string; report: Report }[] = [];
   try {

@@ -13,6 +13,7 @@ import {
 import { KINDS, type Kind } from '../functions/kinds/registry.js';
 import { approvalSeconds, approvalStates } from './approval-states.js';
 import { fenceStates, fencingKinds } from './fence-states.js';
+import { buildFailbackWorkflow } from './failback-builder.js';
 import { EXECUTION_MARGIN_SECONDS, WAIT_FOR_IN_FLIGHT_SECONDS } from './policies.js';
 import {
   changeBranch,
@@ -164,11 +165,12 @@ interface PhaseSpec {
 }
 
 /**
- * Builds the workflow definition for `plan`. Only the failover direction exists today; the
- * builder takes the direction so that failback builds on the same kinds.
+ * Builds the workflow definition for `plan` in `direction`: the failover here, the failback in
+ * state-machines/failback-builder.ts (the same kinds, each kind's failback counterpart).
+ * @throws FailbackPlanError for a failback of a plan that cannot fail back
  */
 export function buildWorkflow(plan: Plan, direction: Direction = 'failover'): AslDefinition {
-  if (direction !== 'failover') throw new Error(`no ${String(direction)} workflow`);
+  if (direction === 'failback') return buildFailbackWorkflow(plan);
   const kinds = kindsInPlan(plan);
   const inPhase = (phase: Phase) => kinds.filter((kind) => kind.phase === phase);
   const phases: PhaseSpec[] = [

@@ -139,3 +139,22 @@ export class GlobalFailoverTimeoutError extends FailoverError {
     this.name = 'GlobalFailoverTimeoutError';
   }
 }
+
+/**
+ * Failback (issue 10) refused before any change: no failover to undo, fencing still pending, or the
+ * home replicas' lag not settled under `failback.maxLagSeconds`. The message says why, in words.
+ */
+export class FailbackRefusedError extends FailoverError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'FailbackRefusedError';
+  }
+}
+
+/** A re-protection replica could not be created, or was not available and replicating in time. */
+export class ReprotectionFailedError extends FailoverError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReprotectionFailedError';
+  }
+}

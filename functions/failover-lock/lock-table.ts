@@ -77,6 +77,9 @@ export interface LockItem {
   readonly lastRefusedExecution?: string;
   readonly lateTriggers?: readonly LateTrigger[];
   readonly holderVerdict?: 'aborted';
+  /** The last failback (issue 10) and the failover it undid: a second failback of it is refused. */
+  readonly lastFailbackExecution?: string;
+  readonly lastFailbackOf?: string;
 }
 
 const str = (value: AttributeValue | undefined): string | undefined => value?.S;
@@ -104,6 +107,8 @@ export function lockItemOf(item: Record<string, AttributeValue> | undefined): Lo
     ...optional('lastFailoverExecution', str(item.lastFailoverExecution)),
     ...optional('lastRefusedTrigger', str(item.lastRefusedTrigger)),
     ...optional('lastRefusedExecution', str(item.lastRefusedExecution)),
+    ...optional('lastFailbackExecution', str(item.lastFailbackExecution)),
+    ...optional('lastFailbackOf', str(item.lastFailbackOf)),
     ...(item.lateTriggers?.S !== undefined
       ? { lateTriggers: JSON.parse(item.lateTriggers.S) as LateTrigger[] }
       : {}),

@@ -130,6 +130,18 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(['rds:DescribeDBInstances'], [oldPrimary]),
     ...grants(['rds:StopDBInstance', 'rds:DescribeDBSnapshots'], [oldPrimary, finalSnapshots]),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
+    // Failback (issue 10): the replicas and the instances renamed aside (the fixture names no primary).
+    ...grants(
+      [
+        'rds:DescribeDBInstances',
+        'rds:PromoteReadReplica',
+        'rds:CreateDBInstanceReadReplica',
+        'rds:ModifyDBInstance',
+        'rds:StartDBInstance',
+        'rds:StopDBInstance',
+      ],
+      replicas.flatMap((arn) => [arn, `${arn}-stale-*`]),
+    ),
     ...recordReadWrite,
   ],
   'aurora-global': [

@@ -35,6 +35,64 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
       names: ['rds-replica', 'auto-scaling-group', 'ssm-parameter'],
       why: 'plan.ts re-exports DatabasePlan, ScalingGroupPlan, ParameterPlan from the kinds',
     },
+    // Failback (issue 10) exists for three kinds only, by design: each step names the kind it runs.
+    {
+      file: 'state-machines/failback-builder.ts',
+      names: [
+        'rds-replica',
+        'auto-scaling-group',
+        'ssm-parameter',
+        'databases',
+        'scalingGroups',
+        'parameters',
+      ],
+      why: 'the failback workflow orders the three kinds that can fail back (re-protect, promote, route, scale back)',
+    },
+    {
+      file: 'functions/failback/steps.ts',
+      names: ['rds-replica', 'auto-scaling-group', 'ssm-parameter'],
+      why: 'the list of kinds with a failback counterpart; a plan with another kind cannot fail back',
+    },
+    {
+      file: 'functions/failback/fencing-check.ts',
+      names: ['rds-replica', 'auto-scaling-group', 'databases', 'scalingGroups'],
+      why: 'the old-region resources a failback needs fenced: old primaries and old groups',
+    },
+    {
+      file: 'functions/failback/notice.ts',
+      names: ['rds-replica', 'auto-scaling-group', 'ssm-parameter'],
+      why: "the failback notice reads each failing-back kind's record parts",
+    },
+    {
+      file: 'functions/failback/failback-steps.ts',
+      names: ['ssm-parameter'],
+      why: 'the freeze parameter is read as the ssm-parameter kind reads parameters',
+    },
+    {
+      file: 'engine/failback/fence-stand-in.ts',
+      names: ['rds-replica', 'auto-scaling-group', 'databases', 'scalingGroups', 'autoscaling'],
+      why: "the local cycle's stand-in for the failover's Fence step when it left no fencing record",
+    },
+    {
+      file: 'engine/failback/shape.ts',
+      names: ['databases', 'scalingGroups', 'parameters'],
+      why: "the round trip's verdict compares the databases, groups and parameters before and after",
+    },
+    {
+      file: 'engine/faults/failback-matrix.ts',
+      names: ['parameters'],
+      why: "the failback verdict reads the freeze parameter's value at the end",
+    },
+    {
+      file: 'engine/failback/cycle.ts',
+      names: ['lambda'],
+      why: 'a local Lambda ARN for the seeding Task',
+    },
+    {
+      file: 'engine/failback/definition.ts',
+      names: ['lambda'],
+      why: 'local Lambda ARNs substituted into the failback definition',
+    },
     // The template syntax users write in their plans: {{databases.<id>.endpoint}}.
     {
       file: 'functions/common/templates.ts',

@@ -94,10 +94,13 @@ export const autoScalingGroupKind = defineKind({
   },
   permissions: (plan, { partition, account }) => {
     // Group ARNs carry a UUID unknown until the group exists: it is the one wildcard, the name is exact.
-    const groups = plan.scalingGroups.map(
-      (group) =>
-        `arn:${partition}:autoscaling:${plan.recoveryRegion}:${account}:autoScalingGroup:*:autoScalingGroupName/${group.name}`,
-    );
+    const groupArn = (region: string, name: string) =>
+      `arn:${partition}:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${name}`;
+    // Failback (issue 10) scales the old region's group of each tier back (failback.ts).
+    const groups = plan.scalingGroups.flatMap((group) => [
+      groupArn(plan.recoveryRegion, group.name),
+      ...(group.primaryGroup !== undefined ? [groupArn(plan.primaryRegion, group.primaryGroup)] : []),
+    ]);
     if (groups.length === 0) return [];
     const oldGroups = plan.scalingGroups.flatMap((group) =>
       group.primaryGroup === undefined

@@ -21,6 +21,7 @@ import { describeGroups, inServiceCount } from './autoscaling.js';
 import { assessCapacity } from './check-capacity.js';
 import { autoScalingGroupKind } from './definition.js';
 import { fenceGroups } from './fence.js';
+import { scaleBack, scaleBackReadBack } from './failback.js';
 import { prewarmGroups, unwarmGroups } from './prewarm.js';
 import { scaleGroup } from './scale-group.js';
 import type { GroupFacts, GroupPreflight, GroupProgress } from './types.js';
@@ -168,12 +169,15 @@ async function readBack({ plan, scope }: KindContext): Promise<readonly Assessed
   return assessed;
 }
 
+const failingBack = (context: KindContext): boolean => context.direction === 'failback';
+
+/** Failback (issue 10): Scale Back, home groups first, then the recovery groups (failback.ts). */
 export const autoScalingGroupRuntime: KindRuntime = {
   kind: KIND,
   gate,
-  start,
-  check,
-  readBack,
+  start: (context) => (failingBack(context) ? scaleBack(context, 'start') : start(context)),
+  check: (context) => (failingBack(context) ? scaleBack(context, 'check') : check(context)),
+  readBack: (context) => (failingBack(context) ? scaleBackReadBack(context) : readBack(context)),
   prewarm: prewarmGroups,
   unwarm: unwarmGroups,
   fence: fenceGroups,

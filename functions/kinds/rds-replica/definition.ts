@@ -119,6 +119,18 @@ export const rdsReplicaKind = defineKind({
             `arn:${scope.partition}:rds:${plan.primaryRegion}:${scope.account}:snapshot:${db.primary}-final-*`,
           ],
     );
+    const arn = (region: string, id: string) =>
+      `arn:${scope.partition}:rds:${region}:${scope.account}:db:${id}`;
+    // Failback (issue 10, reprotect.ts, failback.ts): the recovery replica and the home primary,
+    // and the instances renamed aside (`<id>-stale-<yyyymmddhhmm>`). The code is in every
+    // bundle; the primary region's instances only where the plan names them.
+    const failback = plan.databases.flatMap((db) => [
+      arn(plan.recoveryRegion, db.replica),
+      arn(plan.recoveryRegion, `${db.replica}-stale-*`),
+      ...(db.primary !== undefined
+        ? [arn(plan.primaryRegion, db.primary), arn(plan.primaryRegion, `${db.primary}-stale-*`)]
+        : []),
+    ]);
     return [
       { actions: ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'], resources: replicas },
       // ReplicaLag through GetMetricData, which has no resource-level permissions.
@@ -133,6 +145,17 @@ export const rdsReplicaKind = defineKind({
               resources: [...primaries, ...finalSnapshots],
             },
           ]),
+      {
+        actions: [
+          'rds:DescribeDBInstances',
+          'rds:PromoteReadReplica',
+          'rds:CreateDBInstanceReadReplica',
+          'rds:ModifyDBInstance',
+          'rds:StartDBInstance',
+          'rds:StopDBInstance',
+        ],
+        resources: failback,
+      },
     ];
   },
   readinessPermissions: (plan, scope) => {

@@ -19,7 +19,9 @@ import { runLagGate } from '../lag-gate.js';
 import { checkPromotion } from './check-promotion.js';
 import { rdsReplicaKind, type DatabasePlan } from './definition.js';
 import { fenceDatabases } from './fence.js';
+import { failbackGate, failbackReadBack, promoteHome } from './failback.js';
 import { promoteReplica } from './promote-replica.js';
+import { reprotectDatabases } from './reprotect.js';
 import { describeInstance, endpointOf, isReplica } from './rds.js';
 import { readReplicaLag } from './replica-lag.js';
 import type { DatabaseFacts, LagCheck, Promotion, PromotionProgress } from './types.js';
@@ -134,11 +136,15 @@ async function readBack(context: KindContext): Promise<readonly Assessed[]> {
   return assessed;
 }
 
+/** Failback (issue 10) runs the home-replica counterpart of each action: failback.ts. */
+const failingBack = (context: KindContext): boolean => context.direction === 'failback';
+
 export const rdsReplicaRuntime: KindRuntime = {
   kind: KIND,
-  gate,
-  start: (context) => advance(context, 'start'),
-  check: (context) => advance(context, 'check'),
-  readBack,
+  gate: (context) => (failingBack(context) ? failbackGate(context) : gate(context)),
+  start: (context) => (failingBack(context) ? promoteHome(context, 'start') : advance(context, 'start')),
+  check: (context) => (failingBack(context) ? promoteHome(context, 'check') : advance(context, 'check')),
+  readBack: (context) => (failingBack(context) ? failbackReadBack(context) : readBack(context)),
+  reprotect: reprotectDatabases,
   fence: fenceDatabases,
 };

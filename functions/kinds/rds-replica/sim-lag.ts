@@ -34,7 +34,11 @@ export function replicaLagSamples(
   const [dimension] = dimensions;
   if (dimension?.Name !== 'DBInstanceIdentifier' || dimension.Value === undefined) return [];
   const replica = dimension.Value;
-  return minuteLagSamples(world, query, lagProfileOf(world, replica), (at) =>
-    rds.replicatingAt(replica, query.region, at),
-  );
+  // The home replicas failback creates (primary region) follow the scenario's `failbackLag`.
+  const profile =
+    query.region === world.plan.primaryRegion
+      ? (world.scenario.failbackLag?.[replica] ??
+        world.scenario.failbackLag?.['*'] ?? [{ atSeconds: 0, lagSeconds: 0 }])
+      : lagProfileOf(world, replica);
+  return minuteLagSamples(world, query, profile, (at) => rds.replicatingAt(replica, query.region, at));
 }

@@ -2,9 +2,11 @@ import type {
   CreateDBInstanceReadReplicaCommandInput,
   CreateDBInstanceReadReplicaCommandOutput,
   DBInstance,
+  DeleteDBInstanceCommandInput,
   DescribeDBInstancesCommandInput,
   DescribeDBInstancesCommandOutput,
   DescribeDBSnapshotsCommandInput,
+  ModifyDBInstanceCommandInput,
   PromoteReadReplicaCommandInput,
   PromoteReadReplicaCommandOutput,
   StartDBInstanceCommandInput,
@@ -19,6 +21,7 @@ import { instanceShape, PORT } from './sim-rds-shape.js';
 import type { PromotionBehaviour } from './sim-rds-scenario.js';
 import type { DatabasePlan } from './definition.js';
 import { powerStatus, SimulatedSnapshots, type DbSnapshotView, type PowerRecord } from './sim-rds-power.js';
+import { renamingView, RdsLifecycle } from './sim-rds-lifecycle.js';
 import {
   atScenarioSecond,
   longAgo,
@@ -45,10 +48,10 @@ export const DEFAULT_REPLICA_CREATION_SECONDS = 600;
 const MODIFYING_SHARE = 0.7;
 
 export interface DbInstanceRecord extends PowerRecord {
-  readonly id: string;
+  id: string;
   readonly region: string;
-  readonly arn: string;
-  readonly address: string;
+  arn: string;
+  address: string;
   readonly hostedZoneId: string;
   readonly createdAt: Date;
   readonly multiAz: boolean;
@@ -59,6 +62,9 @@ export interface DbInstanceRecord extends PowerRecord {
   backupRetention: number;
   pendingBackupRetention: number | undefined;
   promotionStartedAt: number | undefined;
+  /** Failback's lifecycle (sim-rds-lifecycle.ts): stop/start, a rename under way. */
+  power?: { readonly state: 'stopping' | 'starting'; readonly at: number } | undefined;
+  renamingUntil?: number | undefined;
 }
 
 export interface DbView {
@@ -85,7 +91,7 @@ export interface DatabaseSnapshot {
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
-const notFound = (id: string) => fail('DBInstanceNotFoundFault', 404, `DBInstance ${id} not found.`);
+export const notFound = (id: string) => fail('DBInstanceNotFoundFault', 404, `DBInstance ${id} not found.`);
 
 /** The source primary's id for a replica id when the plan does not name it: `shop-db-replica` → `shop-db`. */
 export const sourceIdFor = (replica: string): string =>
@@ -100,6 +106,8 @@ export class SimulatedRds {
   private readonly snapshots: SimulatedSnapshots;
   /** The snapshot each instance's last stop took, by ARN. */
   private readonly finalSnapshots = new Map<string, string>();
+  /** Renames and deletes (failback, issue 10): sim-rds-lifecycle.ts. */
+  private readonly lifecycle: RdsLifecycle;
 
   public constructor(
     private readonly world: SimWorld,
@@ -107,6 +115,13 @@ export class SimulatedRds {
   ) {
     const { plan, scenario } = world;
     this.snapshots = new SimulatedSnapshots(world.accountId);
+    this.lifecycle = new RdsLifecycle(
+      world,
+      this.instances,
+      (db, now) => this.view(db, now),
+      (db, now) => this.shape(db, now),
+      (id, db, now) => this.snapshots.take(id, db.id, db.region, now),
+    );
     for (const db of plan.databases) {
       const source = this.addInstance(primaryIdOf(db), plan.primaryRegion, { multiAz: true });
       const behaviour = settingsFor(scenario.promotion, db.replica) ?? {};
@@ -129,6 +144,10 @@ export class SimulatedRds {
     StartDBInstance: (input: StartDBInstanceCommandInput, call: CallContext) => this.start(input, call),
     DescribeDBSnapshots: (input: DescribeDBSnapshotsCommandInput, call: CallContext) =>
       this.snapshots.describe(input, call.region, call.now),
+    ModifyDBInstance: (input: ModifyDBInstanceCommandInput, call: CallContext) =>
+      this.lifecycle.modify(input, call),
+    DeleteDBInstance: (input: DeleteDBInstanceCommandInput, call: CallContext) =>
+      this.lifecycle.remove(input, call),
   };
 
   /** The final snapshots stops took, for the end state. */
@@ -328,7 +347,7 @@ export class SimulatedRds {
 
   /** The instance's state at `now`: its replication and promotion, then any stop or start over it. */
   private view(db: DbInstanceRecord, now: number): DbView {
-    const view = this.replicationView(db, now);
+    const view = renamingView(db, now, this.replicationView(db, now));
     const power = powerStatus(db, now);
     return power === undefined ? view : { ...view, status: power, replicating: false };
   }

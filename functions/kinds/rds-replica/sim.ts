@@ -40,6 +40,11 @@ declare module '../../../engine/sim/kind-model.js' {
     readonly lag?: Readonly<Record<string, LagProfile>>;
     /** How each replica (or `"*"`) behaves before and during promotion. */
     readonly promotion?: Readonly<Record<string, PromotionBehaviour>>;
+    /**
+     * Failback: ReplicaLag profiles of the home replicas failback creates in the primary region,
+     * by the database's `primary` id (or `"*"`). @default 0 s throughout
+     */
+    readonly failbackLag?: Readonly<Record<string, LagProfile>>;
   }
   interface KindSnapshotSections {
     /** Every DB instance: the replicas in the recovery region and their sources. */
@@ -93,6 +98,7 @@ function databaseReady(
 }
 
 const replicasOf = (plan: Plan): string[] => plan.databases.map((db) => db.replica);
+const primariesOf = (plan: Plan): string[] => plan.databases.map((db) => primaryIdOf(db));
 
 export const simulatedKind = defineSimulatedKind({
   id: 'rds-replica',
@@ -131,6 +137,12 @@ export const simulatedKind = defineSimulatedKind({
         notFound: dbNotFound('DBInstanceIdentifier'),
         invalidState: dbInvalidState,
       },
+      // Failback (issue 10): renames and deletes, sim-rds-lifecycle.ts.
+      ModifyDBInstance: {
+        mutating: true,
+        notFound: dbNotFound('DBInstanceIdentifier'),
+        invalidState: dbInvalidState,
+      },
       StartDBInstance: {
         mutating: true,
         notFound: dbNotFound('DBInstanceIdentifier'),
@@ -145,11 +157,17 @@ export const simulatedKind = defineSimulatedKind({
           },
         }),
       },
+      DeleteDBInstance: {
+        mutating: true,
+        notFound: dbNotFound('DBInstanceIdentifier'),
+        invalidState: dbInvalidState,
+      },
     },
   },
   scenario: {
     lag: { entry: lagProfileSchema, names: replicasOf, what: 'replica' },
     promotion: { entry: promotionSchema, names: replicasOf, what: 'replica' },
+    failbackLag: { entry: lagProfileSchema, names: primariesOf, what: 'primary' },
   },
   snapshotKey: 'databases',
   create: (world) => {

@@ -19,6 +19,8 @@ import {
 import type { ParameterPreflight, ParameterProgress } from './types.js';
 import { renderTemplate } from '../../common/templates.js';
 
+import { routeBack, routeBackReadBack } from './failback.js';
+
 const KIND = ssmParameterKind.id;
 
 const summary = (action: 'start' | 'check', progress: readonly ParameterProgress[]): KindSummary =>
@@ -120,4 +122,13 @@ async function readBack({ plan, scope }: KindContext): Promise<readonly Assessed
   return assessed;
 }
 
-export const ssmParameterRuntime: KindRuntime = { kind: KIND, gate, start, check, readBack };
+const failingBack = (context: KindContext): boolean => context.direction === 'failback';
+
+/** Failback (issue 10): Route Back to the values recorded before the failover (failback.ts). */
+export const ssmParameterRuntime: KindRuntime = {
+  kind: KIND,
+  gate,
+  start: (context) => (failingBack(context) ? routeBack(context) : start(context)),
+  check: (context) => (failingBack(context) ? routeBack(context) : check(context)),
+  readBack: (context) => (failingBack(context) ? routeBackReadBack(context) : readBack(context)),
+};

@@ -1,0 +1,97 @@
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { describeError } from '../functions/common/errors.js';
+import { failbackPlanProblem } from '../state-machines/failback-builder.js';
+import { EXIT, type CliIo } from './cli-io.js';
+import { EXIT_INTERRUPTED, type CliEnvironment } from './cli-environment.js';
+import { BadInputError, loadPlanAndScenario } from './command-inputs.js';
+import { followExecution } from './execution-follower.js';
+import type { FailbackArgs } from './failback-command.js';
+import { resolveStateMachine, stepFunctionsClient, StateMachineNotFoundError } from './state-machine-arn.js';
+
+/**
+ * `failover failback --plan <file>` on AWS: starts the plan's failback state machine
+ * (`<plan>-failback`, or --state-machine-arn) after the plan's name is typed (or `--yes`; a
+ * `--dry-run` needs neither), then follows it to its end. Exit 0 succeeded, 1 refused or failed,
+ * 2 bad input or nothing started, 130 stopped following.
+ */
+export async function runLiveFailback(args: FailbackArgs, io: CliIo, env: CliEnvironment): Promise<number> {
+  if (args.values.scenario !== undefined) throw new BadInputError('--scenario is for --local only');
+  const { plan } = await loadPlanAndScenario('failback', args.values.plan, undefined);
+  const problem = failbackPlanProblem(plan);
+  if (problem !== undefined) throw new BadInputError(problem);
+  const dryRun = args.values['dry-run'] === true;
+  let machine;
+  try {
+    machine = await resolveStateMachine(
+      plan,
+      { arn: args.values['state-machine-arn'], region: args.values.region, name: `${plan.name}-failback` },
+      env.variables,
+    );
+  } catch (error) {
+    io.err(
+      error instanceof StateMachineNotFoundError
+        ? `bad input: ${error.message}`
+        : `cannot find the failback state machine: ${describeError(error)}`,
+    );
+    return EXIT.badInput;
+  }
+  io.out(
+    `Failback of plan ${plan.name} to ${plan.primaryRegion}${dryRun ? ' (dry run)' : ''} on ${machine.arn} (from ${machine.from})`,
+  );
+  if (!dryRun && args.values.yes !== true) {
+    if (!env.interactive) {
+      io.err(
+        `refusing to start a live failback of ${plan.name} without confirmation: no terminal to type the plan name on; pass --yes (or --dry-run)`,
+      );
+      return EXIT.badInput;
+    }
+    io.err(
+      `This fails plan ${plan.name} BACK to ${plan.primaryRegion}: writes are frozen, the home replicas promoted, configuration routed back, the recovery region scaled back and re-protected.`,
+    );
+    const answer = (await env.ask(`Type the plan name (${plan.name}) to continue: `))?.trim() ?? '';
+    if (answer !== plan.name) {
+      io.err(`"${answer}" is not the plan name ${plan.name}: nothing was started`);
+      return EXIT.badInput;
+    }
+  }
+  const client = stepFunctionsClient(machine.region);
+  let executionArn: string;
+  try {
+    const started = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: machine.arn,
+        input: JSON.stringify({ dryRun, requestedBy: args.values['requested-by'] ?? 'failover failback' }),
+      }),
+    );
+    executionArn = started.executionArn ?? '';
+  } catch (error) {
+    io.err(`could not start the failback: ${describeError(error)}`);
+    return EXIT.badInput;
+  }
+  io.out(`Started ${executionArn}`);
+  const controller = new AbortController();
+  const stopListening = env.onInterrupt(() => controller.abort());
+  try {
+    const followed = await followExecution({
+      client,
+      executionArn,
+      pollIntervalMs: env.pollIntervalMs,
+      sleep: env.sleep,
+      signal: controller.signal,
+      onEvents: (events) => {
+        for (const event of events)
+          if (event.type?.endsWith('StateEntered')) io.out(`  ${event.stateEnteredEventDetails?.name ?? ''}`);
+      },
+    });
+    if (followed.interrupted) {
+      io.err(`stopped following ${executionArn}; the failback keeps running`);
+      return EXIT_INTERRUPTED;
+    }
+    const status = followed.description?.status ?? 'UNKNOWN';
+    const cause = followed.description?.cause;
+    io.err(`failback ${status.toLowerCase()}${cause !== undefined ? `: ${cause}` : ''}`);
+    return status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+  } finally {
+    stopListening();
+  }
+}
