@@ -26,6 +26,7 @@ import {
   acknowledgeLockExecutions,
   acknowledgeStateMachineRole,
   functionPolicyStatements,
+  failbackStatements,
   stateMachineExecutionsArn,
   stateMachineStatements,
 } from './function-permissions.js';
@@ -35,6 +36,12 @@ import { ExecutionAlarm } from './execution-alarm.js';
 import { LOCK_TABLE_TAG, PLAN_TAG } from '../functions/common/approval-tags.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
 import { FenceRetry } from './fence-retry.js';
+import {
+  FAILBACK_FUNCTION_ID,
+  FailbackStateMachine,
+  failbackStateMachineName,
+} from './failback-state-machine.js';
+import { failbackPlanProblem } from '../state-machines/failback-builder.js';
 import { fencingKinds } from '../functions/fence-retry/fencing-kinds.js';
 import { ReportBucket } from './report-bucket.js';
 import { KindAlarms, KindHealthChecks } from './kind-alarms.js';
@@ -103,6 +110,15 @@ export class FailoverOrchestrator extends Construct {
   public readonly fenceRetryFunction?: LambdaFunction;
   /** Runs the fence retry every 5 minutes. */
   public readonly fenceRetrySchedule?: Rule;
+  /**
+   * The way back (issue 10): `<plan>-failback`, the failback workflow
+   * (state-machines/failback-builder.ts) on the same functions plus its own step (`failback`),
+   * started by `failover failback --plan`. Only for a plan that can fail back
+   * (`failbackPlanProblem`: RDS replicas with `primary`, Auto Scaling groups, SSM parameters).
+   */
+  public readonly failbackStateMachine?: StateMachine;
+  /** The failback workflow's own step (functions/failback). */
+  public readonly failbackFunction?: LambdaFunction;
   /** Each ended execution's report (HTML + JSON, `<plan>/<execution>.*`), kept a year: infra/report-bucket.ts. */
   public readonly reportBucket: ReportBucket;
   /**
@@ -160,6 +176,9 @@ export class FailoverOrchestrator extends Construct {
       topic: this.topic.topicArn,
       lockTable: this.lockTable.tableArn,
       executions: stateMachineExecutionsArn(stack, settings.stateMachineName),
+      ...(failbackPlanProblem(plan) === undefined
+        ? { failbackExecutions: stateMachineExecutionsArn(stack, failbackStateMachineName(plan)) }
+        : {}),
     };
     const functions = settings.workflowFunctionIds.map((functionId) => {
       const orchestratorFunction = new OrchestratorFunction(this, pascalCase(functionId), functionId, {
@@ -175,8 +194,11 @@ export class FailoverOrchestrator extends Construct {
       for (const statement of statements) orchestratorFunction.role.addToPrincipalPolicy(statement);
       const kind = KINDS.find((candidate) => candidate.id === functionId);
       if (kind) acknowledgeKindWildcards(orchestratorFunction.role, kind, statements);
-      if (functionId === 'failover-lock')
+      if (functionId === 'failover-lock') {
         acknowledgeLockExecutions(orchestratorFunction.role, settings.stateMachineName);
+        if (own.failbackExecutions !== undefined)
+          acknowledgeLockExecutions(orchestratorFunction.role, failbackStateMachineName(plan));
+      }
       return { functionId, orchestratorFunction };
     });
     // The SSM Command documents the self-hosted kinds send (none for a plan without them).
@@ -319,6 +341,36 @@ export class FailoverOrchestrator extends Construct {
       });
       this.fenceRetryFunction = fenceRetry.function;
       this.fenceRetrySchedule = fenceRetry.schedule;
+    }
+
+    if (failbackPlanProblem(plan) === undefined) {
+      const failbackFunction = new OrchestratorFunction(this, 'Failback', FAILBACK_FUNCTION_ID, {
+        ...functionOptions,
+        reservedConcurrency: settings.reservedConcurrency,
+        environment: functionEnvironment(FAILBACK_FUNCTION_ID, {
+          topicArn: this.topic.topicArn,
+          lockTableName: this.lockTable.tableName,
+        }),
+      });
+      for (const statement of failbackStatements(plan, stack, own))
+        failbackFunction.role.addToPrincipalPolicy(statement);
+      if (this.topicKey)
+        this.topicKey.addToResourcePolicy(
+          new PolicyStatement({
+            principals: [failbackFunction.role],
+            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'kms:ViaService': `sns.${plan.recoveryRegion}.amazonaws.com` } },
+          }),
+        );
+      const failback = new FailbackStateMachine(this, 'FailbackWorkflow', {
+        plan,
+        functions: { ...this.workflowFunctions, [FAILBACK_FUNCTION_ID]: failbackFunction.function },
+        lockTableName: this.lockTable.tableName,
+        logRetention: settings.logRetention,
+      });
+      this.failbackFunction = failbackFunction.function;
+      this.failbackStateMachine = failback.stateMachine;
     }
 
     this.reportBucket = new ReportBucket(this, 'Reports', {

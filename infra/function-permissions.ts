@@ -159,6 +159,11 @@ export interface OrchestratorResourceArns {
   readonly lockTable: string;
   /** Every execution of the failover state machine (`stateMachineExecutionsArn`). */
   readonly executions: string;
+  /**
+   * Every execution of the failback state machine, when the plan has one (issue 10): the lock's
+   * holder may be a failback, whose status the lock step checks.
+   */
+  readonly failbackExecutions?: string;
 }
 
 /**
@@ -182,7 +187,10 @@ export function functionPolicyStatements(
       // executions of this state machine); Publish of a refusal.
       return [
         ...allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [own.lockTable]),
-        ...allow(['states:DescribeExecution', 'states:StopExecution'], [own.executions]),
+        ...allow(
+          ['states:DescribeExecution', 'states:StopExecution'],
+          [own.executions, ...(own.failbackExecutions !== undefined ? [own.failbackExecutions] : [])],
+        ),
         ...allow(['sns:Publish'], [own.topic]),
       ];
     case 'confirm-outage':
@@ -231,6 +239,38 @@ export function readinessCheckStatements(
       resources: ['*'],
       conditions: { StringEquals: { 'cloudwatch:namespace': READINESS_NAMESPACE } },
     }),
+  ];
+}
+
+/**
+ * The failback workflow's own step (functions/failback, issue 10): reads the lock item and the
+ * fencing records and writes them (the records closed, the failback recorded on the lock item,
+ * GetItem and UpdateItem), sets the plan's freeze parameter (GetParameter to read its type,
+ * PutParameter) and publishes the failback's notices. The kinds' failback actions run in the
+ * kinds' own functions, with the kinds' permissions.
+ */
+export function failbackStatements(
+  plan: Plan,
+  stack: Stack,
+  own: OrchestratorResourceArns,
+): PolicyStatement[] {
+  const freeze = plan.failback.freezeParameter;
+  return [
+    ...allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [own.lockTable]),
+    ...allow(['sns:Publish'], [own.topic]),
+    ...(freeze === undefined
+      ? []
+      : allow(
+          ['ssm:GetParameter', 'ssm:PutParameter'],
+          [
+            stack.formatArn({
+              service: 'ssm',
+              region: plan.recoveryRegion,
+              resource: 'parameter',
+              resourceName: freeze.name.slice(1),
+            }),
+          ],
+        )),
   ];
 }
 

@@ -55,6 +55,8 @@ export const ORCHESTRATOR_FUNCTION_IDS: readonly string[] = [
   READINESS_CHECK_ID,
   WRITE_REPORT_ID,
   FENCE_RETRY_ID,
+  // The failback workflow's own step (issue 10): deployed with the failback state machine.
+  'failback',
 ];
 
 /** A resource kind's id (functions/kinds/<id>), as opposed to a workflow step's. */

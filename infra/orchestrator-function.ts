@@ -25,7 +25,7 @@ export interface FunctionEnvironmentValues {
  * failover-record.ts: every kind, and notify), the topic for whatever publishes.
  */
 export function functionEnvironment(id: string, values: FunctionEnvironmentValues): Record<string, string> {
-  if (id === 'failover-lock' || id === 'notify')
+  if (id === 'failover-lock' || id === 'notify' || id === 'failback')
     return { FAILOVER_LOCK_TABLE: values.lockTableName, FAILOVER_TOPIC_ARN: values.topicArn };
   if (isKindId(id)) return { FAILOVER_LOCK_TABLE: values.lockTableName };
   return {};

@@ -14,6 +14,8 @@ import {
   READINESS_CHECK_ID,
 } from './function-settings.js';
 import { defaultHandlersDirectory, prebuiltHandler } from './handler-code.js';
+import { FAILBACK_FUNCTION_ID } from './failback-state-machine.js';
+import { failbackPlanProblem } from '../state-machines/failback-builder.js';
 import { definitionPlaceholders } from './orchestrator-function.js';
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
@@ -204,7 +206,9 @@ export function validateProps(scope: Construct, props: FailoverOrchestratorProps
     const unknown = definitionPlaceholders(definition).filter((name) => !known.has(name));
     if (unknown.length)
       problems.push(`the workflow uses substitutions no function provides: ${unknown.join(', ')}`);
-    const missing = [...functionIds, READINESS_CHECK_ID]
+    // The failback workflow's own step too, for a plan that can fail back (infra/failback-state-machine.ts).
+    const failbackIds = failbackPlanProblem(plan) === undefined ? [FAILBACK_FUNCTION_ID] : [];
+    const missing = [...functionIds, READINESS_CHECK_ID, ...failbackIds]
       .map((id) => prebuiltHandler(handlersDirectory, id))
       .filter((handler) => !existsSync(handler));
     if (missing.length)

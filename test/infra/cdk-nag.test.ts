@@ -46,6 +46,13 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     expect(awsSolutions(app)?.violations).toEqual([]);
   });
 
+  it('passes an orchestrator with the failback state machine and its step (issue 10)', () => {
+    const { app } = orchestratorApp('failback.plan.yaml', { bundle: false, cdkNag: true });
+
+    expect(() => app.synth()).not.toThrow();
+    expect(awsSolutions(app)?.violations).toEqual([]);
+  });
+
   it('fails the synth on a finding nobody acknowledged (the check is live)', () => {
     const { app, orchestrator } = exampleApp({ bundle: false, cdkNag: true });
     new Queue(orchestrator, 'UncheckedQueue');
