@@ -4,14 +4,17 @@ import { DRILL_DETAIL_TYPE, DRILL_SOURCE } from '../../functions/validate-trigge
 import { replay, createReplayCloud, type ReplayResult } from '../runner.js';
 import type { Scenario, SimulatedCloud, CloudSnapshot } from '../sim/index.js';
 import { failbackWorkflow } from './definition.js';
-import { fenceOldRegion } from './fence-stand-in.js';
+import { readFencing } from '../../functions/common/fencing-record.js';
+import { fencingKinds } from '../../functions/fence-retry/fencing-kinds.js';
+import { onSimulatedCloud, runFenceRetries } from '../fence-retries.js';
 import { shapeDifferences } from './shape.js';
 
 /**
  * The whole cycle on ONE simulated cloud (issue 10): the failover (a drill through the failover
- * state machine), the failed region coming back and its fencing (the failover's fencing record,
- * or when there is none the stand-in of fence-stand-in.ts), then the failback execution through the
- * failback state machine, later on the same virtual timeline, then the shape comparison.
+ * state machine, whose Fence step fences the old region when it answers), the failed region
+ * coming back (the scheduled fence retry, engine/fence-retries.ts, fences what was left pending),
+ * then the failback execution through the failback state machine, later on the same virtual
+ * timeline, then the shape comparison.
  */
 
 export interface CycleOptions {
@@ -78,6 +81,19 @@ export async function inSimulation(
   });
 }
 
+/** One line per old-region resource, as the fencing records say after the retry. */
+async function fencingLines(plan: Plan, cloud: SimulatedCloud, at: Date): Promise<string[]> {
+  return onSimulatedCloud(plan, cloud, at.getTime(), async () => {
+    const lines: string[] = [];
+    for (const { id } of fencingKinds(plan)) {
+      const record = await readFencing(plan.recoveryRegion, plan.name, id);
+      for (const resource of record?.resources ?? [])
+        lines.push(`${resource.label} (${plan.primaryRegion}): ${resource.status}: ${resource.detail}`);
+    }
+    return lines;
+  });
+}
+
 const cycleStart = (scenario: Scenario, startTime?: Date): Date =>
   startTime ?? new Date(scenario.startTime ?? '2026-01-01T00:00:00Z');
 /** The failover leg's drill request (what `failover gameday` sends). */
@@ -97,9 +113,10 @@ export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): 
   const start = cycleStart(scenario, options.startTime);
   const event = cycleEvent(plan, start);
   const cloud = options.cloud ?? createReplayCloud(plan, event, scenario);
-  const before = cloud.snapshot();
+  const before = await onSimulatedCloud(plan, cloud, start.getTime(), async () => cloud.snapshot());
   let failover: CycleResult['failover'] = null;
   let fencing: CycleResult['fencing'] = null;
+  const failbackAt = new Date(start.getTime() + (options.failbackAfterSeconds ?? 3_600) * 1_000);
   if (options.failover !== false) {
     const result = await replay({ plan, event, cloud, executionName: `failover-${start.getTime()}` });
     failover = { ...leg(result), rtoSeconds: result.rtoSeconds };
@@ -110,19 +127,19 @@ export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): 
         failback: null,
         differences: [`the failover ${result.outcome}: ${result.summary}`],
         before,
-        after: cloud.snapshot(),
+        after: result.cloud,
         notices: [],
       };
-    // The failed region comes back: what the failover fenced, or fenced now.
-    const fenceAt = new Date(Date.parse(result.endedAt) + 60_000);
-    let lines: string[] = [];
-    await inSimulation(plan, cloud, fenceAt, 'fence-old-region', async () => {
-      lines = await fenceOldRegion(plan, result.executionArn);
-      return lines;
-    });
-    fencing = { at: fenceAt.toISOString(), lines };
+    // Until the failback starts, the scheduled retry runs every 5 minutes (as the construct's
+    // schedule does) and fences what the failover's Fence step could not: a region still down
+    // then is fenced once it answers again.
+    const fenceTimes: Date[] = [];
+    for (let at = Date.parse(result.endedAt) + 300_000; at < failbackAt.getTime(); at += 300_000)
+      fenceTimes.push(new Date(at));
+    await runFenceRetries({ plan, cloud, at: fenceTimes });
+    const fenceAt = fenceTimes.at(-1) ?? new Date(Date.parse(result.endedAt));
+    fencing = { at: fenceAt.toISOString(), lines: await fencingLines(plan, cloud, fenceAt) };
   }
-  const failbackAt = new Date(start.getTime() + (options.failbackAfterSeconds ?? 3_600) * 1_000);
   const { failback, notices, after } = await runFailbackLeg(plan, cloud, failbackAt, options.dryRun ?? false);
   // A dry run changes nothing: the shape is compared only after a real failback.
   const differences =
@@ -154,5 +171,7 @@ export async function runFailbackLeg(plan: Plan, cloud: SimulatedCloud, at: Date
     .notifications()
     .slice(noticesBefore)
     .map((notice) => notice.subject ?? '');
-  return { failback, notices, after: cloud.snapshot() };
+  // The cloud as the execution left it, by the virtual clock (a snapshot taken now, on the real
+  // clock, would be months later: RDS would have started the stopped instances again by then).
+  return { failback, notices, after: result.cloud };
 }

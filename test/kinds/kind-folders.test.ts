@@ -69,11 +69,6 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
       why: 'the freeze parameter is read as the ssm-parameter kind reads parameters',
     },
     {
-      file: 'engine/failback/fence-stand-in.ts',
-      names: ['rds-replica', 'auto-scaling-group', 'databases', 'scalingGroups', 'autoscaling'],
-      why: "the local cycle's stand-in for the failover's Fence step when it left no fencing record",
-    },
-    {
       file: 'engine/failback/shape.ts',
       names: ['databases', 'scalingGroups', 'parameters'],
       why: "the round trip's verdict compares the databases, groups and parameters before and after",

@@ -105,7 +105,7 @@ export class SimulatedRds {
   private readonly instances: DbInstanceRecord[] = [];
   private readonly snapshots: SimulatedSnapshots;
   /** The snapshot each instance's last stop took, by ARN. */
-  private readonly finalSnapshots = new Map<string, string>();
+  private readonly finalSnapshots = new Map<DbInstanceRecord, string>();
   /** Renames and deletes (failback, issue 10): sim-rds-lifecycle.ts. */
   private readonly lifecycle: RdsLifecycle;
 
@@ -182,7 +182,7 @@ export class SimulatedRds {
         port: PORT,
         promotionStartedAt: iso(db.promotionStartedAt),
         promotedAt: iso(view.promotedAt),
-        finalSnapshot: this.finalSnapshots.get(db.arn) ?? null,
+        finalSnapshot: this.finalSnapshots.get(db) ?? null,
       };
     });
   }
@@ -280,7 +280,7 @@ export class SimulatedRds {
       );
     if (input.DBSnapshotIdentifier !== undefined) {
       this.snapshots.take(input.DBSnapshotIdentifier, db.id, db.region, call.now);
-      this.finalSnapshots.set(db.arn, input.DBSnapshotIdentifier);
+      this.finalSnapshots.set(db, input.DBSnapshotIdentifier);
     }
     db.stopRequestedAt = call.now;
     return { DBInstance: this.shape(db, call.now) };
