@@ -130,7 +130,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(['rds:DescribeDBInstances'], [oldPrimary]),
     ...grants(['rds:StopDBInstance', 'rds:DescribeDBSnapshots'], [oldPrimary, finalSnapshots]),
     ...grants(['cloudwatch:GetMetricData'], ['*']),
-    // Failback (issue 10): the replicas and the instances renamed aside (the fixture names no primary).
+    // Failback (issue 10): the replicas, the old primary of `main`, and the instances renamed aside.
     ...grants(
       [
         'rds:DescribeDBInstances',
@@ -140,7 +140,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
         'rds:StartDBInstance',
         'rds:StopDBInstance',
       ],
-      replicas.flatMap((arn) => [arn, `${arn}-stale-*`]),
+      [...replicas, oldPrimary].flatMap((arn) => [arn, `${arn}-stale-*`]),
     ),
     ...recordReadWrite,
   ],
