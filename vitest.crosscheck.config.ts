@@ -11,7 +11,9 @@ export default defineConfig({
     setupFiles: ['engine/polyfills.ts'],
     environment: 'node',
     testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // The beforeAll runs all 71 executions on moto (about 70 s alone; over 120 s on a loaded
+    // machine, which failed the file once): a generous bound, still far below CI's limits.
+    hookTimeout: 600_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
   },
 });
