@@ -93,7 +93,11 @@ export function statusLines(plan: Plan, kinds: readonly KindFencing[]): string[]
 }
 
 /** The lock table of the deployed orchestrator: its state machine's tags name it (as `failover approve` finds it). */
-async function deployedTable(plan: Plan, values: StatusArgs['values'], env: CliEnvironment): Promise<string> {
+export async function deployedTable(
+  plan: Plan,
+  values: StatusArgs['values'],
+  env: CliEnvironment,
+): Promise<string> {
   const machine = await resolveStateMachine(
     plan,
     { arn: values['state-machine-arn'], region: values.region },

@@ -81,7 +81,7 @@ function placementOf(
 /** `yyyymmddhhmm` in UTC, for the identifiers of instances renamed aside. */
 export const stamp = (iso: string): string => iso.replace(/[-:T]/g, '').slice(0, 12);
 
-const isReplicating = (instance: DBInstance): boolean =>
+export const isReplicating = (instance: DBInstance): boolean =>
   instance.DBInstanceStatus === 'available' &&
   (instance.StatusInfos ?? []).some(
     (info) => info.StatusType === 'read replication' && info.Status === 'replicating',
