@@ -10,7 +10,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { failbackPlan } from './support.js';
 import { recordingEnvironment } from '../gameday/support/cli.js';
 import { setClientInterceptor } from '../../functions/common/aws-clients.js';
@@ -27,6 +27,9 @@ const listed = [
 ];
 
 const rds = mockClient(RDSClient);
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const io = () => {
   const out: string[] = [];
@@ -111,5 +114,32 @@ describe('runDeleteStale', () => {
     expect(err).toEqual([
       `could not delete ${AWAY} (us-west-2): InvalidDBInstanceStateFault: deletion protection is on`,
     ]);
+  });
+
+  it('waits for an instance still stopping; one in a state that does not pass is an error line', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout'] });
+    rds
+      .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: HOME })
+      .resolvesOnce({ DBInstances: [{ DBInstanceIdentifier: HOME, DBInstanceStatus: 'stopping' }] })
+      .resolves({ DBInstances: [{ DBInstanceIdentifier: HOME, DBInstanceStatus: 'stopped' }] });
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: AWAY }).resolves({
+      DBInstances: [{ DBInstanceIdentifier: AWAY, DBInstanceStatus: 'failed' }],
+    });
+    const { out, err, io: cliIo } = io();
+    const running = runDeleteStale(
+      failbackPlan(),
+      { dryRun: false, yes: true },
+      cliIo,
+      recordingEnvironment(),
+    );
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(await running).toBe(1);
+    expect(out).toContain(`deleted ${HOME} (us-east-1) after final snapshot ${HOME}-final`);
+    expect(err).toEqual([
+      `could not delete ${AWAY} (us-west-2): it is failed, RDS deletes it only when available or stopped`,
+    ]);
+    expect(
+      rds.commandCalls(DeleteDBInstanceCommand).map((call) => call.args[0].input.DBInstanceIdentifier),
+    ).toEqual([HOME]);
   });
 });

@@ -113,7 +113,7 @@ async function deleteOne(instance: StaleInstance, waitSeconds: number): Promise<
     if (status === 'deleting') return { skipped: `${id} (${region}): deleting already` };
     if (DELETABLE.has(status)) break;
     if (!PASSING.has(status) || Date.now() >= until)
-      throw new Error(`${id} (${region}) is ${status}: not deleted`);
+      throw new Error(`it is ${status}, RDS deletes it only when available or stopped`);
     await sleep(STALE_POLL_SECONDS * 1_000);
   }
   try {
