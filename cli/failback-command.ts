@@ -6,6 +6,7 @@ import { EXIT, type CliIo } from './cli-io.js';
 import type { CliEnvironment } from './cli-environment.js';
 import { BadInputError, badInputLine, isBadInput, loadPlanAndScenario } from './command-inputs.js';
 import { runLiveFailback } from './failback-live.js';
+import { deletionLines } from './delete-stale.js';
 
 /**
  * `failover failback`: the way back after a failover (issue 10).
@@ -15,10 +16,12 @@ import { runLiveFailback } from './failback-live.js';
  *   input, a plan that cannot fail back, and no failover to undo (`--failback-only`).
  * - live: starts the `<plan>-failback` state machine after a typed confirmation or `--yes`
  *   (failback-live.ts).
+ * - `--delete-stale`: after a succeeded failback, the instances renamed aside are deleted with a
+ *   final snapshot each (cli/delete-stale.ts; live after typing `delete` or `--yes`).
  */
 
 export const FAILBACK_USAGE =
-  'failover failback --plan <file> [--local [--scenario <file>] [--json] [--failback-only]] [--dry-run] [--yes] [--state-machine-arn <arn>] [--region <r>] [--requested-by <who>]';
+  'failover failback --plan <file> [--local [--scenario <file>] [--json] [--failback-only]] [--dry-run] [--yes] [--delete-stale] [--state-machine-arn <arn>] [--region <r>] [--requested-by <who>]';
 
 export const FAILBACK_OPTIONS = {
   plan: { type: 'string' },
@@ -28,6 +31,7 @@ export const FAILBACK_OPTIONS = {
   'failback-only': { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
+  'delete-stale': { type: 'boolean', default: false },
   'state-machine-arn': { type: 'string' },
   region: { type: 'string' },
   'requested-by': { type: 'string' },
@@ -43,6 +47,7 @@ export interface FailbackArgs {
     readonly 'failback-only'?: boolean;
     readonly 'dry-run'?: boolean;
     readonly yes?: boolean;
+    readonly 'delete-stale'?: boolean;
     readonly 'state-machine-arn'?: string;
     readonly region?: string;
     readonly 'requested-by'?: string;
@@ -61,6 +66,7 @@ const noFailover = (cycle: CycleResult): boolean =>
 
 export function exitCodeOf(cycle: CycleResult): number {
   if (noFailover(cycle)) return EXIT.badInput;
+  if (cycle.staleDeletion?.error !== undefined) return EXIT.failed;
   return cycle.differences.length === 0 ? EXIT.ok : EXIT.failed;
 }
 
@@ -87,6 +93,12 @@ function textLines(plan: Plan, cycle: CycleResult, dryRun: boolean): string[] {
         : 'differences from the pre-failover shape:',
   );
   lines.push(...cycle.differences.map((line) => `  ${line}`));
+  const deletion = cycle.staleDeletion;
+  if (deletion !== null) {
+    lines.push(...(deletion.wouldDelete ?? []).map((item) => `would delete ${item} after a final snapshot`));
+    lines.push(...deletionLines(deletion));
+    if (deletion.error !== undefined) lines.push(deletion.error);
+  }
   return lines;
 }
 
@@ -102,6 +114,7 @@ async function runLocal(args: FailbackArgs, io: CliIo): Promise<number> {
     ...(scenario !== undefined ? { scenario } : {}),
     failover: args.values['failback-only'] !== true,
     dryRun: args.values['dry-run'] === true,
+    deleteStale: args.values['delete-stale'] === true,
   });
   const code = exitCodeOf(cycle);
   if (code === EXIT.badInput) {
@@ -109,13 +122,14 @@ async function runLocal(args: FailbackArgs, io: CliIo): Promise<number> {
     return code;
   }
   if (args.values.json === true) {
-    const { failover, fencing, failback, differences, notices, after } = cycle;
+    const { failover, fencing, failback, differences, staleDeletion, notices, after } = cycle;
     const report = {
       plan: plan.name,
       failover,
       fencing,
       failback,
       differences,
+      staleDeletion,
       notices,
       endState: after.endState,
     };

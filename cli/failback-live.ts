@@ -4,6 +4,7 @@ import { failbackPlanProblem } from '../state-machines/failback-builder.js';
 import { EXIT, type CliIo } from './cli-io.js';
 import { EXIT_INTERRUPTED, type CliEnvironment } from './cli-environment.js';
 import { BadInputError, loadPlanAndScenario } from './command-inputs.js';
+import { runDeleteStale } from './delete-stale.js';
 import { followExecution } from './execution-follower.js';
 import type { FailbackArgs } from './failback-command.js';
 import { resolveStateMachine, stepFunctionsClient, StateMachineNotFoundError } from './state-machine-arn.js';
@@ -11,8 +12,10 @@ import { resolveStateMachine, stepFunctionsClient, StateMachineNotFoundError } f
 /**
  * `failover failback --plan <file>` on AWS: starts the plan's failback state machine
  * (`<plan>-failback`, or --state-machine-arn) after the plan's name is typed (or `--yes`; a
- * `--dry-run` needs neither), then follows it to its end. Exit 0 succeeded, 1 refused or failed,
- * 2 bad input or nothing started, 130 stopped following.
+ * `--dry-run` needs neither), then follows it to its end; with `--delete-stale`, a SUCCEEDED
+ * failback is followed by the deletion of the stale instances (cli/delete-stale.ts, its own
+ * confirmation). Exit 0 succeeded, 1 refused or failed (or the deletion), 2 bad input or nothing
+ * started, 130 stopped following.
  */
 export async function runLiveFailback(args: FailbackArgs, io: CliIo, env: CliEnvironment): Promise<number> {
   if (args.values.scenario !== undefined) throw new BadInputError('--scenario is for --local only');
@@ -90,7 +93,9 @@ export async function runLiveFailback(args: FailbackArgs, io: CliIo, env: CliEnv
     const status = followed.description?.status ?? 'UNKNOWN';
     const cause = followed.description?.cause;
     io.err(`failback ${status.toLowerCase()}${cause !== undefined ? `: ${cause}` : ''}`);
-    return status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+    if (status !== 'SUCCEEDED') return EXIT.failed;
+    if (args.values['delete-stale'] !== true) return EXIT.ok;
+    return await runDeleteStale(plan, { dryRun, yes: args.values.yes === true }, io, env);
   } finally {
     stopListening();
   }

@@ -8,6 +8,11 @@ import { readFencing } from '../../functions/common/fencing-record.js';
 import { fencingKinds } from '../../functions/fence-retry/fencing-kinds.js';
 import { onSimulatedCloud, runFenceRetries } from '../fence-retries.js';
 import { shapeDifferences } from './shape.js';
+import {
+  deleteStale,
+  findStale,
+  type StaleDeletion,
+} from '../../functions/kinds/rds-replica/stale-instances.js';
 
 /**
  * The whole cycle on ONE simulated cloud (issue 10): the failover (a drill through the failover
@@ -28,7 +33,15 @@ export interface CycleOptions {
   readonly failover?: boolean;
   /** Start the failback as a dry run. */
   readonly dryRun?: boolean;
+  /**
+   * `--delete-stale`: after a succeeded failback, delete the instances renamed aside (with final
+   * snapshots), as the CLI does on AWS; a dry run only lists them.
+   */
+  readonly deleteStale?: boolean;
 }
+
+/** What `--delete-stale` did (or, in a dry run, would delete: `wouldDelete`). */
+export type CycleStaleDeletion = StaleDeletion & { readonly wouldDelete?: readonly string[] };
 
 export interface Leg {
   readonly outcome: ReplayResult['outcome'];
@@ -45,6 +58,7 @@ export interface CycleResult {
   readonly failback: (Leg & { readonly rpoSeconds: number }) | null;
   /** Differences from the pre-failover shape; empty when the round trip restored it. */
   readonly differences: readonly string[];
+  readonly staleDeletion: CycleStaleDeletion | null;
   readonly before: CloudSnapshot;
   readonly after: CloudSnapshot;
   readonly notices: readonly string[];
@@ -126,6 +140,7 @@ export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): 
         fencing,
         failback: null,
         differences: [`the failover ${result.outcome}: ${result.summary}`],
+        staleDeletion: null,
         before,
         after: result.cloud,
         notices: [],
@@ -140,7 +155,23 @@ export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): 
     const fenceAt = fenceTimes.at(-1) ?? new Date(Date.parse(result.endedAt));
     fencing = { at: fenceAt.toISOString(), lines: await fencingLines(plan, cloud, fenceAt) };
   }
-  const { failback, notices, after } = await runFailbackLeg(plan, cloud, failbackAt, options.dryRun ?? false);
+  const failbackLeg = await runFailbackLeg(plan, cloud, failbackAt, options.dryRun ?? false);
+  const { failback, notices } = failbackLeg;
+  let after = failbackLeg.after;
+  let staleDeletion: CycleStaleDeletion | null = null;
+  if (options.deleteStale === true && failback.outcome === 'succeeded') {
+    // The same code as on AWS, on the cycle's cloud once the failback has ended (virtual time).
+    const deletion = await onSimulatedCloud(plan, cloud, Date.parse(after.time), async () => {
+      const found = await findStale(plan);
+      const done: CycleStaleDeletion =
+        options.dryRun === true
+          ? { deleted: [], skipped: [], wouldDelete: found.map((item) => `${item.id} (${item.region})`) }
+          : await deleteStale(found);
+      return { done, after: cloud.snapshot() };
+    });
+    staleDeletion = deletion.done;
+    after = deletion.after;
+  }
   // A dry run changes nothing: the shape is compared only after a real failback.
   const differences =
     failback.outcome === 'succeeded'
@@ -148,7 +179,7 @@ export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): 
         ? []
         : shapeDifferences(plan, before, after)
       : [`the failback ${failback.outcome}: ${failback.error?.cause ?? failback.error?.error ?? ''}`];
-  return { failover, fencing, failback, differences, before, after, notices };
+  return { failover, fencing, failback, differences, staleDeletion, before, after, notices };
 }
 
 /** The failback execution alone, on `cloud` at `at` (after a failover, or to show a refusal). */

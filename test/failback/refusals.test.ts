@@ -2,19 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { inSimulation, runFailbackLeg } from '../../engine/failback/cycle.js';
 import { replay, createReplayCloud } from '../../engine/runner.js';
 import { drillEvent } from '../../cli/gameday-command.js';
 import { writeFencing } from '../../functions/common/fencing-record.js';
-import { failbackPlan } from './support.js';
+import { failbackPlan, runCli } from './support.js';
 
-const run = async (argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) });
-  return { code, out: out.join('\n'), err };
-};
+const run = runCli;
 
 const PLAN_FILE = 'examples/shop-failback.plan.yaml';
 const start = new Date('2026-01-01T00:00:00Z');

@@ -1,4 +1,5 @@
 import type { Plan, PlanInput } from '../../functions/common/plan.js';
+import { main } from '../../cli/main.js';
 import { examplePlan } from '../fixtures/plans.js';
 
 type Loose = Record<string, unknown>;
@@ -37,3 +38,11 @@ export const twoOfEachPlan = (): Plan =>
     });
     (doc.parameters as Loose[]).push({ name: '/shop/orders/host', value: '{{databases.orders.endpoint}}' });
   });
+
+/** `failover <argv>` in process: the exit code, stdout joined, stderr lines. */
+export const runCli = async (argv: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) });
+  return { code, out: out.join('\n'), err };
+};
