@@ -24,7 +24,30 @@ except ImportError as error:
     sys.exit(3)
 
 
+def serialize_dynamodb_writes() -> None:
+    """AWS applies each conditional write atomically; moto's threaded server checks the condition
+    and writes in two steps, so concurrent writers (the lock, the failover record's first writer)
+    could both pass. One lock around moto's DynamoDB writes gives AWS's semantics."""
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.Lock()
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        original = getattr(DynamoDBBackend, name, None)
+        if original is None:
+            continue
+
+        def locked(*args, __original=original, **kwargs):
+            with lock:
+                return __original(*args, **kwargs)
+
+        setattr(DynamoDBBackend, name, functools.wraps(original)(locked))
+
+
 def main() -> None:
+    serialize_dynamodb_writes()
     # Werkzeug logs one line per request to stderr; the test run only needs errors.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -1,11 +1,10 @@
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CustomHookPlan } from '../../functions/kinds/custom-hook/definition.js';
 import { invokeHook } from '../../functions/kinds/custom-hook/invoke-hook.js';
 import { kindReadiness } from '../../functions/kinds/custom-hook/readiness.js';
 import type { HookInput } from '../../functions/kinds/custom-hook/types.js';
 import { expectStepCommandsSentToMoto } from './step-calls.js';
-import { contractPlan, MOTO_ACCOUNT, motoEndpoint, RECOVERY } from './support.js';
+import { contractPlan, createEchoFunction, MOTO_ACCOUNT, motoEndpoint, RECOVERY } from './support.js';
 
 /**
  * The custom hook kind's calls (Invoke, GetFunctionConfiguration) over HTTP against moto.
@@ -29,60 +28,8 @@ const hook: CustomHookPlan = {
   blocking: true,
 };
 
-async function useLambdaWithoutDocker(): Promise<void> {
-  const response = await fetch(`${motoEndpoint()}/moto-api/config`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ lambda: { use_docker: false } }),
-  });
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`moto refused its Lambda config: HTTP ${response.status}`);
-}
-
-/**
- * moto's CreateFunction needs a role Lambda can assume. No IAM client is installed, so this is
- * IAM's query API by hand (moto routes by the credential scope; it does not check signatures).
- */
-async function createHookRole(): Promise<string> {
-  const trust = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-    ],
-  });
-  const response = await fetch(motoEndpoint(), {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: new URLSearchParams({
-      Action: 'CreateRole',
-      Version: '2010-05-08',
-      RoleName: 'contract-hook-role',
-      AssumeRolePolicyDocument: trust,
-    }).toString(),
-  });
-  const body = await response.text();
-  const arn = /<Arn>([^<]+)<\/Arn>/.exec(body)?.[1];
-  if (!response.ok || arn === undefined) throw new Error(`moto did not create the hook role: ${body}`);
-  return arn;
-}
-
 beforeAll(async () => {
-  await useLambdaWithoutDocker();
-  const role = await createHookRole();
-  await new LambdaClient({ region: RECOVERY, endpoint: motoEndpoint() }).send(
-    new CreateFunctionCommand({
-      FunctionName: NAME,
-      Runtime: 'nodejs22.x',
-      Role: role,
-      Handler: 'index.handler',
-      Code: { ZipFile: new TextEncoder().encode('not run: moto without Docker') },
-      Timeout: 10,
-    }),
-  );
+  expect(await createEchoFunction(NAME, 10)).toBe(ARN);
 });
 
 describe('invokeHook over HTTP', () => {

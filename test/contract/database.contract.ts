@@ -14,7 +14,15 @@ import { describeInstance, endpointOf, isReplica } from '../../functions/kinds/r
 import { readReplicaLag } from '../../functions/kinds/rds-replica/replica-lag.js';
 import type { Promotion } from '../../functions/kinds/rds-replica/types.js';
 import { expectStepCommandsSentToMoto, stepCalls } from './step-calls.js';
-import { arrange, contractPlan, motoEndpoint, PRIMARY, RECOVERY, rejectionOf } from './support.js';
+import {
+  arrange,
+  contractPlan,
+  motoEndpoint,
+  POSTGRES_INSTANCE,
+  PRIMARY,
+  RECOVERY,
+  rejectionOf,
+} from './support.js';
 
 /**
  * readReplicaLag, promoteReplica and checkPromotion over HTTP against moto: a source instance in
@@ -59,11 +67,7 @@ async function createStandalone(): Promise<string> {
   await arrange.rds(RECOVERY).send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: id,
-      DBInstanceClass: 'db.t3.micro',
-      Engine: 'postgres',
-      AllocatedStorage: 20,
-      MasterUsername: 'shop',
-      MasterUserPassword: 'contract-test-only',
+      ...POSTGRES_INSTANCE,
     }),
   );
   return id;
@@ -107,11 +111,7 @@ beforeAll(async () => {
   const { DBInstance: source } = await arrange.rds(PRIMARY).send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: SOURCE,
-      DBInstanceClass: 'db.t3.micro',
-      Engine: 'postgres',
-      AllocatedStorage: 20,
-      MasterUsername: 'shop',
-      MasterUserPassword: 'contract-test-only',
+      ...POSTGRES_INSTANCE,
       BackupRetentionPeriod: 7,
     }),
   );
