@@ -69,6 +69,21 @@ const ALLOWED: readonly { readonly file: string; readonly names: readonly string
       why: 'the freeze parameter is read as the ssm-parameter kind reads parameters',
     },
     {
+      file: 'engine/failback/cycle.ts',
+      names: ['rds-replica'],
+      why: "the cycle deletes the failback's stale RDS instances (--delete-stale) with the kind's own code",
+    },
+    {
+      file: 'cli/check-failback.ts',
+      names: ['rds-replica', 'ssm-parameter', 'databases', 'parameters'],
+      why: "failover check's failback section reads the home replicas and the parameters' recorded values, the two kinds a failback restores by value",
+    },
+    {
+      file: 'cli/delete-stale.ts',
+      names: ['rds-replica'],
+      why: "`failover failback --delete-stale` deletes stale RDS instances with the kind's own code",
+    },
+    {
       file: 'engine/failback/shape.ts',
       names: ['databases', 'scalingGroups', 'parameters'],
       why: "the round trip's verdict compares the databases, groups and parameters before and after",
