@@ -77,7 +77,10 @@ function textLines(plan: Plan, cycle: CycleResult, dryRun: boolean): string[] {
       `failover: ${cycle.failover.outcome}, RTO ${cycle.failover.rtoSeconds ?? '-'} s, ${cycle.failover.mutatingCalls} mutating calls`,
     );
   if (cycle.fencing !== null)
-    lines.push(`fenced at ${cycle.fencing.at}:`, ...cycle.fencing.lines.map((line) => `  ${line}`));
+    lines.push(
+      `old region, as its fencing records say at ${cycle.fencing.at} (the last fence retry before the failback):`,
+      ...cycle.fencing.lines.map((line) => `  ${line}`),
+    );
   if (cycle.failback !== null) {
     const { outcome, durationSeconds, rpoSeconds, mutatingCalls, error } = cycle.failback;
     lines.push(
