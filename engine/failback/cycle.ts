@@ -38,6 +38,8 @@ export interface CycleOptions {
    * snapshots), as the CLI does on AWS; a dry run only lists them.
    */
   readonly deleteStale?: boolean;
+  /** Keep the failback execution whole (`failbackReplay.recording`), for the cross-check on moto. */
+  readonly record?: boolean;
 }
 
 /** What `--delete-stale` did (or, in a dry run, would delete: `wouldDelete`). */
@@ -62,6 +64,10 @@ export interface CycleResult {
   readonly before: CloudSnapshot;
   readonly after: CloudSnapshot;
   readonly notices: readonly string[];
+  /** The failback execution as the runner returned it (with `recording` when `record` was asked). */
+  readonly failbackReplay?: ReplayResult;
+  /** The failback execution's input. */
+  readonly failbackEvent?: unknown;
 }
 
 const leg = (result: ReplayResult): Leg => ({
@@ -155,7 +161,7 @@ export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): 
     const fenceAt = fenceTimes.at(-1) ?? new Date(Date.parse(result.endedAt));
     fencing = { at: fenceAt.toISOString(), lines: await fencingLines(plan, cloud, fenceAt) };
   }
-  const failbackLeg = await runFailbackLeg(plan, cloud, failbackAt, options.dryRun ?? false);
+  const failbackLeg = await runFailbackLeg(plan, cloud, failbackAt, options.dryRun ?? false, options.record);
   const { failback, notices } = failbackLeg;
   let after = failbackLeg.after;
   let staleDeletion: CycleStaleDeletion | null = null;
@@ -179,18 +185,37 @@ export async function runFailbackCycle(plan: Plan, options: CycleOptions = {}): 
         ? []
         : shapeDifferences(plan, before, after)
       : [`the failback ${failback.outcome}: ${failback.error?.cause ?? failback.error?.error ?? ''}`];
-  return { failover, fencing, failback, differences, staleDeletion, before, after, notices };
+  return {
+    failover,
+    fencing,
+    failback,
+    differences,
+    staleDeletion,
+    before,
+    after,
+    notices,
+    failbackReplay: failbackLeg.result,
+    failbackEvent: failbackLeg.event,
+  };
 }
 
 /** The failback execution alone, on `cloud` at `at` (after a failover, or to show a refusal). */
-export async function runFailbackLeg(plan: Plan, cloud: SimulatedCloud, at: Date, dryRun = false) {
+export async function runFailbackLeg(
+  plan: Plan,
+  cloud: SimulatedCloud,
+  at: Date,
+  dryRun = false,
+  record = false,
+) {
   const noticesBefore = cloud.notifications().length;
+  const event = failbackRequest(at, dryRun);
   const result = await replay({
     plan,
-    event: { time: at.toISOString(), requestedBy: 'failback --local', dryRun },
+    event,
     cloud,
     executionName: `failback-${at.getTime()}`,
     workflow: await failbackWorkflow(plan),
+    record,
   });
   // The RPO: the home replicas' largest lag at the gate's last look (writes frozen before promotion).
   const gate = (result.output as { gate?: readonly { maxLagSeconds?: number | null }[] } | null)?.gate ?? [];
@@ -204,5 +229,12 @@ export async function runFailbackLeg(plan: Plan, cloud: SimulatedCloud, at: Date
     .map((notice) => notice.subject ?? '');
   // The cloud as the execution left it, by the virtual clock (a snapshot taken now, on the real
   // clock, would be months later: RDS would have started the stopped instances again by then).
-  return { failback, notices, after: result.cloud };
+  return { failback, notices, after: result.cloud, result, event };
 }
+
+/** The failback execution's input, as `failover failback` starts it (a local one). */
+export const failbackRequest = (at: Date, dryRun: boolean) => ({
+  time: at.toISOString(),
+  requestedBy: 'failback --local',
+  dryRun,
+});

@@ -8,6 +8,8 @@ import type { TaskCall } from '../../engine/recording.js';
 import type { StateVisit } from '../../engine/recording.js';
 import { loadDefinition, replay, replayConcurrent, type ReplayResult } from '../../engine/runner.js';
 import { parseScenario, type Scenario } from '../../engine/sim/index.js';
+import { runFailbackCycle } from '../../engine/failback/cycle.js';
+import { failbackWorkflow } from '../../engine/failback/definition.js';
 
 /**
  * The executions the cross-check replays locally and hands to moto: one case per execution,
@@ -35,6 +37,7 @@ export interface CrosscheckCase {
 }
 
 export const EXAMPLE_PLAN_FILE = 'examples/shop-prod.plan.yaml';
+export const FAILBACK_PLAN_FILE = 'examples/shop-failback.plan.yaml';
 const DEFAULT_EVENT = 'events/route53-health-alarm.json';
 const SCENARIOS_DIR = 'events/scenarios';
 /** The self-hosted (SSM Run Command) example, its event and scenarios. */
@@ -194,6 +197,22 @@ export async function buildCases(): Promise<CrosscheckCase[]> {
       record: true,
     });
     cases.push(caseOf(run.id, await definitionOf(run.plan), run.event, result));
+  }
+  // The failback workflow (issue 10): the failback leg of a whole local cycle (failover, fence,
+  // failback) on the example failback plan, and a failback refused on lag.
+  const failbackPlan = loadPlanFileSync(FAILBACK_PLAN_FILE);
+  const { definition: failbackDefinition } = await failbackWorkflow(failbackPlan);
+  for (const [id, scenario] of [
+    ['failback of the example failback plan', {}],
+    [
+      'failback refused on lag',
+      parseScenario({ failbackLag: { '*': [{ atSeconds: 0, lagSeconds: 42 }] } }, 'failback lag'),
+    ],
+  ] as const) {
+    const cycle = await runFailbackCycle(failbackPlan, { scenario, record: true });
+    const result = cycle.failbackReplay;
+    if (result === undefined) throw new Error(`${id}: the cycle ran no failback`);
+    cases.push(caseOf(id, failbackDefinition, cycle.failbackEvent, result));
   }
   const storm = await replayConcurrent({
     plan,

@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 describe('the failover workflow on moto, answered from local replays', () => {
-  it('covers every sample event, scenario and documented AWS event, the 50-resource plan, prewarm and a duplicate storm', () => {
+  it('covers every sample event, scenario and documented AWS event, the 50-resource plan, prewarm, the failback and a duplicate storm', () => {
     const fixtures = jsonFiles('test/fixtures/aws/events');
     const watchedAlarms = fixtures.filter((file) => file.startsWith('cloudwatch-alarm-state-change'));
     const expected =
@@ -40,6 +40,7 @@ describe('the failover workflow on moto, answered from local replays', () => {
       jsonFiles('events/scenarios/dns-flag').length -
       DNS_FLAG_SCENARIOS_NOT_CROSSCHECKED.length +
       3 + // prewarm: a failover, an abort, a gate refusal
+      2 + // the failback workflow (issue 10): a failback, and one refused on lag
       3; // duplicate deliveries
 
     expect(cases).toHaveLength(expected);
