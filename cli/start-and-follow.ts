@@ -31,7 +31,7 @@ export type StartAndFollowResult =
   | { readonly exitCode: number };
 
 /** How to follow again or stop an execution left running. */
-export function stillRunningLines(executionArn: string, followCommand?: (arn: string) => string): string[] {
+function stillRunningLines(executionArn: string, followCommand?: (arn: string) => string): string[] {
   return [
     ...(followCommand !== undefined ? [`  follow it: ${followCommand(executionArn)}`] : []),
     `  stop it:   aws stepfunctions stop-execution --execution-arn ${executionArn}`,
