@@ -1,13 +1,12 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describeError } from '../functions/common/errors.js';
 import { failbackPlanProblem } from '../state-machines/failback-builder.js';
 import { EXIT, type CliIo } from './cli-io.js';
-import { EXIT_INTERRUPTED, type CliEnvironment } from './cli-environment.js';
+import type { CliEnvironment } from './cli-environment.js';
 import { BadInputError, loadPlanAndScenario } from './command-inputs.js';
 import { runDeleteStale } from './delete-stale.js';
-import { followExecution } from './execution-follower.js';
 import type { FailbackArgs } from './failback-command.js';
-import { resolveStateMachine, stepFunctionsClient, StateMachineNotFoundError } from './state-machine-arn.js';
+import { startAndFollow } from './start-and-follow.js';
+import { resolveStateMachine, StateMachineNotFoundError } from './state-machine-arn.js';
 
 /**
  * `failover failback --plan <file>` on AWS: starts the plan's failback state machine
@@ -57,46 +56,24 @@ export async function runLiveFailback(args: FailbackArgs, io: CliIo, env: CliEnv
       return EXIT.badInput;
     }
   }
-  const client = stepFunctionsClient(machine.region);
-  let executionArn: string;
-  try {
-    const started = await client.send(
-      new StartExecutionCommand({
-        stateMachineArn: machine.arn,
-        input: JSON.stringify({ dryRun, requestedBy: args.values['requested-by'] ?? 'failover failback' }),
-      }),
-    );
-    executionArn = started.executionArn ?? '';
-  } catch (error) {
-    io.err(`could not start the failback: ${describeError(error)}`);
-    return EXIT.badInput;
-  }
-  io.out(`Started ${executionArn}`);
-  const controller = new AbortController();
-  const stopListening = env.onInterrupt(() => controller.abort());
-  try {
-    const followed = await followExecution({
-      client,
-      executionArn,
-      pollIntervalMs: env.pollIntervalMs,
-      sleep: env.sleep,
-      signal: controller.signal,
+  const run = await startAndFollow(
+    {
+      machine,
+      input: JSON.stringify({ dryRun, requestedBy: args.values['requested-by'] ?? 'failover failback' }),
+      what: 'the failback',
       onEvents: (events) => {
         for (const event of events)
           if (event.type?.endsWith('StateEntered')) io.out(`  ${event.stateEnteredEventDetails?.name ?? ''}`);
       },
-    });
-    if (followed.interrupted) {
-      io.err(`stopped following ${executionArn}; the failback keeps running`);
-      return EXIT_INTERRUPTED;
-    }
-    const status = followed.description?.status ?? 'UNKNOWN';
-    const cause = followed.description?.cause;
-    io.err(`failback ${status.toLowerCase()}${cause !== undefined ? `: ${cause}` : ''}`);
-    if (status !== 'SUCCEEDED') return EXIT.failed;
-    if (args.values['delete-stale'] !== true) return EXIT.ok;
-    return await runDeleteStale(plan, { dryRun, yes: args.values.yes === true }, io, env);
-  } finally {
-    stopListening();
-  }
+    },
+    io,
+    env,
+  );
+  if (run.exitCode !== undefined) return run.exitCode;
+  const status = run.followed.description?.status ?? 'UNKNOWN';
+  const cause = run.followed.description?.cause;
+  io.err(`failback ${status.toLowerCase()}${cause !== undefined ? `: ${cause}` : ''}`);
+  if (status !== 'SUCCEEDED') return EXIT.failed;
+  if (args.values['delete-stale'] !== true) return EXIT.ok;
+  return await runDeleteStale(plan, { dryRun, yes: args.values.yes === true }, io, env);
 }

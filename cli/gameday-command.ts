@@ -1,4 +1,4 @@
-import { StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { STATES } from '../functions/common/vocabulary.js';
 import { approveCommand, declineCommand } from '../functions/notify/approval-lines.js';
 import type { Plan } from '../functions/common/plan.js';
@@ -11,17 +11,16 @@ import {
 import { recordFromHistory, recordFromReplay } from '../engine/report/index.js';
 import type { Scenario } from '../engine/sim/index.js';
 import { EXIT, type CliIo } from './cli-io.js';
-import { EXIT_INTERRUPTED, type CliEnvironment } from './cli-environment.js';
+import type { CliEnvironment } from './cli-environment.js';
 import { BadInputError, badInputLine, isBadInput, loadPlanAndScenario } from './command-inputs.js';
-import { followExecution } from './execution-follower.js';
 import { fullCycleGameday } from './failback-command.js';
 import { runLocalDrill } from './local-drill.js';
 import { approvalLines, localApprover } from './local-approval.js';
 import { LiveProgress, localProgressLines } from './progress.js';
 import { exitCodeFor, outcomeLine, reportRun } from './report-output.js';
+import { interruptedLines as stoppedFollowingLines, startAndFollow } from './start-and-follow.js';
 import {
   resolveStateMachine,
-  stepFunctionsClient,
   StateMachineNotFoundError,
   type ResolvedStateMachine,
 } from './state-machine-arn.js';
@@ -117,13 +116,12 @@ export function approvalHint(executionArn: string): string[] {
   ];
 }
 
-export function interruptedLines(executionArn: string): string[] {
-  return [
-    'Stopped following; the execution is still running.',
-    `  follow it: failover report ${executionArn}`,
-    `  stop it:   aws stepfunctions stop-execution --execution-arn ${executionArn}`,
-  ];
-}
+/** The command that follows a failover execution again: its report, once it ends. */
+const followWithReport = (executionArn: string): string => `failover report ${executionArn}`;
+
+/** What is said after Ctrl-C while following a failover execution. */
+export const interruptedLines = (executionArn: string): string[] =>
+  stoppedFollowingLines(executionArn, 'the execution', followWithReport);
 
 interface Drill {
   readonly plan: Plan;
@@ -250,51 +248,24 @@ async function runLive(
       return EXIT.badInput;
     }
   }
-  const client = stepFunctionsClient(machine.region);
-  let executionArn: string;
-  try {
-    const started = await client.send(
-      new StartExecutionCommand({
-        stateMachineArn: machine.arn,
-        name: drill.executionName,
-        input: JSON.stringify(drill.event),
-      }),
-    );
-    executionArn =
-      started.executionArn ??
-      `${machine.arn.replace(':stateMachine:', ':execution:')}:${drill.executionName}`;
-  } catch (error) {
-    io.err(`could not start the execution: ${describeError(error)}`);
-    return EXIT.badInput;
-  }
-  io.out(`Started ${executionArn}`);
-  const controller = new AbortController();
-  const stopListening = env.onInterrupt(() => controller.abort());
   const progress = new LiveProgress();
-  let followed;
-  try {
-    followed = await followExecution({
-      client,
-      executionArn,
-      pollIntervalMs: env.pollIntervalMs,
-      sleep: env.sleep,
-      signal: controller.signal,
-      onEvents: (events) => {
+  const run = await startAndFollow(
+    {
+      machine,
+      name: drill.executionName,
+      input: JSON.stringify(drill.event),
+      what: 'the execution',
+      followCommand: followWithReport,
+      onEvents: (events, executionArn) => {
         progress.lines(events).forEach((line) => io.out(line));
         if (events.some(isApprovalRequest)) for (const line of approvalHint(executionArn)) io.out(line);
       },
-    });
-  } catch (error) {
-    io.err(`lost track of ${executionArn}: ${describeError(error)}`);
-    for (const line of interruptedLines(executionArn).slice(1)) io.err(line);
-    return EXIT.failed;
-  } finally {
-    stopListening();
-  }
-  if (followed.interrupted) {
-    for (const line of interruptedLines(executionArn)) io.err(line);
-    return EXIT_INTERRUPTED;
-  }
+    },
+    io,
+    env,
+  );
+  if (run.exitCode !== undefined) return run.exitCode;
+  const { executionArn, followed } = run;
   const record = recordFromHistory(executionArn, followed.events, followed.description);
   const report = await reportRun(record, { plan: drill.plan, dir: drill.reportDir, input: drill.event }, io);
   io.err(outcomeLine(report));

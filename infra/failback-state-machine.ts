@@ -1,20 +1,18 @@
-import { Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Stack, Tags } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  CfnStateMachine,
-  DefinitionBody,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
-} from 'aws-cdk-lib/aws-stepfunctions';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { LOCK_TABLE_TAG, PLAN_TAG } from '../functions/common/approval-tags.js';
 import type { Plan } from '../functions/common/plan.js';
 import { functionArnVariable } from '../functions/kinds/kind-definition.js';
 import { buildWorkflow } from '../state-machines/workflow-builder.js';
-import { acknowledgeStateMachineRole, stateMachineStatements } from './function-permissions.js';
+import {
+  acknowledgeDefinitionSubstitutions,
+  acknowledgeStateMachineRole,
+  stateMachineStatements,
+} from './function-permissions.js';
 
 /** The failback step's function id (functions/failback): not part of the failover workflow. */
 export const FAILBACK_FUNCTION_ID = 'failback';
@@ -88,12 +86,7 @@ export class FailbackStateMachine extends Construct {
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
-    const cfn = this.stateMachine.node.defaultChild as CfnStateMachine;
-    cfn.addMetadata('cfn-lint', { config: { ignore_checks: ['E1029'] } });
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'CloudFormation-Validate::E1029',
-      reason: 'The ${...} placeholders are DefinitionSubstitutions (function ARNs), not Fn::Sub variables.',
-    });
+    acknowledgeDefinitionSubstitutions(this.stateMachine);
     Tags.of(this.stateMachine).add(PLAN_TAG, plan.name);
     Tags.of(this.stateMachine).add(LOCK_TABLE_TAG, props.lockTableName);
     this.stateMachine.node.addDependency(this.role);

@@ -3,28 +3,24 @@ import type { Alarm, CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IHealthCheck } from 'aws-cdk-lib/aws-route53';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import {
-  CfnStateMachine,
-  DefinitionBody,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
-} from 'aws-cdk-lib/aws-stepfunctions';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Plan } from '../functions/common/plan.js';
 import { functionArnVariable } from '../functions/kinds/kind-definition.js';
 import { KINDS } from '../functions/kinds/registry.js';
 import {
+  acknowledgeDefinitionSubstitutions,
   acknowledgeKindWildcards,
   acknowledgeLockExecutions,
   acknowledgeStateMachineRole,
+  allowTopicKeyPublishers,
   functionPolicyStatements,
   failbackStatements,
   stateMachineExecutionsArn,
@@ -224,14 +220,7 @@ export class FailoverOrchestrator extends Construct {
       const publishers: IRole[] = functions
         .filter(({ functionId }) => functionId === 'notify' || functionId === 'failover-lock')
         .map(({ orchestratorFunction }) => orchestratorFunction.role);
-      this.topicKey.addToResourcePolicy(
-        new PolicyStatement({
-          principals: publishers,
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'kms:ViaService': `sns.${plan.recoveryRegion}.amazonaws.com` } },
-        }),
-      );
+      allowTopicKeyPublishers(this.topicKey, publishers, plan.recoveryRegion);
     }
 
     this.stateMachineLogGroup = new LogGroup(this, 'StateMachineLogGroup', {
@@ -262,14 +251,7 @@ export class FailoverOrchestrator extends Construct {
       logs: { destination: this.stateMachineLogGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
-    // The `${...}` in DefinitionString are filled by DefinitionSubstitutions, not by Fn::Sub:
-    // tell cfn-lint and CDK's own template check (both report E1029) that this is intended.
-    const cfnStateMachine = this.stateMachine.node.defaultChild as CfnStateMachine;
-    cfnStateMachine.addMetadata('cfn-lint', { config: { ignore_checks: ['E1029'] } });
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'CloudFormation-Validate::E1029',
-      reason: 'The ${...} placeholders are DefinitionSubstitutions (function ARNs), not Fn::Sub variables.',
-    });
+    acknowledgeDefinitionSubstitutions(this.stateMachine);
     for (const statement of stateMachineStatements(
       Stack.of(this),
       functions.map(({ orchestratorFunction }) => orchestratorFunction.function.functionArn),
@@ -354,15 +336,7 @@ export class FailoverOrchestrator extends Construct {
       });
       for (const statement of failbackStatements(plan, stack, own))
         failbackFunction.role.addToPrincipalPolicy(statement);
-      if (this.topicKey)
-        this.topicKey.addToResourcePolicy(
-          new PolicyStatement({
-            principals: [failbackFunction.role],
-            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-            resources: ['*'],
-            conditions: { StringEquals: { 'kms:ViaService': `sns.${plan.recoveryRegion}.amazonaws.com` } },
-          }),
-        );
+      if (this.topicKey) allowTopicKeyPublishers(this.topicKey, [failbackFunction.role], plan.recoveryRegion);
       const failback = new FailbackStateMachine(this, 'FailbackWorkflow', {
         plan,
         functions: { ...this.workflowFunctions, [FAILBACK_FUNCTION_ID]: failbackFunction.function },

@@ -3,7 +3,6 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as OrchestratorLambda } from 'aws-cdk-lib/aws-lambda';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -12,7 +11,7 @@ import { Construct } from 'constructs';
 import type { Plan } from '../functions/common/plan.js';
 import { FENCE_RETRY_ID, FENCE_RETRY_MINUTES, fencingKinds } from '../functions/fence-retry/fencing-kinds.js';
 import { functionArnVariable } from '../functions/kinds/kind-definition.js';
-import { fenceRetryStatements } from './function-permissions.js';
+import { allowTopicKeyPublishers, fenceRetryStatements } from './function-permissions.js';
 import { FENCE_RETRY_TIMEOUT_SECONDS } from './function-settings.js';
 import { OrchestratorFunction, type OrchestratorFunctionOptions } from './orchestrator-function.js';
 import { allowAlarmNotifications } from './readiness-monitor.js';
@@ -72,17 +71,8 @@ export class FenceRetry extends Construct {
     })) {
       retry.role.addToPrincipalPolicy(statement);
     }
-    if (props.topicKey) {
-      // SNS encrypts the notice with the topic's key on the publisher's behalf, through SNS only.
-      props.topicKey.addToResourcePolicy(
-        new PolicyStatement({
-          principals: [retry.role],
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'kms:ViaService': `sns.${plan.recoveryRegion}.amazonaws.com` } },
-        }),
-      );
-    }
+    // SNS encrypts the notice with the topic's key on the publisher's behalf.
+    if (props.topicKey) allowTopicKeyPublishers(props.topicKey, [retry.role], plan.recoveryRegion);
     this.function = retry.function;
 
     this.schedule = new Rule(this, 'Schedule', {

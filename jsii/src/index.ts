@@ -9,6 +9,7 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { Role } from 'aws-cdk-lib/aws-iam';
 import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { IHealthCheck } from 'aws-cdk-lib/aws-route53';
 import { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -30,6 +31,13 @@ export interface FailoverOrchestratorProps {
    */
   readonly memorySize?: number;
   /**
+   * Reserved concurrency of each function on the failover path (the workflow's steps and the
+   * kinds' functions), 1 to 100: a failover is guaranteed this many concurrent executions, and
+   * cannot take more. Lambda keeps at least 100 of the account's concurrency unreserved.
+   * @default 5
+   */
+  readonly reservedConcurrency?: number;
+  /**
    * Timeout of each workflow function, 10 to 60 seconds.
    * @default Duration.seconds(60)
    */
@@ -49,6 +57,18 @@ export interface FailoverOrchestratorProps {
    * @default `${plan name}-failover`
    */
   readonly stateMachineName?: string;
+  /**
+   * Directory holding the prebuilt handlers, `<function id>/index.mjs`.
+   * @default the `lib/handlers` directory of the bundled npm package
+   */
+  readonly handlersDirectory?: string;
+  /**
+   * Create the Route 53 health checks on the kinds' alarms (each DNS flag's) in this stack. Set
+   * false when another stack creates them (a health check is a global resource, and a stack
+   * cannot reference another region's values).
+   * @default true
+   */
+  readonly createHealthChecks?: boolean;
 }
 
 /**
@@ -77,6 +97,11 @@ export class FailoverOrchestrator extends Construct {
   public readonly readinessCheckFunction: LambdaFunction;
   public readonly readinessSchedule: Rule;
   public readonly readinessAlarm: Alarm;
+  /**
+   * The Route 53 health checks on the kinds' alarms, by the kind's key (`dns-flag-shop`): associate
+   * the PRIMARY failover record with its check. Empty when `createHealthChecks` is false.
+   */
+  public readonly kindHealthChecks: { [key: string]: IHealthCheck };
 
   public constructor(scope: Construct, id: string, props: FailoverOrchestratorProps) {
     super(scope, id);
@@ -85,11 +110,14 @@ export class FailoverOrchestrator extends Construct {
       planFile: props.planFile,
       runtime: props.runtime,
       memorySize: props.memorySize,
+      reservedConcurrency: props.reservedConcurrency,
       stepTimeout: props.stepTimeout,
       logRetention: props.logRetention,
       // Checked by the npm construct against the four levels, with the other props.
       logLevel: props.logLevel as core.FailoverOrchestratorProps['logLevel'],
       stateMachineName: props.stateMachineName,
+      handlersDirectory: props.handlersDirectory,
+      createHealthChecks: props.createHealthChecks,
     });
     this.planName = inner.plan.name;
     this.stateMachine = inner.stateMachine;
@@ -103,6 +131,7 @@ export class FailoverOrchestrator extends Construct {
     this.readinessCheckFunction = inner.readinessCheckFunction;
     this.readinessSchedule = inner.readinessSchedule;
     this.readinessAlarm = inner.readinessAlarm;
+    this.kindHealthChecks = { ...inner.kindHealthChecks };
   }
 }
 
