@@ -5,6 +5,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { RDSClient } from '@aws-sdk/client-rds';
+import type { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -29,6 +30,11 @@ export interface ClientSettings {
   readonly requestTimeoutMs: number;
   /** Attempts including the first; the SDK retries throttling and 5xx itself. */
   readonly maxAttempts: number;
+  /**
+   * A service reached through endpoints of the user's own (an ARC cluster's regional endpoints),
+   * not the region's default: the URL every call of this client goes to.
+   */
+  readonly endpoint?: string;
 }
 
 export type ClientOptions = Pick<ClientSettings, 'requestTimeoutMs' | 'maxAttempts'>;
@@ -49,7 +55,8 @@ export type AnyClient =
   | S3Client
   | ElastiCacheClient
   | ECSClient
-  | LambdaClient;
+  | LambdaClient
+  | Route53RecoveryClusterClient;
 
 /** Adds behaviour to each new client, e.g. the local engine's simulated transport. */
 export type ClientInterceptor = (client: AnyClient, settings: ClientSettings) => void;
@@ -57,6 +64,7 @@ export type ClientInterceptor = (client: AnyClient, settings: ClientSettings) =>
 /** What every client is built with. */
 export interface ClientConfig {
   readonly region: string;
+  readonly endpoint?: string;
   readonly maxAttempts: number;
   readonly requestHandler: {
     readonly requestTimeout: number;
@@ -80,12 +88,14 @@ export function cachedClient<C extends AnyClient>(
   region: string,
   options: ClientOptions,
   make: (config: ClientConfig) => C,
+  endpoint?: string,
 ): C {
-  const key = `${service}:${region}:${options.requestTimeoutMs}:${options.maxAttempts}`;
+  const key = `${service}:${region}:${options.requestTimeoutMs}:${options.maxAttempts}:${endpoint ?? ''}`;
   const cached = cache.get(key);
   if (cached) return cached as C;
   const client = make({
     region,
+    ...(endpoint !== undefined ? { endpoint } : {}),
     maxAttempts: options.maxAttempts,
     requestHandler: {
       requestTimeout: options.requestTimeoutMs,
@@ -95,7 +105,7 @@ export function cachedClient<C extends AnyClient>(
       connectionTimeout: Math.min(3_000, options.requestTimeoutMs),
     },
   });
-  interceptor?.(client, { service, region, ...options });
+  interceptor?.(client, { service, region, ...options, ...(endpoint !== undefined ? { endpoint } : {}) });
   cache.set(key, client);
   return client;
 }

@@ -14,4 +14,5 @@ export type AwsService =
   | 's3'
   | 'elasticache'
   | 'ecs'
-  | 'lambda';
+  | 'lambda'
+  | 'route53-recovery-cluster';

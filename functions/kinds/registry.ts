@@ -1,3 +1,4 @@
+import { arcRoutingControlKind } from './arc-routing-control/definition.js';
 import { auroraGlobalKind } from './aurora-global/definition.js';
 import { autoScalingGroupKind } from './auto-scaling-group/definition.js';
 import { customHookKind } from './custom-hook/definition.js';
@@ -27,6 +28,7 @@ export const KINDS = [
   proxySwitchKind,
   customHookKind,
   dnsFlagKind,
+  arcRoutingControlKind,
 ] as const;
 
 export type Kind = (typeof KINDS)[number];

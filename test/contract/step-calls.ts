@@ -63,6 +63,10 @@ export const CONTRACT_FILE_OF_COMMAND = {
   StartDBInstanceCommand: 'failback',
   ModifyDBInstanceCommand: 'failback',
   CreateDBInstanceReadReplicaCommand: 'failback',
+  // moto 5.2.1 does not serve route53-recovery-cluster at all (HTTP 500 for every request): the
+  // file checks only where the calls go; the rest is tested on the simulated ARC cluster.
+  GetRoutingControlStateCommand: 'arc-routing-control',
+  UpdateRoutingControlStatesCommand: 'arc-routing-control',
 } as const;
 
 export type StepCommand = keyof typeof CONTRACT_FILE_OF_COMMAND;
@@ -82,6 +86,7 @@ export const CONTRACT_FILE_OF_MODULE = {
   'failover-lock/lock-table.ts': 'failover-lock',
   'failback/failback-steps.ts': 'failback',
   'fence-retry/invoke-fence.ts': 'fencing',
+  'kinds/arc-routing-control/cluster.ts': 'arc-routing-control',
   'kinds/aurora-global/aurora.ts': 'aurora-global',
   'kinds/aurora-global/failover.ts': 'aurora-global',
   'kinds/auto-scaling-group/autoscaling.ts': 'scaling',

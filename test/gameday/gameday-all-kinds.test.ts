@@ -9,7 +9,7 @@ import { runCli } from './support/cli.js';
  * approval and prewarm) succeeds, and its end state shows every kind failed over.
  */
 describe('failover gameday --local --yes --plan examples/all-kinds.plan.yaml', () => {
-  it('fails every kind over: Aurora, the Global Datastore, ECS, the DNS flag, the hook, the approval and the rest', async () => {
+  it('fails every kind over: Aurora, the Global Datastore, ECS, the DNS flag, the ARC routing controls, the hook, the approval and the rest', async () => {
     const report = mkdtempSync(join(tmpdir(), 'failover-all-kinds-'));
     const { code, out, err } = await runCli([
       'gameday',
@@ -35,6 +35,9 @@ describe('failover gameday --local --yes --plan examples/all-kinds.plan.yaml', (
     expect(endState).toMatch(/ECS service shop-usw2\/storefront \(us-west-2\): ACTIVE, desired 6, 6 running/);
     expect(endState).toMatch(
       /DNS flag shop\.example\.com: alarm \S+ ALARM, .*answers with the SECONDARY record/,
+    );
+    expect(endState).toMatch(
+      /ARC routing controls api-cells: usw2api0a1b2c3d On, use1api0a1b2c3d Off: traffic on the recovery cells \(1 update\)/,
     );
     expect(endState).toMatch(/hook warm-caches: invoked 1 time /);
     expect(endState).toMatch(/database shop-db-replica \(us-west-2\): available, standalone/);

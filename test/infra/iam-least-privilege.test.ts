@@ -102,6 +102,10 @@ const oldPrimary = 'arn:${Partition}:rds:us-east-1:111111111111:db:shop-db';
 const finalSnapshots = 'arn:${Partition}:rds:us-east-1:111111111111:snapshot:shop-db-final-*';
 const ecsService = 'arn:${Partition}:ecs:us-west-2:111111111111:service/shop-usw2/storefront';
 const hookFunction = 'arn:aws:lambda:us-west-2:111111111111:function:shop-warm-caches';
+const routingControls = ['usw2cell0a1b2c3d', 'use1cell0a1b2c3d'].map(
+  (id) =>
+    `arn:aws:route53-recovery-control::111111111111:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/${id}`,
+);
 /** The failover record lives in the lock table: the kinds keep it, notify reads it and claims its messages. */
 const recordReadWrite = grants(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['LOCK_TABLE']);
 
@@ -204,6 +208,17 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   'ecs-service': [...grants(['ecs:DescribeServices', 'ecs:UpdateService'], [ecsService]), ...recordReadWrite],
   // Exactly the plan's hook functions.
   'custom-hook': [...grants(['lambda:InvokeFunction'], [hookFunction]), ...recordReadWrite],
+  // Exactly the plan's routing controls (the ARNs as the plan names them).
+  'arc-routing-control': [
+    ...grants(
+      [
+        'route53-recovery-cluster:GetRoutingControlState',
+        'route53-recovery-cluster:UpdateRoutingControlStates',
+      ],
+      routingControls,
+    ),
+    ...recordReadWrite,
+  ],
   // Not invoked by the workflow: EventBridge, when an execution ends. Reads the execution and the
   // record, writes under the plan's prefix of the report bucket.
   'write-report': [
@@ -230,6 +245,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(['rds:DescribeGlobalClusters'], [ledgerGlobal]),
     ...describeGroups,
     ...grants(['ssm:GetParameters'], parameters),
+    ...grants(['route53-recovery-cluster:GetRoutingControlState'], routingControls),
     // The Run Command kinds' gate documents (read-only) on their nodes.
     ...grants(
       ['ssm:SendCommand'],
@@ -479,6 +495,52 @@ describe('IAM least privilege', () => {
     expect(JSON.stringify(invokes[0]?.resources)).not.toContain(
       functionIdOf(orchestrator, READINESS_CHECK_ID),
     );
+  });
+});
+
+describe('IAM least privilege for ARC routing controls (the fixture plan has a set)', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    const { app, stack } = orchestratorApp('multi-region.plan.yaml', { bundle: false });
+    template = templateOf(synthesize(app, [stack]), stack);
+  });
+
+  const controls = ['usw2cell0a1b2c3d', 'use1cell0a1b2c3d'].map(
+    (id) =>
+      `arn:aws:route53-recovery-control::111111111111:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/${id}`,
+  );
+  const actionsOf = (functionId: string, prefix: string) =>
+    statementsOfRole(template, roleOf(template, functionId)).filter((statement) =>
+      statement.actions.some((action) => action.startsWith(prefix)),
+    );
+
+  it('lets arc-routing-control read and set exactly the plan routing controls', () => {
+    const statements = actionsOf('arc-routing-control', 'route53-recovery-cluster:');
+
+    expect(statements.map((statement) => [statement.actions, statement.resources])).toEqual([
+      [
+        [
+          'route53-recovery-cluster:GetRoutingControlState',
+          'route53-recovery-cluster:UpdateRoutingControlStates',
+        ],
+        controls,
+      ],
+    ]);
+    expect(sdkActionsOf('arc-routing-control')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'route53-recovery-cluster:GetRoutingControlState',
+      'route53-recovery-cluster:UpdateRoutingControlStates',
+    ]);
+  });
+
+  it('lets the readiness check only read them', () => {
+    const statements = actionsOf(READINESS_CHECK_ID, 'route53-recovery-cluster:');
+
+    expect(statements.map((statement) => [statement.actions, statement.resources])).toEqual([
+      [['route53-recovery-cluster:GetRoutingControlState'], controls],
+    ]);
   });
 });
 

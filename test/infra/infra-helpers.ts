@@ -162,6 +162,7 @@ const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
   'client-lambda': 'lambda',
   'client-elasticache': 'elasticache',
   'client-rds': 'rds',
+  'client-route53-recovery-cluster': 'route53-recovery-cluster',
   'client-s3': 's3',
   'client-sfn': 'states',
   'client-sns': 'sns',

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler as arcRoutingControl } from '../../functions/kinds/arc-routing-control/handler.js';
 import { handler as auroraGlobal } from '../../functions/kinds/aurora-global/handler.js';
 import { handler as autoScalingGroup } from '../../functions/kinds/auto-scaling-group/handler.js';
 import { handler as customHook } from '../../functions/kinds/custom-hook/handler.js';
@@ -34,6 +35,7 @@ const HANDLERS = [
   ['proxy-switch', proxySwitch],
   ['custom-hook', customHook],
   ['dns-flag', dnsFlag],
+  ['arc-routing-control', arcRoutingControl],
 ] as const;
 
 const valid = { action: 'start', executionId: EXECUTION_ID, dryRun: false };

@@ -87,6 +87,16 @@ export function kindHarness(
   };
 }
 
+/** Runs the kind's check, waiting as it asks between looks, until it is done (at most 100 looks). */
+export async function checkUntilDone(harness: KindHarness, first: KindSummary): Promise<KindSummary> {
+  let summary = first;
+  for (let looks = 0; !summary.done && looks < 100; looks++) {
+    await harness.advance(summary.waitSeconds);
+    summary = await harness.run('check');
+  }
+  return summary;
+}
+
 afterEach(() => {
   teardown();
   for (const [name, value] of [
