@@ -123,8 +123,10 @@ export class FailoverOrchestrator extends Construct {
    */
   public readonly kindAlarms: Readonly<Record<string, CfnAlarm>>;
   /**
-   * The Route 53 health checks on those alarms, by the same key: associate the PRIMARY failover
-   * record of your zone with a DNS flag's health check (`healthCheckId`, also the stack output
+   * The Route 53 health checks on those alarms, by the same key, and those that need no alarm
+   * (`arc-routing-control-<set>-<control>`: type RECOVERY_CONTROL on each routing control):
+   * associate the PRIMARY failover record of your zone with a DNS flag's health check, or each
+   * cell's records with its routing control's (`healthCheckId`, also the stack output
    * `<Key>HealthCheckId`). Empty when `createHealthChecks` is false.
    */
   public readonly kindHealthChecks: Readonly<Record<string, IHealthCheck>>;
@@ -199,7 +201,8 @@ export class FailoverOrchestrator extends Construct {
     });
     // The SSM Command documents the self-hosted kinds send (none for a plan without them).
     new RunCommandDocuments(this, 'RunCommandDocuments', { plan });
-    // The alarms the kinds watch (DNS flags), and Route 53's health checks on them.
+    // The alarms the kinds watch (DNS flags), Route 53's health checks on them, and those that
+    // need no alarm (routing controls').
     const kindAlarms = new KindAlarms(this, 'KindAlarms', { plan });
     this.kindAlarms = kindAlarms.alarms;
     if (props.createHealthChecks === false) {

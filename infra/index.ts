@@ -17,5 +17,6 @@ export {
   type AlarmForwardingStackProps,
   type HealthCheckAlarmSpec,
 } from './alarm-forwarding.js';
-export { KindAlarms, KindHealthChecks, kindAlarmSpecs } from './kind-alarms.js';
+export { KindAlarms, KindHealthChecks, kindAlarmSpecs, kindHealthCheckSpecs } from './kind-alarms.js';
+export type { KindHealthChecksProps } from './kind-alarms.js';
 export * from './plan-file.js';

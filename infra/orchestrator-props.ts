@@ -78,7 +78,8 @@ export interface FailoverOrchestratorProps {
    */
   readonly handlersDirectory?: string;
   /**
-   * Create the Route 53 health checks on the kinds' alarms (each DNS flag's) in this stack. Set
+   * Create the Route 53 health checks on the kinds' alarms (each DNS flag's), and those that need
+   * no alarm (each routing control's, type RECOVERY_CONTROL), in this stack. Set
    * false when another stack of the app creates them with `KindHealthChecks` (e.g. the stack of
    * the PRIMARY failover record, in another region: a health check is a global resource, and a
    * stack cannot reference another region's values).

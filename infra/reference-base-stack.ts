@@ -91,7 +91,8 @@ export interface ReferenceBaseStackProps extends StackProps {
    * Primary only: the plan whose kinds' Route 53 health checks (its DNS flags) the PRIMARY record
    * follows too. They are created here (a health check is global; the flags' alarms are in the
    * recovery region, named by the plan, so no value crosses regions), and the record is healthy
-   * only while the load balancer's health check and every flag's are (a CALCULATED check).
+   * only while the load balancer's health check and every flag's are (a CALCULATED check). The
+   * routing controls' RECOVERY_CONTROL checks are not created here.
    * @default the record follows the load balancer's health check alone
    */
   readonly routingPlan?: Plan;
@@ -311,9 +312,14 @@ export class ReferenceBaseStack extends Stack {
         requestInterval: Duration.seconds(30),
       });
       new CfnOutput(this, 'HealthCheckId', { value: this.healthCheck.healthCheckId });
+      // The flags' checks only: a routing control's RECOVERY_CONTROL check is unhealthy while the
+      // control is Off (the recovery cell's, before a failover), so it is no part of this record's.
       const flags = Object.values(
         props.routingPlan
-          ? new KindHealthChecks(this, 'FlagHealthChecks', { plan: props.routingPlan }).healthChecks
+          ? new KindHealthChecks(this, 'FlagHealthChecks', {
+              plan: props.routingPlan,
+              alarmHealthChecksOnly: true,
+            }).healthChecks
           : {},
       );
       if (flags.length > 0) {

@@ -85,6 +85,21 @@ export interface KindAlarm {
   };
 }
 
+/**
+ * A Route 53 health check the construct creates for one of a kind's items that needs no alarm
+ * (e.g. one of type RECOVERY_CONTROL on a routing control): plain data, which infra turns into a
+ * resource (infra/kind-alarms.ts), keyed like the alarms' health checks.
+ */
+export interface KindHealthCheck {
+  /** Unique among the kinds' health checks: the construct id and the stack output's name are built from it. */
+  readonly key: string;
+  /** The Name tag the Route 53 console lists the health check by. */
+  readonly name: string;
+  readonly type: 'RECOVERY_CONTROL';
+  /** The routing control whose state the health check reports (On: healthy, Off: unhealthy). */
+  readonly routingControlArn: string;
+}
+
 /** What every kind may read of the plan besides its own section. */
 export interface PlanCore {
   readonly name: string;
@@ -175,6 +190,13 @@ export interface KindDefinition<Key extends string = string, Schema extends z.Zo
   readonly alarms?: (
     plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },
   ) => readonly KindAlarm[];
+  /**
+   * The Route 53 health checks that need no alarm (e.g. RECOVERY_CONTROL) the construct creates
+   * for this plan's items; absent for kinds that need none.
+   */
+  readonly healthChecks?: (
+    plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },
+  ) => readonly KindHealthCheck[];
   /** The read-only permissions its readiness checks (`readiness.ts`) need, for the scheduled check. */
   readonly readinessPermissions: (
     plan: PlanCore & { readonly [K in Key]: readonly z.output<Schema>[] },

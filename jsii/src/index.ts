@@ -63,7 +63,8 @@ export interface FailoverOrchestratorProps {
    */
   readonly handlersDirectory?: string;
   /**
-   * Create the Route 53 health checks on the kinds' alarms (each DNS flag's) in this stack. Set
+   * Create the Route 53 health checks on the kinds' alarms (each DNS flag's), and those that need
+   * no alarm (each routing control's, type RECOVERY_CONTROL), in this stack. Set
    * false when another stack creates them (a health check is a global resource, and a stack
    * cannot reference another region's values).
    * @default true
@@ -98,8 +99,10 @@ export class FailoverOrchestrator extends Construct {
   public readonly readinessSchedule: Rule;
   public readonly readinessAlarm: Alarm;
   /**
-   * The Route 53 health checks on the kinds' alarms, by the kind's key (`dns-flag-shop`): associate
-   * the PRIMARY failover record with its check. Empty when `createHealthChecks` is false.
+   * The Route 53 health checks on the kinds' alarms, by the kind's key (`dns-flag-shop`), and on
+   * each routing control (`arc-routing-control-<set>-<control>`, type RECOVERY_CONTROL): associate
+   * the PRIMARY failover record with a flag's check, a cell's records with its control's. Empty
+   * when `createHealthChecks` is false.
    */
   public readonly kindHealthChecks: { [key: string]: IHealthCheck };
 

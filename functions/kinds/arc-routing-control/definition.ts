@@ -3,8 +3,9 @@ import { defineKind, records } from '../kind-definition.js';
 
 /**
  * ARC routing controls (Amazon Application Recovery Controller): on/off switches hosted on a
- * highly available cluster, each watched by a Route 53 health check of type RECOVERY_CONTROL that
- * the user's failover (or weighted) records are associated with. The failover turns the recovery
+ * highly available cluster, each watched by a Route 53 health check of type RECOVERY_CONTROL (the
+ * construct creates one per control, `healthChecks`) that the user's failover (or weighted) records
+ * are associated with. The failover turns the recovery
  * cells' controls On and the primary cells' Off in one UpdateRoutingControlStates call, through
  * the cluster's data plane only: its five regional endpoints, never the ARC control plane nor
  * Route 53's (https://docs.aws.amazon.com/r53recovery/latest/dg/routing-control.update.api.html).
@@ -197,6 +198,16 @@ export const arcRoutingControlKind = defineKind({
           },
         ];
   },
+  // Each control's own RECOVERY_CONTROL health check: what the user's records are associated with.
+  healthChecks: (plan) =>
+    plan.routingControls.flatMap((item) =>
+      [...item.on, ...item.off].map((arn) => ({
+        key: `arc-routing-control-${item.id}-${controlName(arn)}`,
+        name: `${plan.name}-${item.id}-${controlName(arn)}`,
+        type: 'RECOVERY_CONTROL' as const,
+        routingControlArn: arn,
+      })),
+    ),
   readinessPermissions: (plan) => {
     const arns = [...new Set(plan.routingControls.flatMap((item) => [...item.on, ...item.off]))];
     return arns.length === 0

@@ -116,6 +116,26 @@ describe('the kind definition', () => {
     ]);
   });
 
+  it('asks for a RECOVERY_CONTROL health check on each routing control, on and off alike, and none without sets', () => {
+    const plan = parsePlan(controlsPlan());
+
+    expect(arcRoutingControlKind.healthChecks?.(plan)).toEqual([
+      {
+        key: 'arc-routing-control-cells-usw2cell0a1b2c3d',
+        name: `${plan.name}-cells-usw2cell0a1b2c3d`,
+        type: 'RECOVERY_CONTROL',
+        routingControlArn: RECOVERY_CONTROL,
+      },
+      {
+        key: 'arc-routing-control-cells-use1cell0a1b2c3d',
+        name: `${plan.name}-cells-use1cell0a1b2c3d`,
+        type: 'RECOVERY_CONTROL',
+        routingControlArn: PRIMARY_CONTROL,
+      },
+    ]);
+    expect(arcRoutingControlKind.healthChecks?.({ ...plan, routingControls: [] })).toEqual([]);
+  });
+
   it('budgets the timeout and the health check delay', () => {
     const plan = parsePlan(controlsPlan({ timeoutSeconds: 600, healthCheckDelaySeconds: 90 }));
 
