@@ -374,7 +374,6 @@ export function buildFailbackWorkflow(plan: Plan) {
     [S.readBack]: {
       Type: 'Parallel',
       Comment: 'Each kind reads back what the failback left, for the failure notice.',
-      Parameters: { 'failoverExecutionId.$': '$.stepInputs.failoverExecutionId' },
       Branches: [
         ...(plan.databases.length > 0 ? ['rds-replica'] : []),
         ...(plan.parameters.length > 0 ? ['ssm-parameter'] : []),
@@ -389,7 +388,7 @@ export function buildFailbackWorkflow(plan: Plan) {
               'executionId.$': '$$.Execution.Id',
               dryRun: false,
               direction: 'failback',
-              'failoverExecutionId.$': '$.failoverExecutionId',
+              'failoverExecutionId.$': '$.stepInputs.failoverExecutionId',
             },
             { end: true },
           ),

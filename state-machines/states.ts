@@ -71,13 +71,19 @@ const kindRetry = (kind: Kind): Retrier[] =>
  * took over) stops there (functions/kinds/kind-step.ts).
  */
 const LOCK_CHECKED_ACTIONS: ReadonlySet<string> = new Set(['start', 'check', 'prewarm', 'unwarm']);
-const kindParameters = (action: string) => ({
-  action,
-  'executionId.$': '$$.Execution.Id',
-  'dryRun.$': '$.dryRun',
-  'triggerKind.$': '$.triggerKind',
-  ...(LOCK_CHECKED_ACTIONS.has(action) ? { 'lockVersion.$': '$.lockVersion' } : {}),
-});
+const kindParameters = (action: string, from: 'step inputs' | 'state' = 'step inputs') => {
+  const [dryRun, triggerKind, lockVersion] =
+    from === 'step inputs'
+      ? ['$.dryRun', '$.triggerKind', '$.lockVersion']
+      : ['$.trigger.dryRun', '$.trigger.kind', '$.lock.version'];
+  return {
+    action,
+    'executionId.$': '$$.Execution.Id',
+    'dryRun.$': dryRun,
+    'triggerKind.$': triggerKind,
+    ...(LOCK_CHECKED_ACTIONS.has(action) ? { 'lockVersion.$': lockVersion } : {}),
+  };
+};
 
 /** A kind's gate loop: look, and while not done, wait and look again. Read-only. */
 export function gateBranch(kind: Kind): AslState {
@@ -166,7 +172,9 @@ export function reversibleBranch(kind: Kind, action: 'prewarm' | 'unwarm'): AslS
   return {
     StartAt: run,
     States: {
-      [run]: task(kind.id, kindParameters(action), {
+      // The branch gets the whole (small) state: Prewarm and Undo Prewarm run before Select Step
+      // Inputs, and a Parallel state's Parameters, which AWS allows, fail cfn-lint 1.51 (E3601).
+      [run]: task(kind.id, kindParameters(action, 'state'), {
         comment:
           action === 'prewarm'
             ? `Best effort: starts the change of every ${kind.noun.replace(/s$/, '')} early, recording what to come back to.`

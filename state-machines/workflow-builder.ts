@@ -103,7 +103,6 @@ function prewarmStates(kinds: readonly Kind[], failurePath: string): Record<stri
   const parallel = (action: 'prewarm' | 'unwarm', next: string, comment: string): AslState => ({
     Type: 'Parallel',
     Comment: comment,
-    Parameters: STEP_INPUTS,
     Branches: kinds.map((kind) => reversibleBranch(kind, action)),
     ResultPath: action === 'prewarm' ? '$.prewarm' : '$.unwarm',
     Catch: [

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Plan } from '../../functions/common/plan.js';
+import { parsePlan, type Plan } from '../../functions/common/plan.js';
 import { failedStateName, readBackStateName, STATES } from '../../functions/common/vocabulary.js';
 import { functionArnVariable } from '../../functions/kinds/kind-definition.js';
 import { KINDS, type Kind } from '../../functions/kinds/registry.js';
@@ -332,5 +332,33 @@ describe('buildWorkflow', () => {
 
   it('refuses a failback of a plan that cannot fail back (its databases name no primary)', () => {
     expect(() => buildWorkflow(examplePlan(), 'failback')).toThrow(/name no primary/);
+  });
+});
+
+describe('what cfn-lint accepts', () => {
+  const EXAMPLES = readdirSync('examples').filter((file) => file.endsWith('.plan.yaml'));
+  const directions = (plan: Plan) =>
+    (['failover', 'failback'] as const).flatMap((direction) => {
+      try {
+        return [{ direction, definition: buildWorkflow(plan, direction) }];
+      } catch {
+        return []; // a plan that cannot fail back has no failback definition
+      }
+    });
+
+  it.each(EXAMPLES)('gives no Parallel state Parameters in %s, in either direction', (file) => {
+    // Arrange: AWS allows Parameters on a Parallel state (JSONPath), but cfn-lint 1.51's
+    // state machine schema does not (E3601), which would fail a user's cfn-lint on the template.
+    const plan = parsePlan(parse(readFileSync(`examples/${file}`, 'utf8')) as unknown, file);
+
+    // Act
+    const offending = directions(plan).flatMap(({ direction, definition }) =>
+      statesOf(definition)
+        .filter(({ state }) => state.Type === 'Parallel' && 'Parameters' in state)
+        .map(({ name }) => `${direction}: ${name}`),
+    );
+
+    // Assert
+    expect(offending).toEqual([]);
   });
 });

@@ -105,7 +105,7 @@ describe('the definition of a plan with prewarm', () => {
     expect(prewarmedKinds(prewarmPlan()).map((kind) => kind.id)).toEqual(['auto-scaling-group']);
     expect(branches).toHaveLength(1);
     const task = branches[0]!.States[prewarm!]!;
-    expect(task.Parameters).toMatchObject({ action: 'prewarm', 'lockVersion.$': '$.lockVersion' });
+    expect(task.Parameters).toMatchObject({ action: 'prewarm', 'lockVersion.$': '$.lock.version' });
     expect(task.Retry).toEqual(
       expect.arrayContaining([
         ...RETRY_POLICY,
