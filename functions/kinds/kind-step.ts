@@ -241,6 +241,20 @@ export function pollInterval(baseSeconds: number, elapsedSeconds: number): numbe
   return Math.max(baseSeconds, 300);
 }
 
+/**
+ * A traffic change Route 53 follows through health checks: when the plan's health check delay,
+ * counted from `sinceMs` (the flip), runs out, and how many seconds are left, for the kinds that
+ * move traffic through Route 53 health checks.
+ */
+export function healthCheckDelay(
+  sinceMs: number,
+  delaySeconds: number,
+): { readonly routedAt: string; readonly remaining: number; readonly routed: boolean } {
+  const routedMs = sinceMs + delaySeconds * 1000;
+  const remaining = Math.ceil((routedMs - Date.now()) / 1000);
+  return { routedAt: new Date(routedMs).toISOString(), remaining, routed: remaining <= 0 };
+}
+
 /** One change under way, for `summarise`: its next look stretches as the change ages (pollInterval). */
 export function underWay(
   change: { readonly pollSeconds: number; readonly startedAt?: string; readonly waitingSince?: string },

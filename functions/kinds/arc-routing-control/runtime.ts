@@ -8,6 +8,7 @@ import {
 } from '../../common/failover-record.js';
 import { nowIso, secondsSince } from '../../common/step-handler.js';
 import {
+  healthCheckDelay,
   mapBounded,
   summarise,
   type Assessed,
@@ -54,14 +55,12 @@ const summary = (action: 'start' | 'check', progress: readonly ControlSetProgres
 
 const statesText = (
   targets: readonly { readonly arn: string }[],
-  states: ReadonlyMap<string, ControlState> | Readonly<Record<string, ControlState>>,
-): string =>
-  targets
-    .map(({ arn }) => {
-      const state = states instanceof Map ? states.get(arn) : (states as Record<string, ControlState>)[arn];
-      return `${controlName(arn)} ${state ?? 'unknown'}`;
-    })
-    .join(', ');
+  states: ReadonlyMap<string, ControlState>,
+): string => targets.map(({ arn }) => `${controlName(arn)} ${states.get(arn) ?? 'unknown'}`).join(', ');
+
+/** The states a set switches to, e.g. `usw2api On, use1api Off`. */
+const targetsText = (targets: readonly { readonly arn: string; readonly state: ControlState }[]): string =>
+  targets.map((target) => `${controlName(target.arn)} ${target.state}`).join(', ');
 
 const holds = (
   targets: readonly { readonly arn: string; readonly state: ControlState }[],
@@ -74,14 +73,15 @@ function routing(
   progress: ControlSetProgress,
   switchedAt: string,
 ): ControlSetProgress {
-  const routedMs = Date.parse(switchedAt) + item.healthCheckDelaySeconds * 1000;
-  const remaining = Math.ceil((routedMs - Date.now()) / 1000);
-  const routed = remaining <= 0;
-  const targets = progress.targets.map((target) => `${controlName(target.arn)} ${target.state}`).join(', ');
+  const { routedAt, remaining, routed } = healthCheckDelay(
+    Date.parse(switchedAt),
+    item.healthCheckDelaySeconds,
+  );
+  const targets = targetsText(progress.targets);
   return {
     ...progress,
     status: routed ? 'routed' : 'routing',
-    routedAt: new Date(routedMs).toISOString(),
+    routedAt,
     pollSeconds: routed ? 0 : remaining,
     message: routed
       ? `${targets} since ${switchedAt}: Route 53 follows the controls (health check delay ${item.healthCheckDelaySeconds}s counted)`
@@ -158,7 +158,7 @@ async function start({ plan, scope, dryRun, direction }: KindContext): Promise<K
           ...base,
           status: 'would-switch',
           message:
-            `would set ${targets.map((target) => `${controlName(target.arn)} ${target.state}`).join(', ')} in one ` +
+            `would set ${targetsText(targets)} in one ` +
             `UpdateRoutingControlStates (${changes.length} change${changes.length === 1 ? '' : 's'}; now ${statesText(targets, states)})` +
             (item.safetyRulesToOverride.length > 0
               ? `, overriding ${item.safetyRulesToOverride.length} safety rule(s)`
@@ -179,11 +179,11 @@ async function start({ plan, scope, dryRun, direction }: KindContext): Promise<K
         updates: 1,
         pollSeconds: SWITCH_POLL_SECONDS,
         message:
-          `set ${targets.map((target) => `${controlName(target.arn)} ${target.state}`).join(', ')} through ${answered.endpoint.region}` +
+          `set ${targetsText(targets)} through ${answered.endpoint.region}` +
           (answered.failed.length > 0
             ? ` after ${answered.failed.length} endpoint(s) failed (${answered.failed.join('; ')})`
             : '') +
-          ` (before: ${statesText(targets, facts.before)})`,
+          ` (before: ${statesText(targets, new Map(Object.entries(facts.before)))})`,
       };
     },
   );
@@ -209,7 +209,7 @@ async function check({ plan, scope }: KindContext): Promise<KindSummary> {
       if (holds(set.targets, states)) return routing(item, set, set.switchedAt ?? set.startedAt);
       if (secondsSince(set.startedAt) > item.timeoutSeconds)
         throw new RoutingControlTimeoutError(
-          `routing control set ${item.id}: ${statesText(set.targets, states)} ${item.timeoutSeconds}s after the update; wanted ${set.targets.map((target) => `${controlName(target.arn)} ${target.state}`).join(', ')}`,
+          `routing control set ${item.id}: ${statesText(set.targets, states)} ${item.timeoutSeconds}s after the update; wanted ${targetsText(set.targets)}`,
         );
       return {
         ...set,

@@ -9,6 +9,7 @@ import {
 } from '../../common/failover-record.js';
 import { nowIso, secondsSince } from '../../common/step-handler.js';
 import {
+  healthCheckDelay,
   mapBounded,
   pollInterval,
   summarise,
@@ -68,10 +69,10 @@ function assess(flag: DnsFlagPlan, progress: FlagProgress, alarm: MetricAlarm | 
   if (alarm?.StateValue === progress.target) {
     const transitioned = alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp ?? new Date();
     const alarmAt = transitioned.toISOString();
-    const routedMs = transitioned.getTime() + flag.healthCheckDelaySeconds * 1000;
-    const routedAt = new Date(routedMs).toISOString();
-    const remaining = Math.ceil((routedMs - Date.now()) / 1000);
-    const routed = remaining <= 0;
+    const { routedAt, remaining, routed } = healthCheckDelay(
+      transitioned.getTime(),
+      flag.healthCheckDelaySeconds,
+    );
     return {
       ...progress,
       status: routed ? 'routed' : 'routing',
